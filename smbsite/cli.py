@@ -1,0 +1,105 @@
+"""The command line: a thin shell over the library (smbsite.api)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .api import UsageError, build, check
+from .report import Reporter
+
+SRC = click.option("-s", "--source", "src", default=".", show_default=True,
+                   type=click.Path(file_okay=False, path_type=Path), help="The site folder.")
+
+
+def _usage(exc: Exception) -> None:
+    click.echo(f"smbsite: {exc}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="smbsite")
+def main() -> None:
+    """Build the website of a member association from YAML records and Markdown."""
+
+
+@main.command("build")
+@SRC
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), help="Output folder [default: SRC/output].")
+@click.option("--base-url", help="Override site.yaml's base_url (e.g. for a preview deployment).")
+@click.option("--drafts", is_flag=True, help="Include articles and pages marked draft: true.")
+@click.option("--as-of", help="The build date (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH, else today].")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, as_of: str | None,
+              strict: bool, quiet: bool) -> None:
+    """Build the site into OUT."""
+    reporter = Reporter(quiet=quiet)
+    try:
+        result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter)
+    except UsageError as exc:
+        _usage(exc)
+    reporter.clear_progress()
+    reporter.problems(result.problems)
+    if not result.ok:
+        n = len(result.errors) or len(result.warnings)
+        what = "error" if result.errors else "warning"
+        click.echo(f"{n} {what}{'s' if n != 1 else ''}; nothing was written", err=True)
+        sys.exit(1)
+    assert result.graph is not None
+    reporter.summary(result.graph.kinds(), result.files_written, result.ms, str(result.out), len(result.warnings))
+
+
+@main.command("check")
+@SRC
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="github prints workflow annotations (::error file=…,line=…::…).")
+@click.option("--as-of", help="The date to check against [default: SOURCE_DATE_EPOCH, else today].")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool) -> None:
+    """Validate every record, page and link; write nothing."""
+    reporter = Reporter(fmt=fmt, quiet=quiet)
+    try:
+        result = check(src, as_of=as_of, strict=strict)
+    except UsageError as exc:
+        _usage(exc)
+    reporter.problems(result.problems)
+    n_err, n_warn = len(result.errors), len(result.warnings)
+    if not quiet and fmt == "text":
+        pages = len([o for o in result.graph.outputs if o.template]) if result.graph else 0
+        status = "ok" if result.ok else "failed"
+        click.echo(f"check {status}: {n_err} error{'s' if n_err != 1 else ''}, "
+                   f"{n_warn} warning{'s' if n_warn != 1 else ''}, {pages} pages ({result.ms:.0f} ms)", err=True)
+    sys.exit(0 if result.ok else 1)
+
+
+@main.command("serve")
+@SRC
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--drafts", is_flag=True, help="Include drafts.")
+@click.option("--as-of", help="The build date [default: today].")
+def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None) -> None:
+    """Build, serve on loopback, rebuild on change and reload the browser."""
+    from .serve import serve
+    try:
+        serve(src, port=port, bind=bind, drafts=drafts, as_of=as_of)
+    except UsageError as exc:
+        _usage(exc)
+
+
+@main.command("new")
+@click.argument("kind", type=click.Choice(["member", "vendor", "event", "article"]))
+@click.argument("name")
+@SRC
+def new_cmd(kind: str, name: str, src: Path) -> None:
+    """Write a commented record to fill in, e.g. smbsite new member "Acme IT"."""
+    from .scaffold import new_record
+    try:
+        path = new_record(src, kind, name)
+    except UsageError as exc:
+        _usage(exc)
+    click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")

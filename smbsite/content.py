@@ -1,0 +1,126 @@
+"""What templates see: validated records plus what the build derives.
+
+Each class extends its ``*Record`` (so templates read ``member.name``) with the
+slug, where it came from, its URL and rendered Markdown. Instances are made
+with ``model_construct`` from already-validated data, so this costs nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from .model import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
+                    Specialty, VendorRecord)
+from .yamlpos import Positions
+
+
+class SiteConfig(SiteRecord):
+    base_path: str = "/"  # path of base_url, always ending in /
+    origin: str = ""  # scheme://host of base_url
+
+
+class Member(MemberRecord):
+    slug: str = ""
+    source: str = ""
+    url: str = ""
+    pos: Any = None
+    description_html: Any = Markup("")
+    logo_url: str | None = None  # site path of the copied logo
+    letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
+    specialty_list: list[Any] = []  # [(key, Specialty)]
+    vendor_list: list[Any] = []  # [Vendor]
+    serves_all: bool = False
+
+
+class Benefit(BenefitRecord):
+    details_html: Any = Markup("")
+    vendor: Any = None
+    current: bool = True
+
+
+class SessionItem(Session):
+    description_html: Any = Markup("")
+    start: Any = None  # aware datetime
+    end: Any = None
+
+
+class Vendor(VendorRecord):
+    slug: str = ""
+    source: str = ""
+    url: str = ""
+    pos: Any = None
+    description_html: Any = Markup("")
+    logo_url: str | None = None
+    current_benefits: list[Any] = []  # [Benefit], expired ones left out
+    members: list[Any] = []  # [Member] partnering with this vendor
+
+
+class Event(EventRecord):
+    slug: str = ""
+    source: str = ""
+    url: str = ""
+    ics_url: str = ""
+    pos: Any = None
+    description_html: Any = Markup("")
+    zone: str = "UTC"  # the event's IANA zone (its own or the site's)
+    start: Any = None  # aware datetime (all-day events: midnight local)
+    end: Any = None  # aware datetime, exclusive for all-day events
+    all_day: bool = True
+    upcoming: bool = True
+    sponsor_list: list[Any] = []
+    guest_list: list[Any] = []
+    session_days: list[Any] = []  # [(date, [Session])]
+
+
+class Article(ArticleMeta):
+    slug: str = ""
+    source: str = ""
+    url: str = ""
+    pos: Any = None
+    body: str = ""
+    body_line: int = 1
+    html: Any = Markup("")
+    published: Any = None  # aware datetime in the site's zone
+
+
+class Page(PageMeta):
+    slug: str = ""
+    source: str = ""
+    url: str = ""
+    pos: Any = None
+    body: str = ""
+    body_line: int = 1
+    html: Any = Markup("")
+
+
+@dataclass
+class SiteModel:
+    """The whole validated site."""
+
+    config: SiteConfig
+    as_of: date
+    members: list[Member] = field(default_factory=list)  # A-Z by name
+    vendors: list[Vendor] = field(default_factory=list)  # A-Z by name
+    events: list[Event] = field(default_factory=list)  # by start
+    articles: list[Article] = field(default_factory=list)  # newest first
+    pages: list[Page] = field(default_factory=list)  # by menu, then title
+    drafts: bool = False
+
+    def __post_init__(self) -> None:
+        self.member_by_slug = {m.slug: m for m in self.members}
+        self.vendor_by_slug = {v.slug: v for v in self.vendors}
+        self.event_by_slug = {e.slug: e for e in self.events}
+
+    @property
+    def specialties(self) -> dict[str, Specialty]:
+        return self.config.specialties
+
+
+def sort_key_when(value: date | datetime) -> datetime:
+    return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+
+
+__all__ = ["Article", "Benefit", "Event", "Member", "Page", "Positions", "SiteConfig", "SiteModel", "Vendor"]

@@ -1,0 +1,143 @@
+"""Stage 1, load: read the site folder into raw documents that keep positions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import SLUG_RE
+from .problems import Problems
+from .slugify import slugify
+from .yamlpos import Positions, YamlProblem, parse_yaml
+
+COLLECTIONS = {  # kind -> (folder, suffixes)
+    "member": ("members", (".yaml", ".yml")),
+    "vendor": ("vendors", (".yaml", ".yml")),
+    "event": ("events", (".yaml", ".yml")),
+    "page": ("content/pages", (".md",)),
+    "article": ("content/articles", (".md",)),
+}
+FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+@dataclass
+class Source:
+    """One file as read: its parsed mapping, where every value sits, and any Markdown body."""
+
+    kind: str
+    slug: str
+    path: str  # relative to the site folder, forward slashes
+    file: Path
+    text: str
+    data: dict[str, Any]
+    pos: Positions
+    body: str = ""
+    body_line: int = 1  # 1-based line of the body's first line in the file
+
+
+@dataclass
+class Loaded:
+    root: Path
+    site: Source | None
+    sources: dict[str, list[Source]] = field(default_factory=dict)  # kind -> sorted by slug
+    files: dict[str, bytes] = field(default_factory=dict)  # every file read, for change detection
+
+
+def _rel(root: Path, file: Path) -> str:
+    return file.relative_to(root).as_posix()
+
+
+def decode(raw: bytes, path: str, problems: Problems) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.error(path, line, col, f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+                       "save it with UTF-8 encoding")
+        return None
+    return text.removeprefix("\ufeff")
+
+
+def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, problems: Problems) -> Source | None:
+    """Parse one file's bytes; every failure becomes a problem at its position."""
+    text = decode(raw, path, problems)
+    if text is None:
+        return None
+    if not text.strip():
+        problems.error(path, 1, 1, "the file is empty", "see CONTRIBUTING.md or run 'smbsite new' for a template")
+        return None
+    body, body_line, yaml_text, offset = "", 1, text, 0
+    if kind in ("page", "article"):
+        m = FRONT_MATTER_RE.match(text)
+        if not m:
+            problems.error(path, 1, 1, "missing front matter",
+                           "start the file with a '---' line, the fields (title: …), and another '---' line")
+            return None
+        yaml_text, offset = m.group(1), 1
+        body = text[m.end():]
+        body_line = text[: m.end()].count("\n") + 1
+    try:
+        data, pos = parse_yaml(yaml_text)
+    except YamlProblem as exc:
+        problems.error(path, exc.line + offset, exc.col, exc.message, exc.hint)
+        return None
+    pos.line_offset = offset
+    if data is None and kind in ("page", "article"):
+        data = {}
+    if not isinstance(data, dict):
+        what = "a list" if isinstance(data, list) else "a single value"
+        problems.error(path, 1 + offset, 1, f"expected fields (name: value lines), found {what}")
+        return None
+    return Source(kind, slug, path, file, text, data, pos, body, body_line)
+
+
+def list_collection(root: Path, kind: str, problems: Problems) -> list[tuple[str, Path]]:
+    """(slug, file) pairs of a collection folder, checking names and duplicate slugs."""
+    folder, suffixes = COLLECTIONS[kind]
+    base = root / folder
+    if not base.is_dir():
+        return []
+    found: dict[str, Path] = {}
+    for file in sorted(base.iterdir()):
+        if file.suffix.lower() not in suffixes or not file.is_file() or file.name.startswith("."):
+            continue
+        rel = _rel(root, file)
+        slug = file.stem
+        if not SLUG_RE.match(slug) or len(slug) > 64:
+            better = slugify(slug)[:64] or "company-name"
+            problems.error(rel, 1, 1, f"file name '{file.name}' is not a valid slug",
+                           f"use lowercase letters, digits and single hyphens, at most 64 characters: "
+                           f"rename it to {better}{file.suffix.lower()}")
+            continue
+        if slug in found:
+            problems.error(rel, 1, 1, f"duplicate slug '{slug}': {_rel(root, found[slug])} has the same name",
+                           "keep one of the two files")
+            continue
+        found[slug] = file
+    return sorted(found.items())
+
+
+def load_site(root: Path, problems: Problems) -> Loaded:
+    root = Path(root)
+    loaded = Loaded(root=root, site=None)
+    site_file = root / "site.yaml"
+    if not site_file.is_file():
+        problems.error("site.yaml", 1, 1, f"no site.yaml in {root}", "run smbsite in the site folder or pass -s SRC")
+    else:
+        raw = site_file.read_bytes()
+        loaded.files["site.yaml"] = raw
+        loaded.site = parse_record("site", "site", "site.yaml", site_file, raw, problems)
+    for kind in COLLECTIONS:
+        items = []
+        for slug, file in list_collection(root, kind, problems):
+            rel = _rel(root, file)
+            raw = file.read_bytes()
+            loaded.files[rel] = raw
+            src = parse_record(kind, slug, rel, file, raw, problems)
+            if src is not None:
+                items.append(src)
+        loaded.sources[kind] = items
+    return loaded

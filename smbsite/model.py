@@ -1,0 +1,295 @@
+"""The typed content model: what each record file may hold.
+
+The ``*Record`` classes describe the files exactly (their JSON Schema is what
+editors autocomplete); the classes without the suffix add what the build
+derives (slug, URL, rendered Markdown) and are what templates see.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      StringConstraints)
+from pydantic_core import PydanticCustomError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+PLACEHOLDER = "REPLACE ME"
+
+US_STATES: dict[str, str] = {
+    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
+    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia",
+    "FL": "Florida", "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois",
+    "IN": "Indiana", "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana",
+    "ME": "Maine", "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
+    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
+    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
+    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma", "OR": "Oregon",
+    "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina", "SD": "South Dakota",
+    "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont", "VA": "Virginia",
+    "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin", "WY": "Wyoming",
+    "AS": "American Samoa", "GU": "Guam", "MP": "Northern Mariana Islands", "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands",
+}
+NATIONWIDE = "nationwide"
+
+
+# --- field types -----------------------------------------------------------------
+
+def _no_placeholder(value: str) -> str:
+    if PLACEHOLDER in value:
+        raise PydanticCustomError("placeholder", "replace the placeholder '{p}'", {"p": PLACEHOLDER})
+    return value
+
+
+def _one_line(value: str) -> str:
+    if "\n" in value.strip():
+        raise PydanticCustomError("one_line", "must be one line of plain text")
+    return value.strip()
+
+
+def _state(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("state", "expected a two-letter US state code such as CA")
+    code = value.strip().upper()
+    if code not in US_STATES:
+        raise PydanticCustomError("state", "unknown US state code '{v}'", {"v": value})
+    return code
+
+
+def _served(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() == NATIONWIDE:
+        return NATIONWIDE
+    return _state(value)
+
+
+def _http_url(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", value.strip()):
+        raise PydanticCustomError("url", "expected an http:// or https:// web address, got '{v}'",
+                                  {"v": value})
+    return value.strip()
+
+
+def _email(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$", value.strip()):
+        raise PydanticCustomError("email", "expected an email address like info@example.com")
+    return value.strip()
+
+
+def _phone(value: Any) -> str:
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str) or not re.match(r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", value.strip()):
+        raise PydanticCustomError("phone", "expected a phone number like +1 555 010 0199")
+    return value.strip()
+
+
+def _not_number(value: Any) -> Any:
+    # YAML reads 2024 as a number; pydantic would turn it into a 1970 timestamp
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError("date_type", "expected a date written YYYY-MM-DD")
+    return value
+
+
+def _local_datetime(value: Any) -> date | datetime:
+    """A date, or a local date-time without offset (the event's zone gives it meaning)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            raise PydanticCustomError("local_dt", "write the local time without an offset and set 'timezone'")
+        return value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else _local_datetime(datetime.fromisoformat(text))
+        except ValueError:
+            pass
+    raise PydanticCustomError("datetime", "expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM)")
+
+
+def _timezone(value: Any) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise PydanticCustomError("timezone", "unknown time zone '{v}' (use an IANA name such as America/Los_Angeles)",
+                                  {"v": value}) from None
+    return str(value)
+
+
+def _duration(value: Any) -> int:
+    """Seconds, from an int or [[H:]M]M:SS."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value.strip()):
+        seconds = 0
+        for part in value.strip().split(":"):
+            seconds = seconds * 60 + int(part)
+        if seconds > 0:
+            return seconds
+    raise PydanticCustomError("duration", "expected a duration like \"58:30\" or \"1:02:00\", or seconds")
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_placeholder)]
+Markdown = Annotated[str, AfterValidator(_no_placeholder)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
+                 AfterValidator(_no_placeholder)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+                    AfterValidator(_one_line), AfterValidator(_no_placeholder)]
+State = Annotated[str, BeforeValidator(_state), Field(json_schema_extra={"enum": sorted(US_STATES)})]
+Served = Annotated[str, BeforeValidator(_served),
+                   Field(json_schema_extra={"enum": sorted(US_STATES) + [NATIONWIDE]})]
+HttpUrl = Annotated[str, BeforeValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
+Email = Annotated[str, BeforeValidator(_email), Field(json_schema_extra={"format": "email"})]
+Phone = Annotated[str, BeforeValidator(_phone)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, max_length=64)]
+Day = Annotated[date, BeforeValidator(_not_number)]
+When = Annotated[date | datetime, BeforeValidator(_local_datetime)]
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+Duration = Annotated[int, BeforeValidator(_duration),
+                     Field(json_schema_extra={"type": ["string", "integer"], "pattern": r"^(\d+:)?\d{1,2}:\d{2}$"})]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=False)
+
+
+# --- site.yaml ------------------------------------------------------------------
+
+class Specialty(Record):
+    label: Text
+    description: str = ""
+
+
+class SiteRecord(Record):
+    title: Text
+    tagline: str = ""
+    description: str = ""
+    base_url: HttpUrl = "http://localhost:8000/"
+    language: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
+    timezone: TimeZone = "UTC"
+    membership_goal: Annotated[int, Field(gt=0)] | None = None
+    cname: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")] | None = None
+    specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
+
+
+# --- members ---------------------------------------------------------------------
+
+class MemberRecord(Record):
+    name: Name
+    summary: Summary
+    joined: Day
+    city: Text
+    state: State
+    serves: list[Served] = []
+    specialties: Annotated[list[Slug], Field(min_length=1, max_length=8)]
+    vendors: list[Slug] = []
+    certifications: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]] = []
+    website: HttpUrl | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    employees: Annotated[int, Field(gt=0)] | None = None
+    partnering: bool = True
+    logo: str | None = None
+    description: Markdown = ""
+
+
+# --- vendors ---------------------------------------------------------------------
+
+BenefitType = Literal["discount", "training", "marketing", "support", "certification", "other"]
+
+
+class BenefitRecord(Record):
+    title: Text
+    type: BenefitType
+    claim: Text
+    details: Markdown = ""
+    starts: Day | None = None
+    ends: Day | None = None
+
+
+class VendorRecord(Record):
+    name: Name
+    summary: Summary
+    website: HttpUrl | None = None
+    logo: str | None = None
+    description: Markdown = ""
+    benefits: list[BenefitRecord] = []
+
+
+# --- events ----------------------------------------------------------------------
+
+EventType = Literal["conference", "radio", "webinar", "training", "meetup"]
+
+
+class Location(Record):
+    name: Text
+    address: str = ""
+    city: str = ""
+    state: State | None = None
+
+
+class Session(Record):
+    title: Text
+    starts: When
+    ends: When | None = None
+    speakers: list[Text] = []
+    room: str = ""
+    track: str = ""
+    description: Markdown = ""
+
+
+class Station(Record):
+    city: Text
+    state: State
+    station: Text
+
+
+class Audio(Record):
+    url: HttpUrl
+    bytes: Annotated[int, Field(gt=0)]
+    duration: Duration | None = None
+
+
+class EventRecord(Record):
+    title: Text
+    type: EventType
+    starts: When
+    ends: When | None = None
+    timezone: TimeZone | None = None
+    summary: str = ""
+    description: Markdown = ""
+    location: Location | None = None
+    online: HttpUrl | None = None
+    registration: HttpUrl | None = None
+    sponsors: list[Slug] = []
+    sessions: list[Session] = []
+    stations: list[Station] = []
+    audio: Audio | None = None
+    guests: list[Slug] = []
+
+
+# --- Markdown front matter ----------------------------------------------------------
+
+class ArticleMeta(Record):
+    title: Text
+    date: When
+    author: str = ""
+    summary: str = ""
+    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = []
+    draft: bool = False
+
+
+class PageMeta(Record):
+    title: Text
+    menu: int | None = None
+    summary: str = ""
+    draft: bool = False
+
+
+RECORD_MODELS: dict[str, type[Record]] = {
+    "site": SiteRecord, "member": MemberRecord, "vendor": VendorRecord, "event": EventRecord,
+    "article": ArticleMeta, "page": PageMeta,
+}

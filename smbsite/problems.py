@@ -1,0 +1,73 @@
+"""Content problems are data: collected, sorted, then reported together."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable, Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the site folder, with forward slashes
+    line: int  # 1-based
+    col: int  # 1-based
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    def text(self) -> str:
+        msg = f"{self.message} — {self.hint}" if self.hint else self.message
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {msg}"
+
+    def github(self) -> str:
+        msg = f"{self.message} — {self.hint}" if self.hint else self.message
+        # GitHub workflow commands need %, CR and LF escaped in the message.
+        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        return f"::{self.severity} file={path},line={self.line},col={self.col}::{msg}"
+
+
+@dataclass
+class Problems:
+    """An append-only collection that every stage writes into."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line, col, message, hint, "error"))
+
+    def warning(self, path: str, line: int, col: int, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line, col, message, hint, "warning"))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self.items.extend(other)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == "error")
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.severity == "warning")
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.items), key=lambda p: (p.path, p.line, p.col, p.severity, p.message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest known value, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+class ContentError(Exception):
+    """Raised by library calls when the content has errors; carries all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len(problems)} content error(s)")

@@ -1,0 +1,91 @@
+"""Stage 4, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import jsonld
+from .graph import Output, SiteGraph
+from .model import US_STATES
+
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def template_dirs(src: Path) -> list[Path]:
+    """The site's templates/, else the bundled theme beside the package (editable installs)."""
+    own = src / "templates"
+    if own.is_dir():
+        return [own]
+    return [PACKAGE_TEMPLATES] if PACKAGE_TEMPLATES.is_dir() else []
+
+
+def static_files(src: Path) -> list[tuple[str, Path]]:
+    out = []
+    for d in template_dirs(src):
+        static = d / "static"
+        if static.is_dir():
+            for f in sorted(static.rglob("*")):
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(static).parts):
+                    out.append((f.relative_to(static).as_posix(), f))
+        break
+    return out
+
+
+def _date(value: date | datetime, fmt: str = "long") -> str:
+    if isinstance(value, datetime) and fmt == "time":
+        return value.strftime("%-I:%M %p").replace(":00 ", " ")
+    if fmt == "iso":
+        return value.isoformat()
+    if fmt == "short":
+        return value.strftime("%b %-d, %Y")
+    if fmt == "day":
+        return value.strftime("%A, %B %-d")
+    return value.strftime("%B %-d, %Y")
+
+
+def _zone_abbr(value: datetime) -> str:
+    return value.strftime("%Z")
+
+
+def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        cache_size=-1,
+        keep_trailing_newline=True,
+    )
+    urls = graph.urls
+    env.globals.update(
+        url=urls.rel, abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
+        as_of=graph.site.as_of, state_names=US_STATES,
+    )
+    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c))
+    return env
+
+
+def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
+    """(label, site path) from Home down to the page's parent, from the URL's segments."""
+    crumbs = [("Home", "/")]
+    parts = [p for p in url.strip("/").split("/") if p]
+    for i in range(1, len(parts)):
+        prefix = "/" + "/".join(parts[:i]) + "/"
+        if prefix in graph.by_url and graph.by_url[prefix].template:
+            crumbs.append((graph.by_url[prefix].title, prefix))
+    return crumbs if url != "/" else []
+
+
+def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
+    if out.produce is not None:
+        return out.produce()
+    assert out.template is not None
+    template = env.get_template(out.template)
+    page = {"url": out.url, "kind": out.kind, "title": out.title, "canonical": graph.urls.abs(out.url),
+            "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out)}
+    return template.render(page=page, **out.context).encode("utf-8")

@@ -1,17 +1,23 @@
 """The library API the CLI and tests share: check() and build()."""
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
+
+import jinja2
 from zoneinfo import ZoneInfo
 
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
 from .load import Loaded, load_site
-from .problems import Problem, Problems
+from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
 from .urls import output_file
@@ -121,25 +127,119 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000
         return result
-    result.files_written = write_site(src, graph, out_dir, reporter)
+    try:
+        result.files_written = write_site(src, graph, out_dir, reporter)
+    except ContentError as exc:
+        result.problems = sorted(set(result.problems) | set(exc.problems))
     result.ms = (time.perf_counter() - start) * 1000
     return result
 
 
-def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter) -> int:
+PARALLEL_FROM = 1500  # below this many outputs a second process costs more than it saves
+
+
+def default_jobs(n_outputs: int) -> int:
+    env = os.environ.get("SMBSITE_JOBS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    if n_outputs < PARALLEL_FROM or not hasattr(os, "fork"):
+        return 1
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None) -> int:
     env = make_env(src, graph)
+    for o in {o.template: o for o in graph.outputs if o.template}.values():
+        try:
+            env.get_template(o.template)  # compile once, before any fork, so workers share it
+        except jinja2.TemplateError as exc:
+            raise ContentError([template_problem(exc, o.url, o.template)]) from exc
     staging = Staging(out_dir)
+    jobs = jobs or default_jobs(len(graph.outputs))
     try:
-        total = len(graph.outputs)
-        for i, o in enumerate(graph.outputs):
-            if o.copy_from is not None:
-                staging.copy(output_file(o.url), Path(o.copy_from))
-            else:
-                staging.write(output_file(o.url), render_output(env, graph, o))
-            if i % 500 == 0:
-                reporter.progress("rendering", i, total)
+        if jobs > 1:
+            render_parallel(env, graph, staging, jobs, reporter)
+        else:
+            render_slice(env, graph, staging, 0, 1, reporter)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
-    return total
+    return len(graph.outputs)
+
+
+def template_problem(exc: BaseException, url: str, template: str | None) -> Problem:
+    """A template mistake as a problem at templates/NAME:LINE, like any content error."""
+    name, line = template or "?", 1
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name, line = exc.name or name, exc.lineno or 1
+    else:
+        # the innermost frame that ran template code says where it went wrong
+        # (Jinja rewrites tracebacks so that template frames carry template lines)
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            filename = frame.f_code.co_filename
+            if "/templates/" in filename.replace("\\", "/"):
+                name, line = filename.replace("\\", "/").rsplit("/templates/", 1)[1], lineno
+    detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        detail = f"template '{exc.name}' not found"
+    return Problem(f"templates/{name}", line, 1, f"{detail} (while rendering {url})",
+                   "fix the template; every page using it fails the same way")
+
+
+def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step: int,
+                 reporter: Reporter | None = None) -> None:
+    """Render and write every step-th output starting at index."""
+    outputs = graph.outputs
+    total = len(outputs)
+    for i in range(index, total, step):
+        o = outputs[i]
+        if o.copy_from is not None:
+            staging.copy(output_file(o.url), Path(o.copy_from))
+            continue
+        try:
+            data = render_output(env, graph, o)
+        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+            raise ContentError([template_problem(exc, o.url, o.template)]) from exc
+        staging.write(output_file(o.url), data)
+        if reporter is not None and i % 1000 == index:
+            reporter.progress("rendering", i, total)
+
+
+def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter) -> None:
+    """Fork workers that inherit the graph and compiled templates; each writes its share.
+
+    Fork (not spawn) because the model would otherwise be pickled to every
+    worker, which costs more than rendering it. The parent renders a share too.
+    """
+    ctx = multiprocessing.get_context("fork")
+    errors = ctx.SimpleQueue()
+
+    def work(index: int) -> None:
+        try:
+            render_slice(env, graph, staging, index, jobs)
+        except ContentError as exc:
+            errors.put(exc.problems)
+            os._exit(1)
+        except BaseException:
+            errors.put(traceback.format_exc())
+            os._exit(1)
+        os._exit(0)
+
+    workers = [ctx.Process(target=work, args=(i,), daemon=True) for i in range(1, jobs)]
+    for w in workers:
+        w.start()
+    failure = None
+    try:
+        render_slice(env, graph, staging, 0, jobs, reporter)
+    except BaseException:
+        failure = sys.exc_info()
+    for w in workers:
+        w.join()
+    if failure:
+        raise failure[1].with_traceback(failure[2])  # type: ignore[union-attr]
+    if not errors.empty() or any(w.exitcode != 0 for w in workers):
+        detail = errors.get() if not errors.empty() else "a render worker died"
+        if isinstance(detail, list):
+            raise ContentError(detail)
+        raise RuntimeError(f"rendering failed in a worker process:\n{detail}")

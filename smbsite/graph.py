@@ -13,13 +13,24 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
-from .markdown import MarkdownRenderer, source_mapper
+from .markdown import LazyHtml, MarkdownRenderer, needs_link_check, source_mapper
 from .model import NATIONWIDE, US_STATES
 from .problems import Problems, did_you_mean
+from .tilemap import legend, tile_map
 from .urls import Urls
 
 ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
+DIRECTORY_PAGE_SIZE = 200  # member cards per letter page: a letter of thousands stays far below 500 KB
+PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
+PILLARS = [  # (page slug, heading, one-line pitch) of the front page
+    ("business-development", "Business development",
+     "Partner with members who do what you don't, refer work and market together."),
+    ("professional-development", "Professional development",
+     "Training, certification and peer know-how from vendors and fellow members."),
+    ("vendor-relations", "Vendor relations",
+     "Discounts, programmes and a stronger voice with the vendors we all sell."),
+]
 
 # Dependency keys: a source path ("members/acme.yaml"), a whole collection
 # ("members/"), "site.yaml", or "template:<name>" (added while rendering).
@@ -75,6 +86,16 @@ def region_groups(members: list[Member], states: list[str] | None = None) -> lis
     return out
 
 
+BENEFIT_TYPES = {"discount": "Discounts", "training": "Training", "certification": "Certification",
+                 "marketing": "Marketing", "support": "Support", "other": "Other benefits"}
+
+
+def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
+    """(heading, benefits) by type, in a fixed order that puts money and training first."""
+    return [(label, [b for b in benefits if b.type == t]) for t, label in BENEFIT_TYPES.items()
+            if any(b.type == t for b in benefits)]
+
+
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, static_files: list[tuple[str, Any]]):
         self.site, self.problems = site, problems
@@ -92,32 +113,31 @@ class GraphBuilder:
 
     # --- Markdown with link positions --------------------------------------------------
 
-    def markdown_field(self, rec: Any, key: tuple, text: str) -> Markup:
-        if not text:
-            return Markup("")
+    def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
+        """Markdown of a YAML value; parsed now only when it has links to check."""
+        if not text or not needs_link_check(text):
+            return LazyHtml(self.md, text or "")
         rendered = self.md.render(text)
-        if rendered.links or rendered.unsafe:
-            line, col = rec.pos.value(key)
-            to_file = source_mapper(line, col, rec.pos.style(key), self._file_lines(rec.source))
-            for link in rendered.links:
-                self.links.append((link.target, rec.source, *to_file(link.line, link.col)))
-            for link in rendered.unsafe:
-                self.problems.error(rec.source, *to_file(link.line, link.col),
-                                    f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
-                                    "site links are kept")
-        return Markup(rendered.html)
+        line, col = rec.pos.value(key)
+        to_file = source_mapper(line, col, rec.pos.style(key), self._file_lines(rec.source))
+        self._record_links(rendered, rec.source, to_file)
+        return LazyHtml(self.md, text, rendered.html)
 
-    def markdown_body(self, rec: Any) -> Markup:
-        if not rec.body.strip():
-            return Markup("")
+    def markdown_body(self, rec: Any) -> LazyHtml:
+        """Markdown below front matter; its lines follow the front matter's."""
+        if not needs_link_check(rec.body):
+            return LazyHtml(self.md, rec.body)
         rendered = self.md.render(rec.body)
+        self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
+        return LazyHtml(self.md, rec.body, rendered.html)
+
+    def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
         for link in rendered.links:
-            self.links.append((link.target, rec.source, rec.body_line + link.line - 1, link.col))
+            self.links.append((link.target, source, *to_file(link.line, link.col)))
         for link in rendered.unsafe:
-            self.problems.error(rec.source, rec.body_line + link.line - 1, link.col,
+            self.problems.error(source, *to_file(link.line, link.col),
                                 f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
                                 "site links are kept")
-        return Markup(rendered.html)
 
     _lines_cache: dict[str, list[str]] = {}
 
@@ -140,9 +160,7 @@ class GraphBuilder:
         everything = frozenset({"site.yaml", ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES})
 
         self.add(url="/", kind="home", title=site.config.title, template="home.html", deps=everything,
-                 context={"upcoming": upcoming[:3], "articles": site.articles[:3],
-                          "benefits": [b for v in site.vendors for b in v.current_benefits][:6],
-                          "member_count": len(members), "listed": listed})
+                 context=self.home_context(listed, upcoming))
         self.directory(members)
         for m in members:
             self.add(url=m.url, kind="member", title=m.name, template="member.html",
@@ -156,7 +174,8 @@ class GraphBuilder:
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
                  context={"vendors": site.vendors}, deps=frozenset({"site.yaml", ALL_VENDORS}))
         for v in site.vendors:
-            self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html", context={"vendor": v},
+            self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
+                     context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits)},
                      deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
             if v.logo_url:
                 self.add(url=v.logo_url, kind="asset", sitemap=False,
@@ -205,6 +224,30 @@ class GraphBuilder:
         for p in site.pages:
             p.html = self.markdown_body(p)
 
+    def home_context(self, listed: list[Member], upcoming: list[Event]) -> dict[str, Any]:
+        site = self.site
+        goal = site.config.membership_goal
+        count = len(site.members)
+        # one benefit per vendor in turn, so the front page shows several partners
+        queues = [list(v.current_benefits) for v in site.vendors]
+        featured: list[Any] = []
+        while len(featured) < 6 and any(queues):
+            for q in queues:
+                if q and len(featured) < 6:
+                    featured.append(q.pop(0))
+        pages = {p.slug: p for p in site.pages}
+        pillars = [(title, blurb, pages[slug].url if slug in pages else None) for slug, title, blurb in PILLARS]
+        spec_counts: dict[str, int] = {k: 0 for k in site.config.specialties}
+        for m in listed:
+            for key in m.specialties:
+                spec_counts[key] = spec_counts.get(key, 0) + 1
+        return {"upcoming": upcoming[:3], "articles": site.articles[:3], "benefits": featured,
+                "member_count": count, "goal": goal, "listed": listed,
+                "goal_percent": min(100, round(100 * count / goal)) if goal else None,
+                "pillars": pillars,
+                "specialties": [(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
+                "join_url": pages["join"].url if "join" in pages else None}
+
     def directory(self, members: list[Member]) -> None:
         letters: dict[str, list[Member]] = {}
         for m in members:
@@ -212,17 +255,42 @@ class GraphBuilder:
         groups = sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))
         split = len(members) > LETTER_PAGES_FROM
         deps = frozenset({"site.yaml", ALL_MEMBERS})
+        # every letter A-Z appears in the jump list; an empty one is shown but is no link
+        jump = [(letter, len(letters.get(letter, [])),
+                 (self.letter_url(letter) if split else "#" + self.letter_id(letter)) if letter in letters else None)
+                for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *(["#"] if "#" in letters else [])]]
         self.add(url="/members/", kind="members", title="Member directory", template="members.html", deps=deps,
-                 context={"groups": groups, "split": split, "letter_url": self.letter_url, "total": len(members)})
-        if split:
-            for letter, ms in groups:
-                self.add(url=self.letter_url(letter), kind="members-letter", title=f"Members: {letter}",
+                 context={"groups": [(letter, self.letter_id(letter), ms) for letter, ms in groups],
+                          "split": split, "jump": jump, "total": len(members)})
+        if not split:
+            return
+        for letter, ms in groups:
+            chunks = [ms[i:i + DIRECTORY_PAGE_SIZE] for i in range(0, len(ms), DIRECTORY_PAGE_SIZE)]
+            first = self.letter_url(letter)
+
+            def page_url(n: int, first: str = first) -> str:
+                return first if n == 1 else f"{first}{n}/"
+
+            for n, chunk in enumerate(chunks, 1):
+                here = [(lt, c, page_url(1) if lt == letter else u) for lt, c, u in jump]
+                self.add(url=page_url(n), kind="members-letter",
+                         title=f"Members: {letter}" + (f", page {n}" if n > 1 else ""),
                          template="members_letter.html", deps=deps,
-                         context={"letter": letter, "members": ms, "groups": groups, "letter_url": self.letter_url})
+                         context={"letter": letter, "members": chunk, "jump": here, "letter_total": len(ms),
+                                  "page_number": n, "page_count": len(chunks),
+                                  "prev_url": page_url(n - 1) if n > 1 else None,
+                                  "next_url": page_url(n + 1) if n < len(chunks) else None})
 
     @staticmethod
     def letter_url(letter: str) -> str:
         return f"/members/letter/{'0-9' if letter == '#' else letter.lower()}/"
+
+    @staticmethod
+    def letter_id(letter: str) -> str:
+        return "letter-" + ("0-9" if letter == "#" else letter.lower())
+
+    def state_map(self, counts: dict[str, int], href: Callable[[str], str], label: str, map_id: str) -> Markup:
+        return tile_map(counts, lambda code: self.urls.rel(href(code)), label, map_id=map_id)
 
     def partners(self, listed: list[Member]) -> None:
         specs = self.site.config.specialties
@@ -231,26 +299,67 @@ class GraphBuilder:
             for key, _ in m.specialty_list:
                 by_spec[key].append(m)
         deps = frozenset({"site.yaml", ALL_MEMBERS})
-        states = [code for code, _ in region_groups(listed)]
+        regions = region_groups(listed)
+        counts = {code: len(ms) for code, ms in regions}
+        vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
+                         key=lambda v: (v.name.casefold(), v.slug))
         self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html", deps=deps,
-                 context={"by_specialty": by_spec, "states": states, "vendors": self.site.vendors,
-                          "regions": region_groups(listed)})
+                 context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
+                          "states": [(code, US_STATES[code], n) for code, n in counts.items()],
+                          "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),
+                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
+                                                      "Members by state served; each state links to its list",
+                                                      "finder-map"),
+                          "legend": legend(counts)})
+        # (specialty, state) -> where the members offering it there are listed
+        self.partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
-            self.add(url=f"/partners/{key}/", kind="partner", title=spec.label, template="partner.html", deps=deps,
-                     context={"key": key, "specialty": spec, "members": by_spec[key],
-                              "groups": region_groups(by_spec[key])})
+            groups = region_groups(by_spec[key])
+            split = sum(len(ms) for _, ms in groups) > PARTNER_SPLIT_FROM
+            base = f"/partners/{key}/"
+            for code, _ in groups:
+                self.partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
+            counts = {code: len(ms) for code, ms in groups}
+            self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
+                     context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
+                              "groups": [] if split else groups,
+                              "states": [(code, US_STATES[code], n, self.partner_state_url[key, code])
+                                         for code, n in counts.items()],
+                              "state_map": self.state_map(counts, lambda c, k=key: self.partner_state_url[k, c],
+                                                          f"{spec.label}: members by state served", "spec-map"),
+                              "legend": legend(counts)})
+            if split:
+                for code, ms in groups:
+                    self.add(url=f"{base}{code.lower()}/", kind="partner-state",
+                             title=f"{spec.label} in {US_STATES[code]}", template="partner_state.html",
+                             deps=deps, context={"key": key, "specialty": spec, "code": code,
+                                                 "state_name": US_STATES[code],
+                                                 "based": [m for m in ms if m.state == code],
+                                                 "serving": [m for m in ms if m.state != code]})
 
     def regions(self, listed: list[Member]) -> None:
         deps = frozenset({"site.yaml", ALL_MEMBERS})
         groups = region_groups(listed)
+        counts = {code: len(ms) for code, ms in groups}
+        specs = self.site.config.specialties
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
-                 context={"regions": groups})
+                 context={"regions": [(code, US_STATES[code], n) for code, n in counts.items()],
+                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
+                                                      "Members by state served; each state links to its list",
+                                                      "region-map"),
+                          "legend": legend(counts)})
         for code, ms in groups:
             based = [m for m in ms if m.state == code]
             serving = [m for m in ms if m.state != code]
+            offered: dict[str, int] = {}
+            for m in ms:
+                for key in m.specialties:
+                    offered[key] = offered.get(key, 0) + 1
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
                      deps=deps, context={"code": code, "state_name": US_STATES[code], "based": based,
-                                         "serving": serving, "members": ms})
+                                         "serving": serving, "members": ms,
+                                         "specialties": [(specs[k].label, offered[k], self.partner_state_url[k, code])
+                                                         for k in specs if k in offered]})
 
     @staticmethod
     def stations(radio: list[Event]) -> list[Any]:

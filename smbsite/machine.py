@@ -1,7 +1,8 @@
 """Machine-readable outputs: sitemap, robots.txt, members.json, feeds, calendars.
 
 Each is an Output whose ``produce`` returns bytes; ``add_outputs`` puts them
-into the site graph after the HTML pages (the sitemap lists those).
+into the site graph after the HTML pages (the sitemap lists those). Feeds are
+in feeds.py, calendars in ics.py.
 """
 from __future__ import annotations
 
@@ -9,38 +10,59 @@ import json
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
+from . import feeds, ics
+
 if TYPE_CHECKING:
-    from .graph import GraphBuilder
+    from .graph import GraphBuilder, Output
 
 ALL = frozenset({"site.yaml", "members/", "vendors/", "events/", "content/articles/", "content/pages/"})
+MEMBERS_JSON_FORMAT = 1  # bump when a field changes meaning or goes away (docs/members-json.md)
 
 
 def add_outputs(b: "GraphBuilder") -> None:
     site, urls = b.site, b.urls
+    pages = [o for o in b.outputs if o.sitemap and o.template]
+    has_cover = any(o.url == feeds.PODCAST_COVER for o in b.outputs)
     b.add(url="/.nojekyll", kind="meta", sitemap=False, produce=lambda: b"", deps=frozenset())
     b.add(url="/robots.txt", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
-          produce=lambda: f"User-agent: *\nAllow: /\n\nSitemap: {urls.abs('/sitemap.xml')}\n".encode())
+          produce=lambda: robots(b))
     if site.config.cname:
         b.add(url="/CNAME", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
               produce=lambda: (site.config.cname + "\n").encode())
     b.add(url="/members.json", kind="data", sitemap=False, deps=frozenset({"site.yaml", "members/"}),
           produce=lambda: members_json(b))
-    pages = [o for o in b.outputs if o.sitemap and o.template]
+    b.add(url="/feed.xml", kind="feed", sitemap=False, deps=frozenset({"site.yaml", "content/articles/"}),
+          produce=lambda: feeds.atom(site, urls))
+    b.add(url="/radio/feed.xml", kind="feed", sitemap=False,
+          deps=frozenset({"site.yaml", "events/", "templates/static/podcast-cover.png"}),
+          produce=lambda: feeds.podcast(site, urls, cover=has_cover))
+    b.add(url="/events.ics", kind="calendar", sitemap=False, deps=frozenset({"site.yaml", "events/"}),
+          produce=lambda: ics.all_events_ics(site, urls))
+    for e in site.events:
+        b.add(url=e.ics_url, kind="calendar", sitemap=False, deps=frozenset({"site.yaml", e.source}),
+              produce=lambda e=e: ics.event_ics(e, site, urls))
     b.add(url="/sitemap.xml", kind="meta", sitemap=False, deps=ALL, produce=lambda: sitemap(b, pages))
 
 
+def robots(b: "GraphBuilder") -> bytes:
+    return f"User-agent: *\nDisallow:\n\nSitemap: {b.urls.abs('/sitemap.xml')}\n".encode()
+
+
 def members_json(b: "GraphBuilder") -> bytes:
-    urls = b.urls
+    """The directory as open data: one row per member, compact, sorted by slug."""
+    abs_url = b.urls.abs
     rows = [{
         "slug": m.slug, "name": m.name, "summary": m.summary, "city": m.city, "state": m.state,
         "serves": list(m.serves), "specialties": list(m.specialties), "vendors": list(m.vendors),
-        "url": urls.abs(m.url), "website": m.website, "partnering": m.partnering,
+        "url": abs_url(m.url), "website": m.website, "partnering": m.partnering,
     } for m in sorted(b.site.members, key=lambda m: m.slug)]
-    doc = {"generator": "smbsite", "site": b.site.config.title, "count": len(rows), "members": rows}
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    doc = {"format": MEMBERS_JSON_FORMAT, "generator": "smbsite", "site": b.site.config.title,
+           "url": abs_url("/"), "count": len(rows), "members": rows}
+    # Compact: with thousands of members this is what the partner finder downloads.
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def sitemap(b: "GraphBuilder", pages: list) -> bytes:
+def sitemap(b: "GraphBuilder", pages: list["Output"]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for o in sorted(pages, key=lambda o: o.url):

@@ -28,6 +28,47 @@ class Rendered:
     unsafe: list[Link] = field(default_factory=list)  # links dropped for their scheme
 
 
+# Every way CommonMark makes a link or image: inline `](dest)`, a reference
+# definition `[label]: dest`, or an autolink `<scheme:...>`. Over-approximate on
+# purpose: text whose destinations are all plainly external needs no parse to check.
+_DESTINATIONS = re.compile(r"\]\(\s*<?([^)\s>]*)|^[ ]{0,3}\[[^\]]+\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>",
+                           re.M)
+_PLAINLY_EXTERNAL = re.compile(r"^(https?://|mailto:|tel:|#)", re.I)
+
+
+def needs_link_check(text: str) -> bool:
+    """False when every link the text can hold is plainly external (nothing to check)."""
+    if "](" not in text and "]:" not in text and "<" not in text:
+        return False
+    for m in _DESTINATIONS.finditer(text):
+        dest = m.group(1) if m.group(1) is not None else m.group(2) if m.group(2) is not None else m.group(3)
+        if not _PLAINLY_EXTERNAL.match(dest or ""):
+            return True
+    return False
+
+
+class LazyHtml:
+    """Markdown rendered when a template first shows it (in whichever process renders the page).
+
+    Jinja calls __html__ when it outputs the value; truthiness follows the text.
+    """
+
+    __slots__ = ("_renderer", "_text", "_html")
+
+    def __init__(self, renderer: "MarkdownRenderer", text: str, html: str | None = None):
+        self._renderer, self._text, self._html = renderer, text, html
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._renderer.render(self._text).html if self._text.strip() else ""
+        return self._html
+
+    __str__ = __html__
+
+    def __bool__(self) -> bool:
+        return bool(self._text.strip())
+
+
 def _is_allowed(url: str) -> bool:
     url = url.strip()
     if HAS_SCHEME.match(url):

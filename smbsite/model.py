@@ -53,7 +53,7 @@ def _one_line(value: str) -> str:
 def _state(value: Any) -> str:
     if not isinstance(value, str):
         raise PydanticCustomError("state", "expected a two-letter US state code such as CA")
-    code = value.strip().upper()
+    code = _no_placeholder(value).strip().upper()
     if code not in US_STATES:
         raise PydanticCustomError("state", "unknown US state code '{v}'", {"v": value})
     return code
@@ -90,7 +90,8 @@ def _not_number(value: Any) -> Any:
     # YAML reads 2024 as a number; pydantic would turn it into a 1970 timestamp
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise PydanticCustomError("date_type", "expected a date written YYYY-MM-DD")
-    return value
+    # `smbsite new` writes the placeholder where only the member knows the date
+    return _no_placeholder(value) if isinstance(value, str) else value
 
 
 def _local_datetime(value: Any) -> date | datetime:
@@ -102,7 +103,7 @@ def _local_datetime(value: Any) -> date | datetime:
     if isinstance(value, date):
         return value
     if isinstance(value, str):
-        text = value.strip()
+        text = _no_placeholder(value).strip()
         try:
             return date.fromisoformat(text) if len(text) == 10 else _local_datetime(datetime.fromisoformat(text))
         except ValueError:

@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from . import jsonld
+from . import ics, jsonld
 from .graph import Output, SiteGraph
 from .model import US_STATES
 
@@ -65,6 +65,7 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     env.globals.update(
         url=urls.rel, abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
         as_of=graph.site.as_of, state_names=US_STATES,
+        google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c))
     return env
@@ -87,5 +88,6 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
     assert out.template is not None
     template = env.get_template(out.template)
     page = {"url": out.url, "kind": out.kind, "title": out.title, "canonical": graph.urls.abs(out.url),
-            "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out)}
+            "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out),
+            "description": jsonld.description(graph, out)}
     return template.render(page=page, **out.context).encode("utf-8")

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from .content import (Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .load import Loaded, Source
-from .model import (NATIONWIDE, ArticleMeta, EventRecord, MemberRecord, PageMeta, Record,
+from .model import (NATIONWIDE, PLACEHOLDER, ArticleMeta, EventRecord, MemberRecord, PageMeta, Record,
                     SiteRecord, VendorRecord)
 from .problems import Problems, did_you_mean
 
@@ -290,12 +290,20 @@ class Validator:
 
     def article(self, src: Source, cfg: SiteConfig | None) -> Article | None:
         rec = _check(src, ArticleMeta, self.problems)
+        self.body_placeholder(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         zone = ZoneInfo(cfg.timezone if cfg else "UTC")
         return Article.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                        url=f"/articles/{src.slug}/", body=src.body, body_line=src.body_line,
                                        published=_in_zone(rec.date, zone))
+
+    def body_placeholder(self, src: Source) -> None:
+        """An article left as `smbsite new` wrote it must not pass the check."""
+        for i, line in enumerate(src.body.splitlines()):
+            if PLACEHOLDER in line:
+                self.problems.error(src.path, src.body_line + i, line.index(PLACEHOLDER) + 1,
+                                    f"replace the placeholder '{PLACEHOLDER}' in the text")
 
     def page(self, src: Source) -> Page | None:
         rec = _check(src, PageMeta, self.problems)

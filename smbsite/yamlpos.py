@@ -19,6 +19,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
+STR_TAG = "tag:yaml.org,2002:str"
 MAX_NODES = 50_000  # far above any real record; stops alias bombs
 
 
@@ -70,6 +71,26 @@ class _Walker:
         self.count = 0
         self.stack: set[int] = set()
 
+    def scalar(self, node: ScalarNode) -> Any:
+        if node.tag == STR_TAG:  # the common case needs no constructor (a third of load time)
+            return node.value
+        try:
+            return self.loader.construct_object(node)
+        except Exception as exc:
+            # PyYAML's constructors fail in many ways on values a tag forces on them
+            # (2024-02-30, '!!float' with nothing after it); all of them are content errors
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            if node.tag not in self.loader.yaml_constructors:
+                raise YamlProblem(f"unknown tag '{tag}'", *_mark(node),
+                                  hint="remove it; records hold plain text, numbers, dates, lists and fields") from None
+            if node.value == "":
+                raise YamlProblem(f"'{tag}' needs a value after it", *_mark(node)) from None
+            reason = str(exc) if isinstance(exc, (ValueError, OverflowError)) else f"not a valid {tag} value"
+            if tag == "!!timestamp":
+                raise YamlProblem(f"'{node.value}' is not a real date ({reason})", *_mark(node),
+                                  hint="write dates as YYYY-MM-DD, e.g. 2027-03-30") from None
+            raise YamlProblem(f"invalid value '{node.value}' ({reason})", *_mark(node)) from None
+
     def walk(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
@@ -77,11 +98,7 @@ class _Walker:
         self.pos.values[path] = _mark(node)
         if isinstance(node, ScalarNode):
             self.pos.styles[path] = node.style
-            try:
-                return self.loader.construct_object(node)
-            except (ValueError, OverflowError, TypeError) as exc:
-                # e.g. 2024-02-30 matches the timestamp pattern but is no date
-                raise YamlProblem(f"invalid value '{node.value}': {exc}", *_mark(node)) from None
+            return self.scalar(node)
         if id(node) in self.stack:
             raise YamlProblem("recursive alias", *_mark(node))
         self.stack.add(id(node))
@@ -93,7 +110,7 @@ class _Walker:
                 for knode, vnode in node.value:
                     if not isinstance(knode, ScalarNode):
                         raise YamlProblem("a key must be a plain name, not a list or mapping", *_mark(knode))
-                    key = self.loader.construct_object(knode)
+                    key = self.scalar(knode)
                     if knode.tag == "tag:yaml.org,2002:merge":
                         raise YamlProblem("merge keys ('<<') are not supported", *_mark(knode),
                                           hint="write the fields out")

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
-from .load import Loaded, load_site
+from .load import Loaded, ParseCache, load_site
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
@@ -84,7 +84,7 @@ def _site_zone(src: Path) -> str:
 
 
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
-            ) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
+            cache: ParseCache | None = None) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
     """Load, validate and build the site graph: everything short of rendering."""
     src = Path(src)
     if not src.is_dir():
@@ -93,7 +93,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         raise UsageError(f"--base-url must be absolute (https://…), not {base_url!r}")
     day = build_date(as_of, _site_zone(src))
     problems = Problems()
-    loaded = load_site(src, problems)
+    loaded = load_site(src, problems, cache)
     site = validate(loaded, problems, day, drafts, base_url)
     graph = None
     if site is not None:

@@ -103,3 +103,36 @@ def new_cmd(kind: str, name: str, src: Path) -> None:
     except UsageError as exc:
         _usage(exc)
     click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown suits a pull request's job summary ($GITHUB_STEP_SUMMARY).")
+@click.option("--title", default="Site changes", show_default=True, help="Heading of the markdown report.")
+def diff_cmd(old: Path, new: Path, fmt: str, title: str) -> None:
+    """List the pages build NEW adds, removes and changes compared with build OLD."""
+    from .diff import diff_outputs, format_markdown, format_text
+    result = diff_outputs(old, new)
+    click.echo(format_markdown(result, title) if fmt == "markdown" else format_text(result), nl=False)
+
+
+@main.command("schema")
+@SRC
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when a schema is out of date.")
+def schema_cmd(src: Path, check_only: bool) -> None:
+    """Write the JSON Schemas of the records into SRC/schemas/ (editors autocomplete from them)."""
+    from .schema import stale_schemas, write_schemas
+    if not (src / "site.yaml").is_file():
+        _usage(UsageError(f"no site.yaml in {src}: run smbsite schema in the site folder, or pass -s SRC"))
+    if check_only:
+        stale = stale_schemas(src)
+        for rel in stale:
+            click.echo(f"{rel}: out of date with the content model; run smbsite schema", err=True)
+        sys.exit(1 if stale else 0)
+    written = write_schemas(src)
+    for rel in written:
+        click.echo(f"wrote {rel}")
+    if not written:
+        click.echo("the schemas in schemas/ are up to date")

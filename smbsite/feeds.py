@@ -133,7 +133,6 @@ def podcast(site: "SiteModel", urls: "Urls", cover: bool = True) -> bytes:
     if items:
         out.append(f"<lastBuildDate>{format_datetime(items[0].start)}</lastBuildDate>")
     out += [f"<itunes:author>{text(cfg.title)}</itunes:author>",
-            f"<itunes:summary>{text(about)}</itunes:summary>",
             "<itunes:type>episodic</itunes:type>",
             f"<itunes:owner><itunes:name>{text(cfg.title)}</itunes:name></itunes:owner>"]
     if cover:
@@ -162,9 +161,8 @@ def _episode(e: "Event", urls: "Urls") -> str:
     if audio.duration:
         parts.append(f"<itunes:duration>{hms(audio.duration)}</itunes:duration>")
     parts += ["<itunes:episodeType>full</itunes:episodeType>",
-              f"<itunes:summary>{text(summary)}</itunes:summary>",
               "<itunes:explicit>false</itunes:explicit>"]
-    if str(e.description_html):
+    if e.description_html:
         parts.append(f"<content:encoded>{text(absolute_links(str(e.description_html), urls))}</content:encoded>")
     parts.append("</item>")
     return "\n".join(parts)

@@ -96,6 +96,11 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
+def by_state_name(codes: Any) -> list[str]:
+    """State codes in the order a reader looks for them: by the state's name."""
+    return sorted(codes, key=lambda code: US_STATES[code])
+
+
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, static_files: list[tuple[str, Any]]):
         self.site, self.problems = site, problems
@@ -305,7 +310,7 @@ class GraphBuilder:
                          key=lambda v: (v.name.casefold(), v.slug))
         self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html", deps=deps,
                  context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
-                          "states": [(code, US_STATES[code], n) for code, n in counts.items()],
+                          "states": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                           "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),
                           "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
                                                       "Members by state served; each state links to its list",
@@ -314,7 +319,7 @@ class GraphBuilder:
         # (specialty, state) -> where the members offering it there are listed
         self.partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
-            groups = region_groups(by_spec[key])
+            groups = sorted(region_groups(by_spec[key]), key=lambda g: US_STATES[g[0]])
             split = sum(len(ms) for _, ms in groups) > PARTNER_SPLIT_FROM
             base = f"/partners/{key}/"
             for code, _ in groups:
@@ -323,8 +328,8 @@ class GraphBuilder:
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
                      context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
                               "groups": [] if split else groups,
-                              "states": [(code, US_STATES[code], n, self.partner_state_url[key, code])
-                                         for code, n in counts.items()],
+                              "states": [(code, US_STATES[code], counts[code], self.partner_state_url[key, code])
+                                         for code in by_state_name(counts)],
                               "state_map": self.state_map(counts, lambda c, k=key: self.partner_state_url[k, c],
                                                           f"{spec.label}: members by state served", "spec-map"),
                               "legend": legend(counts)})
@@ -343,7 +348,7 @@ class GraphBuilder:
         counts = {code: len(ms) for code, ms in groups}
         specs = self.site.config.specialties
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
-                 context={"regions": [(code, US_STATES[code], n) for code, n in counts.items()],
+                 context={"regions": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                           "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
                                                       "Members by state served; each state links to its list",
                                                       "region-map"),

@@ -93,6 +93,9 @@ def calendar(events: Iterable["Event"], site: "SiteModel", urls: "Urls", name: s
         first = date(min(e.start.year for e in timed), 1, 1)
         last = date(max(e.end.year for e in timed) + 1, 1, 1)
         cal.add_missing_timezones(first_date=first, last_date=last)
+        # icalendar adds the zones in set order, which changes from run to run; builds must not
+        zones = sorted(cal.walk("VTIMEZONE"), key=lambda tz: str(tz["TZID"]))
+        cal.subcomponents = zones + [c for c in cal.subcomponents if c.name != "VTIMEZONE"]
     return cal.to_ical()
 
 

@@ -42,6 +42,9 @@ class Loaded:
     site: Source | None
     sources: dict[str, list[Source]] = field(default_factory=dict)  # kind -> sorted by slug
     files: dict[str, bytes] = field(default_factory=dict)  # every file read, for change detection
+    # every well-named file's slug, parsed or not: a reference to a record that has
+    # errors of its own is not also an "unknown" reference
+    slugs: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _rel(root: Path, file: Path) -> str:
@@ -105,22 +108,46 @@ def list_collection(root: Path, kind: str, problems: Problems) -> list[tuple[str
         if file.suffix.lower() not in suffixes or not file.is_file() or file.name.startswith("."):
             continue
         rel = _rel(root, file)
+        if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
+            # a record linked to a file elsewhere could publish anything the builder can read
+            problems.error(rel, 1, 1, f"{file.name} is a link to a file outside the site folder",
+                           "put the record itself in the site folder")
+            continue
         slug = file.stem
         if not SLUG_RE.match(slug) or len(slug) > 64:
             better = slugify(slug)[:64] or "company-name"
-            problems.error(rel, 1, 1, f"file name '{file.name}' is not a valid slug",
-                           f"use lowercase letters, digits and single hyphens, at most 64 characters: "
+            problems.error(rel, 1, 1, f"file name '{file.name}' is not allowed: a record's name (its slug) "
+                           "uses lowercase letters, digits and single hyphens, at most 64 characters",
                            f"rename it to {better}{file.suffix.lower()}")
             continue
         if slug in found:
             problems.error(rel, 1, 1, f"duplicate slug '{slug}': {_rel(root, found[slug])} has the same name",
-                           "keep one of the two files")
+                           "keep one of the two files (.yaml and .yml are the same record)")
             continue
         found[slug] = file
     return sorted(found.items())
 
 
-def load_site(root: Path, problems: Problems) -> Loaded:
+ParseCache = dict[str, tuple[bytes, "Source | None", list]]
+
+
+def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Problems,
+           cache: ParseCache | None) -> Source | None:
+    """parse_record, reusing the last result for a file whose bytes did not change (serve)."""
+    if cache is not None:
+        hit = cache.get(rel)
+        if hit is not None and hit[0] == raw:
+            problems.extend(hit[2])
+            return hit[1]
+    local = Problems()
+    src = parse_record(kind, slug, rel, file, raw, local)
+    problems.extend(local.items)
+    if cache is not None:
+        cache[rel] = (raw, src, list(local.items))
+    return src
+
+
+def load_site(root: Path, problems: Problems, cache: ParseCache | None = None) -> Loaded:
     root = Path(root)
     loaded = Loaded(root=root, site=None)
     site_file = root / "site.yaml"
@@ -129,14 +156,16 @@ def load_site(root: Path, problems: Problems) -> Loaded:
     else:
         raw = site_file.read_bytes()
         loaded.files["site.yaml"] = raw
-        loaded.site = parse_record("site", "site", "site.yaml", site_file, raw, problems)
+        loaded.site = _parse("site", "site", "site.yaml", site_file, raw, problems, cache)
     for kind in COLLECTIONS:
         items = []
-        for slug, file in list_collection(root, kind, problems):
+        listed = list_collection(root, kind, problems)
+        loaded.slugs[kind] = {slug for slug, _ in listed}
+        for slug, file in listed:
             rel = _rel(root, file)
             raw = file.read_bytes()
             loaded.files[rel] = raw
-            src = parse_record(kind, slug, rel, file, raw, problems)
+            src = _parse(kind, slug, rel, file, raw, problems, cache)
             if src is not None:
                 items.append(src)
         loaded.sources[kind] = items

@@ -134,16 +134,122 @@ def _find(lines: list[str], url: str, near: int) -> tuple[int, int]:
 def source_mapper(value_line: int, value_col: int, style: str | None, file_lines: list[str]) -> Callable[[int, int], tuple[int, int]]:
     """Map a (line, col) in a YAML string value's text back to the file.
 
-    Block scalars (| and >) start on the line after their indicator, indented;
-    quoted and plain scalars start where the value does.
+    The scalar is scanned again from the file, character by character, the way
+    YAML reads it (block indentation, folding of line breaks, quote escapes), so
+    a link in a folded or quoted description is reported where it is written.
     """
-    if style in ("|", ">"):
-        first = value_line  # 0-based index of the line after the indicator
-        indent = 0
-        for raw in file_lines[first:]:
-            if raw.strip():
-                indent = len(raw) - len(raw.lstrip(" "))
+    chars = _scalar_chars(value_line, value_col, style, file_lines)
+    index: dict[tuple[int, int], tuple[int, int]] = {}
+    line, col = 1, 1
+    for ch, where in chars:
+        index[(line, col)] = where
+        line, col = (line + 1, 1) if ch == "\n" else (line, col + 1)
+
+    def to_file(line: int, col: int) -> tuple[int, int]:
+        if (line, col) in index:
+            return index[(line, col)]
+        if style in ("|", ">"):  # not found (should not happen): the block's usual layout
+            return value_line + line, col
+        return value_line + line - 1, (value_col + col - 1) if line == 1 else col
+
+    return to_file
+
+
+_Chars = list[tuple[str, tuple[int, int]]]  # (character of the value, its 1-based (line, col) in the file)
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
+
+
+def _scalar_chars(value_line: int, value_col: int, style: str | None, lines: list[str]) -> _Chars:
+    try:
+        if style in ("|", ">"):
+            return _block_chars(value_line, value_col, style, lines)
+        return _flow_chars(value_line, value_col, style, lines)
+    except IndexError:  # a file changed since it was parsed: fall back to the plain mapping
+        return []
+
+
+def _block_chars(value_line: int, value_col: int, style: str, lines: list[str]) -> _Chars:
+    header = lines[value_line - 1][value_col - 1:]
+    digit = re.match(r"^[|>][+-]?([1-9])|^[|>]([1-9])", header)
+    first = value_line  # 0-based index of the line after the indicator
+    body = [i for i in range(first, len(lines)) if lines[i].strip()]
+    if not body:
+        return []
+    if digit:
+        indent = _indent(lines[value_line - 1]) + int(digit.group(1) or digit.group(2))
+    else:
+        indent = _indent(lines[body[0]])
+    out: _Chars = []
+    previous_text = False  # the last line held text at the block's own indentation (for folding)
+    pending_breaks: list[tuple[int, int]] = []
+    for i in range(first, len(lines)):
+        raw = lines[i]
+        if not raw.strip():
+            pending_breaks.append((i + 1, len(raw) + 1))
+            continue
+        if _indent(raw) < indent:
+            break
+        more_indented = raw[indent:indent + 1] in (" ", "\t")
+        if out:
+            if style == ">" and previous_text and not more_indented and not pending_breaks:
+                out.append((" ", (i, len(lines[i - 1]) + 1)))
+            else:
+                breaks = pending_breaks if style == ">" and previous_text and not more_indented else \
+                    [(i, len(lines[i - 1]) + 1)] + pending_breaks
+                out.extend(("\n", where) for where in breaks)
+        pending_breaks = []
+        out.extend((ch, (i + 1, indent + k + 1)) for k, ch in enumerate(raw[indent:]))
+        previous_text = not more_indented
+    return out
+
+
+def _flow_chars(value_line: int, value_col: int, style: str | None, lines: list[str]) -> _Chars:
+    """Plain and quoted scalars: line breaks fold to a space, an empty line to a newline."""
+    quote = style if style in ('"', "'") else None
+    out: _Chars = []
+    row, c = value_line - 1, value_col - 1 + (1 if quote else 0)
+    key_indent = _indent(lines[row])
+    while row < len(lines):
+        raw = lines[row]
+        end = len(raw)
+        k = c
+        while k < end:
+            ch = raw[k]
+            if quote == "'" and ch == "'":
+                if raw[k + 1:k + 2] == "'":
+                    out.append(("'", (row + 1, k + 1)))
+                    k += 2
+                    continue
+                return out
+            if quote == '"' and ch == '"':
+                return out
+            if quote == '"' and ch == "\\":
+                nxt = raw[k + 1:k + 2]
+                if nxt == "":  # an escaped line break joins the lines without a space
+                    break
+                width = {"x": 4, "u": 6, "U": 10}.get(nxt, 2)
+                out.append(("\n" if nxt == "n" else "?", (row + 1, k + 1)))
+                k += width
+                continue
+            if quote is None and (raw.startswith(" #", k) or raw.startswith("\t#", k)):
                 break
-        return lambda line, col: (value_line + line, indent + col)
-    offset = 1 if style in ('"', "'") else 0
-    return lambda line, col: (value_line + line - 1, (value_col + offset + col - 1) if line == 1 else col)
+            out.append((ch, (row + 1, k + 1)))
+            k += 1
+        # fold the line break: trailing spaces go, then one space or the empty lines' newlines
+        while out and out[-1][0] in " \t" and out[-1][1][0] == row + 1:
+            out.pop()
+        row += 1
+        blanks = []
+        while row < len(lines) and not lines[row].strip():
+            blanks.append((row + 1, 1))
+            row += 1
+        if row >= len(lines) or (quote is None and _indent(lines[row]) <= key_indent):
+            return out
+        if not (quote == '"' and raw.rstrip().endswith("\\")):
+            out.extend([("\n", where) for where in blanks] or [(" ", (row, len(lines[row - 1]) + 1))])
+        c = _indent(lines[row]) if lines[row][:_indent(lines[row])] else 0
+        c = len(lines[row]) - len(lines[row].lstrip(" \t"))
+    return out

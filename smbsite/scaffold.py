@@ -59,7 +59,8 @@ def _block(model: type[BaseModel], fields: list[Field], indent: str = "") -> lis
 
 
 def _columns(words: list[str], indent: str = "  ") -> list[str]:
-    return textwrap.wrap(" ".join(words), WIDTH - 2 - len(indent), initial_indent=indent, subsequent_indent=indent)
+    return textwrap.wrap(" ".join(words), WIDTH - 2 - len(indent), initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False)
 
 
 class _Site:
@@ -130,7 +131,7 @@ def member_text(name: str, site: _Site) -> str:
                                "  description: |", "    First paragraph.", "",
                                "    Second paragraph, with a [link](https://example.com/)."]),
     ]
-    return _record("member", _header(f"The member listing of {name} on {site.title}.", [
+    return _record("member", _header(f"The member listing of {name} on the {site.title} site.", [
         f"Replace every {PLACEHOLDER} and choose 1 to 8 specialties.",
         "Fill in the optional fields you want shown; leave the others empty.", CHECK_STEP,
     ]), _block(MemberRecord, fields))
@@ -154,9 +155,10 @@ def vendor_text(name: str, site: _Site) -> str:
         ("ends", "", []),
     ]
     items = _block(BenefitRecord, benefit, "    ")
-    first = next(i for i, line in enumerate(items) if not line.lstrip().startswith("#") and line.strip())
-    items[first] = "  - " + items[first].lstrip()
-    return _record("vendor", _header(f"The vendor record of {name} on {site.title}.", [
+    first = next(i for i, line in enumerate(items) if not line.lstrip().startswith("#"))
+    # the first field opens the list item, so it and its comment sit at the dash
+    items[:first + 1] = [line.replace("    ", "  ", 1) for line in items[:first]] + ["  - " + items[first].lstrip()]
+    return _record("vendor", _header(f"The vendor record of {name} on the {site.title} site.", [
         f"Replace every {PLACEHOLDER}.", "Fill in the optional fields you want shown; leave the others empty.",
         CHECK_STEP,
     ]), _block(VendorRecord, fields) + items)
@@ -186,7 +188,7 @@ def event_text(name: str, site: _Site) -> str:
                        "duration: \"58:30\"}"]),
         ("guests", "[]", []),
     ]
-    return _record("event", _header(f"The event {name} on {site.title}.", [
+    return _record("event", _header(f"The event {name} on the {site.title} site.", [
         f"Replace every {PLACEHOLDER}.", "Fill in the optional fields that apply; leave the others empty.",
         CHECK_STEP,
     ]), _block(EventRecord, fields))
@@ -209,7 +211,7 @@ def article_text(name: str, site: _Site) -> str:
 
 
 def _record(kind: str, header: list[str], body: list[str]) -> str:
-    return "\n".join([schema_comment(kind), *header, *body]) + "\n"
+    return "\n".join([schema_comment(kind), *header, "", *body]) + "\n"
 
 
 RENDER = {"member": member_text, "vendor": vendor_text, "event": event_text, "article": article_text}

@@ -5,7 +5,7 @@ import re
 import typing
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
@@ -13,9 +13,10 @@ from pydantic import BaseModel, ValidationError
 from .content import (Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .load import Loaded, Source
-from .model import (NATIONWIDE, PLACEHOLDER, ArticleMeta, EventRecord, MemberRecord, PageMeta, Record,
+from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, ArticleMeta, EventRecord, MemberRecord, PageMeta, Record,
                     SiteRecord, VendorRecord)
 from .problems import Problems, did_you_mean
+from .slugify import slugify
 
 LOGO_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
 LOGO_MAX = 512 * 1024
@@ -61,21 +62,53 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
 
 
 def _label(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
+    """A field's path as a member reads it: ('benefits', 0, 'type') -> 'benefits › item 1 › type'."""
+    return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
-def report_validation_error(src: Source, model: type[BaseModel], exc: ValidationError, problems: Problems) -> None:
+def _found(value: Any) -> str:
+    """What was written instead, so the message shows why it was not accepted."""
+    if value is None:
+        return ", found nothing"
+    if isinstance(value, bool):
+        return f", found {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f", found the number {value}"
+    if isinstance(value, (date, datetime)):
+        return f", found the date {value}"
+    if isinstance(value, list):
+        return ", found a list"
+    if isinstance(value, dict):
+        return ", found fields (name: value lines)"
+    text = str(value)
+    return f", found '{text if len(text) <= 40 else text[:39] + '…'}'"
+
+
+def _quote_hint(key: Any, value: Any) -> str:
+    if isinstance(value, (bool, int, float, date)) and isinstance(key, str):
+        return f'put it in quotes: {key}: "{value}"'
+    return ""
+
+
+PATTERN_MESSAGES = {"language": "expected a language code such as en or en-US",
+                    "cname": "expected a domain name such as www.smbtn.org (no https://, no path)"}
+REFERENCE_FIELDS = {"specialties": "specialty", "vendors": "vendor", "sponsors": "vendor", "guests": "member"}
+
+
+def report_validation_error(src: Source, model: type[BaseModel], exc: ValidationError, problems: Problems,
+                            choices: dict[str, list[str]] | None = None) -> None:
+    """Pydantic's errors in words a member understands, each at the value it is about.
+
+    `choices` holds the known values of reference fields (specialty keys, vendor
+    and member slugs) so that a malformed one still gets a did-you-mean.
+    """
+    choices = choices or {}
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if p != "[key]")
         on_key = "[key]" in err["loc"]
         kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
         field = _label(loc)
+        last = next((p for p in reversed(loc) if isinstance(p, str)), "")
         hint = ""
         if kind == "missing":
             line, col = src.pos.value(loc[:-1])
@@ -89,39 +122,113 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
             sub = _model_at(model, loc[:-1])
             allowed = list(sub.model_fields) if sub else []
             message = f"unknown field '{loc[-1]}'"
+            if len(loc) > 1:
+                message += f" in {_label(loc[:-1])}"
             hint = did_you_mean(str(loc[-1]), allowed) or (
                 f"allowed here: {', '.join(allowed)}" if allowed else "")
         else:
             line, col = src.pos.key(loc) if on_key else src.pos.value(loc)
             if kind == "literal_error":
-                choices = re.findall(r"'([^']*)'", ctx.get("expected", ""))
-                message = f"{field}: '{value}' is not one of {', '.join(choices)}"
-                hint = did_you_mean(str(value), choices)
+                options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
+                message = f"{field}: '{value}' is not one of {', '.join(options)}"
+                hint = did_you_mean(str(value), options)
             elif kind == "string_pattern_mismatch" and "a-z0-9" in str(ctx.get("pattern", "")):
-                message = f"{field}: '{value}' is not a valid slug (lowercase letters, digits, single hyphens)"
+                ref = REFERENCE_FIELDS.get(str(loc[0])) if len(loc) == 2 and not on_key else None
+                if ref is not None and str(loc[0]) in choices:
+                    message = f"unknown {ref} '{value}'"
+                    hint = did_you_mean(str(value).lower(), choices[str(loc[0])]) or (
+                        "use lowercase letters, digits and single hyphens")
+                else:
+                    message = (f"{field}: '{value}' is not a valid name: use lowercase letters, digits "
+                               "and single hyphens")
+                    hint = f"e.g. {slugify(str(value))}" if slugify(str(value)) else ""
+            elif kind == "string_pattern_mismatch" and last in PATTERN_MESSAGES:
+                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value)}"
             elif kind in ("string_too_long", "too_long"):
                 unit = "characters" if kind == "string_too_long" else "items"
                 message = f"{field}: at most {ctx.get('max_length')} {unit} allowed"
                 if kind == "string_too_long" and isinstance(value, str):
                     message += f", this has {len(value)}"
+                elif ctx.get("actual_length"):
+                    message += f", this has {ctx['actual_length']}"
             elif kind == "too_short":
                 n = ctx.get("min_length", 1)
                 message = f"{field}: needs at least {n} item{'s' if n != 1 else ''}"
             elif kind in ("greater_than", "greater_than_equal"):
-                message = f"{field}: must be a positive number"
+                message = f"{field}: must be a positive number{_found(value)}"
+            elif kind == "string_too_short":
+                message = f"{field}: must not be empty"
+            elif kind == "string_type":
+                message = f"{field}: expected text{_found(value)}"
+                hint = (f"write a value after '{last}:'" if value is None and last else _quote_hint(last, value))
+            elif kind == "list_type":
+                message = f"{field}: expected a list{_found(value)}"
+                if isinstance(value, str):
+                    hint = f"write it as [{value}], or one '- …' line per item"
             elif kind in TYPE_MESSAGES:
-                message = f"{field}: {TYPE_MESSAGES[kind]}"
+                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
         problems.error(src.path, line, col, message, hint)
 
 
-def _check(src: Source, model: type[Record], problems: Problems) -> Record | None:
+def _check(src: Source, model: type[Record], problems: Problems,
+           choices: dict[str, list[str]] | None = None) -> Record | None:
     try:
         return model.model_validate(src.data)
     except ValidationError as exc:
-        report_validation_error(src, model, exc, problems)
+        report_validation_error(src, model, exc, problems, choices)
         return None
+
+
+SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
+SVG_SAFE_HREF = re.compile(r"^(#|https?:|data:image/(png|jpeg|gif|webp)[;,])", re.I)
+_CONTROL = re.compile(r"[\x00-\x20]+")
+
+
+def logo_content_problem(raw: bytes, suffix: str) -> tuple[str, str] | None:
+    """(problem, hint) when a logo's bytes are not the image its name says, or an SVG could run script.
+
+    Logos are published as files of the site: an SVG opened on its own runs its
+    scripts with the site's origin, so anything that can script is refused.
+    """
+    signatures = {".png": raw.startswith(b"\x89PNG\r\n\x1a\n"), ".jpg": raw.startswith(b"\xff\xd8\xff"),
+                  ".jpeg": raw.startswith(b"\xff\xd8\xff"), ".webp": raw[:4] == b"RIFF" and raw[8:12] == b"WEBP"}
+    if suffix in signatures:
+        if not signatures[suffix]:
+            kind = "JPEG" if suffix == ".jpeg" else suffix[1:].upper()
+            return f"is not a {kind} image", "export the logo again from an image program, or fix the file's extension"
+        return None
+    import xml.etree.ElementTree as ET
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "is not a valid SVG file (not UTF-8 text)", "export it again as SVG"
+    if "<!ENTITY" in text:
+        return "defines XML entities, which logos may not", "export it again as plain SVG"
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"is not a valid SVG file ({exc})", "export it again as SVG"
+    if root.tag.rsplit("}", 1)[-1] != "svg":
+        return "is not an SVG image (its first element is not <svg>)", "export it again as SVG"
+    for el in root.iter():
+        name = str(el.tag).rsplit("}", 1)[-1].lower()
+        if name in SVG_FORBIDDEN_ELEMENTS:
+            return f"contains <{name}>, which can run code", "remove it: a logo needs only shapes, text and images"
+        if name == "style" and "javascript:" in _CONTROL.sub("", (el.text or "").lower()):
+            return "has a javascript: address in its styles", "remove it"
+        for attr, value in el.attrib.items():
+            attr_name = attr.rsplit("}", 1)[-1].lower()
+            compact = _CONTROL.sub("", value).lower()
+            if attr_name.startswith("on"):
+                return f"has an event handler ({attr_name}), which can run code", "remove the attribute"
+            if "javascript:" in compact or "vbscript:" in compact:
+                return "has a javascript: address, which can run code", "remove it"
+            if attr_name == "href" and compact and not SVG_SAFE_HREF.match(compact):
+                return (f"links to '{value.strip()[:60]}'",
+                        "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")
+    return None
 
 
 def _base_parts(base_url: str) -> tuple[str, str]:
@@ -136,6 +243,10 @@ def _letter(name: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
+def _when_text(value: date | datetime) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
+
+
 def _in_zone(value: date | datetime, zone: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value.replace(tzinfo=zone)
@@ -147,9 +258,14 @@ class Validator:
                  base_url: str | None = None):
         self.loaded, self.problems, self.as_of, self.drafts = loaded, problems, as_of, drafts
         self.base_url = base_url
+        self.choices: dict[str, list[str]] = {
+            "vendors": sorted(loaded.slugs.get("vendor", ())), "sponsors": sorted(loaded.slugs.get("vendor", ())),
+            "guests": sorted(loaded.slugs.get("member", ()))}
 
     def run(self) -> SiteModel | None:
         cfg = self.site()
+        if cfg is not None:
+            self.choices["specialties"] = sorted(cfg.specialties)
         members = [m for s in self.loaded.sources.get("member", []) if (m := self.member(s, cfg))]
         vendors = [v for s in self.loaded.sources.get("vendor", []) if (v := self.vendor(s))]
         events = [e for s in self.loaded.sources.get("event", []) if (e := self.event(s, cfg))]
@@ -182,19 +298,15 @@ class Validator:
         return SiteConfig.model_construct(**data, origin=origin, base_path=path)
 
     def member(self, src: Source, cfg: SiteConfig | None) -> Member | None:
-        rec = _check(src, MemberRecord, self.problems)
+        rec = _check(src, MemberRecord, self.problems, self.choices)
         if rec is None:
+            self.raw_checks(src, cfg)
             return None
         m = Member.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                    url=f"/members/{src.slug}/", letter=_letter(rec.name))
         m.serves_all = NATIONWIDE in rec.serves
         if cfg is not None:
-            for i, key in enumerate(rec.specialties):
-                if key not in cfg.specialties:
-                    line, col = src.pos.value(("specialties", i))
-                    self.problems.error(src.path, line, col, f"unknown specialty '{key}'",
-                                        did_you_mean(key, cfg.specialties) or
-                                        "the specialties are listed in site.yaml")
+            self.specialties(src, enumerate(rec.specialties), cfg)
             m.specialty_list = [(k, cfg.specialties[k]) for k in dict.fromkeys(rec.specialties)
                                 if k in cfg.specialties]
         self._duplicates(src, "specialties", rec.specialties)
@@ -235,8 +347,9 @@ class Validator:
         return v
 
     def event(self, src: Source, cfg: SiteConfig | None) -> Event | None:
-        rec = _check(src, EventRecord, self.problems)
+        rec = _check(src, EventRecord, self.problems, self.choices)
         if rec is None:
+            self.raw_checks(src, cfg)
             return None
         zone_name = rec.timezone or (cfg.timezone if cfg else "UTC")
         zone = ZoneInfo(zone_name)
@@ -258,9 +371,7 @@ class Validator:
             self.problems.error(src.path, line, col, "starts is a date but ends has a time",
                                 "give both a time, or neither")
         if rec.type == "radio" and not rec.stations:
-            line, col = src.pos.value(())
-            self.problems.error(src.path, line, col, "a radio episode needs 'stations' (city, state, station)",
-                                "add stations: [{city: Fresno, state: CA, station: KXYZ 1340 AM}]")
+            self.radio_without_stations(src)
         first_day, last_day = e.start.date(), (e.end - timedelta(microseconds=1)).date()
         days: dict[date, list] = {}
         e.sessions = [SessionItem.model_construct(**dict(s), start=_in_zone(s.starts, zone),
@@ -278,7 +389,7 @@ class Validator:
                 if not first_day <= day <= last_day:
                     line, col = src.pos.value(("sessions", i, key))
                     self.problems.error(src.path, line, col,
-                                        f"session '{s.title}' {key} {when} is outside the event "
+                                        f"session '{s.title}' {key} {_when_text(when)} is outside the event "
                                         f"({first_day} to {last_day})")
             days.setdefault(s_start.date(), []).append(s)
         e.session_days = [(d, sorted(ss, key=lambda s: (sort_key_when(s.starts), s.title)))
@@ -318,6 +429,49 @@ class Validator:
 
     # --- helpers ----------------------------------------------------------------------
 
+    def specialties(self, src: Source, keys: Iterable[tuple[int, str]], cfg: SiteConfig) -> None:
+        for i, key in keys:
+            if key not in cfg.specialties:
+                line, col = src.pos.value(("specialties", i))
+                known = sorted(cfg.specialties)
+                listing = ", ".join(known[:15]) + (", …" if len(known) > 15 else "")
+                self.problems.error(src.path, line, col, f"unknown specialty '{key}'",
+                                    did_you_mean(key, known) or f"the specialties of site.yaml are {listing}")
+
+    def radio_without_stations(self, src: Source) -> None:
+        line, col = src.pos.value(("type",))
+        self.problems.error(src.path, line, col, "a radio episode needs 'stations' (city, state, station)",
+                            "add stations: [{city: Fresno, state: CA, station: KXYZ 1340 AM}]")
+
+    def raw_checks(self, src: Source, cfg: SiteConfig | None) -> None:
+        """The checks beyond the schema, on a record the schema rejected: every mistake of a
+        file is reported in one run, not one round of fixes at a time."""
+        data = src.data
+
+        def valid_slugs(key: str) -> list[tuple[int, str]]:
+            items = data.get(key)
+            if not isinstance(items, list):
+                return []
+            return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
+
+        if src.kind == "member":
+            if cfg is not None:
+                self.specialties(src, valid_slugs("specialties"), cfg)
+            refs = {"vendors": "vendor"}
+            if isinstance(data.get("logo"), str):
+                self.logo(src, data["logo"], f"/members/{src.slug}/")
+        else:
+            refs = {"sponsors": "vendor", "guests": "member"}
+            if data.get("type") == "radio" and not data.get("stations"):
+                self.radio_without_stations(src)
+        for key, what in refs.items():
+            known = self.loaded.slugs.get(what, set())
+            for i, slug in valid_slugs(key):
+                if slug not in known:
+                    line, col = src.pos.value((key, i))
+                    self.problems.error(src.path, line, col, f"unknown {what} '{slug}'",
+                                        did_you_mean(slug, known) or f"no {what}s/{slug}.yaml in this site")
+
     def _duplicates(self, src: Source, key: str, values: list[str]) -> None:
         seen: set[str] = set()
         for i, value in enumerate(values):
@@ -342,10 +496,19 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",
                                 did_you_mean(logo, siblings))
             return None
+        if file.is_symlink() or not file.resolve().is_relative_to(src.file.parent.resolve()):
+            # a link could publish any file of the machine that builds the site
+            self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
+                                "put the image file itself beside the record")
+            return None
         size = file.stat().st_size
         if size > LOGO_MAX:
             self.problems.error(src.path, line, col, f"logo '{logo}' is {size // 1024} KB; at most 512 KB allowed",
                                 "export it smaller (a 400 px wide PNG or an SVG is plenty)")
+            return None
+        problem = logo_content_problem(file.read_bytes(), Path(logo).suffix.lower())
+        if problem:
+            self.problems.error(src.path, line, col, f"logo '{logo}' {problem[0]}", problem[1])
             return None
         return f"{folder_url}logo{Path(logo).suffix.lower()}"
 
@@ -353,24 +516,27 @@ class Validator:
 
     def cross_reference(self, site: SiteModel) -> None:
         vendors, members = site.vendor_by_slug, site.member_by_slug
+        # a slug of a file with errors of its own is known: reporting it here too would be noise
+        known_vendors = self.loaded.slugs.get("vendor", set()) | set(vendors)
+        known_members = self.loaded.slugs.get("member", set()) | set(members)
         for m in site.members:
             for i, slug in enumerate(m.vendors):
-                if slug not in vendors:
-                    self._unknown(m, ("vendors", i), "vendor", slug, vendors)
+                if slug not in known_vendors:
+                    self._unknown(m, ("vendors", i), "vendor", slug, known_vendors)
             m.vendor_list = [vendors[s] for s in m.vendors if s in vendors]
             for v in m.vendor_list:
                 v.members.append(m)
         for e in site.events:
             for i, slug in enumerate(e.sponsors):
-                if slug not in vendors:
-                    self._unknown(e, ("sponsors", i), "vendor", slug, vendors)
+                if slug not in known_vendors:
+                    self._unknown(e, ("sponsors", i), "vendor", slug, known_vendors)
             for i, slug in enumerate(e.guests):
-                if slug not in members:
-                    self._unknown(e, ("guests", i), "member", slug, members)
+                if slug not in known_members:
+                    self._unknown(e, ("guests", i), "member", slug, known_members)
             e.sponsor_list = [vendors[s] for s in e.sponsors if s in vendors]
             e.guest_list = [members[s] for s in e.guests if s in members]
 
-    def _unknown(self, rec: Any, path: tuple, what: str, slug: str, known: dict) -> None:
+    def _unknown(self, rec: Any, path: tuple, what: str, slug: str, known: Iterable[str]) -> None:
         line, col = rec.pos.value(path)
         folder = "vendors" if what == "vendor" else "members"
         self.problems.error(rec.source, line, col, f"unknown {what} '{slug}'",

@@ -131,6 +131,34 @@ class _Walker:
         raise YamlProblem(f"unsupported YAML node {type(node).__name__}", *_mark(node))  # pragma: no cover
 
 
+# PyYAML's problems in a member's words: (fragment of its problem, of its context,
+# report where the context starts (an unclosed quote or bracket) rather than where
+# the parser gave up, message, hint).
+SYNTAX_HELP = [
+    ("mapping values are not allowed", "", False, "a value holds ': ' but is not in quotes",
+     'put the value in quotes, e.g. summary: "Cabling: fiber and copper"; if this is a field, indent it '
+     "like the others"),
+    ("tab character", "", False, "a tab is used for indenting", "indent with spaces, not tabs"),
+    ("undefined alias", "", False, "a value starts with '*', which YAML reads as a reference",
+     'put the value in quotes, e.g. name: "*Star IT"'),
+    ("cannot start any token", "", False, "a value starts with a character YAML reserves ('@', '`', '%')",
+     "put the value in quotes"),
+    ("end of stream", "quoted scalar", True, "this quote is never closed", "add the closing quote"),
+    ("expected ',' or ']'", "", True, "this list is never closed", "close it with ']' and put commas between items"),
+    ("expected ',' or '}'", "", True, "these braces are never closed",
+     "close them with '}' and put commas between fields"),
+    ("could not find expected ':'", "", True, "this line is not a 'name: value' field",
+     "write 'name: value', or indent it under the field it continues"),
+    ("expected '-' indicator", "", False, "a field where a list item ('- …') was expected",
+     "start every item of a list with '- ' at the same indentation"),
+    ("did not find expected key", "", False, "unexpected text here",
+     "check the indentation (the fields of a record start in the same column) and that nothing follows "
+     "a closing quote or bracket"),
+    ("unknown escape character", "", False, "an unknown '\\' escape inside double quotes",
+     "use single quotes, or write \\\\ for a backslash"),
+]
+
+
 def parse_yaml(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document; raise YamlProblem with a position on any failure."""
     loader = _Loader(text)
@@ -144,6 +172,11 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
             if "another document" in msg:
                 raise YamlProblem("a record holds one YAML document, but a second one starts here",
                                   line, col, hint="remove the extra '---' line") from None
+            for fragment, context, at_start, friendly, hint in SYNTAX_HELP:
+                if fragment in msg and context in (exc.context or ""):
+                    if at_start and exc.context_mark is not None:
+                        line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+                    raise YamlProblem(f"YAML syntax error: {friendly}", line, col, hint) from None
             raise YamlProblem(f"YAML syntax error: {msg}", line, col) from None
         except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"

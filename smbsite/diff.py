@@ -1,0 +1,105 @@
+"""`smbsite diff OLD NEW`: which pages two builds add, remove or change.
+
+CI builds the pull request's base and the pull request itself, then writes
+this comparison into the job summary, so a reviewer sees that adding one
+member touched /members/, /partners/cabling/ and /regions/ca/ and nothing
+else. Files are compared byte for byte: builds are reproducible for the same
+sources and --as-of date, so any difference is a real one.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .write import MARKER
+
+
+@dataclass
+class OutputDiff:
+    added: list[str] = field(default_factory=list)  # site paths such as /members/acme/
+    removed: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def site_path(rel: str) -> str:
+    """members/acme/index.html -> /members/acme/ (the URL a visitor opens), others keep their name."""
+    if rel == "index.html":
+        return "/"
+    if rel.endswith("/index.html"):
+        return "/" + rel.removesuffix("index.html")
+    return "/" + rel
+
+
+def _files(root: Path) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for folder, dirs, names in os.walk(root):
+        dirs.sort()
+        for name in names:
+            path = Path(folder) / name
+            rel = path.relative_to(root).as_posix()
+            if rel != MARKER:
+                found[rel] = path
+    return found
+
+
+def _same(a: Path, b: Path) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            chunk = fa.read(1 << 16)
+            if chunk != fb.read(1 << 16):
+                return False
+            if not chunk:
+                return True
+
+
+def diff_outputs(old: Path, new: Path) -> OutputDiff:
+    """Compare two output folders; the lists are sorted by site path."""
+    before, after = _files(Path(old)), _files(Path(new))
+    result = OutputDiff(
+        added=[site_path(r) for r in after if r not in before],
+        removed=[site_path(r) for r in before if r not in after],
+        changed=[site_path(r) for r in after if r in before and not _same(before[r], after[r])],
+    )
+    for items in (result.added, result.removed, result.changed):
+        items.sort()
+    return result
+
+
+def _count(d: OutputDiff) -> str:
+    return f"{len(d.added)} added, {len(d.removed)} removed, {len(d.changed)} changed"
+
+
+def format_text(d: OutputDiff) -> str:
+    lines = [f"{label:<8} {path}" for label, items in (("added", d.added), ("removed", d.removed),
+                                                          ("changed", d.changed)) for path in items]
+    return "\n".join(lines + [_count(d) if d else "no changes: the two builds are identical"]) + "\n"
+
+
+def _code(path: str) -> str:
+    # paths come from file names a pull request chooses: keep them inert in Markdown
+    return "`" + path.replace("`", "'").replace("\n", " ") + "`"
+
+
+FOLD_AFTER = 20  # longer lists are folded so the summary stays readable
+
+
+def format_markdown(d: OutputDiff, title: str = "Site changes") -> str:
+    lines = [f"## {title}", ""]
+    if not d:
+        return "\n".join(lines + ["No page changes: the built site is identical.", ""])
+    lines += [f"**{_count(d)}**", ""]
+    for label, items in (("Added", d.added), ("Removed", d.removed), ("Changed", d.changed)):
+        if not items:
+            continue
+        entries = [f"- {_code(p)}" for p in items]
+        lines += [f"### {label} ({len(items)})", ""]
+        if len(items) > FOLD_AFTER:
+            entries = [f"<details><summary>Show all {len(items)}</summary>", "", *entries, "", "</details>"]
+        lines += [*entries, ""]
+    return "\n".join(lines)

@@ -1,0 +1,336 @@
+"""Incremental builds for `smbsite serve`: the model and rendered pages stay in
+memory; a change re-renders only the outputs that depend on it.
+
+Two paths, both ending in the same state a full build would reach:
+
+* fast: one record edited in place without touching anything that orders,
+  groups or links pages (its "shape"): the record is re-validated alone and its
+  new values are copied into the existing object, which every list and group in
+  the site graph already points at;
+* full: anything else (additions, deletions, renames, site.yaml, shape changes)
+  re-validates everything from the parse cache and rebuilds the graph.
+
+Either way an output is re-rendered when its recorded dependencies meet the
+change: its own source, a collection it lists ("members/"), site.yaml, the
+navigation, or a template it uses through extends/include/import. A test
+applies random edits and compares every byte with a fresh full build.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+
+from .api import build_date, prepare, template_problem
+from .graph import Output, SiteGraph
+from .load import COLLECTIONS, Loaded, ParseCache, parse_record
+from .problems import ContentError, Problem, Problems
+from .render import make_env, render_output, template_dirs
+from .urls import output_file
+from .validate import Validator
+
+NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
+
+# What decides where a record appears, in which order and beside what: a change
+# to any of these needs the full path. Everything else is copied in place.
+SHAPE = {
+    "member": ("name", "state", "serves", "specialties", "vendors", "partnering", "logo"),
+    "vendor": ("name", "benefits", "logo"),
+    "event": ("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
+    "article": ("title", "date", "draft"),
+    "page": ("title", "menu", "draft"),
+}
+
+
+def collection_of(rel: str) -> tuple[str, str] | None:
+    """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/)."""
+    for kind, (folder, suffixes) in COLLECTIONS.items():
+        if rel.startswith(folder + "/") and rel.count("/") == folder.count("/") + 1 and rel.endswith(suffixes):
+            return kind, folder + "/"
+    return None
+
+
+@dataclass
+class Stats:
+    path: str = "none"  # fast | full | none
+    rendered: int = 0
+    dirty: int = 0
+    removed: int = 0
+
+
+@dataclass
+class IncrementalSite:
+    src: Path
+    as_of: str | date | None = None
+    drafts: bool = False
+    base_url: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+    generation: int = 0  # goes up whenever any served byte may have changed
+
+    def __post_init__(self) -> None:
+        self.src = Path(self.src)
+        self.cache: ParseCache = {}
+        self.graph: SiteGraph | None = None
+        self.env: jinja2.Environment | None = None
+        self.pages: dict[str, bytes] = {}  # site path -> bytes, for every clean output
+        self.dirty: set[str] = set()
+        self.outputs: dict[str, Output] = {}
+        self.template_uses: dict[str, set[str]] = {}  # template -> every template it pulls in
+        self.lock = threading.RLock()
+        self.day = build_date(self.as_of)
+
+    # --- whole-site passes --------------------------------------------------------
+
+    def full(self, changed: set[str] | None = None) -> Stats:
+        """(Re)load everything through the parse cache; mark what the change touches dirty."""
+        with self.lock:
+            problems, _, site, graph = prepare(self.src, self.day, self.drafts, self.base_url, self.cache)
+            errors = [p for p in problems.sorted() if p.severity == "error"]
+            self.problems = problems.sorted()
+            if graph is None or errors:
+                return Stats("full")  # keep serving the last good site; the errors are shown
+            old_nav = self.graph.nav if self.graph is not None else None
+            old_outputs = self.outputs
+            self.graph = graph
+            self.env = make_env(self.src, graph)
+            self.template_uses = self._template_closure()
+            self.outputs = {o.url: o for o in graph.outputs}
+            keys = self._keys(changed) if changed is not None else None
+            if keys is not None and old_nav != graph.nav:
+                keys.add(NAV)
+            removed = [u for u in old_outputs if u not in self.outputs]
+            for url in removed:
+                self.pages.pop(url, None)
+            dirty = set()
+            for url, out in self.outputs.items():
+                if keys is None or url not in self.pages or self._touches(out, keys):
+                    dirty.add(url)
+            self.dirty = dirty
+            self.generation += 1
+            return Stats("full", dirty=len(dirty), removed=len(removed))
+
+    def apply(self, changed: set[str]) -> Stats:
+        """Take a set of changed paths (relative to src, forward slashes)."""
+        with self.lock:
+            if self.graph is None:
+                return self.full()
+            if len(changed) == 1:
+                stats = self._fast(next(iter(changed)))
+                if stats is not None:
+                    return stats
+            return self.full(changed)
+
+    # --- the fast path ---------------------------------------------------------------
+
+    def _fast(self, rel: str) -> Stats | None:
+        where = collection_of(rel)
+        assert self.graph is not None
+        if where is None:
+            if rel.startswith("templates/") and not rel.startswith("templates/static/"):
+                return self._template_changed(rel)
+            if rel.startswith("templates/static/"):
+                return self._static_changed(rel)
+            return None if rel == "site.yaml" else Stats("none")
+        kind, key = where
+        file = self.src / rel
+        site = self.graph.site
+        current = {"member": site.member_by_slug, "vendor": site.vendor_by_slug, "event": site.event_by_slug,
+                   "article": {a.slug: a for a in site.articles}, "page": {p.slug: p for p in site.pages}}[kind]
+        slug = Path(rel).stem
+        old = current.get(slug)
+        if old is None or old.source != rel or not file.is_file():
+            return None  # added, deleted or renamed: the full path
+        raw = file.read_bytes()
+        hit = self.cache.get(rel)
+        if hit is not None and hit[0] == raw:
+            return Stats("fast")  # touched but unchanged
+        local = Problems()
+        source = parse_record(kind, slug, rel, file, raw, local)
+        if source is None or local.errors:
+            return None
+        known = Loaded(root=self.src, site=None,
+                       slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
+        validator = Validator(known, local, self.day, self.drafts, self.base_url)
+        cfg = site.config
+        new = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
+               "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source, cfg),
+               "page": lambda: validator.page(source)}[kind]()
+        if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in SHAPE[kind]):
+            return None
+        # its Markdown links are checked against the URL set, which the shape check kept
+        from .graph import GraphBuilder
+        checker = GraphBuilder(site, local, [])
+        checker.site_root = self.src
+        checker._lines_cache = {}
+        self._render_markdown(checker, kind, new)
+        for target, source_path, line, col in checker.links:
+            if target not in self.outputs and target + "/" not in self.outputs:
+                local.error(source_path, line, col, f"link to {target}, a page that does not exist")
+        if local.errors:
+            return self.full({rel})  # reports them; the served site stays as it was
+        self._copy_in(kind, old, new, self._derived_links(kind, old))
+        self.cache[rel] = (raw, source, [])
+        self.problems = sorted({p for p in self.problems if p.path != rel} | set(local.warnings))
+        keys = {rel, key}
+        dirty = {url for url, out in self.outputs.items() if self._touches(out, keys)}
+        for url in dirty:
+            self.dirty.add(url)
+        self.generation += 1
+        return Stats("fast", dirty=len(dirty))
+
+    @staticmethod
+    def _derived_links(kind: str, old: Any) -> dict[str, Any]:
+        """Fields that point at other records; the shape check guarantees they still hold."""
+        names = {"member": ("vendor_list", "specialty_list"), "vendor": ("members",),
+                 "event": ("sponsor_list", "guest_list"), "article": (), "page": ()}[kind]
+        return {n: getattr(old, n) for n in names}
+
+    @staticmethod
+    def _copy_in(kind: str, old: Any, new: Any, keep: dict[str, Any]) -> None:
+        values = dict(new.__dict__)
+        values.update(keep)
+        old.__dict__.update(values)
+        if kind == "vendor":
+            for b in old.benefits:
+                b.vendor = old  # the new benefits were made pointing at the new object
+
+    @staticmethod
+    def _render_markdown(b: Any, kind: str, rec: Any) -> None:
+        if kind in ("member", "vendor", "event"):
+            rec.description_html = b.markdown_field(rec, ("description",), rec.description)
+        if kind == "vendor":
+            for i, benefit in enumerate(rec.benefits):
+                benefit.details_html = b.markdown_field(rec, ("benefits", i, "details"), benefit.details)
+        if kind == "event":
+            for i, s in enumerate(rec.sessions):
+                s.description_html = b.markdown_field(rec, ("sessions", i, "description"), s.description)
+        if kind in ("article", "page"):
+            rec.html = b.markdown_body(rec)
+
+    def _template_changed(self, rel: str) -> Stats:
+        name = rel.removeprefix("templates/")
+        try:
+            assert self.graph is not None
+            self.env = make_env(self.src, self.graph)
+            self.template_uses = self._template_closure()
+        except jinja2.TemplateError:
+            pass  # reported when a page using it renders
+        dirty = {url for url, out in self.outputs.items()
+                 if out.template and name in self.template_uses.get(out.template, {out.template})}
+        self.dirty |= dirty
+        self.problems = [p for p in self.problems if not p.path.startswith("templates/")]
+        self.generation += 1
+        return Stats("fast", dirty=len(dirty))
+
+    def _static_changed(self, rel: str) -> Stats | None:
+        url = "/static/" + rel.removeprefix("templates/static/")
+        if url not in self.outputs or not (self.src / rel).is_file():
+            return None  # a new or deleted asset changes the output set
+        self.dirty.add(url)
+        self.generation += 1
+        return Stats("fast", dirty=1)
+
+    # --- dependencies ------------------------------------------------------------------
+
+    def _keys(self, changed: set[str]) -> set[str]:
+        keys = set()
+        for rel in changed:
+            keys.add(rel)
+            where = collection_of(rel)
+            if where:
+                keys.add(where[1])
+            if rel.startswith("templates/") and not rel.startswith("templates/static/"):
+                keys.add("template:" + rel.removeprefix("templates/"))
+        return keys
+
+    def _touches(self, out: Output, keys: set[str]) -> bool:
+        if "site.yaml" in keys:
+            return True
+        if out.deps & keys:
+            return True
+        if out.template:
+            if NAV in keys:
+                return True
+            used = self.template_uses.get(out.template, {out.template})
+            return any(("template:" + t) in keys for t in used)
+        return False
+
+    def _template_closure(self) -> dict[str, set[str]]:
+        """template -> itself and everything it extends, includes or imports (transitively)."""
+        direct: dict[str, set[str]] = {}
+        assert self.env is not None
+        loader = self.env.loader
+        assert loader is not None
+        for name in loader.list_templates():
+            if not name.endswith((".html", ".xml", ".txt", ".svg")) or name.startswith("static/"):
+                continue
+            try:
+                source = loader.get_source(self.env, name)[0]
+                refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
+                direct[name] = {r for r in refs if r}
+                if None in refs:  # a computed name: assume it may pull in anything
+                    direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
+            except jinja2.TemplateError:
+                direct[name] = set()
+        closure: dict[str, set[str]] = {}
+        for name in direct:
+            seen, todo = {name}, [name]
+            while todo:
+                for ref in direct.get(todo.pop(), ()):
+                    if ref not in seen:
+                        seen.add(ref)
+                        todo.append(ref)
+            closure[name] = seen
+        return closure
+
+    # --- rendering ----------------------------------------------------------------------
+
+    def render(self, url: str) -> bytes | None:
+        """The bytes of one output, rendered now if it is dirty; None when no such output."""
+        with self.lock:
+            out = self.outputs.get(url)
+            if out is None:
+                return None
+            if url in self.dirty or url not in self.pages:
+                self.pages[url] = self._render(out)
+                self.dirty.discard(url)
+            return self.pages[url]
+
+    def _render(self, out: Output) -> bytes:
+        if out.copy_from is not None:
+            return Path(out.copy_from).read_bytes()
+        assert self.env is not None and self.graph is not None
+        try:
+            return render_output(self.env, self.graph, out)
+        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+            problem = template_problem(exc, out.url, out.template)
+            self.problems = sorted(set(self.problems) | {problem})
+            raise ContentError([problem]) from exc
+
+    def render_dirty(self) -> int:
+        """Render every dirty output; returns how many were rendered."""
+        count = 0
+        while True:
+            with self.lock:
+                if not self.dirty:
+                    return count
+                url = min(self.dirty)
+                self.render(url)
+                count += 1
+
+    def files(self) -> dict[str, bytes]:
+        """Every output file (relative to OUT) and its bytes, as a full build would write them."""
+        self.render_dirty()
+        return {output_file(url): data for url, data in self.pages.items()}
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+__all__ = ["IncrementalSite", "Stats", "collection_of", "template_dirs"]

@@ -1,0 +1,140 @@
+// Partner finder: filters members.json in the page. Without this script the
+// page still works through its links to /partners/<specialty>/ and /regions/<state>/.
+(function () {
+  "use strict";
+  var form = document.getElementById("finder");
+  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var status = document.getElementById("finder-status");
+  var results = document.getElementById("finder-results");
+  var list = document.getElementById("finder-list");
+  var more = document.getElementById("finder-more");
+  var fields = { specialty: form.elements.specialty, state: form.elements.state, vendor: form.elements.vendor };
+  var PAGE = 60; // cards shown before "Show all": thousands of nodes at once would stall a phone
+  var members = null;
+  var showAll = false;
+
+  function label(select, value) {
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === value) return select.options[i].text;
+    }
+    return value;
+  }
+
+  function fromUrl() {
+    var q = new URLSearchParams(location.search);
+    Object.keys(fields).forEach(function (k) {
+      var v = (q.get(k) || "").toLowerCase();
+      var ok = Array.prototype.some.call(fields[k].options, function (o) { return o.value === v; });
+      fields[k].value = ok ? v : "";
+    });
+  }
+
+  function choice() {
+    return { specialty: fields.specialty.value, state: fields.state.value, vendor: fields.vendor.value };
+  }
+
+  function toUrl(c) {
+    var q = new URLSearchParams();
+    Object.keys(c).forEach(function (k) { if (c[k]) q.set(k, c[k]); });
+    var s = q.toString();
+    return location.pathname + (s ? "?" + s : "");
+  }
+
+  function matches(m, c) {
+    if (m.partnering === false) return false;
+    if (c.specialty && m.specialties.indexOf(c.specialty) < 0) return false;
+    if (c.vendor && m.vendors.indexOf(c.vendor) < 0) return false;
+    if (c.state) {
+      var st = c.state.toUpperCase();
+      if (m.state !== st && m.serves.indexOf(st) < 0 && m.serves.indexOf("nationwide") < 0) return false;
+    }
+    return true;
+  }
+
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function card(m) {
+    var li = el("li", { "class": "card" });
+    var h = el("h3");
+    h.appendChild(el("a", { href: form.dataset.memberBase + m.slug + "/" }, m.name));
+    li.appendChild(h);
+    var where = m.city + ", " + m.state + (m.serves.indexOf("nationwide") >= 0 ? " · serves nationwide" : "");
+    li.appendChild(el("p", { "class": "meta" }, where));
+    li.appendChild(el("p", null, m.summary));
+    var tags = el("ul", { "class": "tags", "aria-label": "Specialties of " + m.name });
+    m.specialties.forEach(function (key) {
+      var t = el("li");
+      t.appendChild(el("a", { href: form.dataset.partnerBase + key + "/" }, label(fields.specialty, key)));
+      tags.appendChild(t);
+    });
+    li.appendChild(tags);
+    return li;
+  }
+
+  function describe(c, n) {
+    var one = n === 1;
+    var s = n === 0 ? "No members" : one ? "1 member" : n + " members";
+    var verbs = [];
+    if (c.specialty) {
+      verbs.push((one ? "offers " : "offer ") + label(fields.specialty, c.specialty) +
+                 (c.state ? " in " + label(fields.state, c.state) : ""));
+    } else if (c.state) {
+      verbs.push((one ? "serves " : "serve ") + label(fields.state, c.state));
+    }
+    if (c.vendor) verbs.push((one ? "partners with " : "partner with ") + label(fields.vendor, c.vendor));
+    return s + " " + verbs.join(" and ") + ".";
+  }
+
+  function render() {
+    var c = choice();
+    if (!members) return;
+    list.textContent = "";
+    if (!c.specialty && !c.state && !c.vendor) {
+      results.hidden = true;
+      status.textContent = "Choose a specialty, a state or a vendor to see matching members.";
+      return;
+    }
+    var st = c.state.toUpperCase();
+    var found = members.filter(function (m) { return matches(m, c); });
+    // members based in the chosen state first: they are the closest to the job
+    found.sort(function (a, b) {
+      var ah = st && a.state === st ? 0 : 1, bh = st && b.state === st ? 0 : 1;
+      return ah - bh || a.name.localeCompare(b.name);
+    });
+    var shown = showAll ? found : found.slice(0, PAGE);
+    var frag = document.createDocumentFragment();
+    shown.forEach(function (m) { frag.appendChild(card(m)); });
+    list.appendChild(frag);
+    results.hidden = false;
+    more.hidden = shown.length === found.length;
+    more.textContent = "Show all " + found.length + " members";
+    status.textContent = describe(c, found.length) + (shown.length < found.length ? " Showing the first " + shown.length + "." : "");
+  }
+
+  function changed() {
+    showAll = false;
+    var next = toUrl(choice());
+    if (next !== location.pathname + location.search) history.pushState(choice(), "", next);
+    render();
+  }
+
+  Object.keys(fields).forEach(function (k) { fields[k].addEventListener("change", changed); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); changed(); });
+  more.addEventListener("click", function () { showAll = true; render(); });
+  window.addEventListener("popstate", function () { showAll = false; fromUrl(); render(); });
+
+  form.hidden = false;
+  fromUrl();
+  status.textContent = "Loading the member list…";
+  fetch(form.dataset.members, { credentials: "same-origin" })
+    .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    .then(function (doc) { members = doc.members || []; render(); })
+    .catch(function () {
+      status.textContent = "The member list could not be loaded; browse by specialty or state below.";
+    });
+})();

@@ -179,7 +179,9 @@ def _block_chars(value_line: int, value_col: int, style: str, lines: list[str]) 
     if not body:
         return []
     if digit:
-        indent = _indent(lines[value_line - 1]) + int(digit.group(1) or digit.group(2))
+        # relative to the mapping that holds the key, which may sit after list dashes
+        parent = re.match(r"^ *(?:- +)*", lines[value_line - 1])
+        indent = (parent.end() if parent else 0) + int(digit.group(1) or digit.group(2))
     else:
         indent = _indent(lines[body[0]])
     out: _Chars = []
@@ -200,10 +202,16 @@ def _block_chars(value_line: int, value_col: int, style: str, lines: list[str]) 
                 breaks = pending_breaks if style == ">" and previous_text and not more_indented else \
                     [(i, len(lines[i - 1]) + 1)] + pending_breaks
                 out.extend(("\n", where) for where in breaks)
+        else:  # empty lines before the first text are part of the value
+            out.extend(("\n", where) for where in pending_breaks)
         pending_breaks = []
         out.extend((ch, (i + 1, indent + k + 1)) for k, ch in enumerate(raw[indent:]))
         previous_text = not more_indented
     return out
+
+
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+            "r": "\r", "e": "\x1b", " ": " ", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
 
 
 def _flow_chars(value_line: int, value_col: int, style: str | None, lines: list[str]) -> _Chars:
@@ -214,33 +222,34 @@ def _flow_chars(value_line: int, value_col: int, style: str | None, lines: list[
     key_indent = _indent(lines[row])
     while row < len(lines):
         raw = lines[row]
-        end = len(raw)
-        k = c
-        while k < end:
+        k, keep, joined = c, len(out), False  # keep: out's length without the line's trailing spaces
+        while k < len(raw):
             ch = raw[k]
             if quote == "'" and ch == "'":
-                if raw[k + 1:k + 2] == "'":
-                    out.append(("'", (row + 1, k + 1)))
-                    k += 2
-                    continue
-                return out
+                if raw[k + 1:k + 2] != "'":
+                    return out
+                out.append(("'", (row + 1, k + 1)))
+                k, keep = k + 2, len(out)
+                continue
             if quote == '"' and ch == '"':
                 return out
             if quote == '"' and ch == "\\":
                 nxt = raw[k + 1:k + 2]
-                if nxt == "":  # an escaped line break joins the lines without a space
+                if nxt == "":  # an escaped line break joins the lines, keeping the spaces before it
+                    joined, keep = True, len(out)
                     break
                 width = {"x": 4, "u": 6, "U": 10}.get(nxt, 2)
-                out.append(("\n" if nxt == "n" else "?", (row + 1, k + 1)))
-                k += width
+                char = chr(int(raw[k + 2:k + width], 16)) if width > 2 else _ESCAPES.get(nxt, nxt)
+                out.append((char, (row + 1, k + 1)))
+                k, keep = k + width, len(out)
                 continue
             if quote is None and (raw.startswith(" #", k) or raw.startswith("\t#", k)):
                 break
             out.append((ch, (row + 1, k + 1)))
             k += 1
-        # fold the line break: trailing spaces go, then one space or the empty lines' newlines
-        while out and out[-1][0] in " \t" and out[-1][1][0] == row + 1:
-            out.pop()
+            if ch not in " \t":
+                keep = len(out)
+        del out[keep:]
         row += 1
         blanks = []
         while row < len(lines) and not lines[row].strip():
@@ -248,8 +257,7 @@ def _flow_chars(value_line: int, value_col: int, style: str | None, lines: list[
             row += 1
         if row >= len(lines) or (quote is None and _indent(lines[row]) <= key_indent):
             return out
-        if not (quote == '"' and raw.rstrip().endswith("\\")):
+        if not joined:
             out.extend([("\n", where) for where in blanks] or [(" ", (row, len(lines[row - 1]) + 1))])
-        c = _indent(lines[row]) if lines[row][:_indent(lines[row])] else 0
         c = len(lines[row]) - len(lines[row].lstrip(" \t"))
     return out

@@ -98,14 +98,15 @@ class MarkdownRenderer:
         tokens = self.md.parse(text)
         lines = text.splitlines()
         links: list[Link] = []
+        used: set[tuple[int, int]] = set()
         for tok in tokens:
             if tok.type == "inline" and tok.children:
-                self._rewrite_inline(tok, lines, links)
+                self._rewrite_inline(tok, lines, links, used)
         html = self.md.renderer.render(tokens, self.md.options, {})
-        unsafe = [Link(u, *_find(lines, u, 0)) for u in self._rejected]
+        unsafe = [Link(u, *_find(lines, u, 0, set())) for u in dict.fromkeys(self._rejected)]
         return Rendered(html, links, unsafe)
 
-    def _rewrite_inline(self, tok: Token, lines: list[str], links: list[Link]) -> None:
+    def _rewrite_inline(self, tok: Token, lines: list[str], links: list[Link], used: set[tuple[int, int]]) -> None:
         line = tok.map[0] if tok.map else 0
         for child in tok.children or ():
             if child.type in ("softbreak", "hardbreak"):
@@ -117,17 +118,21 @@ class MarkdownRenderer:
             url = str(child.attrGet(attr) or "")
             if url.startswith("/") and not url.startswith("//"):
                 target = re.split(r"[?#]", url, maxsplit=1)[0]
-                links.append(Link(target, *_find(lines, url, line)))
+                links.append(Link(target, *_find(lines, url, line, used)))
                 child.attrSet(attr, self.base_path + url[1:])
 
 
-def _find(lines: list[str], url: str, near: int) -> tuple[int, int]:
-    """1-based (line, col) of url in the text, searching from line `near`."""
+def _find(lines: list[str], url: str, near: int, used: set[tuple[int, int]]) -> tuple[int, int]:
+    """1-based (line, col) of url in the text, searching from line `near`; a place
+    already given to an earlier link with the same address is skipped."""
     order = list(range(near, len(lines))) + list(range(0, near))
     for i in order:
         col = lines[i].find(url)
-        if col >= 0:
-            return i + 1, col + 1
+        while col >= 0:
+            if (i + 1, col + 1) not in used:
+                used.add((i + 1, col + 1))
+                return i + 1, col + 1
+            col = lines[i].find(url, col + 1)
     return near + 1, 1
 
 

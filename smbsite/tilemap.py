@@ -74,7 +74,7 @@ def tile_map(counts: dict[str, int], href: Callable[[str], str | None], label: s
     """An inline <svg>: each state a square linked to ``href(code)`` when it has a count.
 
     ``label`` names the map for assistive technology; each linked tile's name
-    says the state and its count ("Nevada: 3 members"). States without a count
+    (its <title>) says the state and its count ("Nevada: 3 members"). States without a count
     are drawn muted and are not links, so every link leads to a page that exists.
     """
     bounds = buckets(counts)
@@ -93,8 +93,10 @@ def tile_map(counts: dict[str, int], href: Callable[[str], str | None], label: s
             parts.append(f'<g class="tile tile-0" aria-hidden="true">{tile}</g>')
             continue
         name = f"{US_STATES[code]}: {count} {noun[0] if count == 1 else noun[1]}"
-        parts.append(f'<a href={quoteattr(target)} class="tile tile-{shade(count, bounds)}" '
-                     f'aria-label={quoteattr(name)}><title>{escape(name)}</title>{tile}'
+        # the <title> names the link ("Nevada: 3 members") and is its tooltip; an aria-label
+        # would hide the visible "NV 3" from speech-input users who say what they see
+        parts.append(f'<a href={quoteattr(target)} class="tile tile-{shade(count, bounds)}">'
+                     f'<title>{escape(name)}</title>{tile}'
                      f'<text class="n" x="{x + TILE // 2}" y="{y + 35}">{count}</text></a>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -1,0 +1,101 @@
+"""How fast an edit shows up in `smbsite serve`.
+
+    python3 benchmarks/serve_edit.py [--members 10000] [--articles 1000] [--edits 15] [--workdir DIR]
+
+Writes a site with ../shared/bench/make_site.py (plus the project's templates),
+starts `smbsite serve` on a free loopback port, and measures:
+  * start-up: from process start until the server answers with a rendered page;
+  * edit-to-served: from writing one member's file (a new summary) until a client
+    polling that member's page every 2 ms receives the new HTML (median, max).
+Prints the numbers; nothing is written to the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+MAKE_SITE = REPO.parent / "shared" / "bench" / "make_site.py"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read()
+    except OSError:
+        return None
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--members", type=int, default=10000)
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--edits", type=int, default=15)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/smbsite-serve-bench"))
+    a = ap.parse_args()
+    site = a.workdir / f"site-{a.members}"
+    if not (site / "site.yaml").is_file():
+        subprocess.run([sys.executable, str(MAKE_SITE), str(site), "--members", str(a.members),
+                        "--articles", str(a.articles)], check=True, stdout=subprocess.DEVNULL)
+    shutil.rmtree(site / "templates", ignore_errors=True)
+    shutil.copytree(REPO / "templates", site / "templates")
+    members = sorted((site / "members").glob("*.yaml"))
+    base = "/smbtn/"  # make_site's base_url path
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", "-s", str(site), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1"))
+    try:
+        first = members[0].stem
+        while fetch(f"{root}{base}members/{first}/") is None:
+            if proc.poll() is not None:
+                raise SystemExit("serve exited")
+            time.sleep(0.01)
+        startup = time.perf_counter() - t0
+        rng = random.Random(1)
+        times = []
+        for i in range(a.edits):
+            f = rng.choice(members)
+            url = f"{root}{base}members/{f.stem}/"
+            fetch(url)  # rendered and cached before the edit, like an open tab
+            marker = f"Edited summary {i} {time.time_ns()}"
+            lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+            lines = [f'summary: "{marker}"\n' if ln.startswith("summary:") else ln for ln in lines]
+            start = time.perf_counter()
+            f.write_text("".join(lines), encoding="utf-8")
+            while True:
+                body = fetch(url)
+                if body and marker.encode() in body:
+                    break
+                time.sleep(0.002)
+            times.append((time.perf_counter() - start) * 1000)
+            time.sleep(0.3)  # let background re-rendering of list pages settle
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    print(f"site: {a.members} members, {a.articles} articles")
+    print(f"serve start-up until first page served: {startup:.2f} s")
+    print(f"edit-to-served over {len(times)} edits: median {statistics.median(times):.0f} ms, "
+          f"min {min(times):.0f} ms, max {max(times):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -65,7 +65,7 @@ def tools():
 
 
 def run_measured(argv, log: Path, env=None):
-    """Run argv, output to log. Returns (wall seconds, peak RSS in MiB, exit code).
+    """Run argv, output to log. Returns (wall s, peak RSS MiB, user+sys CPU s, exit code).
 
     Peak RSS is the child's ru_maxrss from os.wait4: the largest single process in the
     child's tree (the kernel folds waited-for descendants in as a max, not a sum) —
@@ -77,7 +77,7 @@ def run_measured(argv, log: Path, env=None):
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, proc.returncode
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc.returncode
 
 
 def first_line(argv, env=None):
@@ -173,7 +173,7 @@ def main():
                 selected.append(tool)
     started = datetime.datetime.now().astimezone()
     host = machine()
-    results = {}  # (n, tool name) -> {"runs": [(s, MiB)], "pages": int, "error": str}
+    results = {}  # (n, tool name) -> {"runs": [(s, MiB, cpu s)], "pages": int, "error": str}
     for n in sizes:
         d = prepare_size(n, a.workdir, a.make_site, {t.group for t in selected})
         for r in range(a.runs):
@@ -187,16 +187,16 @@ def main():
                     shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
                 argv = [s.format(d=d) for s in tool.argv]
                 log = d / f"{tool.name.replace(' ', '_')}.log"
-                seconds, rss, code = run_measured(argv, log, tool.env)
+                seconds, rss, cpu, code = run_measured(argv, log, tool.env)
                 if code != 0:
                     tail = log.read_text(errors="replace").strip().splitlines()[-5:]
                     res["error"] = f"exit {code}: " + " | ".join(tail)
                     print(f"[{n}] round {r + 1}: {tool.name} FAILED ({res['error']})")
                     continue
-                res["runs"].append((seconds, rss))
+                res["runs"].append((seconds, rss, cpu))
                 if tool.out:
                     res["pages"] = count_pages(d / tool.out)
-                print(f"[{n}] round {r + 1}: {tool.name:15} {seconds:8.2f} s  {rss:7.0f} MiB")
+                print(f"[{n}] round {r + 1}: {tool.name:15} {seconds:8.2f} s  {cpu:8.2f} s CPU  {rss:7.0f} MiB")
 
     versions = {
         "Python": sys.version.split()[0],
@@ -214,7 +214,7 @@ def main():
 
 
 def medians(results, sizes, names):
-    return {(n, t): statistics.median(s for s, _ in results[(n, t)]["runs"])
+    return {(n, t): statistics.median(run[0] for run in results[(n, t)]["runs"])
             for n in sizes for t in names if results.get((n, t), {}).get("runs")}
 
 
@@ -224,23 +224,25 @@ def render_report(a, sizes, selected, results, started, host, versions):
     out = [f"# smbsite benchmark results\n",
            f"- date: {started:%Y-%m-%d %H:%M %Z}",
            f"- command: `python3 benchmarks/run.py --sizes {a.sizes} --runs {a.runs} --only {a.only}`",
-           f"- machine: {host}"]
+           f"- machine: {host}, at end {os.getloadavg()[0]:.2f}"]
     out += [f"- {k}: {v}" for k, v in versions.items()]
-    out += ["", "Wall time of a cold build (new process, output and caches removed), median of the runs; "
-            "peak RSS is the largest single process of the tool (max over runs).", "",
-            "| members | articles | tool | runs | median s | min s | max s | peak RSS MiB | HTML pages |",
-            "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+    out += ["", "Wall time of a cold build (new process, output and caches removed): median, min and max of the "
+            "runs; CPU s is the median user+sys time of the tool and its children (a check on noise: on an idle "
+            "machine a single-threaded tool has CPU ≈ wall); peak RSS is the largest single process of the tool "
+            "(max over runs).", "",
+            "| members | articles | tool | runs | median s | min s | max s | CPU s | peak RSS MiB | HTML pages |",
+            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
     for n in sizes:
         for t in names:
             res = results.get((n, t))
             if not res:
                 continue
             if not res["runs"]:
-                out.append(f"| {n} | {n // 10} | {t} | 0 | failed: {res['error']} | | | | |")
+                out.append(f"| {n} | {n // 10} | {t} | 0 | failed: {res['error']} | | | | | |")
                 continue
-            secs = [s for s, _ in res["runs"]]
+            secs, rss, cpu = zip(*res["runs"])
             out.append(f"| {n} | {n // 10} | {t} | {len(secs)} | {med[(n, t)]:.2f} | {min(secs):.2f} | "
-                       f"{max(secs):.2f} | {max(m for _, m in res['runs']):.0f} | {fmt(res['pages'], 'd')} |")
+                       f"{max(secs):.2f} | {statistics.median(cpu):.2f} | {max(rss):.0f} | {fmt(res['pages'], 'd')} |")
     out += ["", "## Ratios (of medians)", ""]
     pairs = [("smbsite build", "hugo"), ("smbsite build", "floor (2 jobs)"), ("smbsite build", "floor (1 job)"),
              ("smbsite build", "jekyll"), ("smbsite build", "pelican"), ("floor (2 jobs)", "hugo")]
@@ -265,7 +267,7 @@ def targets(med, results, n=10000):
     b, c = med.get((n, "smbsite build")), med.get((n, "smbsite check"))
     if b is None and c is None:
         return []
-    rss = max((m for _, m in results[(n, "smbsite build")]["runs"]), default=None) if b else None
+    rss = max(run[1] for run in results[(n, "smbsite build")]["runs"]) if b is not None else None
     checks = []
     if b is not None:
         for other, factor, label in (("hugo", 1, "≤ Hugo"), ("floor (2 jobs)", 1.5, "≤ 1.5 × floor (2 jobs)"),

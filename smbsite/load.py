@@ -76,8 +76,12 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
     if kind in ("page", "article"):
         m = FRONT_MATTER_RE.match(text)
         if not m:
-            problems.error(path, 1, 1, "missing front matter",
-                           "start the file with a '---' line, the fields (title: …), and another '---' line")
+            if re.match(r"---[ \t]*\r?\n", text):
+                problems.error(path, 1, 1, "the front matter is never closed",
+                               "end the fields with a line holding just '---', then write the text")
+            else:
+                problems.error(path, 1, 1, "missing front matter",
+                               "start the file with a '---' line, the fields (title: …), and another '---' line")
             return None
         yaml_text, offset = m.group(1), 1
         body = text[m.end():]
@@ -92,7 +96,8 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
         data = {}
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
-        problems.error(path, 1 + offset, 1, f"expected fields (name: value lines), found {what}")
+        problems.error(path, *pos.value(()), f"expected fields (name: value lines), found {what}",
+                       "a record is lines of 'name: value', e.g. name: Acme Networks")
         return None
     return Source(kind, slug, path, file, text, data, pos, body, body_line)
 

@@ -67,7 +67,7 @@ def _served(value: Any) -> str:
 
 def _http_url(value: Any) -> str:
     if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", value.strip()):
-        raise PydanticCustomError("url", "expected an http:// or https:// web address, got '{v}'",
+        raise PydanticCustomError("url", "expected a web address starting with http:// or https://, found '{v}'",
                                   {"v": value})
     return value.strip()
 

@@ -1,6 +1,7 @@
 """Stage 4, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -63,7 +64,7 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     )
     urls = graph.urls
     env.globals.update(
-        url=urls.rel, abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
+        url=functools.lru_cache(maxsize=65536)(urls.rel), abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
         as_of=graph.site.as_of, state_names=US_STATES,
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
     )

@@ -52,7 +52,7 @@ def _block(model: type[BaseModel], fields: list[Field], indent: str = "") -> lis
             lines += ["", f"{indent}{key}"]
             continue
         comment = _comment(docs.get(key, ""), indent) + extra
-        lines += [""] if comment and lines and not lines[-1].startswith("-") else []
+        lines += [""] if lines else []
         lines += [f"{indent}# {c}".rstrip() for c in comment]
         lines.append(f"{indent}{key}:{' ' + value if value else ''}")
     return lines
@@ -92,8 +92,11 @@ class _Site:
         return ["This site's specialties:"] + [f"  {k.ljust(width)}{label}".rstrip()
                                                for k, label in self.specialties.items()]
 
-    def vendor_lines(self, intro: str) -> list[str]:
-        return [intro] + _columns(self.vendors) if self.vendors else []
+    def vendor_lines(self) -> list[str]:
+        return ["This site's vendors:"] + _columns(self.vendors) if self.vendors else []
+
+    def specialty_example(self) -> str:
+        return f"[{', '.join(list(self.specialties)[:2] or ['cabling', 'wireless'])}]"
 
 
 def _header(title: str, steps: list[str]) -> list[str]:
@@ -116,10 +119,10 @@ def member_text(name: str, site: _Site) -> str:
         ("joined", PLACEHOLDER, [f"For example {site.today} (today)."]),
         ("city", PLACEHOLDER, []),
         ("state", PLACEHOLDER, ["The codes:"] + states),
-        ("specialties", "[]", site.specialty_lines() + ["Write the keys in brackets, e.g. [cabling, wireless]."]),
+        ("specialties", "[]", site.specialty_lines() + [f"Write the keys in brackets, e.g. {site.specialty_example()}."]),
         ("# --- Optional: fill in what you want shown, leave the rest empty ---", "", []),
         ("serves", "[]", [f"For example [NV, AZ], or [{NATIONWIDE}]; leave [] when you work only in your state."]),
-        ("vendors", "[]", site.vendor_lines("This site's vendors:")),
+        ("vendors", "[]", site.vendor_lines()),
         ("certifications", "[]", ["For example [CompTIA Network+, Microsoft Solutions Partner]."]),
         ("website", "", []),
         ("email", "", []),
@@ -178,7 +181,7 @@ def event_text(name: str, site: _Site) -> str:
                           "  location: {name: Riverside Hall, address: 100 Main Street, city: Fresno, state: CA}"]),
         ("online", "", []),
         ("registration", "", []),
-        ("sponsors", "[]", site.vendor_lines("This site's vendors:")),
+        ("sponsors", "[]", site.vendor_lines()),
         ("sessions", "[]", ["For example:", "  sessions:",
                             "    - title: Opening keynote", "      starts: 2027-03-30T09:00",
                             "      ends: 2027-03-30T09:45", "      speakers: [Ann Lee (Acme Networks)]",

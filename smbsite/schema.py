@@ -160,7 +160,6 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
 # Patterns follow ECMA-262 (what editors run) and Python's re alike.
 NO_PLACEHOLDER = rf"^(?![\s\S]*{PLACEHOLDER})"
 ONE_LINE = r"^\s*[^\n]*\s*$"
-NOT_BLANK = r"\S"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 LOCAL_WHEN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
 HTTP_URL = r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$"

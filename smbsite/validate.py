@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from .content import (Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
+from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .load import Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, ArticleMeta, EventRecord, MemberRecord, PageMeta, Record,
@@ -132,7 +132,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
                 message = f"{field}: '{value}' is not one of {', '.join(options)}"
                 hint = did_you_mean(str(value), options)
-            elif kind == "string_pattern_mismatch" and "a-z0-9" in str(ctx.get("pattern", "")):
+            elif kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_RE.pattern:
                 ref = REFERENCE_FIELDS.get(str(loc[0])) if len(loc) == 2 and not on_key else None
                 if ref is not None and str(loc[0]) in choices:
                     message = f"unknown {ref} '{value}'"
@@ -295,14 +295,14 @@ class Validator:
         if self.base_url:
             data["base_url"] = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
         origin, path = _base_parts(data["base_url"])
-        return SiteConfig.model_construct(**data, origin=origin, base_path=path)
+        return construct(SiteConfig, **data, origin=origin, base_path=path)
 
     def member(self, src: Source, cfg: SiteConfig | None) -> Member | None:
         rec = _check(src, MemberRecord, self.problems, self.choices)
         if rec is None:
             self.raw_checks(src, cfg)
             return None
-        m = Member.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+        m = construct(Member, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                    url=f"/members/{src.slug}/", letter=_letter(rec.name))
         m.serves_all = NATIONWIDE in rec.serves
         if cfg is not None:
@@ -320,14 +320,15 @@ class Validator:
         rec = _check(src, VendorRecord, self.problems)
         if rec is None:
             return None
-        v = Vendor.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+        v = construct(Vendor, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                    url=f"/vendors/{src.slug}/")
         benefits = []
         for i, b in enumerate(rec.benefits):
-            benefit = Benefit.model_construct(**dict(b), vendor=v)
+            benefit = construct(Benefit, **dict(b), vendor=v)
             if b.starts and b.ends and b.ends < b.starts:
                 line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.error(src.path, line, col, f"benefit '{b.title}' ends before it starts ({b.starts})")
+                self.problems.error(src.path, line, col,
+                                    f"benefit '{b.title}' ends ({b.ends}) before it starts ({b.starts})")
             if b.ends and b.ends < self.as_of:
                 benefit.current = False
                 line, col = src.pos.value(("benefits", i, "ends"))
@@ -353,7 +354,7 @@ class Validator:
             return None
         zone_name = rec.timezone or (cfg.timezone if cfg else "UTC")
         zone = ZoneInfo(zone_name)
-        e = Event.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+        e = construct(Event, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                   url=f"/events/{src.slug}/", ics_url=f"/events/{src.slug}.ics", zone=zone_name)
         e.all_day = not isinstance(rec.starts, datetime)
         e.start = _in_zone(rec.starts, zone)
@@ -374,19 +375,22 @@ class Validator:
             self.radio_without_stations(src)
         first_day, last_day = e.start.date(), (e.end - timedelta(microseconds=1)).date()
         days: dict[date, list] = {}
-        e.sessions = [SessionItem.model_construct(**dict(s), start=_in_zone(s.starts, zone),
+        e.sessions = [construct(SessionItem, **dict(s), start=_in_zone(s.starts, zone),
                                                   end=_in_zone(s.ends, zone) if s.ends else None)
                       for s in rec.sessions]
         for i, s in enumerate(e.sessions):
             s_start = sort_key_when(s.starts)
             if s.ends is not None and sort_key_when(s.ends) < s_start:
                 line, col = src.pos.value(("sessions", i, "ends"))
-                self.problems.error(src.path, line, col, f"session '{s.title}' ends before it starts")
+                self.problems.error(src.path, line, col,
+                                    f"session '{s.title}' ends ({_when_text(s.ends)}) before it starts "
+                                    f"({_when_text(s.starts)})")
             for key, when in (("starts", s.starts), ("ends", s.ends)):
                 if when is None:
                     continue
                 day = when.date() if isinstance(when, datetime) else when
-                if not first_day <= day <= last_day:
+                # (when the event itself ends before it starts, that is the error to report)
+                if first_day <= last_day and not first_day <= day <= last_day:
                     line, col = src.pos.value(("sessions", i, key))
                     self.problems.error(src.path, line, col,
                                         f"session '{s.title}' {key} {_when_text(when)} is outside the event "
@@ -405,7 +409,7 @@ class Validator:
         if rec is None or (rec.draft and not self.drafts):
             return None
         zone = ZoneInfo(cfg.timezone if cfg else "UTC")
-        return Article.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+        return construct(Article, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                        url=f"/articles/{src.slug}/", body=src.body, body_line=src.body_line,
                                        published=_in_zone(rec.date, zone))
 
@@ -424,7 +428,7 @@ class Validator:
             self.problems.error(src.path, 1, 1, f"a page cannot be called '{src.slug}': /{src.slug}/ belongs to the site",
                                 "rename the file")
             return None
-        return Page.model_construct(**dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+        return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                     url=f"/{src.slug}/", body=src.body, body_line=src.body_line)
 
     # --- helpers ----------------------------------------------------------------------

@@ -74,6 +74,8 @@ class _Walker:
     def scalar(self, node: ScalarNode) -> Any:
         if node.tag == STR_TAG:  # the common case needs no constructor (a third of load time)
             return node.value
+        if node.tag == "tag:yaml.org,2002:merge":  # a value '<<' is just text
+            return node.value
         try:
             return self.loader.construct_object(node)
         except Exception as exc:
@@ -98,7 +100,13 @@ class _Walker:
         self.pos.values[path] = _mark(node)
         if isinstance(node, ScalarNode):
             self.pos.styles[path] = node.style
-            return self.scalar(node)
+            try:
+                return self.scalar(node)
+            except YamlProblem as exc:
+                if path:  # say which field, as schema errors do
+                    exc.message = " › ".join(f"item {p + 1}" if isinstance(p, int) else str(p)
+                                             for p in path) + ": " + exc.message
+                raise
         if id(node) in self.stack:
             raise YamlProblem("recursive alias", *_mark(node))
         self.stack.add(id(node))
@@ -110,10 +118,10 @@ class _Walker:
                 for knode, vnode in node.value:
                     if not isinstance(knode, ScalarNode):
                         raise YamlProblem("a key must be a plain name, not a list or mapping", *_mark(knode))
-                    key = self.scalar(knode)
                     if knode.tag == "tag:yaml.org,2002:merge":
                         raise YamlProblem("merge keys ('<<') are not supported", *_mark(knode),
                                           hint="write the fields out")
+                    key = self.scalar(knode)
                     if not isinstance(key, (str, int, bool, float)) and key is not None:
                         key = str(key)
                     if isinstance(key, bool) or key is None:
@@ -139,6 +147,7 @@ SYNTAX_HELP = [
      'put the value in quotes, e.g. summary: "Cabling: fiber and copper"; if this is a field, indent it '
      "like the others"),
     ("tab character", "", False, "a tab is used for indenting", "indent with spaces, not tabs"),
+    ("found a tab", "", False, "a tab is used for indenting", "indent with spaces, not tabs"),
     ("undefined alias", "", False, "a value starts with '*', which YAML reads as a reference",
      'put the value in quotes, e.g. name: "*Star IT"'),
     ("cannot start any token", "", False, "a value starts with a character YAML reserves ('@', '`', '%')",
@@ -172,12 +181,23 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
             if "another document" in msg:
                 raise YamlProblem("a record holds one YAML document, but a second one starts here",
                                   line, col, hint="remove the extra '---' line") from None
+            if "cannot start any token" in msg and mark is not None and text[mark.index:mark.index + 1] == "\t":
+                msg = "found a tab character"
             for fragment, context, at_start, friendly, hint in SYNTAX_HELP:
                 if fragment in msg and context in (exc.context or ""):
                     if at_start and exc.context_mark is not None:
                         line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
                     raise YamlProblem(f"YAML syntax error: {friendly}", line, col, hint) from None
             raise YamlProblem(f"YAML syntax error: {msg}", line, col) from None
+        except yaml.reader.ReaderError as exc:
+            # libyaml's position is not a character index for non-ASCII text: the first
+            # such character is the one it stopped at
+            at = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+            before = text[:at] if at >= 0 else ""
+            line, col = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+            code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "a control character"
+            raise YamlProblem(f"the file holds an invisible control character ({code}) that YAML does not allow",
+                              line, col, "delete it (copying from a word processor or PDF often leaves one)") from None
         except yaml.YAMLError as exc:
             first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
             raise YamlProblem(f"YAML syntax error: {first}", 1, 1) from None

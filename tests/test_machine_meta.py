@@ -101,7 +101,7 @@ def test_404_links_work_at_any_depth(make_site):
     assert refs
     for ref in refs:
         # GitHub Pages serves 404.html for any missing path: relative links would break there
-        assert ref.startswith(("/net/", "https://", "http://", "#", "mailto:")), ref
+        assert ref.startswith(("/net/", "https://", "http://", "#", "mailto:", "data:")), ref
     assert "/net/members/" in refs
 
 

@@ -1,0 +1,376 @@
+"""The built site in a real browser and a real validator.
+
+Chromium (through Playwright) runs axe-core and uses the partner finder as a
+visitor would; the W3C Nu checker validates every page. The tools come from
+Debian (chromium, java) and npm (axe-core, vnu-jar; .ci/run installs them into
+.ci/node). Locally a missing tool skips with the reason; with CI=true it fails.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+import subprocess
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import AS_OF, REPO
+from smbsite import api
+from test_theme import big_site
+
+CHROMIUM = os.environ.get("SMBSITE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+BASE_URL, BASE = "https://example.github.io/smbtn/", "/smbtn/"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip locally when a tool is missing; in CI a missing tool is a failure, never a skip."""
+    if ok:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
+    pytest.skip(reason)
+
+
+def node_file(package_path: str) -> Path | None:
+    """A file of an npm package, from $SMBSITE_NODE_MODULES or .ci/node (where .ci/run installs them)."""
+    dirs = [os.environ.get("SMBSITE_NODE_MODULES", ""), str(REPO / ".ci" / "node" / "node_modules")]
+    for d in dirs:
+        if d and (Path(d) / package_path).is_file():
+            return Path(d) / package_path
+    return None
+
+
+def need_vnu() -> list[str]:
+    jar = node_file("vnu-jar/build/dist/vnu.jar")
+    java = shutil.which("java")
+    require(jar is not None, "the W3C Nu checker (npm vnu-jar) is not installed: "
+                             "npm install --prefix .ci/node vnu-jar")
+    require(java is not None, "java is not installed (apt-get install default-jre-headless)")
+    return [java, "-jar", str(jar)]
+
+
+def need_axe() -> Path:
+    axe = node_file("axe-core/axe.min.js")
+    require(axe is not None, "axe-core is not installed: npm install --prefix .ci/node axe-core")
+    return axe
+
+
+# --- the site, served under its base path ----------------------------------------------------
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class Served:
+    """OUT served by a threaded http.server on 127.0.0.1, as /smbtn/... like GitHub Pages would."""
+
+    def __init__(self, root: Path):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, site_path: str) -> str:
+        return self.origin + BASE + site_path.lstrip("/")
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def build_under_base(src: Path, root: Path) -> Path:
+    out = root / BASE.strip("/")
+    result = api.build(src, out, as_of=AS_OF, base_url=BASE_URL)
+    assert result.ok, [str(p) for p in result.problems]
+    return out
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    out = build_under_base(REPO, root)
+    served = Served(root)
+    served.out = out
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the Python package playwright is not installed (pip install -e '.[test]')")
+    require(Path(CHROMIUM).is_file(), f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield pg
+    context.close()
+    assert errors == [], "the page logged errors"
+
+
+# --- W3C Nu checker ------------------------------------------------------------------------------
+
+@pytest.mark.validator
+def test_nu_checker_finds_no_errors_on_any_page(tmp_path):
+    vnu = need_vnu()
+    out = tmp_path / "out"
+    assert api.build(REPO, out, as_of=AS_OF).ok
+    # pages only a large site has: letter pages with pagination, per-state partner pages
+    big = tmp_path / "big"
+    big_site(big, 700)
+    big_out = tmp_path / "big-out"
+    assert api.build(big, big_out, as_of=AS_OF).ok
+    extra = [big_out / p for p in ("members/index.html", "members/letter/s/index.html",
+                                   "members/letter/s/2/index.html", "partners/cabling/index.html",
+                                   "partners/cabling/nv/index.html", "regions/nv/index.html")]
+    assert all(f.is_file() for f in extra)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 100
+    res = subprocess.run([*vnu, "--errors-only", "--also-check-css", "--format", "json", "--exit-zero-always",
+                          str(out), *map(str, extra), str(REPO / "templates" / "static" / "style.css")],
+                         capture_output=True, text=True, timeout=600)
+    report = json.loads(res.stderr or res.stdout)
+    errors = [f"{m.get('url', '').split('/out/')[-1]}:{m.get('lastLine')}: {m['message']}"
+              for m in report["messages"] if m["type"] == "error"]
+    assert errors == []
+
+
+# --- axe-core ----------------------------------------------------------------------------------
+
+AXE_PAGES = ["/", "/members/", "/members/coastline-cabling-co/", "/partners/",
+             "/partners/?specialty=cabling&state=nv", "/partners/?vendor=microsoft", "/partners/cabling/",
+             "/regions/", "/regions/nv/", "/vendors/", "/vendors/microsoft/", "/events/",
+             "/events/smbtn-conference-2027/", "/radio/", "/events/radio-pilot/",
+             "/articles/", "/articles/finding-a-cabling-partner/", "/about/", "/404.html"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(browser, bundled, scheme):
+    axe = need_axe()
+    context = browser.new_context(color_scheme=scheme)
+    pg = context.new_page()
+    found = []
+    for path in AXE_PAGES:
+        pg.goto(bundled.url(path), wait_until="load")
+        if "?" in path:  # the finder has filtered: axe sees the results
+            pg.wait_for_selector("#finder-list li")
+        pg.add_script_tag(path=str(axe))
+        res = pg.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
+        found += [f"{path}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
+                  for v in res["violations"]]
+        assert res["passes"], f"axe ran no check on {path}"
+    context.close()
+    assert found == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_map_tile_text_keeps_aa_contrast(browser, bundled, scheme):
+    context = browser.new_context(color_scheme=scheme)
+    pg = context.new_page()
+    pg.goto(bundled.url("/partners/cabling/"))
+    # axe leaves SVG text "incomplete", so measure the painted colours here
+    ratios = pg.evaluate("""() => {
+      const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+      const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+      return [...document.querySelectorAll('svg.tilemap .tile')].map(t => {
+        const fill = getComputedStyle(t.querySelector('rect')).fill;
+        return [t.className.baseVal, ...[...t.querySelectorAll('text')].map(x => ratio(getComputedStyle(x).fill, fill))];
+      });
+    }""")
+    context.close()
+    assert {r[0] for r in ratios} >= {"tile tile-0", "tile tile-1"}
+    low = [r for r in ratios if min(r[1:]) < 4.5]
+    assert low == []
+
+
+# --- the partner finder ----------------------------------------------------------------------------
+
+def expected(members: list[dict], specialty: str = "", state: str = "", vendor: str = "") -> list[str]:
+    """What the finder must show, computed independently from members.json."""
+    st = state.upper()
+    found = [m for m in members if m["partnering"] is not False
+             and (not specialty or specialty in m["specialties"])
+             and (not vendor or vendor in m["vendors"])
+             and (not st or m["state"] == st or st in m["serves"] or "nationwide" in m["serves"])]
+    return sorted(m["name"] for m in found)
+
+
+def shown(pg) -> list[str]:
+    return sorted(pg.locator("#finder-list li.card h3 a").all_inner_texts())
+
+
+def query(pg) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(pg.url).query)
+
+
+@pytest.mark.browser
+def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page, bundled):
+    members = json.loads((bundled.out / "members.json").read_text())["members"]
+    pg = page
+    pg.goto(bundled.url("/partners/"))
+    status = pg.locator("#finder-status")
+    assert status.get_attribute("aria-live") == "polite"
+    pg.wait_for_function("document.getElementById('finder-status').textContent.startsWith('Choose')")
+    assert pg.locator("#finder").is_visible() and not pg.locator("#finder-results").is_visible()
+
+    pg.select_option("#f-specialty", label="Structured cabling")
+    cabling = expected(members, "cabling")
+    assert 3 < len(cabling) < len(members)
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(cabling))
+    assert shown(pg) == cabling
+    assert query(pg) == {"specialty": ["cabling"]}
+    assert status.inner_text() == f"{len(cabling)} members offer Structured cabling."
+
+    pg.select_option("#f-state", label="Nevada")
+    in_nv = expected(members, "cabling", "nv")
+    assert 0 < len(in_nv) < len(cabling)
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(in_nv))
+    assert shown(pg) == in_nv
+    assert query(pg) == {"specialty": ["cabling"], "state": ["nv"]}
+    assert status.inner_text() == f"{len(in_nv)} members offer Structured cabling in Nevada."
+    assert not any(m["name"] in in_nv for m in members if m["partnering"] is False)
+    # members based in the state come first; every result links to its page under the base path
+    first = pg.locator("#finder-list li.card").first
+    assert ", NV" in first.locator(".meta").inner_text()
+    for href in pg.locator("#finder-list li.card h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
+        assert href.startswith(BASE + "members/") and (bundled.out / href[len(BASE):] / "index.html").is_file()
+
+    pg.go_back()
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(cabling))
+    assert query(pg) == {"specialty": ["cabling"]}
+    assert pg.input_value("#f-state") == "" and pg.input_value("#f-specialty") == "cabling"
+    assert shown(pg) == cabling
+
+    pg.go_back()
+    pg.wait_for_function("document.getElementById('finder-results').hidden")
+    assert pg.input_value("#f-specialty") == "" and query(pg) == {}
+
+    pg.go_forward()
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(cabling))
+    assert pg.input_value("#f-specialty") == "cabling"
+
+
+@pytest.mark.browser
+def test_a_shared_finder_url_opens_with_its_choice(page, bundled):
+    members = json.loads((bundled.out / "members.json").read_text())["members"]
+    page.goto(bundled.url("/partners/?specialty=web-development&state=ca&vendor=microsoft"))
+    want = expected(members, "web-development", "ca", "microsoft")
+    assert want
+    page.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(want))
+    assert shown(page) == want
+    assert [page.input_value(s) for s in ("#f-specialty", "#f-state", "#f-vendor")] == [
+        "web-development", "ca", "microsoft"]
+    text = page.inner_text("#finder-status")
+    assert text.startswith(f"{len(want)} member") and "in California" in text and "Microsoft" in text
+    # an unknown value in a shared link is ignored, not an error
+    page.goto(bundled.url("/partners/?specialty=nonsense&state=nv"))
+    page.wait_for_function("document.querySelectorAll('#finder-list li').length > 0")
+    assert page.input_value("#f-specialty") == "" and shown(page) == expected(members, state="nv")
+
+
+@pytest.mark.browser
+def test_finder_shows_the_first_results_then_all_on_request(page, tmp_path):
+    root = tmp_path / "root"
+    big = tmp_path / "big"
+    big_site(big, 400)
+    out = build_under_base(big, root)
+    served = Served(root)
+    try:
+        members = json.loads((out / "members.json").read_text())["members"]
+        page.goto(served.url("/partners/?specialty=cabling"))
+        want = expected(members, "cabling")
+        page.wait_for_function("document.querySelectorAll('#finder-list li').length > 0")
+        assert page.locator("#finder-list li").count() == 60
+        assert page.inner_text("#finder-status") == f"{len(want)} members offer Structured cabling. Showing the first 60."
+        page.click("#finder-more")
+        page.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(want))
+        assert shown(page) == want and not page.locator("#finder-more").is_visible()
+    finally:
+        served.stop()
+
+
+@pytest.mark.browser
+def test_finder_and_map_work_without_javascript(browser, bundled):
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(bundled.url("/partners/"))
+    assert not pg.locator("#finder").is_visible()  # the form needs the script, so it stays hidden
+    pg.get_by_role("link", name="Structured cabling").first.click()
+    assert pg.url == bundled.url("/partners/cabling/")
+    assert pg.locator("h1").inner_text() == "Structured cabling"
+    pg.get_by_role("link", name="Nevada", exact=True).click()  # the state list jumps to the section
+    assert pg.url.endswith("/partners/cabling/#st-nv")
+    assert "Coastline Cabling Co." in pg.locator("#st-nv + ul").inner_text()
+    pg.goto(bundled.url("/partners/"))
+    # each map tile is a link named by its state and count
+    tile = pg.get_by_role("link", name="Nevada: ")
+    assert tile.count() == 1 and tile.get_attribute("href") == BASE + "regions/nv/"
+    tile.click()
+    assert pg.url == bundled.url("/regions/nv/") and pg.locator("h1").inner_text() == "Members in Nevada"
+    context.close()
+
+
+# --- theme in the browser ------------------------------------------------------------------------
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["/", "/members/", "/members/coastline-cabling-co/", "/partners/",
+                                  "/partners/cabling/", "/vendors/microsoft/", "/events/smbtn-conference-2027/",
+                                  "/radio/", "/articles/"])
+def test_pages_fit_a_320_pixel_screen(browser, bundled, path):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    pg = context.new_page()
+    pg.goto(bundled.url(path))
+    width = pg.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert width <= 320
+
+
+@pytest.mark.browser
+def test_skip_link_appears_on_focus_and_moves_to_main(page, bundled):
+    page.goto(bundled.url("/members/"))
+    skip = page.locator("a.skip")
+    assert skip.bounding_box()["y"] < 0  # out of sight until focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    box = skip.bounding_box()
+    assert box["y"] >= 0 and box["height"] >= 24
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+@pytest.mark.browser
+def test_print_styles_hide_navigation(page, bundled):
+    page.goto(bundled.url("/members/coastline-cabling-co/"))
+    assert page.locator("nav[aria-label=Main]").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("nav[aria-label=Main]").is_visible()
+    assert page.locator("h1").is_visible()

@@ -1,0 +1,534 @@
+"""The theme, directory, partner finder (static side) and tile map, checked on built HTML.
+
+Browser-driven checks (axe, the finder's JavaScript, the Nu checker) are in test_browser.py.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import lxml.html
+import pytest
+from lxml import etree
+
+from conftest import AS_OF, REPO, SITE_YAML
+from smbsite import api, tilemap
+from smbsite.model import US_STATES
+
+BASE_PATH = "/net/"  # the fixture site's base_url is https://example.org/net/
+MAX_PAGE = 500 * 1024
+
+MEMBERS = {
+    "members/acme-networks.yaml": """\
+name: Acme Networks
+summary: Cabling and web sites for small offices.
+joined: 2024-05-01
+city: Fresno
+state: CA
+serves: [NV]
+specialties: [cabling, web-development]
+vendors: [sonicwall]
+website: https://acme.example.com
+""",
+    "members/basin-cabling.yaml": """\
+name: Basin Cabling
+summary: Fiber and copper in the Great Basin.
+joined: 2023-02-01
+city: Reno
+state: NV
+specialties: [cabling]
+""",
+    "members/quiet-crm.yaml": """\
+name: Quiet CRM Shop
+summary: Busy this year.
+joined: 2022-01-01
+city: Reno
+state: NV
+specialties: [cabling, microsoft-crm]
+partnering: false
+""",
+    "members/everywhere-web.yaml": """\
+name: Everywhere Web
+summary: Remote web development for any state.
+joined: 2021-03-03
+city: Boise
+state: ID
+serves: [nationwide]
+specialties: [web-development]
+vendors: [sonicwall]
+""",
+    "members/9-lives-repair.yaml": """\
+name: 9 Lives Repair
+summary: Bench repair that keeps old machines going.
+joined: 2020-01-01
+city: Austin
+state: TX
+specialties: [microsoft-crm]
+""",
+}
+
+VENDOR = """\
+name: Sonicwall
+summary: Firewalls for small businesses.
+benefits:
+  - title: 20% off firewalls
+    type: discount
+    claim: Email the partner desk.
+    ends: 2027-06-30
+  - title: Old rebate
+    type: discount
+    claim: Too late.
+    ends: 2025-01-01
+  - title: Firewall course seats
+    type: training
+    claim: Book through the members' area.
+    details: Two days, hands on.
+"""
+
+RADIO = """\
+title: Radio pilot
+type: radio
+starts: 2026-05-07T18:00
+ends: 2026-05-07T19:00
+timezone: America/Phoenix
+stations:
+  - {city: Phoenix, state: AZ, station: KJPX 1510 AM}
+  - {city: Austin, state: TX, station: KAZB 1490 AM}
+audio: {url: "https://media.example.org/pilot.mp3", bytes: 1000, duration: "58:30"}
+guests: [acme-networks]
+"""
+
+
+def build(site: Path, base_url: str | None = None) -> Path:
+    out = site.parent / (site.name + "-out")
+    result = api.build(site, out, as_of=AS_OF, base_url=base_url)
+    assert result.ok, [str(p) for p in result.problems]
+    return out
+
+
+def page(out: Path, site_path: str) -> lxml.html.HtmlElement:
+    rel = site_path.lstrip("/")
+    file = out / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+    return lxml.html.fromstring(file.read_bytes())
+
+
+def has_class(name: str) -> str:
+    """XPath predicate: the element's class list contains NAME."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+def text(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+def hrefs(el) -> list[str]:
+    return [a.get("href") for a in el.iter("a") if a.get("href")]
+
+
+@pytest.fixture(scope="module")
+def site_out(tmp_path_factory) -> Path:
+    from conftest import base_files, write_files
+    import shutil
+    root = tmp_path_factory.mktemp("theme") / "site"
+    files = {**base_files(), **MEMBERS, "vendors/sonicwall.yaml": VENDOR, "events/radio-pilot.yaml": RADIO}
+    write_files(root, files)
+    shutil.copytree(REPO / "templates", root / "templates")
+    return build(root)
+
+
+# --- link checking (also used by test_browser.py) --------------------------------------
+
+LINK_ATTRS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("audio", "src"),
+              ("source", "src"), ("form", "action"), ("iframe", "src"))
+
+
+def internal_links(out: Path, base_path: str) -> dict[str, list[str]]:
+    """{page: [broken link, ...]} for every internal href/src in every HTML file under OUT."""
+    ids: dict[Path, set[str]] = {}
+
+    def ids_of(file: Path) -> set[str]:
+        if file not in ids:
+            doc = lxml.html.fromstring(file.read_bytes())
+            ids[file] = {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")}
+        return ids[file]
+
+    broken: dict[str, list[str]] = {}
+    for file in sorted(out.rglob("*.html")):
+        doc = lxml.html.fromstring(file.read_bytes())
+        here = "/" + file.relative_to(out).as_posix()
+        for tag, attr in LINK_ATTRS:
+            for el in doc.iter(tag):
+                value = el.get(attr)
+                if value is None:
+                    continue
+                parts = urlsplit(value)
+                if parts.scheme in ("http", "https", "mailto", "tel", "data") or parts.netloc:
+                    continue
+                if not value.startswith(("/", "#")):
+                    broken.setdefault(here, []).append(f"{value} (relative links break under a base path)")
+                    continue
+                if value.startswith("#"):
+                    target = file
+                else:
+                    path = unquote(parts.path)
+                    if not path.startswith(base_path):
+                        broken.setdefault(here, []).append(f"{value} (outside the base path {base_path})")
+                        continue
+                    rel = path[len(base_path):]
+                    target = out / rel
+                    if rel == "" or rel.endswith("/"):
+                        target = target / "index.html"
+                    elif target.is_dir():
+                        target = target / "index.html"
+                    if not target.is_file():
+                        broken.setdefault(here, []).append(value)
+                        continue
+                if parts.fragment and target.suffix == ".html" and parts.fragment not in ids_of(target):
+                    broken.setdefault(here, []).append(f"{value} (no element with that id)")
+    return broken
+
+
+def test_every_internal_link_of_the_fixture_site_resolves(site_out):
+    assert internal_links(site_out, BASE_PATH) == {}
+
+
+@pytest.mark.parametrize("base_url, base_path", [(None, "/site/"), ("https://example.github.io/smbtn/", "/smbtn/"),
+                                                 ("http://127.0.0.1:8000/", "/")])
+def test_every_internal_link_of_the_bundled_site_resolves(tmp_path, base_url, base_path):
+    out = tmp_path / "out"
+    result = api.build(REPO, out, as_of=AS_OF, base_url=base_url)
+    assert result.ok, [str(p) for p in result.problems]
+    assert internal_links(out, base_path) == {}
+    # a page per state that has members, and the map links to exactly those
+    regions = {p.name.upper() for p in (out / "regions").iterdir() if p.is_dir()}
+    mapped = {h.rstrip("/").rsplit("/", 1)[-1].upper()
+              for h in hrefs(page(out, "/regions/").xpath("//svg")[0])}
+    assert mapped == regions
+
+
+def test_link_checker_finds_broken_links(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "index.html").write_text('<a href="/net/a/">ok</a><a href="/net/b/">no</a><a href="#x">no id</a>'
+                                         '<img src="/net/logo.png" alt=""><a href="other/">relative</a>')
+    (tmp_path / "a" / "index.html").write_text('<p id="x">x</p>')
+    broken = internal_links(tmp_path, "/net/")["/index.html"]
+    assert broken == ["/net/b/", "#x (no element with that id)", "other/ (relative links break under a base path)",
+                      "/net/logo.png"]
+
+
+# --- theme ------------------------------------------------------------------------------
+
+def css() -> str:
+    return (REPO / "templates" / "static" / "style.css").read_text()
+
+
+def test_theme_fetches_nothing_from_elsewhere(site_out):
+    assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css())
+    assert "http" not in (REPO / "templates" / "static" / "finder.js").read_text()
+    for file in site_out.rglob("*.html"):
+        doc = lxml.html.fromstring(file.read_bytes())
+        for el in doc.xpath("//script[@src] | //link[@href] | //img[@src] | //iframe"):
+            value = el.get("src") or el.get("href")
+            rel = el.get("rel") or ""
+            if el.tag == "link" and rel in ("canonical", "alternate"):
+                continue
+            assert value.startswith((BASE_PATH, "data:")), f"{file}: {el.tag} loads {value}"
+
+
+def test_theme_has_dark_mode_print_focus_and_skip_link(site_out):
+    sheet = css()
+    assert "@media (prefers-color-scheme: dark)" in sheet
+    assert "@media print" in sheet
+    assert ":focus-visible" in sheet
+    assert re.search(r"\.skip:focus\s*\{[^}]*top:", sheet)
+    doc = page(site_out, "/members/acme-networks/")
+    skip = doc.xpath(f"//a[{has_class('skip')}]")[0]
+    assert skip.get("href") == "#main" and doc.get_element_by_id("main").tag == "main"
+    assert doc.xpath('//meta[@name="viewport"]/@content') == ["width=device-width, initial-scale=1"]
+    crumbs = doc.xpath('//nav[@aria-label="Breadcrumb"]//li')
+    assert [text(li) for li in crumbs] == ["Home", "Member directory", "Acme Networks"]
+    assert crumbs[-1].xpath('.//*[@aria-current="page"]')
+
+
+def _hex_luminance(color: str) -> float:
+    color = color.lstrip("#")
+    if len(color) == 3:
+        color = "".join(c * 2 for c in color)
+    channels = [int(color[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_hex_luminance(a), _hex_luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def palettes() -> dict[str, dict[str, str]]:
+    sheet = css()
+    dark_at = sheet.index("@media (prefers-color-scheme: dark)")
+    light = sheet[sheet.index(":root"):dark_at]
+    dark = sheet[dark_at:sheet.index("}", sheet.index("}", dark_at) + 1)]
+    read = lambda block: dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{3,6})\b", block))  # noqa: E731
+    light_vars = read(light)
+    return {"light": light_vars, "dark": {**light_vars, **read(dark)}}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_colours_keep_aa_contrast(scheme):
+    v = palettes()[scheme]
+    for shade in range(tilemap.BUCKETS + 1):
+        assert contrast(v[f"t{shade}"], v[f"t{shade}-fg"]) >= 4.5, f"{scheme} tile-{shade}"
+    for fg, bg in [("fg", "bg"), ("muted", "bg"), ("muted", "soft"), ("accent", "bg"), ("accent", "soft"),
+                   ("accent", "soft2"), ("accent-fg", "accent"), ("fg", "soft2")]:
+        assert contrast(v[fg], v[bg]) >= 4.5, f"{scheme}: {fg} on {bg}"
+    assert contrast(v["focus"], v["bg"]) >= 3, "focus ring"
+    # the darker shades must be told apart from the page without relying on text alone
+    assert contrast(v[f"t{tilemap.BUCKETS}"], v["bg"]) >= 3
+
+
+def test_member_page_weighs_under_30_kb(site_out):
+    file = site_out / "members" / "acme-networks" / "index.html"
+    doc = lxml.html.fromstring(file.read_bytes())
+    total = file.stat().st_size
+    for el in doc.xpath("//link[@rel='stylesheet'] | //script[@src]"):
+        total += (site_out / (el.get("href") or el.get("src"))[len(BASE_PATH):]).stat().st_size
+    assert total <= 30 * 1024, f"{total} bytes"
+
+
+# --- home ---------------------------------------------------------------------------------
+
+def test_home_pitch_progress_events_news_benefits_and_finder(site_out):
+    doc = page(site_out, "/")
+    body = text(doc)
+    for pillar in ("Business development", "Professional development", "Vendor relations"):
+        assert pillar in body
+    bar = doc.xpath("//progress")[0]
+    assert (bar.get("max"), bar.get("value")) == ("10", "5")  # 5 members of a goal of 10
+    label = doc.xpath(f'//label[@for="{bar.get("id")}"]')[0]
+    assert text(label) == "5 of 10 members: 50% of our goal"
+    assert any(h.endswith("/events/annual-conference/") for h in hrefs(doc))
+    assert any(h.endswith("/articles/hello-members/") for h in hrefs(doc))
+    benefits = text(doc.get_element_by_id("benefits-h").getparent())
+    assert "20% off firewalls" in benefits and "Old rebate" not in benefits
+    finder = doc.get_element_by_id("finder-h").getparent()
+    assert BASE_PATH + "partners/cabling/" in hrefs(finder) and BASE_PATH + "partners/" in hrefs(finder)
+
+
+# --- directory --------------------------------------------------------------------------
+
+def test_directory_has_az_jump_list_with_counts_and_cards(site_out):
+    doc = page(site_out, "/members/")
+    jump = doc.xpath('//nav[@aria-label="Members by first letter"]//li')
+    by_letter = {text(li).split()[0].rstrip(","): li for li in jump}
+    assert list(by_letter)[:26] == list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert text(by_letter["B"]) == "B 1 member"  # Basin Cabling
+    assert text(by_letter["0–9"]) == "0–9 1 member"  # 9 Lives Repair, after Z
+    assert not by_letter["C"].xpath(".//a") and text(by_letter["C"]) == "C, no members"  # shown, not a link
+    href = by_letter["Q"].xpath(".//a")[0].get("href")
+    assert doc.get_element_by_id(href.lstrip("#")).tag == "h2"
+    card = [c for c in doc.xpath(f"//li[{has_class('card')}]") if "Acme Networks" in text(c)][0]
+    assert "Fresno, CA" in text(card)
+    tags = card.xpath(f".//ul[{has_class('tags')}]//a")
+    assert [(text(a), a.get("href")) for a in tags] == [("Structured cabling", BASE_PATH + "partners/cabling/"),
+                                                        ("Web development", BASE_PATH + "partners/web-development/")]
+    # the directory lists everyone, partnering or not
+    assert "Quiet CRM Shop" in text(doc)
+
+
+def big_site(root: Path, members: int) -> None:
+    """A site large enough to split every long page: most names start with S."""
+    from conftest import write_files
+    import shutil
+    files = {"site.yaml": SITE_YAML}
+    states = sorted(s for s in US_STATES if len(s) == 2)[:51]
+    for i in range(members):
+        first = "Summit" if i % 3 else ["Acme", "Blue", "Cedar", "Delta"][i % 4]
+        serves = "[nationwide]" if i % 97 == 0 else f"[{states[(i + 7) % 51]}, {states[(i + 13) % 51]}]"
+        files[f"members/m{i:05d}.yaml"] = (
+            f"name: {first} Systems {i:05d}\nsummary: Member number {i}, doing cabling and more.\n"
+            f"joined: 2024-01-01\ncity: Springfield\nstate: {states[i % 51]}\nserves: {serves}\n"
+            f"specialties: [cabling{', web-development' if i % 2 else ''}]\n"
+            f"partnering: {'false' if i % 41 == 5 else 'true'}\n")
+    write_files(root, files)
+    shutil.copytree(REPO / "templates", root / "templates")
+
+
+def test_a_large_directory_splits_by_letter_and_page_and_stays_small(tmp_path):
+    root = tmp_path / "big"
+    big_site(root, 1200)
+    quiet = {f"{'Summit' if i % 3 else ['Acme', 'Blue', 'Cedar', 'Delta'][i % 4]} Systems {i:05d}"
+             for i in range(1200) if i % 41 == 5}
+    out = build(root)
+    sizes = {f: f.stat().st_size for f in out.rglob("*.html")}
+    biggest = max(sizes, key=sizes.get)
+    assert sizes[biggest] < MAX_PAGE, biggest
+    directory = page(out, "/members/")
+    assert not directory.xpath(f"//li[{has_class('card')}]")  # the index only jumps to letters
+    s_link = [a for a in directory.xpath(f"//ul[{has_class('letters')}]//a") if text(a).startswith("S ")][0]
+    assert s_link.get("href") == BASE_PATH + "members/letter/s/" and text(s_link) == "S 800 members"
+    # 800 names under S: four pages of 200 cards, chained by prev/next
+    seen = []
+    url = "/members/letter/s/"
+    while url:
+        doc = page(out, url)
+        seen += [text(h) for h in doc.xpath(f"//li[{has_class('card')}]/h3")]
+        nxt = doc.xpath('//a[@rel="next"]')
+        url = nxt[0].get("href")[len(BASE_PATH) - 1:] if nxt else None
+    assert len(seen) == 800 and seen == sorted(seen) and len(set(seen)) == 800
+    assert (out / "members/letter/s/4/index.html").is_file() and not (out / "members/letter/s/5").exists()
+    # cabling is offered everywhere: its page becomes a map and a list of per-state pages
+    cabling = page(out, "/partners/cabling/")
+    assert not cabling.xpath(f"//ul[{has_class('compact')}]")
+    assert BASE_PATH + "partners/cabling/nv/" in hrefs(cabling.xpath("//svg")[0])
+    nv = page(out, "/partners/cabling/nv/")
+    assert text(nv.xpath("//h1")[0]) == "Structured cabling in Nevada"
+    names = {text(a) for a in nv.xpath(f"//ul[{has_class('compact')}]//a")}
+    assert "Acme Systems 00000" in names  # nationwide
+    assert len(names) > 50 and not names & quiet  # none of those not taking partner work
+    assert internal_links(out, BASE_PATH) == {}
+
+
+# --- partner finder, regions, map -----------------------------------------------------------
+
+def test_partner_finder_works_without_javascript(site_out):
+    doc = page(site_out, "/partners/")
+    form = doc.get_element_by_id("finder")
+    assert form.get("hidden") is not None  # shown by the script only
+    assert form.get("data-members") == BASE_PATH + "members.json"
+    states = form.xpath('.//select[@id="f-state"]/option/@value')
+    assert states == [""] + sorted((c.lower() for c in US_STATES), key=lambda c: US_STATES[c.upper()])
+    specialties = form.xpath('.//select[@id="f-specialty"]/option/@value')
+    assert specialties == ["", "cabling", "web-development", "microsoft-crm"]
+    status = doc.get_element_by_id("finder-status")
+    assert status.get("aria-live") == "polite"
+    links = hrefs(doc)
+    for key in ("cabling", "web-development", "microsoft-crm"):
+        assert BASE_PATH + f"partners/{key}/" in links
+    assert BASE_PATH + "regions/nv/" in links
+    assert doc.xpath(f'//script[@src="{BASE_PATH}static/finder.js"]')
+
+
+def test_partner_pages_group_by_state_and_leave_out_non_partnering(site_out):
+    doc = page(site_out, "/partners/cabling/")
+    nv = doc.get_element_by_id("st-nv").getparent()
+    assert [text(a) for a in nv.xpath(".//ul//a")] == ["Acme Networks", "Basin Cabling"]
+    assert "Quiet CRM Shop" not in text(doc)
+    # the map on a specialty page jumps to the state's section
+    tiles = {t.findtext("title"): t.get("href") for t in doc.xpath("//svg//a")}
+    here = BASE_PATH + "partners/cabling/"
+    assert tiles == {"California: 1 member": here + "#st-ca", "Nevada: 2 members": here + "#st-nv"}
+
+
+def test_region_pages_split_based_and_serving(site_out):
+    doc = page(site_out, "/regions/nv/")
+    assert text(doc.xpath("//h1")[0]) == "Members in Nevada"
+    sections = {text(h).rsplit(" (", 1)[0]: h.getnext() for h in doc.xpath("//main//h2")}
+    assert [text(a) for a in sections["Based in Nevada"].xpath(".//a")] == ["Basin Cabling"]
+    assert [text(a) for a in sections["Serving Nevada from elsewhere"].xpath(".//a")] == ["Acme Networks",
+                                                                                           "Everywhere Web"]
+    by_spec = {text(a): a.get("href") for a in sections["By specialty"].xpath(".//a")}
+    assert by_spec == {"Structured cabling (2)": BASE_PATH + "partners/cabling/#st-nv",
+                       "Web development (2)": BASE_PATH + "partners/web-development/#st-nv"}
+
+
+def test_tile_map_links_states_with_members_and_names_each(site_out):
+    doc = page(site_out, "/regions/")
+    svg = doc.xpath("//svg")[0]
+    assert svg.get("role") == "group" and svg.get("aria-label")
+    links = svg.xpath(".//a")
+    names = {a.findtext("title"): a.get("href") for a in links}
+    # Everywhere Web serves the nation, so every state and DC has at least one member
+    assert len(names) == 51 + 5
+    assert names["Nevada: 3 members"] == BASE_PATH + "regions/nv/"
+    assert names["Vermont: 1 member"] == BASE_PATH + "regions/vt/"
+
+
+def test_tile_map_draws_empty_states_as_muted_non_links():
+    svg = etree.fromstring(str(tilemap.tile_map({"NV": 3, "CA": 12, "PR": 1}, lambda c: f"/regions/{c.lower()}/",
+                                                "Members by state")))
+    tiles = [g for g in svg if g.tag in ("a", "g")]
+    by_code = {t.findall("text")[0].text: t for t in tiles}
+    assert set(by_code) == set(tilemap.GRID) - {"AS", "GU", "MP", "VI"}  # territories only with members
+    assert by_code["VT"].tag == "g" and by_code["VT"].get("aria-hidden") == "true"
+    assert by_code["NV"].tag == "a" and by_code["NV"].findtext("title") == "Nevada: 3 members"
+    assert by_code["CA"].get("class") == "tile tile-5" and by_code["NV"].get("class") == "tile tile-2"
+
+
+def test_tile_grid_places_every_state_once():
+    assert set(tilemap.GRID) == set(US_STATES)
+    cells = list(tilemap.GRID.values())
+    assert len(cells) == len(set(cells))
+    assert all(0 <= c < tilemap.COLUMNS and 0 <= r < tilemap.ROWS for c, r in cells)
+    # rough geography: west left of east, north above south
+    col, row = lambda s: tilemap.GRID[s][0], lambda s: tilemap.GRID[s][1]  # noqa: E731
+    assert col("CA") < col("NV") < col("CO") < col("MO") < col("VA") < col("DE")
+    assert row("WA") < row("OR") < row("CA") and row("ND") < row("KS") < row("TX")
+
+
+def test_shading_buckets_are_ordered_and_labelled():
+    counts = {"CA": 100, "NV": 1, "AZ": 20, "UT": 55}
+    bounds = tilemap.buckets(counts)
+    assert bounds == [20, 40, 60, 80, 100]
+    assert [tilemap.shade(counts[s], bounds) for s in ("NV", "AZ", "UT", "CA")] == [1, 1, 3, 5]
+    assert tilemap.legend(counts) == [(1, "1–20"), (3, "41–60"), (5, "81–100")]
+    assert tilemap.buckets({"NV": 2}) == [1, 2, 3, 4, 5] and tilemap.legend({"NV": 2}) == [(2, "2")]
+
+
+# --- vendors, events, radio ------------------------------------------------------------------
+
+def test_vendor_page_groups_current_benefits_by_type(site_out):
+    doc = page(site_out, "/vendors/sonicwall/")
+    groups = {text(h): h.getparent() for h in doc.xpath("//section/h3")}
+    assert list(groups) == ["Discounts", "Training"]
+    discount = text(groups["Discounts"])
+    assert "20% off firewalls" in discount and "Until June 30, 2027" in discount
+    assert "How to claim: Email the partner desk." in discount
+    assert "Old rebate" not in text(doc)
+    assert "Ongoing" in text(groups["Training"]) and "Two days, hands on." in text(groups["Training"])
+    index = text(page(site_out, "/vendors/"))
+    assert "20% off firewalls" in index and "Firewall course seats" in index and "Old rebate" not in index
+
+
+def test_event_page_shows_zone_venue_agenda_and_sponsors(site_out):
+    doc = page(site_out, "/events/annual-conference/")
+    when = text(doc.xpath("//dl")[0])
+    assert "Tuesday, March 30, 2027 – Thursday, April 1, 2027" in when and "Hall" in when and "Buena Park" in when
+    assert text(doc.get_element_by_id("day-1")) == "Tuesday, March 30"
+    session = text(doc.xpath(f"//ul[{has_class('agenda')}]/li")[0])
+    assert session.startswith("9 AM–10 AM Opening") and "Ann Lee" in session
+    assert "Times are PDT (America/Los_Angeles)." in text(doc)
+    sponsors = [a for a in doc.xpath("//main//a") if text(a) == "Sonicwall"]
+    assert sponsors[0].get("href") == BASE_PATH + "vendors/sonicwall/"
+    radio = text(page(site_out, "/events/radio-pilot/").xpath("//dl")[0])
+    assert "Thursday, May 7, 2026, 6 PM – 7 PM MST (time zone America/Phoenix)" in radio
+
+
+def test_radio_page_lists_stations_episodes_and_guests(site_out):
+    doc = page(site_out, "/radio/")
+    rows = [[text(td) for td in tr.xpath("td")] for tr in doc.xpath("//tbody/tr")]
+    assert rows == [["Phoenix, Arizona", "KJPX 1510 AM"], ["Austin, Texas", "KAZB 1490 AM"]]
+    audio = doc.xpath("//audio")[0]
+    assert audio.get("controls") is not None and audio.get("preload") == "none"
+    assert audio.get("src") == "https://media.example.org/pilot.mp3"
+    guest = [a for a in doc.xpath(f"//section[{has_class('episode')}]//a") if text(a) == "Acme Networks"][0]
+    assert guest.get("href") == BASE_PATH + "members/acme-networks/"
+
+
+def test_member_page_links_specialties_regions_and_vendors(site_out):
+    doc = page(site_out, "/members/acme-networks/")
+    links = {text(a): a.get("href") for a in doc.xpath("//main//a")}
+    assert links["Structured cabling"] == BASE_PATH + "partners/cabling/"
+    assert links["California"] == BASE_PATH + "regions/ca/"
+    assert links["Nevada"] == BASE_PATH + "regions/nv/"
+    assert links["Sonicwall"] == BASE_PATH + "vendors/sonicwall/"
+
+
+def test_members_json_has_what_the_finder_reads(site_out):
+    doc = json.loads((site_out / "members.json").read_text())
+    row = [m for m in doc["members"] if m["slug"] == "everywhere-web"][0]
+    assert {"slug", "name", "summary", "city", "state", "serves", "specialties", "vendors", "url", "website",
+            "partnering"} <= set(row)
+    assert row["serves"] == ["nationwide"]

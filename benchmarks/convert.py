@@ -9,9 +9,11 @@ as posts, pages, and vendors/events as plain pages; one single-page layout, one 
 layout, and term pages listing the members of each specialty and each state.
   hugo:    taxonomies specialty -> /specialties/<key>/, state -> /states/<code>/; RSS off;
            future-dated content built (as smbsite does).
-  jekyll:  collection `members`, articles in _posts; no plugins. Jekyll has no built-in
-           taxonomy pages for collections, so one generated page per term filters
-           site.members with the built-in `where` filter.
+  jekyll:  collection `members`, articles in _posts; no feature plugins. Jekyll has no
+           built-in taxonomy pages for collections, so one generated page per term filters
+           site.members with the built-in `where` filter. _plugins/ holds only the backport
+           of Jekyll 4.3.2's fix for a quadratic Site#each_site_file (Debian 12 has 4.3.1);
+           --no-jekyll-fix leaves it out.
   pelican: members and articles are Pelican articles (member category = state,
            tags = specialties, which Pelican turns into category and tag pages);
            pages, vendors and events are Pelican pages; feeds, author and archive pages off.
@@ -101,10 +103,29 @@ JEKYLL_LIST = HEAD.format(t="{{ page.title }} | {{ site.title }}") + """<h1>{{ p
 <ul>{% for d in items %}<li><a href="{{ d.url | relative_url }}">{{ d.title }}</a> {{ d.summary }}</li>{% endfor %}</ul>""" + FOOT
 
 
-def to_jekyll(site: Path, dest: Path):
+JEKYLL_FIX = """# Backport of jekyll/jekyll#9187 (in Jekyll 4.3.2+): Site#each_site_file checked every file
+# against an Array of the files already seen, O(n^2) in site size (minutes at 10k documents).
+# Debian 12 ships Jekyll 4.3.1. Same output; no effect on Jekyll >= 4.3.2.
+if Gem::Version.new(Jekyll::VERSION) < Gem::Version.new("4.3.2")
+  module Jekyll
+    class Site
+      def each_site_file
+        pages.each { |page| yield page }
+        static_files.each { |file| yield(file) if file.write? }
+        collections.each_value { |coll| coll.docs.each { |doc| yield(doc) if doc.write? } }
+      end
+    end
+  end
+end
+"""
+
+
+def to_jekyll(site: Path, dest: Path, fix: bool = True):
     put(dest / "_config.yml", 'title: "SMB Technology Network"\nbaseurl: "/smbtn"\nmarkdown: kramdown\nfuture: true\n'
         "permalink: /articles/:title/\ncollections:\n  members: {output: true, permalink: /members/:name/}\n"
         "exclude: [Gemfile, Gemfile.lock]\n")
+    if fix:
+        put(dest / "_plugins/backport_9187.rb", JEKYLL_FIX)
     put(dest / "_layouts/default.html", JEKYLL_DEFAULT)
     put(dest / "_layouts/list.html", JEKYLL_LIST)
     put(dest / "members/index.html", front({"layout": "list", "title": "Members", "collection": "members"}, ""))
@@ -191,9 +212,13 @@ def main():
     ap.add_argument("tool", choices=["hugo", "jekyll", "pelican"])
     ap.add_argument("site", type=Path)
     ap.add_argument("dest", type=Path)
+    ap.add_argument("--no-jekyll-fix", action="store_true", help="Jekyll as installed, without the 4.3.2 backport")
     a = ap.parse_args()
     shutil.rmtree(a.dest, ignore_errors=True)
-    {"hugo": to_hugo, "jekyll": to_jekyll, "pelican": to_pelican}[a.tool](a.site, a.dest)
+    if a.tool == "jekyll":
+        to_jekyll(a.site, a.dest, fix=not a.no_jekyll_fix)
+    else:
+        {"hugo": to_hugo, "pelican": to_pelican}[a.tool](a.site, a.dest)
     print(f"{a.tool} project written to {a.dest}")
 
 

@@ -257,9 +257,12 @@ def render_report(a, sizes, selected, results, started, host, versions):
     out += targets(med, results)
     out += ["", "## Notes", "",
             "- Peak RSS of `floor (2 jobs)` is the largest of its processes, not their sum.",
-            "- Hugo: RSS feeds off, sitemap on; Jekyll: kramdown, no plugins, term pages made with the built-in "
-            "`where` filter; Pelican: members are articles (category = state, tags = specialties), "
-            "feeds/author/archive pages off. See `benchmarks/convert.py`."]
+            f"- A tool whose first run took more than {a.slow:.0f} s ran once at that size (see `runs`).",
+            "- Hugo: RSS feeds off, sitemap on. Jekyll: kramdown, no feature plugins, term pages made with the "
+            "built-in `where` filter, plus a backport of Jekyll 4.3.2's fix for its quadratic "
+            "`Site#each_site_file` (Debian 12 ships 4.3.1, which takes minutes at 10k without it). Pelican: "
+            "members are articles (category = state, tags = specialties), feeds/author/archive pages off. "
+            "See `benchmarks/README.md` and `benchmarks/convert.py`."]
     return "\n".join(out) + "\n"
 
 

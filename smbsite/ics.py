@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    import icalendar
 from urllib.parse import urlencode, urlsplit
 
-import icalendar
 
 if TYPE_CHECKING:
     from .content import Event, SiteModel
@@ -49,6 +51,8 @@ def description_text(event: "Event", urls: "Urls") -> str:
 
 
 def _vevent(event: "Event", urls: "Urls", stamp: datetime, utc_only: bool) -> icalendar.Event:
+    import icalendar  # here, not at the top: check and serve start faster without it
+
     ve = icalendar.Event()
     ve.add("uid", event_uid(event, urls))
     ve.add("dtstamp", stamp)
@@ -75,6 +79,8 @@ def _vevent(event: "Event", urls: "Urls", stamp: datetime, utc_only: bool) -> ic
 
 def calendar(events: Iterable["Event"], site: "SiteModel", urls: "Urls", name: str) -> bytes:
     events = list(events)
+    import icalendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//smbsite//{site.config.title}//{site.config.language.upper()}")
     cal.add("version", "2.0")

@@ -148,13 +148,16 @@ def test_nu_checker_finds_no_errors_on_any_page(tmp_path):
     assert all(f.is_file() for f in extra)
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 100
+    files = [*pages, *extra, out / "static" / "style.css"]
     res = subprocess.run([*vnu, "--errors-only", "--also-check-css", "--format", "json", "--exit-zero-always",
-                          str(out), *map(str, extra), str(REPO / "templates" / "static" / "style.css")],
+                          *map(str, files)],
                          capture_output=True, text=True, timeout=600)
     report = json.loads(res.stderr or res.stdout)
-    errors = [f"{m.get('url', '').split('/out/')[-1]}:{m.get('lastLine')}: {m['message']}"
+    errors = [f"{m.get('url', '').split(str(tmp_path))[-1]}:{m.get('lastLine')}: {m['message']}"
               for m in report["messages"] if m["type"] == "error"]
     assert errors == []
+    checked = {m.get("url") for m in report["messages"]}
+    assert not any("non-document" in m.get("message", "") for m in report["messages"]), checked
 
 
 # --- axe-core ----------------------------------------------------------------------------------
@@ -176,7 +179,7 @@ def test_axe_finds_no_violations(browser, bundled, scheme):
     for path in AXE_PAGES:
         pg.goto(bundled.url(path), wait_until="load")
         if "?" in path:  # the finder has filtered: axe sees the results
-            pg.wait_for_selector("#finder-list li")
+            pg.wait_for_selector("#finder-list > li")
         pg.add_script_tag(path=str(axe))
         res = pg.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
         found += [f"{path}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:3]}"
@@ -223,7 +226,7 @@ def expected(members: list[dict], specialty: str = "", state: str = "", vendor: 
 
 
 def shown(pg) -> list[str]:
-    return sorted(pg.locator("#finder-list li.card h3 a").all_inner_texts())
+    return sorted(pg.locator("#finder-list > li.card h3 a").all_inner_texts())
 
 
 def query(pg) -> dict[str, list[str]]:
@@ -243,7 +246,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     pg.select_option("#f-specialty", label="Structured cabling")
     cabling = expected(members, "cabling")
     assert 3 < len(cabling) < len(members)
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(cabling))
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
     assert shown(pg) == cabling
     assert query(pg) == {"specialty": ["cabling"]}
     assert status.inner_text() == f"{len(cabling)} members offer Structured cabling."
@@ -251,19 +254,19 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     pg.select_option("#f-state", label="Nevada")
     in_nv = expected(members, "cabling", "nv")
     assert 0 < len(in_nv) < len(cabling)
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(in_nv))
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
     assert shown(pg) == in_nv
     assert query(pg) == {"specialty": ["cabling"], "state": ["nv"]}
     assert status.inner_text() == f"{len(in_nv)} members offer Structured cabling in Nevada."
     assert not any(m["name"] in in_nv for m in members if m["partnering"] is False)
     # members based in the state come first; every result links to its page under the base path
-    first = pg.locator("#finder-list li.card").first
+    first = pg.locator("#finder-list > li.card").first
     assert ", NV" in first.locator(".meta").inner_text()
-    for href in pg.locator("#finder-list li.card h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
+    for href in pg.locator("#finder-list > li.card h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
         assert href.startswith(BASE + "members/") and (bundled.out / href[len(BASE):] / "index.html").is_file()
 
     pg.go_back()
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(cabling))
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
     assert query(pg) == {"specialty": ["cabling"]}
     assert pg.input_value("#f-state") == "" and pg.input_value("#f-specialty") == "cabling"
     assert shown(pg) == cabling
@@ -273,7 +276,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     assert pg.input_value("#f-specialty") == "" and query(pg) == {}
 
     pg.go_forward()
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(cabling))
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
     assert pg.input_value("#f-specialty") == "cabling"
 
 
@@ -283,7 +286,7 @@ def test_a_shared_finder_url_opens_with_its_choice(page, bundled):
     page.goto(bundled.url("/partners/?specialty=web-development&state=ca&vendor=microsoft"))
     want = expected(members, "web-development", "ca", "microsoft")
     assert want
-    page.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(want))
+    page.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(want))
     assert shown(page) == want
     assert [page.input_value(s) for s in ("#f-specialty", "#f-state", "#f-vendor")] == [
         "web-development", "ca", "microsoft"]
@@ -291,7 +294,7 @@ def test_a_shared_finder_url_opens_with_its_choice(page, bundled):
     assert text.startswith(f"{len(want)} member") and "in California" in text and "Microsoft" in text
     # an unknown value in a shared link is ignored, not an error
     page.goto(bundled.url("/partners/?specialty=nonsense&state=nv"))
-    page.wait_for_function("document.querySelectorAll('#finder-list li').length > 0")
+    page.wait_for_function("document.querySelectorAll('#finder-list > li').length > 0")
     assert page.input_value("#f-specialty") == "" and shown(page) == expected(members, state="nv")
 
 
@@ -306,11 +309,11 @@ def test_finder_shows_the_first_results_then_all_on_request(page, tmp_path):
         members = json.loads((out / "members.json").read_text())["members"]
         page.goto(served.url("/partners/?specialty=cabling"))
         want = expected(members, "cabling")
-        page.wait_for_function("document.querySelectorAll('#finder-list li').length > 0")
-        assert page.locator("#finder-list li").count() == 60
+        page.wait_for_function("document.querySelectorAll('#finder-list > li').length > 0")
+        assert page.locator("#finder-list > li").count() == 60
         assert page.inner_text("#finder-status") == f"{len(want)} members offer Structured cabling. Showing the first 60."
         page.click("#finder-more")
-        page.wait_for_function("n => document.querySelectorAll('#finder-list li').length === n", arg=len(want))
+        page.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(want))
         assert shown(page) == want and not page.locator("#finder-more").is_visible()
     finally:
         served.stop()

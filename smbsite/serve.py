@@ -332,8 +332,8 @@ def serve(src: Path, port: int = 8000, bind: str = "127.0.0.1", drafts: bool = F
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    server.start()
     try:
+        server.start()
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:

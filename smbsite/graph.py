@@ -22,6 +22,7 @@ from .urls import Urls
 ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
 DIRECTORY_PAGE_SIZE = 200  # member cards per letter page: a letter of thousands stays far below 500 KB
+VENDOR_MEMBERS_SHOWN = 1000  # names on a vendor page; the partner finder filters by vendor for the rest
 PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
 PILLARS = [  # (page slug, heading, one-line pitch) of the front page
     ("business-development", "Business development",
@@ -180,7 +181,8 @@ class GraphBuilder:
                  context={"vendors": site.vendors}, deps=frozenset({"site.yaml", ALL_VENDORS}))
         for v in site.vendors:
             self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
-                     context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits)},
+                     context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits),
+                              "members_shown": v.members[:VENDOR_MEMBERS_SHOWN]},
                      deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
             if v.logo_url:
                 self.add(url=v.logo_url, kind="asset", sitemap=False,
@@ -247,7 +249,7 @@ class GraphBuilder:
             for key in m.specialties:
                 spec_counts[key] = spec_counts.get(key, 0) + 1
         return {"upcoming": upcoming[:3], "articles": site.articles[:3], "benefits": featured,
-                "member_count": count, "goal": goal, "listed": listed,
+                "member_count": count, "goal": goal,
                 "goal_percent": min(100, round(100 * count / goal)) if goal else None,
                 "pillars": pillars,
                 "specialties": [(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
@@ -316,7 +318,7 @@ class GraphBuilder:
                                                       "Members by state served; each state links to its list",
                                                       "finder-map"),
                           "legend": legend(counts)})
-        # (specialty, state) -> where the members offering it there are listed
+        # (specialty, state) -> where the members offering it there are listed; region pages link there
         self.partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
             groups = sorted(region_groups(by_spec[key]), key=lambda g: US_STATES[g[0]])

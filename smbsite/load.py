@@ -9,7 +9,7 @@ from typing import Any
 from .model import SLUG_RE
 from .problems import Problems
 from .slugify import slugify
-from .yamlpos import Positions, YamlProblem, parse_yaml
+from .yamlpos import INVISIBLE, Positions, YamlProblem, parse_yaml
 
 COLLECTIONS = {  # kind -> (folder, suffixes)
     "member": ("members", (".yaml", ".yml")),
@@ -86,6 +86,13 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
         yaml_text, offset = m.group(1), 1
         body = text[m.end():]
         body_line = text[: m.end()].count("\n") + 1
+        bad = INVISIBLE.search(body)
+        if bad:
+            before = body[:bad.start()]
+            line, col = body_line + before.count("\n"), bad.start() - (before.rfind("\n") + 1) + 1
+            problems.error(path, line, col, f"the text holds an invisible control character (U+{ord(bad.group()):04X})",
+                           "delete it (copying from a word processor or PDF often leaves one)")
+            return None
     try:
         data, pos = parse_yaml(yaml_text)
     except YamlProblem as exc:
@@ -97,7 +104,7 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
         problems.error(path, *pos.value(()), f"expected fields (name: value lines), found {what}",
-                       "a record is lines of 'name: value', e.g. name: Acme Networks")
+                       "write one 'field: value' per line, e.g. title: Spring meetup")
         return None
     return Source(kind, slug, path, file, text, data, pos, body, body_line)
 

@@ -45,7 +45,7 @@ def _no_placeholder(value: str) -> str:
 
 
 def _one_line(value: str) -> str:
-    if "\n" in value.strip():
+    if any(brk in value.strip() for brk in "\n\r\u2028\u2029"):
         raise PydanticCustomError("one_line", "must be one line of plain text")
     return value.strip()
 
@@ -133,10 +133,14 @@ def _duration(value: Any) -> int:
     raise PydanticCustomError("duration", "expected a duration like \"58:30\" or \"1:02:00\", or seconds")
 
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_placeholder)]
+# Titles, names and labels go into page titles, feeds and calendars, where a line break
+# has no place (an .ics header would even break); longer text is Sentence or Markdown.
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line),
+                 AfterValidator(_no_placeholder)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_no_placeholder)]
 Markdown = Annotated[str, AfterValidator(_no_placeholder)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120),
-                 AfterValidator(_no_placeholder)]
+                 AfterValidator(_one_line), AfterValidator(_no_placeholder)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
                     AfterValidator(_one_line), AfterValidator(_no_placeholder)]
 State = Annotated[str, BeforeValidator(_state), Field(json_schema_extra={"enum": sorted(US_STATES)})]
@@ -205,7 +209,7 @@ BenefitType = Literal["discount", "training", "marketing", "support", "certifica
 class BenefitRecord(Record):
     title: Text
     type: BenefitType
-    claim: Text
+    claim: Sentence
     details: Markdown = ""
     starts: Day | None = None
     ends: Day | None = None

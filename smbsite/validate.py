@@ -319,6 +319,7 @@ class Validator:
     def vendor(self, src: Source) -> Vendor | None:
         rec = _check(src, VendorRecord, self.problems)
         if rec is None:
+            self.raw_checks(src, None)
             return None
         v = construct(Vendor, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                    url=f"/vendors/{src.slug}/")
@@ -458,15 +459,17 @@ class Validator:
                 return []
             return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
 
+        refs: dict[str, str] = {}
+        if src.kind in ("member", "vendor") and isinstance(data.get("logo"), str):
+            self.logo(src, data["logo"], f"/{src.kind}s/{src.slug}/")
         if src.kind == "member":
             if cfg is not None:
                 self.specialties(src, valid_slugs("specialties"), cfg)
             refs = {"vendors": "vendor"}
-            if isinstance(data.get("logo"), str):
-                self.logo(src, data["logo"], f"/members/{src.slug}/")
-        else:
+        elif src.kind == "event":
             refs = {"sponsors": "vendor", "guests": "member"}
-            if data.get("type") == "radio" and not data.get("stations"):
+            # (a 'stations' value of the wrong kind has its own schema error already)
+            if data.get("type") == "radio" and data.get("stations", []) == []:
                 self.radio_without_stations(src)
         for key, what in refs.items():
             known = self.loaded.slugs.get(what, set())
@@ -507,7 +510,7 @@ class Validator:
             return None
         size = file.stat().st_size
         if size > LOGO_MAX:
-            self.problems.error(src.path, line, col, f"logo '{logo}' is {size // 1024} KB; at most 512 KB allowed",
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {-(-size // 1024)} KB; at most 512 KB allowed",
                                 "export it smaller (a 400 px wide PNG or an SVG is plenty)")
             return None
         problem = logo_content_problem(file.read_bytes(), Path(logo).suffix.lower())

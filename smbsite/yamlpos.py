@@ -7,6 +7,7 @@ reported instead of silently accepted.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 Path = tuple[str | int, ...]
 STR_TAG = "tag:yaml.org,2002:str"
+# Characters HTML and XML 1.0 forbid in text (tab, line feed, carriage return and form feed are fine)
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 MAX_NODES = 50_000  # far above any real record; stops alias bombs
 
 
@@ -72,6 +75,12 @@ class _Walker:
         self.stack: set[int] = set()
 
     def scalar(self, node: ScalarNode) -> Any:
+        if node.style == '"' and INVISIBLE.search(node.value):
+            # only a double-quoted escape (\a, \x1b, \ufffe) can make one: the reader refuses
+            # them raw. HTML and XML forbid them, so they would break pages and feeds.
+            code = f"U+{ord(INVISIBLE.search(node.value).group()):04X}"  # type: ignore[union-attr]
+            raise YamlProblem(f"the text holds an invisible control character ({code})", *_mark(node),
+                              hint="remove the escape; write line breaks as real new lines")
         if node.tag == STR_TAG:  # the common case needs no constructor (a third of load time)
             return node.value
         if node.tag == "tag:yaml.org,2002:merge":  # a value '<<' is just text

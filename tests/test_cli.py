@@ -263,11 +263,14 @@ def test_today_is_the_build_date_otherwise(make_site, cli):
 
 def test_drafts_only_with_the_drafts_flag(make_site, cli):
     draft = ARTICLE_MD.replace("title: Hello members", "title: Secret plans\ndraft: true")
-    site = make_site({"content/articles/secret-plans.md": draft})
+    page = "---\ntitle: Future page\ndraft: true\n---\nSoon.\n"
+    site = make_site({"content/articles/secret-plans.md": draft, "content/pages/future.md": page})
     assert cli("build", "-s", str(site), "--as-of", AS_OF, "-q").returncode == 0
     assert not (site / "output/articles/secret-plans").exists()
     assert "Secret plans" not in page_text(site, "articles/index.html")
     assert "Secret plans" not in (site / "output/feed.xml").read_text(encoding="utf-8")
+    assert not (site / "output/future").exists()
     assert cli("build", "-s", str(site), "--as-of", AS_OF, "-q", "--drafts").returncode == 0
     assert (site / "output/articles/secret-plans/index.html").is_file()
     assert "Secret plans" in page_text(site, "articles/index.html")
+    assert (site / "output/future/index.html").is_file()

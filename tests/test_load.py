@@ -102,12 +102,12 @@ BAD_FILES = {
         f"{M}:1:1: error: the file is empty — see CONTRIBUTING.md or run 'smbsite new' for a template"),
     "a list": (
         b"# Acme\n- name: Acme\n",
-        f"{M}:2:1: error: expected fields (name: value lines), found a list — a record is lines of "
-        "'name: value', e.g. name: Acme Networks"),
+        f"{M}:2:1: error: expected fields (name: value lines), found a list — write one 'field: "
+        "value' per line, e.g. title: Spring meetup"),
     "a single value": (
         b"Acme Networks\n",
-        f"{M}:1:1: error: expected fields (name: value lines), found a single value — a record is lines of "
-        "'name: value', e.g. name: Acme Networks"),
+        f"{M}:1:1: error: expected fields (name: value lines), found a single value — write one 'field: "
+        "value' per line, e.g. title: Spring meetup"),
     "a colon in an unquoted value": (
         b"name: Acme\nsummary: Cabling: fiber and copper\n",
         f"{M}:2:17: error: YAML syntax error: a value holds ': ' but is not in quotes — put the value in quotes, "
@@ -145,6 +145,10 @@ BAD_FILES = {
         b"name: Acme\x07 Networks\n",
         f"{M}:1:11: error: the file holds an invisible control character (U+0007) that YAML does not allow — "
         "delete it (copying from a word processor or PDF often leaves one)"),
+    "a control character written as an escape": (
+        b'name: "Acme\\a Networks"\n',
+        f"{M}:1:7: error: name: the text holds an invisible control character (U+0007) — remove the escape; "
+        "write line breaks as real new lines"),
     "a merge key": (
         b"base: &b {city: Fresno}\n<<: *b\n",
         f"{M}:2:1: error: merge keys ('<<') are not supported — write the fields out"),
@@ -191,6 +195,12 @@ def test_front_matter_problems():
     assert errors == [f"{A}:3:7: error: YAML syntax error: a value holds ': ' but is not in quotes — put the value "
                       'in quotes, e.g. summary: "Cabling: fiber and copper"; if this is a field, indent it like '
                       "the others"]
+
+
+def test_a_control_character_in_the_text_of_an_article():
+    _, errors = parse("article", "---\ntitle: Hi\ndate: 2026-10-01\n---\nFirst\nSecond \x1b[1m line\n", A)
+    assert errors == [f"{A}:6:8: error: the text holds an invisible control character (U+001B) — delete it "
+                      "(copying from a word processor or PDF often leaves one)"]
 
 
 def test_empty_front_matter_is_an_empty_mapping():

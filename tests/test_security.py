@@ -20,7 +20,9 @@ TEMPLATE_TRICK = "{{ 7 * 7 }}{% raw %}"
 MD_HOSTILE = (
     "<script>alert(4)</script> <img src=x onerror=alert(5)> <a href=\"javascript:alert(6)\">click</a>\n\n"
     "<iframe src=\"https://evil.example\"></iframe> <svg onload=alert(7)>\n\n"
-    "[safe](https://example.org/?q=%22%3E%3Cscript%3E) and " + TEMPLATE_TRICK + "\n"
+    "[safe](https://example.org/?q=%22%3E%3Cscript%3E) and " + TEMPLATE_TRICK + "\n\n"
+    "[titled](https://example.org \"t\\\" onmouseover=\\\"alert(11)\") "
+    "<https://example.org/\"onfocus=\"alert(12)> ![i](https://example.org/i.png\"onerror=\"alert(13))\n"
 )
 
 

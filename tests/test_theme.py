@@ -342,7 +342,7 @@ def big_site(root: Path, members: int) -> None:
     """A site large enough to split every long page: most names start with S."""
     from conftest import write_files
     import shutil
-    files = {"site.yaml": SITE_YAML}
+    files = {"site.yaml": SITE_YAML, "vendors/sonicwall.yaml": "name: Sonicwall\nsummary: Firewalls.\n"}
     states = sorted(s for s in US_STATES if len(s) == 2)[:51]
     for i in range(members):
         first = "Summit" if i % 3 else ["Acme", "Blue", "Cedar", "Delta"][i % 4]
@@ -350,7 +350,7 @@ def big_site(root: Path, members: int) -> None:
         files[f"members/m{i:05d}.yaml"] = (
             f"name: {first} Systems {i:05d}\nsummary: Member number {i}, doing cabling and more.\n"
             f"joined: 2024-01-01\ncity: Springfield\nstate: {states[i % 51]}\nserves: {serves}\n"
-            f"specialties: [cabling{', web-development' if i % 2 else ''}]\n"
+            f"specialties: [cabling{', web-development' if i % 2 else ''}]\nvendors: [sonicwall]\n"
             f"partnering: {'false' if i % 41 == 5 else 'true'}\n")
     write_files(root, files)
     shutil.copytree(REPO / "templates", root / "templates")
@@ -388,6 +388,11 @@ def test_a_large_directory_splits_by_letter_and_page_and_stays_small(tmp_path):
     names = {text(a) for a in nv.xpath(f"//ul[{has_class('compact')}]//a")}
     assert "Acme Systems 00000" in names  # nationwide
     assert len(names) > 50 and not names & quiet  # none of those not taking partner work
+    # a vendor every member works with names the first thousand and sends the rest to the finder
+    vendor = page(out, "/vendors/sonicwall/")
+    assert len(vendor.xpath(f"//ul[{has_class('compact')}]/li")) == 1000
+    assert "Showing 1000 of 1200." in text(vendor)
+    assert BASE_PATH + "partners/?vendor=sonicwall" in hrefs(vendor)
     assert internal_links(out, BASE_PATH) == {}
 
 

@@ -176,6 +176,15 @@ def test_every_mistake_of_a_record_is_reported_in_one_run(make_site):
     ]
 
 
+def test_a_vendor_with_a_schema_error_still_gets_its_logo_checked(make_site):
+    text = "logo: sonic.png\n" + VENDOR_YAML.replace("type: discount", "type: discont")
+    assert problems(make_site({V: text})) == [
+        f"{V}:1:7: error: logo file 'sonic.png' not found beside {V}",
+        f"{V}:6:11: error: benefits › item 1 › type: 'discont' is not one of discount, training, marketing, "
+        "support, certification, other — did you mean 'discount'?",
+    ]
+
+
 def test_a_reference_to_a_record_with_errors_is_not_reported_as_unknown(make_site):
     """The vendor's own error is the one to fix; the member and event naming it are fine."""
     site = make_site(edit(V, "type: discount", "type: discont"))
@@ -212,7 +221,7 @@ LOGO_RULES = {
         "and write just its name"),
     "larger than 512 KB": (
         with_logo("acme.png", PNG + b"\x00" * (512 * 1024)),
-        f"{M}:12:7: error: logo 'acme.png' is 512 KB; at most 512 KB allowed — export it smaller "
+        f"{M}:12:7: error: logo 'acme.png' is 513 KB; at most 512 KB allowed — export it smaller "
         "(a 400 px wide PNG or an SVG is plenty)"),
     "content is not what the name says": (
         with_logo("acme.png", b"GIF89a" + b"\x00" * 32),
@@ -247,6 +256,20 @@ def test_logo_rule(make_site, files, expected):
                                           ("acme.svg", SVG_OK)])
 def test_logo_of_each_allowed_type_is_accepted(make_site, name, content):
     assert problems(make_site(with_logo(name, content))) == []
+
+
+def test_a_valid_logo_is_published_beside_the_page(make_site, tmp_path):
+    from smbsite.api import build
+    site = make_site({**with_logo("acme.png", PNG), V: "logo: sonic.svg\n" + VENDOR_YAML, "vendors/sonic.svg": SVG_OK})
+    result = build(site, tmp_path / "out", as_of=AS_OF)
+    assert result.ok, [p.text() for p in result.problems]
+    assert (tmp_path / "out/members/acme-networks/logo.png").read_bytes() == PNG
+    assert (tmp_path / "out/vendors/sonicwall/logo.svg").read_bytes() == SVG_OK
+
+
+def test_a_vendor_logo_is_checked_like_a_member_logo(make_site):
+    site = make_site({V: "logo: sonic.png\n" + VENDOR_YAML})
+    assert problems(site) == [f"{V}:1:7: error: logo file 'sonic.png' not found beside {V}"]
 
 
 def test_logo_linked_to_a_file_elsewhere_is_refused(make_site, tmp_path):
@@ -321,6 +344,9 @@ EVENT_RULES = {
         edit(E, "type: conference", "type: confrence"),
         f"{E}:2:7: error: type: 'confrence' is not one of conference, radio, webinar, training, meetup — "
         "did you mean 'conference'?"),
+    "title on two lines": (
+        edit(E, "title: Annual Conference", 'title: "Annual\\nConference"'),
+        f"{E}:1:8: error: title: must be one line of plain text"),
     "starts missing": (
         edit(E, "starts: 2027-03-30\n", ""),
         f"{E}:1:1: error: missing required field 'starts' — add a line 'starts: …'"),
@@ -382,6 +408,11 @@ EVENT_RULES = {
 @pytest.mark.parametrize("files,expected", EVENT_RULES.values(), ids=EVENT_RULES.keys())
 def test_event_rule(make_site, files, expected):
     assert problems(make_site(files)) == [expected]
+
+
+def test_stations_of_the_wrong_kind_are_one_mistake_not_two(make_site):
+    text = RADIO.replace("stations:\n  - {city: Fresno, state: CA, station: KFRE 1340 AM}\n", "stations:\n")
+    assert problems(make_site({E: text})) == [f"{E}:5:10: error: stations: expected a list, found nothing"]
 
 
 def test_a_radio_episode_with_stations_and_guests_is_valid(make_site):
@@ -468,7 +499,8 @@ CONTENT_RULES = {
         "and another '---' line"),
     "article front matter not fields": (
         edit(A, "title: Hello members\ndate: 2026-10-01\nauthor: Staff\nsummary: First post.\n", "- a list\n"),
-        f"{A}:2:1: error: expected fields (name: value lines), found a list"),
+        f"{A}:2:1: error: expected fields (name: value lines), found a list — write one 'field: value' per line, "
+        "e.g. title: Spring meetup"),
     "article front matter syntax": (
         edit(A, "summary: First post.", "summary: First: post."),
         f"{A}:5:15: error: YAML syntax error: a value holds ': ' but is not in quotes — put the value in quotes, "

@@ -172,7 +172,7 @@ def _scalar_chars(value_line: int, value_col: int, style: str | None, lines: lis
         if style in ("|", ">"):
             return _block_chars(value_line, value_col, style, lines)
         return _flow_chars(value_line, value_col, style, lines)
-    except IndexError:  # a file changed since it was parsed: fall back to the plain mapping
+    except (IndexError, ValueError):  # the file changed since it was parsed: fall back to the plain mapping
         return []
 
 

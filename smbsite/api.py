@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
-from .load import Loaded, ParseCache, load_site
+from .load import COLLECTIONS, Loaded, ParseCache, load_site
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
@@ -91,6 +91,8 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
     src = Path(src)
     if not src.is_dir():
         raise UsageError(f"source folder {src} does not exist")
+    if not (src / "site.yaml").is_file():
+        raise UsageError(f"no site.yaml in {src}: run smbsite in the site folder or pass -s SRC")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise UsageError(f"--base-url must be absolute (https://…), not {base_url!r}")
     day = build_date(as_of, _site_zone(src))
@@ -100,8 +102,25 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         site = validate(loaded, problems, day, drafts, base_url)
         graph = None
         if site is not None:
-            graph = build_graph(site, problems, src, static_files(src))
+            graph = build_graph(site, problems, src, static_files(src), failed_urls(problems))
     return problems, loaded, site, graph
+
+
+URL_OF = {"member": "/members/{}/", "vendor": "/vendors/{}/", "event": "/events/{}/",
+          "article": "/articles/{}/", "page": "/{}/"}
+
+
+def failed_urls(problems: Problems) -> set[str]:
+    """Pages that exist as files but were left out for their own errors: a link to one
+    is not reported again as a link to a page that does not exist."""
+    urls = set()
+    for p in problems.items:
+        if p.severity != "error":
+            continue
+        for kind, (folder, _) in COLLECTIONS.items():
+            if p.path.startswith(folder + "/") and p.path.count("/") == folder.count("/") + 1:
+                urls.add(URL_OF[kind].format(Path(p.path).stem))
+    return urls
 
 
 @contextlib.contextmanager
@@ -184,6 +203,14 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     return len(graph.outputs)
 
 
+def from_template(exc: BaseException) -> bool:
+    """Whether template code raised it (or Jinja did, compiling or looking one up)."""
+    if isinstance(exc, jinja2.TemplateError):
+        return True
+    return any("/templates/" in frame.f_code.co_filename.replace("\\", "/")
+               for frame, _ in traceback.walk_tb(exc.__traceback__))
+
+
 def template_problem(exc: BaseException, url: str, template: str | None) -> Problem:
     """A template mistake as a problem at templates/NAME:LINE, like any content error."""
     name, line = template or "?", 1
@@ -216,7 +243,9 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
             continue
         try:
             data = render_output(env, graph, o)
-        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
+        except Exception as exc:
+            if not from_template(exc):
+                raise  # our bug, not the template's: keep the traceback
             raise ContentError([template_problem(exc, o.url, o.template)]) from exc
         staging.write(output_file(o.url), data)
         if reporter is not None and i % 1000 == index:

@@ -103,8 +103,10 @@ def by_state_name(codes: Any) -> list[str]:
 
 
 class GraphBuilder:
-    def __init__(self, site: SiteModel, problems: Problems, static_files: list[tuple[str, Any]]):
+    def __init__(self, site: SiteModel, problems: Problems, static_files: list[tuple[str, Any]],
+                 failed_urls: set[str] | None = None):
         self.site, self.problems = site, problems
+        self.failed_urls = failed_urls or set()
         cfg = site.config
         self.urls = Urls(cfg.origin, cfg.base_path)
         self.md = MarkdownRenderer(cfg.base_path)
@@ -409,9 +411,10 @@ class GraphBuilder:
                                     f"two outputs write {o.url}: {self._src_of(first)} and {self._src_of(o)}")
             seen[o.url] = o
         graph.by_url = seen
+        failed = self.failed_urls
         for target, source, line, col in self.links:
-            if target in seen or (target + "/") in seen:
-                continue
+            if target in seen or (target + "/") in seen or target in failed or (target + "/") in failed:
+                continue  # (a page left out for its own errors has been reported already)
             candidates = [u for u in seen if not u.startswith("/static/") or target.startswith("/static/")]
             hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
             self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
@@ -425,5 +428,5 @@ class GraphBuilder:
 
 
 def build_graph(site: SiteModel, problems: Problems, site_root: Any,
-                static_files: list[tuple[str, Any]]) -> SiteGraph:
-    return GraphBuilder(site, problems, static_files).build(site_root)
+                static_files: list[tuple[str, Any]], failed: set[str] | None = None) -> SiteGraph:
+    return GraphBuilder(site, problems, static_files, failed).build(site_root)

@@ -86,7 +86,7 @@ def calendar(events: Iterable["Event"], site: "SiteModel", urls: "Urls", name: s
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", " ".join(name.split()))  # a header value; a line break would end it
     cal.add("x-wr-timezone", site.config.timezone)
     stamp = datetime.combine(site.as_of, time(0), timezone.utc)
     # Before icalendar 6.1 there is no VTIMEZONE generator; UTC times are then the portable choice.

@@ -29,6 +29,8 @@ def static_files(src: Path) -> list[tuple[str, Path]]:
         static = d / "static"
         if static.is_dir():
             for f in sorted(static.rglob("*")):
+                if f.is_symlink() and not f.resolve().is_relative_to(static.resolve()):
+                    continue  # a link out of the folder could publish any file of the build machine
                 if f.is_file() and not any(part.startswith(".") for part in f.relative_to(static).parts):
                     out.append((f.relative_to(static).as_posix(), f))
         break

@@ -469,10 +469,13 @@ def test_site_rule(make_site, files, expected):
     assert problems(make_site(files)) == [expected]
 
 
-def test_missing_site_yaml(make_site):
+def test_missing_site_yaml_is_a_usage_error(make_site, cli):
     site = make_site({"site.yaml": None})
-    assert problems(site) == [
-        f"site.yaml:1:1: error: no site.yaml in {site} — run smbsite in the site folder or pass -s SRC"]
+    for command in ("check", "build"):
+        res = cli(command, "-s", str(site), "--as-of", "2026-11-26")
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.strip() == f"smbsite: no site.yaml in {site}: run smbsite in the site folder or pass -s SRC"
+        assert "Traceback" not in res.stderr
 
 
 # --- articles and pages --------------------------------------------------------------
@@ -563,3 +566,19 @@ def test_every_problem_of_a_run_is_reported_sorted_by_path_and_line(make_site):
         "members/zeta-it.yaml:1:1",
         "members/zeta-it.yaml:1:1",
     ]
+
+
+def test_a_link_to_a_page_left_out_for_its_own_errors_is_not_reported_again(make_site):
+    # the member links to /join/; join.md has no title: one error, at its cause
+    site = make_site({"content/pages/join.md": "---\nmenu: 1\n---\nJoin us.\n"})
+    assert problems(site) == [
+        "content/pages/join.md:2:1: error: missing required field 'title' — add a line 'title: …'"]
+
+
+def test_a_link_to_a_draft_is_still_broken(make_site):
+    site = make_site({"content/pages/join.md": "---\ntitle: Join\ndraft: true\n---\nJoin us.\n"})
+    from smbsite import build
+    result = build(site, site / "output", as_of="2026-11-26")
+    assert [p.text() for p in result.errors] == [
+        "members/acme-networks.yaml:11:32: error: link to /join/, a page that does not exist"
+        " — link to a page of this site, e.g. /members/"]

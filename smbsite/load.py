@@ -1,6 +1,7 @@
 """Stage 1, load: read the site folder into raw documents that keep positions."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,11 +117,14 @@ def list_collection(root: Path, kind: str, problems: Problems) -> list[tuple[str
     if not base.is_dir():
         return []
     found: dict[str, Path] = {}
-    for file in sorted(base.iterdir()):
-        if file.suffix.lower() not in suffixes or not file.is_file() or file.name.startswith("."):
+    with os.scandir(base) as entries:  # scandir knows file types without a stat per file
+        listed = sorted((e.name, e.is_file(), e.is_symlink()) for e in entries)
+    for name, is_file, is_link in listed:
+        file = base / name
+        if file.suffix.lower() not in suffixes or not is_file or name.startswith("."):
             continue
         rel = _rel(root, file)
-        if file.is_symlink() and not file.resolve().is_relative_to(root.resolve()):
+        if is_link and not file.resolve().is_relative_to(root.resolve()):
             # a record linked to a file elsewhere could publish anything the builder can read
             problems.error(rel, 1, 1, f"{file.name} is a link to a file outside the site folder",
                            "put the record itself in the site folder")
@@ -138,6 +142,21 @@ def list_collection(root: Path, kind: str, problems: Problems) -> list[tuple[str
             continue
         found[slug] = file
     return sorted(found.items())
+
+
+def read_bytes(file: Path) -> bytes:
+    """Path.read_bytes without the seek, stat and tty probes of a buffered file (a third
+    of the system calls of loading 10,000 records)."""
+    fd = os.open(file, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
 
 
 ParseCache = dict[str, tuple[bytes, "Source | None", list]]
@@ -175,7 +194,7 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None) -
         loaded.slugs[kind] = {slug for slug, _ in listed}
         for slug, file in listed:
             rel = _rel(root, file)
-            raw = file.read_bytes()
+            raw = read_bytes(file)
             loaded.files[rel] = raw
             src = _parse(kind, slug, rel, file, raw, problems, cache)
             if src is not None:

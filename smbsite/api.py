@@ -141,6 +141,7 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
     """Validate everything (drafts too: they will be published one day), write nothing."""
     start = time.perf_counter()
     problems, _, _, graph = prepare(Path(src), as_of, drafts)
+    gc.freeze()  # one-shot: the model lives until exit, so the collector need never walk it
     return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
 
 
@@ -158,6 +159,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
     problems, _, _, graph = prepare(src, as_of, drafts, base_url)
+    gc.freeze()  # one-shot: the model lives until exit, so the collector need never walk it
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000

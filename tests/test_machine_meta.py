@@ -11,7 +11,7 @@ from lxml import etree
 from conftest import AS_OF, MEMBER_YAML, SITE_YAML
 from smbsite import api
 
-SITEMAP_XSD = Path("/work/shared/checks/sitemap-0.9.xsd")
+SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap-0.9.xsd"  # the sitemaps.org schema
 SM = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://example.org/net/"
 

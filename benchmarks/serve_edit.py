@@ -4,7 +4,8 @@
 
 Writes a site with ../shared/bench/make_site.py (plus the project's templates),
 starts `smbsite serve` on a free loopback port, and measures:
-  * start-up: from process start until the server answers with a rendered page;
+  * start-up: from process start until the server answers with a rendered page,
+    against a cold `smbsite build` of the same site (alternating, --rounds times);
   * edit-to-served: from writing one member's file (a new summary) until a client
     polling that member's page every 2 ms receives the new HTML (median, max).
 Prints the numbers; nothing is written to the repository.
@@ -43,11 +44,26 @@ def fetch(url: str) -> bytes | None:
         return None
 
 
+def start_serve(site: Path, probe: str) -> tuple[subprocess.Popen, str, float]:
+    """Start serve; return it, its root URL and the seconds until probe was served."""
+    port = free_port()
+    root = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", "-s", str(site), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1"))
+    while fetch(root + probe) is None:
+        if proc.poll() is not None:
+            raise SystemExit("serve exited")
+        time.sleep(0.01)
+    return proc, root, time.perf_counter() - t0
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--members", type=int, default=10000)
     ap.add_argument("--articles", type=int, default=1000)
     ap.add_argument("--edits", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/smbsite-serve-bench"))
     a = ap.parse_args()
     site = a.workdir / f"site-{a.members}"
@@ -58,18 +74,21 @@ def main() -> None:
     shutil.copytree(REPO / "templates", site / "templates")
     members = sorted((site / "members").glob("*.yaml"))
     base = "/smbtn/"  # make_site's base_url path
-    port = free_port()
-    root = f"http://127.0.0.1:{port}"
-    t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", "-s", str(site), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1"))
+    first = members[0].stem
+    builds, startups = [], []
+    for _ in range(a.rounds):
+        out = a.workdir / "build-out"
+        shutil.rmtree(out, ignore_errors=True)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "smbsite", "build", "-s", str(site), "-o", str(out), "-q"],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        builds.append(time.perf_counter() - t0)
+        proc, root, startup = start_serve(site, f"{base}members/{first}/")
+        startups.append(startup)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    proc, root, _ = start_serve(site, f"{base}members/{first}/")
     try:
-        first = members[0].stem
-        while fetch(f"{root}{base}members/{first}/") is None:
-            if proc.poll() is not None:
-                raise SystemExit("serve exited")
-            time.sleep(0.01)
-        startup = time.perf_counter() - t0
         rng = random.Random(1)
         times = []
         for i in range(a.edits):
@@ -92,7 +111,9 @@ def main() -> None:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
     print(f"site: {a.members} members, {a.articles} articles")
-    print(f"serve start-up until first page served: {startup:.2f} s")
+    print(f"cold smbsite build: median {statistics.median(builds):.2f} s of {[round(b, 2) for b in builds]}")
+    print(f"serve start-up until first page served: median {statistics.median(startups):.2f} s "
+          f"of {[round(x, 2) for x in startups]}")
     print(f"edit-to-served over {len(times)} edits: median {statistics.median(times):.0f} ms, "
           f"min {min(times):.0f} ms, max {max(times):.0f} ms")
 

@@ -44,13 +44,14 @@ def fetch(url: str) -> bytes | None:
         return None
 
 
-def start_serve(site: Path, probe: str) -> tuple[subprocess.Popen, str, float]:
+def start_serve(site: Path, probe: str, log: Path | None = None) -> tuple[subprocess.Popen, str, float]:
     """Start serve; return it, its root URL and the seconds until probe was served."""
     port = free_port()
     root = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
+    out = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", "-s", str(site), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1"))
+                            stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
     while fetch(root + probe) is None:
         if proc.poll() is not None:
             raise SystemExit("serve exited")
@@ -87,7 +88,7 @@ def main() -> None:
         startups.append(startup)
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
-    proc, root, _ = start_serve(site, f"{base}members/{first}/")
+    proc, root, _ = start_serve(site, f"{base}members/{first}/", a.workdir / "serve.log")
     try:
         rng = random.Random(1)
         times = []

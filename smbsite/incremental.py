@@ -17,6 +17,7 @@ applies random edits and compares every byte with a fresh full build.
 """
 from __future__ import annotations
 
+import gc
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -71,6 +72,7 @@ class IncrementalSite:
     base_url: str | None = None
     problems: list[Problem] = field(default_factory=list)
     generation: int = 0  # goes up whenever any served byte may have changed
+    waiting: int = 0  # requests waiting for a page (the dev server renders ahead only when 0)
 
     def __post_init__(self) -> None:
         self.src = Path(self.src)
@@ -82,6 +84,7 @@ class IncrementalSite:
         self.outputs: dict[str, Output] = {}
         self.template_uses: dict[str, set[str]] = {}  # template -> every template it pulls in
         self.lock = threading.RLock()
+        self._count_lock = threading.Lock()
         self.day = build_date(self.as_of)
 
     # --- whole-site passes --------------------------------------------------------
@@ -112,6 +115,12 @@ class IncrementalSite:
                     dirty.add(url)
             self.dirty = dirty
             self.generation += 1
+            # The model is long-lived: keep the collector from walking it on every later
+            # edit (a full pass over 10,000 members stalls a request by half a second).
+            # What the previous model left in cycles is collected first.
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
             return Stats("full", dirty=len(dirty), removed=len(removed))
 
     def apply(self, changed: set[str]) -> Stats:
@@ -292,14 +301,20 @@ class IncrementalSite:
 
     def render(self, url: str) -> bytes | None:
         """The bytes of one output, rendered now if it is dirty; None when no such output."""
-        with self.lock:
-            out = self.outputs.get(url)
-            if out is None:
-                return None
-            if url in self.dirty or url not in self.pages:
-                self.pages[url] = self._render(out)
-                self.dirty.discard(url)
-            return self.pages[url]
+        with self._count_lock:  # (+= on an attribute is not atomic across threads)
+            self.waiting += 1  # background rendering steps aside while a request waits
+        try:
+            with self.lock:
+                out = self.outputs.get(url)
+                if out is None:
+                    return None
+                if url in self.dirty or url not in self.pages:
+                    self.pages[url] = self._render(out)
+                    self.dirty.discard(url)
+                return self.pages[url]
+        finally:
+            with self._count_lock:
+                self.waiting -= 1
 
     def _render(self, out: Output) -> bytes:
         if out.copy_from is not None:
@@ -317,11 +332,14 @@ class IncrementalSite:
         count = 0
         while True:
             with self.lock:
-                if not self.dirty:
-                    return count
-                url = min(self.dirty)
-                self.render(url)
-                count += 1
+                todo = sorted(self.dirty)
+            if not todo:
+                return count
+            for url in todo:
+                with self.lock:
+                    if url in self.dirty:
+                        self.render(url)
+                        count += 1
 
     def files(self) -> dict[str, bytes]:
         """Every output file (relative to OUT) and its bytes, as a full build would write them."""

@@ -167,16 +167,22 @@ class DevServer:
             self._render_in_background()
 
     def _render_in_background(self) -> None:
-        """Render the dirty pages ahead of requests, yielding to newer changes."""
-        while not self.stop.is_set() and not self.queue.paths:
-            with self.site.lock:
-                if not self.site.dirty:
-                    return
-                url = min(self.site.dirty)
+        """Render the dirty pages ahead of requests, yielding to requests and newer changes."""
+        site = self.site
+        with site.lock:
+            todo = sorted(site.dirty)
+        for url in todo:
+            while site.waiting and not self.stop.is_set():
+                time.sleep(0.002)
+            if self.stop.is_set() or self.queue.paths:
+                return  # the next rebuild comes first; it calls this again
+            with site.lock:
+                if url not in site.dirty:
+                    continue
                 try:
-                    self.site.render(url)
+                    site.render(url)
                 except ContentError:
-                    self.site.dirty.discard(url)
+                    site.dirty.discard(url)
                     self.report("template error")
                     with self.changed:
                         self.changed.notify_all()

@@ -69,7 +69,10 @@ class SiteGraph:
 
 
 def region_groups(members: list[Member], states: list[str] | None = None) -> list[tuple[str, list[Member]]]:
-    """Members grouped by every state they are based in or serve (nationwide ones under each)."""
+    """Members grouped by every state they are based in or serve (nationwide ones under each).
+
+    `members` comes in directory order (A-Z), so each group is already in order
+    unless nationwide members had to be added to it."""
     groups: dict[str, list[Member]] = {}
     nationwide = [m for m in members if m.serves_all]
     for m in members:
@@ -80,10 +83,13 @@ def region_groups(members: list[Member], states: list[str] | None = None) -> lis
     out = []
     for code in codes:
         listed = groups.get(code, [])
-        seen = {m.slug for m in listed}
-        listed = listed + [m for m in nationwide if m.slug not in seen]
+        if nationwide:
+            seen = {m.slug for m in listed}
+            extra = [m for m in nationwide if m.slug not in seen]
+            if extra:
+                listed = sorted(listed + extra, key=lambda m: (m.name.casefold(), m.slug))
         if listed:
-            out.append((code, sorted(listed, key=lambda m: (m.name.casefold(), m.slug))))
+            out.append((code, listed))
     return out
 
 

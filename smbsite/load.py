@@ -42,7 +42,6 @@ class Loaded:
     root: Path
     site: Source | None
     sources: dict[str, list[Source]] = field(default_factory=dict)  # kind -> sorted by slug
-    files: dict[str, bytes] = field(default_factory=dict)  # every file read, for change detection
     # every well-named file's slug, parsed or not: a reference to a record that has
     # errors of its own is not also an "unknown" reference
     slugs: dict[str, set[str]] = field(default_factory=dict)
@@ -178,26 +177,74 @@ def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Pro
     return src
 
 
-def load_site(root: Path, problems: Problems, cache: ParseCache | None = None) -> Loaded:
+PARALLEL_FROM = 2000  # records in one folder before a second process pays for itself
+
+
+def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: ParseCache | None,
+                 ) -> tuple[list[Source], list]:
+    problems = Problems()
+    out = []
+    for slug, file in listed:
+        rel = _rel(root, file)
+        src = _parse(kind, slug, rel, file, read_bytes(file), problems, cache)
+        if src is not None:
+            out.append(src)
+    return out, problems.items
+
+
+def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path) -> tuple[list[Source], list]:
+    """Parse half the files in a forked child while this process parses the other half.
+
+    The child sends back what it parsed (data and positions, not the text: a third of
+    the bytes), which costs about half of what parsing them here would.
+    """
+    import multiprocessing
+    import pickle
+
+    theirs, mine = listed[1::2], listed[0::2]
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        try:
+            sources, probs = _parse_share(kind, theirs, root, None)
+            for src in sources:
+                src.text, src.file = "", None  # type: ignore[assignment]  # rebuilt by the parent
+            send.send_bytes(pickle.dumps((sources, probs), protocol=pickle.HIGHEST_PROTOCOL))
+        finally:
+            send.close()
+            os._exit(0)
+
+    worker = ctx.Process(target=child, daemon=True)
+    worker.start()
+    send.close()
+    sources, probs = _parse_share(kind, mine, root, None)
+    try:
+        other, other_probs = pickle.loads(receive.recv_bytes())
+    except (EOFError, OSError):  # the child died: do its share here, as if serial
+        other, other_probs = _parse_share(kind, theirs, root, None)
+    worker.join()
+    for src in other:
+        src.file = root / src.path
+    merged = sorted(sources + other, key=lambda s: s.slug)
+    return merged, probs + other_probs
+
+
+def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, jobs: int = 1) -> Loaded:
     root = Path(root)
     loaded = Loaded(root=root, site=None)
     site_file = root / "site.yaml"
     if not site_file.is_file():
         problems.error("site.yaml", 1, 1, f"no site.yaml in {root}", "run smbsite in the site folder or pass -s SRC")
     else:
-        raw = site_file.read_bytes()
-        loaded.files["site.yaml"] = raw
-        loaded.site = _parse("site", "site", "site.yaml", site_file, raw, problems, cache)
+        loaded.site = _parse("site", "site", "site.yaml", site_file, read_bytes(site_file), problems, cache)
     for kind in COLLECTIONS:
-        items = []
         listed = list_collection(root, kind, problems)
         loaded.slugs[kind] = {slug for slug, _ in listed}
-        for slug, file in listed:
-            rel = _rel(root, file)
-            raw = read_bytes(file)
-            loaded.files[rel] = raw
-            src = _parse(kind, slug, rel, file, raw, problems, cache)
-            if src is not None:
-                items.append(src)
+        if jobs > 1 and cache is None and len(listed) >= PARALLEL_FROM and hasattr(os, "fork"):
+            items, probs = _parse_parallel(kind, listed, root)
+        else:
+            items, probs = _parse_share(kind, listed, root, cache)
+        problems.extend(probs)
         loaded.sources[kind] = items
     return loaded

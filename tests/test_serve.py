@@ -149,3 +149,26 @@ def test_sigterm_stops_cleanly(served):
     assert proc.wait(timeout=10) == 0
     out = proc.stdout.read()
     assert "Serving" in out and "stopping" in out
+
+
+def test_changes_arriving_during_a_rebuild_are_not_lost(served):
+    site, root, proc, status = served()
+    member = (site / "members" / "acme-networks.yaml").read_text()
+    # a burst of new files, each written while the previous one is being taken in
+    for i in range(6):
+        (site / "members" / f"burst-{i}.yaml").write_text(member.replace("Acme Networks", f"Burst Company {i}"))
+        time.sleep(0.015)
+    (site / "members" / "acme-networks.yaml").write_text(member.replace("Fresno", "Visalia"))
+    for i in range(6):
+        wait_for(lambda i=i: get(root + f"/net/members/burst-{i}/")[0] == 200, what=f"burst-{i}")
+    wait_for(lambda: b"Visalia" in get(root + "/net/members/acme-networks/")[2], what="the last edit")
+    directory = get(root + "/net/members/")[2]
+    assert all(f"Burst Company {i}".encode() in directory for i in range(6))
+
+
+def test_ctrl_c_stops_cleanly(served):
+    site, root, proc, status = served()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0
+    assert "stopping" in proc.stdout.read()
+    assert "Traceback" not in proc.stderr.read()

@@ -174,6 +174,56 @@ class Editor:
                      encoding="utf-8")
         return {self.rel(f)}
 
+    def linked(self, folder: str) -> set[str]:
+        """Slugs of a folder that some Markdown links to (deleting those would break a link)."""
+        refs = set()
+        for p in list((self.site / "content").rglob("*.md")) + list(self.site.glob("*/*.yaml")):
+            refs |= {s.split("/")[0] for s in p.read_text(encoding="utf-8").split(f"/{folder}/")[1:] if s}
+        return refs
+
+    def vendor_add(self) -> set[str]:
+        f = self.site / "vendors" / f"new-vendor-{self.n}.yaml"
+        dump(f, {"name": f"New Vendor {self.n}", "summary": "Freshly signed.",
+                 "benefits": [{"title": "Intro offer", "type": "discount", "claim": "Ask us."}]})
+        return {self.rel(f)}
+
+    def vendor_delete(self) -> set[str]:
+        made = sorted((self.site / "vendors").glob("new-vendor-*.yaml"))
+        if not made:
+            return self.vendor_add()
+        made[0].unlink()
+        return {self.rel(made[0])}
+
+    def event_add(self) -> set[str]:
+        f = self.site / "events" / f"meetup-{self.n}.yaml"
+        dump(f, {"title": f"Meetup {self.n}", "type": "meetup", "starts": f"2027-0{self.rng.randint(1, 9)}-12T18:00",
+                 "location": {"name": "Back room", "city": "Reno", "state": "NV"}})
+        return {self.rel(f)}
+
+    def event_delete_or_rename(self) -> set[str]:
+        linked = self.linked("events")
+        candidates = [p for p in sorted((self.site / "events").glob("*.yaml")) if p.stem not in linked]
+        f = self.rng.choice(candidates)
+        if self.rng.random() < 0.5:
+            f.unlink()
+            return {self.rel(f)}
+        new = f.with_name(f"{f.stem}-moved{self.n}.yaml")
+        f.rename(new)
+        return {self.rel(f), self.rel(new)}
+
+    def article_rename(self) -> set[str]:
+        linked = self.linked("articles")
+        candidates = [p for p in sorted((self.site / "content" / "articles").glob("*.md")) if p.stem not in linked]
+        f = self.rng.choice(candidates)
+        new = f.with_name(f"{f.stem}-renamed{self.n}.md")
+        f.rename(new)
+        return {self.rel(f), self.rel(new)}
+
+    def template_add(self) -> set[str]:
+        f = self.site / "templates" / f"_unused_{self.n}.html"
+        f.write_text("<p>not used by any page</p>\n", encoding="utf-8")
+        return {self.rel(f)}
+
     def touch_unchanged(self) -> set[str]:
         f = self.pick("members")
         f.write_bytes(f.read_bytes())
@@ -181,7 +231,8 @@ class Editor:
 
     OPS = ["member_summary", "member_description", "member_specialties", "member_rename_company", "member_add",
            "member_delete", "member_rename_file", "vendor_edit", "event_edit", "article_edit", "article_add",
-           "article_delete", "page_title", "template_edit", "touch_unchanged"]
+           "article_delete", "page_title", "template_edit", "touch_unchanged", "vendor_add", "vendor_delete",
+           "event_add", "event_delete_or_rename", "article_rename", "template_add"]
 
     def step(self) -> tuple[str, set[str]]:
         self.n += 1

@@ -1,6 +1,7 @@
 """Stage 2, validate: raw documents -> the typed content model, or problems at file:line:col."""
 from __future__ import annotations
 
+import difflib
 import re
 import typing
 from datetime import date, datetime, time, timedelta
@@ -13,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .load import Loaded, Source
-from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, ArticleMeta, EventRecord, MemberRecord, PageMeta, Record,
-                    SiteRecord, VendorRecord)
+from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
+                    Record, SiteRecord, VendorRecord)
 from .problems import Problems, did_you_mean
 from .slugify import slugify
 
@@ -90,6 +91,98 @@ def _quote_hint(key: Any, value: Any) -> str:
     return ""
 
 
+# What members write for a state instead of its postal code: the AP style abbreviations
+# newspapers use (the product brief itself says "Buena Park, Calif.") and a few short forms.
+STATE_ALIASES = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN",
+    "miss": "MS", "mont": "MT", "neb": "NE", "nebr": "NE", "nev": "NV", "okla": "OK", "ore": "OR", "oreg": "OR",
+    "penn": "PA", "tenn": "TN", "tex": "TX", "wash": "WA", "wva": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
+    "washingtondc": "DC", "usvi": "VI", "virginislands": "VI",
+}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s.,'’-]+", "", text).casefold()
+
+
+def _state_hint(value: Any) -> str:
+    """'Calif.', 'California' or 'Califronia' -> did you mean 'CA' (California)?"""
+    if not isinstance(value, str) or not value.strip():
+        return ""
+    known = {_squash(name): code for code, name in US_STATES.items()}
+    known.update(STATE_ALIASES)
+    key = _squash(value)
+    code = known.get(key) or (key.upper() if key.upper() in US_STATES else None)
+    if code is None:
+        close = difflib.get_close_matches(key, [k for k in known if len(k) > 3], n=1, cutoff=0.8)
+        code = known[close[0]] if close else None
+    return f"did you mean '{code}' ({US_STATES[code]})?" if code else ""
+
+
+def _url_hint(value: Any) -> str:
+    """A web address written without its scheme: show it with one."""
+    if isinstance(value, str) and re.match(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$", value.strip()):
+        return f"write it in full: https://{value.strip()}"
+    return ""
+
+
+MONTHS = {name.casefold(): i for i, name in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+     "November", "December"], 1)}
+
+
+def _date_hint(value: Any) -> str:
+    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+
+    def show(y: int, m: int, d: int | None = None) -> str:
+        try:
+            day = date(y, m, d or 1)
+        except ValueError:
+            return ""
+        if d is None:
+            return f"write the day too, as YYYY-MM-DD, e.g. {day.isoformat()}"
+        return f"write it as YYYY-MM-DD: {day.isoformat()} for {day:%B} {day.day}, {day.year}"
+
+    m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+    if m:  # a US association: month first, unless the first number cannot be a month
+        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        return show(y, b, a) if a > 12 else show(y, a, b)
+    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
+    if m:
+        return show(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
+    if m:
+        return f"this field is a date without a time: write {m.group(1)}"
+    words = re.findall(r"[A-Za-z]+|\d+", text)
+    months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
+    numbers = [int(w) for w in words if w.isdigit()]
+    years = [n for n in numbers if 1900 <= n <= 2999]
+    days = [n for n in numbers if 1 <= n <= 31]
+    if len(months) == 1 and len(years) == 1 and len(numbers) <= 2:
+        return show(years[0], months[0], days[0] if len(numbers) == 2 and days else None)
+    return ""
+
+
+def _value_hint(kind: str, value: Any) -> str:
+    """A fix for a value of the wrong form, when what was meant can be seen."""
+    if kind == "state":
+        return _state_hint(value)
+    if kind == "url":
+        return _url_hint(value)
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
+                "datetime"):
+        return _date_hint(value)
+    if isinstance(value, str) and (value.strip()[:1] in ("\u201c", "\u2018", "\u201e")
+                                   or value.strip()[-1:] in ("\u201d", "\u2019")):
+        # a value wrapped in the quotes a word processor makes: YAML keeps them as text
+        return "use straight quotes (\") instead of curly ones (\u201c \u201d)"
+    return ""
+
+
 PATTERN_MESSAGES = {"language": "expected a language code such as en or en-US",
                     "cname": "expected a domain name such as www.smbtn.org (no https://, no path)"}
 REFERENCE_FIELDS = {"specialties": "specialty", "vendors": "vendor", "sponsors": "vendor", "guests": "member"}
@@ -103,7 +196,19 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
     and member slugs) so that a malformed one still gets a did-you-mean.
     """
     choices = choices or {}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # a misspelt required field ('Specialties') is one mistake: the unknown field's
+    # did-you-mean fixes it, so "missing 'specialties'" would only be noise
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            sub = _model_at(model, err["loc"][:-1])
+            close = difflib.get_close_matches(str(err["loc"][-1]), list(sub.model_fields) if sub else [], n=1,
+                                              cutoff=0.6)
+            misspelt.update((err["loc"][:-1], c) for c in close)
+    for err in errors:
+        if err["type"] == "missing" and (err["loc"][:-1], err["loc"][-1]) in misspelt:
+            continue
         loc = tuple(p for p in err["loc"] if p != "[key]")
         on_key = "[key]" in err["loc"]
         kind, ctx, value = err["type"], err.get("ctx") or {}, err.get("input")
@@ -138,6 +243,9 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                     message = f"unknown {ref} '{value}'"
                     hint = did_you_mean(str(value).lower(), choices[str(loc[0])]) or (
                         "use lowercase letters, digits and single hyphens")
+                    if isinstance(value, str) and " - " in value:
+                        # '- cabling' with '  - voip' indented under it reads as one item
+                        hint = "start each item on its own line with '- ', all in the same column"
                 else:
                     message = (f"{field}: '{value}' is not a valid name: use lowercase letters, digits "
                                "and single hyphens")
@@ -169,6 +277,9 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
+                if kind in ("email", "phone", "datetime", "duration"):
+                    message += _found(value)
+            hint = hint or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 
 

@@ -174,7 +174,89 @@ SYNTAX_HELP = [
      "a closing quote or bracket"),
     ("unknown escape character", "", False, "an unknown '\\' escape inside double quotes",
      "use single quotes, or write \\\\ for a backslash"),
+    ("block sequence entries are not allowed", "", False,
+     "a list item ('- …') cannot start on the same line as its field name",
+     "put each '- item' on a line of its own below, indented, or write the list as [cabling, voip]"),
 ]
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, not all of str.splitlines
+FIELD_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
+KEY_WITHOUT_SPACE = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
+
+
+def _runaway_quote(text: str, line: int) -> tuple[int, int] | None:
+    """Where a quoted value starts that was never closed on its own line and so ran on,
+    over the following fields, to the next quote mark (on the 1-based `line`, where the
+    parser then gives up). The parser's own position would send the member to the wrong line."""
+    lines = LINE_BREAK.split(text)
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            start, end = token.start_mark, token.end_mark
+            if start.line + 1 > line:
+                break
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and end.line + 1 == line
+                    and start.line < end.line
+                    and any(FIELD_LINE.match(row) for row in lines[start.line + 1:end.line + 1])):
+                return start.line + 1, start.column + 1
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _after_closing_quote(text: str, line: int, col: int) -> tuple[str, int, int, str] | None:
+    """Text right after a quoted value on the 1-based `line`: most often an apostrophe
+    inside single quotes ('Joe's IT'), which closes the value early."""
+    rows = LINE_BREAK.split(text)
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.line + 1 > line:
+                break
+            end = token.end_mark
+            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and end.line + 1 == line
+                    and end.column < col and line <= len(rows) and not rows[line - 1][end.column:col - 1].strip()):
+                row = rows[line - 1]
+                if token.style == "'" and end.column == col - 1 and row[end.column:end.column + 1].isalnum():
+                    return ("an apostrophe inside single quotes ends the value", line, end.column,
+                            "write the apostrophe twice (e.g. 'Joe''s IT') or put the value in double quotes")
+                return ("there is text after the closing quote", line, col, "put the whole value inside the quotes")
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _no_space_after_colon(text: str, index: int) -> tuple[str, int, int, str] | None:
+    """'name:Acme' on the 0-based line `index`: YAML reads it as text, not as a field."""
+    lines = LINE_BREAK.split(text)
+    m = KEY_WITHOUT_SPACE.match(lines[index]) if 0 <= index < len(lines) else None
+    if m is None:
+        return None
+    key, rest = m.group(1).strip(), lines[index][len(m.group(1)) + 1:].strip()
+    return f"'{key}:' needs a space after the colon", index + 1, len(m.group(1)) + 2, f"write '{key}: {rest}'"
+
+
+def _misplaced_field(text: str, line: int, col: int) -> tuple[str, int, int, str] | None:
+    """For "mapping values are not allowed" at a field's colon: the field's line is indented
+    more than the one above, or the line above lacks the space after its colon
+    ('name:Acme'), which made it run on into this one."""
+    lines = LINE_BREAK.split(text)
+    if not 0 < line <= len(lines):
+        return None
+    here = lines[line - 1]
+    if not re.fullmatch(r"\s*[A-Za-z_][\w-]*\s*", here[:col - 1]):
+        return None  # a ': ' inside a value: the general message fits
+    above = next((i for i in range(line - 2, -1, -1) if lines[i].strip() and not lines[i].lstrip().startswith("#")),
+                 None)
+    if above is None:
+        return None
+    missing_space = _no_space_after_colon(text, above)
+    if missing_space is not None:
+        return missing_space
+    indent = len(here) - len(here.lstrip(" "))
+    above_indent = len(lines[above]) - len(lines[above].lstrip(" "))
+    if indent > above_indent and re.match(r"^\s*(- )?[A-Za-z_][\w-]*:\s*\S", lines[above]):
+        key = here.strip().split(":")[0].strip()
+        return (f"'{key}' is indented more than the field above it", line, indent + 1,
+                f"start '{key}:' in the same column as the other fields")
+    return None
 
 
 def parse_yaml(text: str) -> tuple[Any, Positions]:
@@ -192,6 +274,21 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
                                   line, col, hint="remove the extra '---' line") from None
             if "cannot start any token" in msg and mark is not None and text[mark.index:mark.index + 1] == "\t":
                 msg = "found a tab character"
+            runaway = _runaway_quote(text, line)
+            if runaway is not None:
+                raise YamlProblem("YAML syntax error: this quote is never closed", *runaway,
+                                  hint=f"add the closing quote; the next one is on line {line}, so every line "
+                                       "until there was read as part of this value") from None
+            misplaced = None
+            if "mapping values are not allowed" in msg:
+                misplaced = _misplaced_field(text, line, col)
+            elif "could not find expected ':'" in msg and exc.context_mark is not None:
+                misplaced = _no_space_after_colon(text, exc.context_mark.line)
+            elif any(m in msg for m in ("did not find expected key", "expected <block end>", "expected ',' or")):
+                misplaced = _after_closing_quote(text, line, col)
+            if misplaced is not None:
+                    friendly, line, col, hint = misplaced
+                    raise YamlProblem(f"YAML syntax error: {friendly}", line, col, hint) from None
             for fragment, context, at_start, friendly, hint in SYNTAX_HELP:
                 if fragment in msg and context in (exc.context or ""):
                     if at_start and exc.context_mark is not None:

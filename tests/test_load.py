@@ -192,9 +192,8 @@ def test_front_matter_problems():
     assert errors == [f"{A}:1:1: error: the front matter is never closed — end the fields with a line holding "
                       "just '---', then write the text"]
     _, errors = parse("article", "---\ntitle: Hi\n  date: 2026-10-01\n---\nText\n", A)
-    assert errors == [f"{A}:3:7: error: YAML syntax error: a value holds ': ' but is not in quotes — put the value "
-                      'in quotes, e.g. summary: "Cabling: fiber and copper"; if this is a field, indent it like '
-                      "the others"]
+    assert errors == [f"{A}:3:3: error: YAML syntax error: 'date' is indented more than the field above it — start "
+                      "'date:' in the same column as the other fields"]
 
 
 def test_a_control_character_in_the_text_of_an_article():

@@ -194,7 +194,7 @@ def test_every_internal_link_of_the_fixture_site_resolves(site_out):
     assert internal_links(site_out, BASE_PATH) == {}
 
 
-@pytest.mark.parametrize("base_url, base_path", [(None, "/site/"), ("https://example.github.io/smbtn/", "/smbtn/"),
+@pytest.mark.parametrize("base_url, base_path", [(None, "/"), ("https://example.github.io/smbtn/", "/smbtn/"),
                                                  ("http://127.0.0.1:8000/", "/")])
 def test_every_internal_link_of_the_bundled_site_resolves(tmp_path, base_url, base_path):
     out = tmp_path / "out"

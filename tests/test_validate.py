@@ -134,10 +134,10 @@ MEMBER_RULES = {
         "specialties, vendors, certifications, website, email, phone, employees, partnering, logo, description"),
     "email invalid": (
         {M: MEMBER_YAML + "email: sales at acme\n"},
-        f"{M}:12:8: error: email: expected an email address like info@example.com"),
+        f"{M}:12:8: error: email: expected an email address like info@example.com, found 'sales at acme'"),
     "phone invalid": (
         {M: MEMBER_YAML + "phone: call us\n"},
-        f"{M}:12:8: error: phone: expected a phone number like +1 555 010 0199"),
+        f"{M}:12:8: error: phone: expected a phone number like +1 555 010 0199, found 'call us'"),
     "employees not positive": (
         {M: MEMBER_YAML + "employees: 0\n"},
         f"{M}:12:12: error: employees: must be a positive number, found the number 0"),
@@ -352,7 +352,8 @@ EVENT_RULES = {
         f"{E}:1:1: error: missing required field 'starts' — add a line 'starts: …'"),
     "starts is not a date": (
         edit(E, "starts: 2027-03-30", "starts: next spring"),
-        f"{E}:3:9: error: starts: expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM)"),
+        f"{E}:3:9: error: starts: expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM), "
+        "found 'next spring'"),
     "starts has a UTC offset": (
         {E: RADIO.replace("starts: 2027-01-12T10:00", "starts: 2027-01-12T10:00:00+02:00")},
         f"{E}:3:9: error: starts: write the local time without an offset and set 'timezone'"),
@@ -385,7 +386,7 @@ EVENT_RULES = {
     "online address not http": (
         {E: EVENT_YAML + "online: zoom.example.com/j/1\n"},
         f"{E}:9:9: error: online: expected a web address starting with http:// or https://, "
-        "found 'zoom.example.com/j/1'"),
+        "found 'zoom.example.com/j/1' — write it in full: https://zoom.example.com/j/1"),
     "radio episode without stations": (
         {E: RADIO.replace("stations:\n  - {city: Fresno, state: CA, station: KFRE 1340 AM}\n", "")},
         f"{E}:2:7: error: a radio episode needs 'stations' (city, state, station) — add stations: "
@@ -401,7 +402,8 @@ EVENT_RULES = {
         f"{E}:8:50: error: audio › bytes: must be a positive number, found the number 0"),
     "audio duration unreadable": (
         {E: RADIO + "audio: {url: https://example.org/ep1.mp3, bytes: 1000, duration: an hour}\n"},
-        f"{E}:8:66: error: audio › duration: expected a duration like \"58:30\" or \"1:02:00\", or seconds"),
+        f"{E}:8:66: error: audio › duration: expected a duration like \"58:30\" or \"1:02:00\", or seconds, "
+        "found 'an hour'"),
 }
 
 
@@ -489,7 +491,8 @@ CONTENT_RULES = {
         f"{A}:2:1: error: missing required field 'date' — add a line 'date: …'"),
     "article date unreadable": (
         edit(A, "date: 2026-10-01", "date: October 1st"),
-        f"{A}:3:7: error: date: expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM)"),
+        f"{A}:3:7: error: date: expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM), "
+        "found 'October 1st'"),
     "article field unknown": (
         edit(A, "author: Staff", "tag: news"),
         f"{A}:4:1: error: unknown field 'tag' — did you mean 'tags'?"),

@@ -218,7 +218,8 @@ def test_check_job_annotates_the_lines_of_a_broken_record(tmp_path):
     assert name == "Check every record (annotations on the pull request's lines)"
     assert res.returncode == 1
     assert res.stdout.splitlines() == [
-        "::error file=members/basalt-data-works.yaml,line=5,col=8::state: unknown US state code 'Wash'",
+        "::error file=members/basalt-data-works.yaml,line=5,col=8::state: unknown US state code 'Wash' — did you "
+        "mean 'WA' (Washington)?",
         "::error file=members/basalt-data-works.yaml,line=6,col=15::unknown specialty 'cabeling' — did you mean "
         "'cabling'?",
     ]

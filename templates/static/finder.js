@@ -8,9 +8,12 @@
   var results = document.getElementById("finder-results");
   var list = document.getElementById("finder-list");
   var more = document.getElementById("finder-more");
+  var none = document.getElementById("finder-none");
   var fields = { specialty: form.elements.specialty, state: form.elements.state, vendor: form.elements.vendor };
   var PAGE = 60; // cards shown before "Show all": thousands of nodes at once would stall a phone
   var members = null;
+  var heading = document.getElementById("results-h");
+  heading.setAttribute("tabindex", "-1");
   var showAll = false;
 
   function label(select, value) {
@@ -90,10 +93,42 @@
     return s + " " + verbs.join(" and ") + ".";
   }
 
+  function count(c) {
+    return members.filter(function (m) { return matches(m, c); }).length;
+  }
+
+  // A choice with no match is a dead end: offer the same search with one
+  // filter dropped, where that finds someone, instead of an empty list.
+  function widen(c) {
+    none.textContent = "";
+    var links = [];
+    Object.keys(c).forEach(function (k) {
+      if (!c[k]) return;
+      var wider = choice();
+      wider[k] = "";
+      var n = count(wider);
+      if (!n || (!wider.specialty && !wider.state && !wider.vendor)) return;
+      var a = el("a", { href: toUrl(wider) }, describe(wider, n).replace(/\.$/, ""));
+      a.addEventListener("click", function (e) {
+        e.preventDefault();
+        fields[k].value = "";
+        changed();
+        heading.focus();
+      });
+      links.push(a);
+    });
+    none.appendChild(document.createTextNode(links.length ? "Try instead: " : "Try another choice, or browse by specialty or state below."));
+    links.forEach(function (a, i) {
+      if (i) none.appendChild(document.createTextNode(" · "));
+      none.appendChild(a);
+    });
+  }
+
   function render() {
     var c = choice();
     if (!members) return;
     list.textContent = "";
+    none.hidden = true;
     if (!c.specialty && !c.state && !c.vendor) {
       results.hidden = true;
       status.textContent = "Choose a specialty, a state or a vendor to see matching members.";
@@ -110,6 +145,11 @@
     var frag = document.createDocumentFragment();
     shown.forEach(function (m) { frag.appendChild(card(m)); });
     list.appendChild(frag);
+    list.hidden = found.length === 0;
+    if (found.length === 0) {
+      widen(c);
+      none.hidden = false;
+    }
     results.hidden = false;
     more.hidden = shown.length === found.length;
     more.textContent = "Show all " + found.length + " members";

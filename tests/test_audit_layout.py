@@ -1,0 +1,86 @@
+"""The repository keeps the promises a newcomer relies on: packaging, the README's two
+commands, CI running exactly what the README says, and one direction of flow between stages."""
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+
+from conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_pyproject_declares_python_the_console_script_and_the_test_extra():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["requires-python"] == ">=3.11"
+    assert project["scripts"] == {"smbsite": "smbsite.cli:run"}
+    names = {re.split(r"[<>=!~\[ ]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
+    assert {"jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "watchdog"} <= names
+    tests = {re.split(r"[<>=!~\[ ]", dep, maxsplit=1)[0].lower() for dep in project["optional-dependencies"]["test"]}
+    assert {"pytest", "hypothesis", "feedparser", "lxml"} <= tests
+
+
+def test_the_site_folder_and_the_program_sit_side_by_side():
+    for folder in ("smbsite", "members", "vendors", "events", "content/pages", "content/articles", "templates",
+                   "templates/static", "tests"):
+        assert (REPO / folder).is_dir(), folder
+    for file in ("site.yaml", "README.md", "pyproject.toml", ".ci/run"):
+        assert (REPO / file).is_file(), file
+
+
+def test_the_build_output_is_never_committed():
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert {"output/", "/output/"} & set(ignored), "output/ must be git-ignored"
+
+
+def test_readme_quick_start_has_exactly_the_two_commands():
+    start = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)\n```", start, re.S)
+    assert commands == ["pip install -e . && smbsite build", "pip install -e '.[test]' && pytest"]
+
+
+def test_readme_covers_commands_formats_adding_a_member_and_the_open_data():
+    for command in ("smbsite build", "smbsite check", "smbsite serve", "smbsite new"):
+        assert f"`{command}" in README, command
+    assert "docs/formats.md" in README and (REPO / "docs/formats.md").is_file()
+    assert "CONTRIBUTING.md" in README and "smbsite new member" in README
+    data = README.split("## Member data", 1)[1].split("\n## ", 1)[0]
+    for field in ("slug", "name", "summary", "city", "state", "serves", "specialties", "vendors", "website",
+                  "partnering: false"):
+        assert field in data, field
+    assert "docs/members-json.md" in data and (REPO / "docs/members-json.md").is_file()
+
+
+def test_ci_installs_from_scratch_and_runs_the_readme_test_command():
+    script = (REPO / ".ci/run").read_text(encoding="utf-8")
+    lines = [line.strip() for line in script.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    assert lines[0] == "set -euo pipefail"
+    assert "python3 -m venv .ci/venv" in lines  # a fresh environment, not the developer's
+    assert "export CI=true" in lines  # browser and validator tests must not skip
+    assert lines[-1] == "pip install -e '.[test]' && pytest"
+
+
+# load -> validate -> site graph -> render -> write: a stage may use the ones before it, never after
+STAGES = ["load", "validate", "graph", "render", "write"]
+ABOVE_THE_STAGES = {"api", "cli", "serve", "incremental", "scaffold"}
+
+
+def local_imports(module: str) -> set[str]:
+    tree = ast.parse((REPO / "smbsite" / f"{module}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            found.update([node.module] if node.module else [a.name for a in node.names])
+    return found
+
+
+def test_each_stage_uses_only_the_stages_before_it():
+    for i, stage in enumerate(STAGES):
+        later = set(STAGES[i + 1:]) | ABOVE_THE_STAGES
+        assert not local_imports(stage) & later, f"{stage}.py imports {local_imports(stage) & later}"
+
+
+def test_the_cli_is_a_thin_shell_over_the_library():
+    assert {"api"} <= local_imports("cli")
+    assert not local_imports("cli") & {"load", "validate", "graph", "render", "write"}

@@ -32,7 +32,7 @@ class Rendered:
 # definition `[label]: dest`, or an autolink `<scheme:...>`. Over-approximate on
 # purpose: text whose destinations are all plainly external needs no parse to check.
 # (A reference definition may sit in a quote or a list item, so `]:` is matched anywhere.)
-_DESTINATIONS = re.compile(r"\]\(\s*<?([^)\s>]*)|\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>")
+_DESTINATIONS = re.compile(r"\]\(\s*<?([^)\s>]*)|\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
 _PLAINLY_EXTERNAL = re.compile(r"^(https?://|mailto:|tel:|#)", re.I)
 
 

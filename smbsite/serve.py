@@ -127,11 +127,12 @@ class DevServer:
         self.report(f"built in {(time.perf_counter() - t0) * 1000:.0f} ms")
         self.observer.schedule(Watcher(self.src, self.queue), str(self.src), recursive=True)
         self.observer.start()
-        for target in (self._serve_http, self._rebuild_loop):
-            threading.Thread(target=target, daemon=True).start()
         host, port = self.httpd.server_address[:2]
         url = f"http://{host}:{port}{self.base_path}"
+        # said before the first request can be answered, so whoever sees an answer saw this too
         self.say(f"Serving {self.src} at {url} (Ctrl-C to stop)")
+        for target in (self._serve_http, self._rebuild_loop):
+            threading.Thread(target=target, daemon=True).start()
         return url
 
     def shutdown(self) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import jinja2
 

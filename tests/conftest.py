@@ -127,6 +127,17 @@ def make_site(tmp_path: Path):
     return make
 
 
+def build_ok(make_site, files: dict | None = None) -> Path:
+    """Build a fixture site (the base files plus `files`) into its output/; it must build clean."""
+    from smbsite import api
+
+    site = make_site(files or {})
+    out = site / "output"
+    result = api.build(site, out, as_of=AS_OF)
+    assert result.ok, [str(p) for p in result.problems]
+    return out
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `smbsite ARGS` as a user would (a subprocess of this Python)."""
     full_env = dict(os.environ)

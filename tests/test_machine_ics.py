@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 import lxml.html
 
-from conftest import AS_OF, run_cli
-from smbsite import api
+from conftest import build_ok as build, AS_OF, run_cli
 
 UTC = timezone.utc
 
@@ -31,14 +30,6 @@ starts: 2027-07-15T18:00
 timezone: America/New_York
 location: {name: Rooftop, city: Albany, state: NY}
 """
-
-
-def build(make_site, files=None) -> Path:
-    site = make_site(files or {})
-    out = site / "output"
-    result = api.build(site, out, as_of=AS_OF)
-    assert result.ok, [str(p) for p in result.problems]
-    return out
 
 
 def read(path: Path) -> icalendar.Calendar:

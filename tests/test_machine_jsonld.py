@@ -7,8 +7,7 @@ from pathlib import Path
 
 import lxml.html
 
-from conftest import AS_OF, EVENT_YAML, MEMBER_YAML
-from smbsite import api
+from conftest import build_ok as build, EVENT_YAML, MEMBER_YAML
 
 BASE = "https://example.org/net/"
 UTC = timezone.utc
@@ -23,14 +22,6 @@ timezone: America/New_York
 summary: Dynamics CRM basics.
 online: https://meet.example.org/crm
 """
-
-
-def build(make_site, files=None) -> Path:
-    site = make_site(files or {})
-    out = site / "output"
-    result = api.build(site, out, as_of=AS_OF)
-    assert result.ok, [str(p) for p in result.problems]
-    return out
 
 
 def page(out: Path, path: str):

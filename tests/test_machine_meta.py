@@ -8,8 +8,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from conftest import AS_OF, MEMBER_YAML, SITE_YAML
-from smbsite import api
+from conftest import build_ok as build, MEMBER_YAML, SITE_YAML
 
 SITEMAP_XSD = Path(__file__).parent / "data" / "sitemap-0.9.xsd"  # the sitemaps.org schema
 SM = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -24,14 +23,6 @@ state: NV
 specialties: [microsoft-crm]
 partnering: false
 """
-
-
-def build(make_site, files=None) -> Path:
-    site = make_site(files or {})
-    out = site / "output"
-    result = api.build(site, out, as_of=AS_OF)
-    assert result.ok, [str(p) for p in result.problems]
-    return out
 
 
 def schema() -> etree.XMLSchema:

@@ -64,6 +64,35 @@ def decode(raw: bytes, path: str, problems: Problems) -> str | None:
     return text.removeprefix("\ufeff")
 
 
+_BLOCK_START = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w-]*):\s*[|>][-+0-9]*\s*(?:#.*)?$")
+_HEADING = re.compile(r"^#{2,6}\s+\S")  # '# text' is how YAML comments look; '## text' is a heading
+
+
+def headings_outside_blocks(text: str) -> list[tuple[int, str]]:
+    """(line, field) of '## Heading' lines written at the left edge right after the text of
+    a block scalar (description: |). YAML takes them for comments and drops them without a
+    word, or stumbles on the text after them; either way the member meant a heading."""
+    found = []
+    block: tuple[int, str] | None = None  # (indent of the key, key) while inside a block scalar
+    seen_text = False
+    for number, raw in enumerate(text.splitlines(), 1):
+        if block is not None:
+            if not raw.strip():
+                continue
+            indent = len(raw) - len(raw.lstrip(" "))
+            if indent > block[0]:
+                seen_text = True
+                continue
+            if seen_text and indent == 0 and _HEADING.match(raw):
+                found.append((number, block[1]))
+                continue  # the block may go on below it, as the member meant
+            block = None
+        m = _BLOCK_START.match(raw)
+        if m:
+            block, seen_text = (len(m.group(1)), m.group(2)), False
+    return found
+
+
 def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, problems: Problems) -> Source | None:
     """Parse one file's bytes; every failure becomes a problem at its position."""
     text = decode(raw, path, problems)
@@ -93,6 +122,13 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
             problems.error(path, line, col, f"the text holds an invisible control character (U+{ord(bad.group()):04X})",
                            "delete it (copying from a word processor or PDF often leaves one)")
             return None
+    lost = headings_outside_blocks(yaml_text) if kind not in ("page", "article") else []
+    for line, key in lost:
+        problems.error(path, line, 1, f"this Markdown heading starts at the left edge, so YAML reads it as a "
+                       f"comment and it would be left out of '{key}'",
+                       "indent it like the text above it, e.g. '  ## Services'")
+    if lost:
+        return None
     try:
         data, pos = parse_yaml(yaml_text)
     except YamlProblem as exc:

@@ -416,6 +416,10 @@ class Validator:
         m = construct(Member, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                    url=f"/members/{src.slug}/", letter=_letter(rec.name))
         m.serves_all = NATIONWIDE in rec.serves
+        if rec.joined > self.as_of:
+            line, col = src.pos.value(("joined",))
+            self.problems.warning(src.path, line, col, f"joined {rec.joined} is after today ({self.as_of})",
+                                  "write the date the company became a member")
         if cfg is not None:
             self.specialties(src, enumerate(rec.specialties), cfg)
             m.specialty_list = [(k, cfg.specialties[k]) for k in dict.fromkeys(rec.specialties)

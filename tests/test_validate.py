@@ -585,3 +585,11 @@ def test_a_link_to_a_draft_is_still_broken(make_site):
     assert [p.text() for p in result.errors] == [
         "members/acme-networks.yaml:11:32: error: link to /join/, a page that does not exist"
         " — link to a page of this site, e.g. /members/"]
+
+
+def test_a_join_date_in_the_future_is_a_warning(make_site):
+    site = make_site({"members/acme-networks.yaml": MEMBER_YAML.replace("joined: 2024-05-01", "joined: 2027-05-01")})
+    assert problems(site) == []
+    assert problems(site, "warning") == [
+        "members/acme-networks.yaml:3:9: warning: joined 2027-05-01 is after today (2026-11-26)"
+        " — write the date the company became a member"]

@@ -118,6 +118,10 @@ def test_edit_shows_up_and_errors_overlay_then_recover(served):
     wait_for(lambda: not status()["errors"], what="recovery")
     assert b"smbsite-errors" not in get(page)[2]
     assert proc.poll() is None
+    # the terminal got the same error, with its position
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert "members/acme-networks.yaml:5:8: error:" in proc.stderr.read()
 
 
 def test_added_and_deleted_files(served):

@@ -102,7 +102,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
     day = build_date(as_of, _site_zone(src))
     problems = Problems()
     with no_gc(freeze=one_shot):
-        loaded = load_site(src, problems, cache, jobs=min(2, default_jobs(PARALLEL_FROM)))
+        loaded = load_site(src, problems, cache, jobs=min(2, cpu_jobs()))
         site = validate(loaded, problems, day, drafts, base_url)
         graph = None
         if site is not None:
@@ -181,13 +181,21 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
 PARALLEL_FROM = 1500  # below this many outputs a second process costs more than it saves
 
 
-def default_jobs(n_outputs: int) -> int:
+def cpu_jobs() -> int:
+    """Processes worth forking: SMBSITE_JOBS, else the CPUs this process may use (at most 8)."""
     env = os.environ.get("SMBSITE_JOBS")
     if env and env.isdigit() and int(env) > 0:
         return int(env)
-    if n_outputs < PARALLEL_FROM or not hasattr(os, "fork"):
+    if not hasattr(os, "fork"):
         return 1
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, 8))
+
+
+def default_jobs(n_outputs: int) -> int:
+    if os.environ.get("SMBSITE_JOBS"):
+        return cpu_jobs()
+    return 1 if n_outputs < PARALLEL_FROM else cpu_jobs()
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None) -> int:

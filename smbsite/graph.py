@@ -109,16 +109,17 @@ def by_state_name(codes: Any) -> list[str]:
 
 
 class GraphBuilder:
-    def __init__(self, site: SiteModel, problems: Problems, static_files: list[tuple[str, Any]],
-                 failed_urls: set[str] | None = None):
-        self.site, self.problems = site, problems
+    def __init__(self, site: SiteModel, problems: Problems, site_root: Any,
+                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None):
+        self.site, self.problems, self.site_root = site, problems, site_root
+        self._lines_cache: dict[str, list[str]] = {}
         self.failed_urls = failed_urls or set()
         cfg = site.config
         self.urls = Urls(cfg.origin, cfg.base_path)
         self.md = MarkdownRenderer(cfg.base_path)
         self.outputs: list[Output] = []
         self.links: list[tuple[str, str, int, int]] = []  # (target, source path, line, col)
-        self.static_files = static_files
+        self.static_files = list(static_files)
 
     def add(self, **kw: Any) -> Output:
         out = Output(**kw)
@@ -153,8 +154,6 @@ class GraphBuilder:
                                 f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
                                 "site links are kept")
 
-    _lines_cache: dict[str, list[str]] = {}
-
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:
             self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").splitlines()
@@ -162,10 +161,8 @@ class GraphBuilder:
 
     # --- the outputs ------------------------------------------------------------------
 
-    def build(self, site_root: Any) -> SiteGraph:
-        self.site_root = site_root
-        self._lines_cache = {}
-        site = self.site
+    def build(self) -> SiteGraph:
+        site, site_root = self.site, self.site_root
         self.render_markdown()
         members = site.members
         listed = [m for m in members if m.partnering]
@@ -224,20 +221,23 @@ class GraphBuilder:
 
     def render_markdown(self) -> None:
         site = self.site
-        for m in site.members:
-            m.description_html = self.markdown_field(m, ("description",), m.description)
-        for v in site.vendors:
-            v.description_html = self.markdown_field(v, ("description",), v.description)
-            for i, b in enumerate(v.benefits):
-                b.details_html = self.markdown_field(v, ("benefits", i, "details"), b.details)
-        for e in site.events:
-            e.description_html = self.markdown_field(e, ("description",), e.description)
-            for i, s in enumerate(e.sessions):
-                s.description_html = self.markdown_field(e, ("sessions", i, "description"), s.description)
-        for a in site.articles:
-            a.html = self.markdown_body(a)
-        for p in site.pages:
-            p.html = self.markdown_body(p)
+        for kind, records in (("member", site.members), ("vendor", site.vendors), ("event", site.events),
+                              ("article", site.articles), ("page", site.pages)):
+            for rec in records:
+                self.record_markdown(kind, rec)
+
+    def record_markdown(self, kind: str, rec: Any) -> None:
+        """Every Markdown field of one record, its site links noted for checking."""
+        if kind in ("member", "vendor", "event"):
+            rec.description_html = self.markdown_field(rec, ("description",), rec.description)
+        if kind == "vendor":
+            for i, b in enumerate(rec.benefits):
+                b.details_html = self.markdown_field(rec, ("benefits", i, "details"), b.details)
+        if kind == "event":
+            for i, s in enumerate(rec.sessions):
+                s.description_html = self.markdown_field(rec, ("sessions", i, "description"), s.description)
+        if kind in ("article", "page"):
+            rec.html = self.markdown_body(rec)
 
     def home_context(self, listed: list[Member], upcoming: list[Event]) -> dict[str, Any]:
         site = self.site
@@ -417,11 +417,16 @@ class GraphBuilder:
                                     f"two outputs write {o.url}: {self._src_of(first)} and {self._src_of(o)}")
             seen[o.url] = o
         graph.by_url = seen
+        self.check_links(seen)
+
+    def check_links(self, urls: Any) -> None:
+        """Every site link noted so far must name one of urls (a page left out for its own
+        errors has been reported already, so a link to it is not reported again)."""
         failed = self.failed_urls
         for target, source, line, col in self.links:
-            if target in seen or (target + "/") in seen or target in failed or (target + "/") in failed:
-                continue  # (a page left out for its own errors has been reported already)
-            candidates = [u for u in seen if not u.startswith("/static/") or target.startswith("/static/")]
+            if target in urls or (target + "/") in urls or target in failed or (target + "/") in failed:
+                continue
+            candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
             hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
             self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
 
@@ -435,4 +440,4 @@ class GraphBuilder:
 
 def build_graph(site: SiteModel, problems: Problems, site_root: Any,
                 static_files: list[tuple[str, Any]], failed: set[str] | None = None) -> SiteGraph:
-    return GraphBuilder(site, problems, static_files, failed).build(site_root)
+    return GraphBuilder(site, problems, site_root, static_files, failed).build()

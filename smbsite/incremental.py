@@ -28,7 +28,7 @@ import jinja2
 import jinja2.meta
 
 from .api import build_date, prepare, template_problem
-from .graph import Output, SiteGraph
+from .graph import GraphBuilder, Output, SiteGraph
 from .load import COLLECTIONS, Loaded, ParseCache, parse_record
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, template_dirs
@@ -172,14 +172,9 @@ class IncrementalSite:
         if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in SHAPE[kind]):
             return None
         # its Markdown links are checked against the URL set, which the shape check kept
-        from .graph import GraphBuilder
-        checker = GraphBuilder(site, local, [])
-        checker.site_root = self.src
-        checker._lines_cache = {}
-        self._render_markdown(checker, kind, new)
-        for target, source_path, line, col in checker.links:
-            if target not in self.outputs and target + "/" not in self.outputs:
-                local.error(source_path, line, col, f"link to {target}, a page that does not exist")
+        checker = GraphBuilder(site, local, self.src)
+        checker.record_markdown(kind, new)
+        checker.check_links(self.outputs)
         if local.errors:
             return self.full({rel})  # reports them; the served site stays as it was
         self._copy_in(kind, old, new, self._derived_links(kind, old))
@@ -207,19 +202,6 @@ class IncrementalSite:
         if kind == "vendor":
             for b in old.benefits:
                 b.vendor = old  # the new benefits were made pointing at the new object
-
-    @staticmethod
-    def _render_markdown(b: Any, kind: str, rec: Any) -> None:
-        if kind in ("member", "vendor", "event"):
-            rec.description_html = b.markdown_field(rec, ("description",), rec.description)
-        if kind == "vendor":
-            for i, benefit in enumerate(rec.benefits):
-                benefit.details_html = b.markdown_field(rec, ("benefits", i, "details"), benefit.details)
-        if kind == "event":
-            for i, s in enumerate(rec.sessions):
-                s.description_html = b.markdown_field(rec, ("sessions", i, "description"), s.description)
-        if kind in ("article", "page"):
-            rec.html = b.markdown_body(rec)
 
     def _template_changed(self, rel: str) -> Stats:
         name = rel.removeprefix("templates/")

@@ -60,6 +60,16 @@ sessions:
   - {title: Opening, starts: 2027-03-30T09:00, ends: 2027-03-30T10:00, speakers: [Ann Lee]}
 """
 
+# a second member, as a contributor's pull request would add it
+NEW_MEMBER = """\
+name: Basalt Data Works
+summary: Backups and wireless for farms and packing houses.
+joined: 2026-10-01
+city: Yakima
+state: WA
+specialties: [cabling]
+"""
+
 ARTICLE_MD = """\
 ---
 title: Hello members

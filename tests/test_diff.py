@@ -6,18 +6,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import AS_OF, run_cli
+from conftest import NEW_MEMBER, AS_OF, run_cli
 from smbsite.diff import FOLD_AFTER, diff_outputs, format_markdown, site_path
 from smbsite.write import MARKER
 
-NEW_MEMBER = """\
-name: Basalt Data Works
-summary: Backups and wireless for farms and packing houses.
-joined: 2026-10-01
-city: Yakima
-state: WA
-specialties: [cabling]
-"""
 
 
 def build(site: Path, out: Path) -> Path:

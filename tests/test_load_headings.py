@@ -1,20 +1,10 @@
 """A Markdown heading written at the left edge inside `description: |` would become a
 YAML comment and vanish; check says so at its line instead."""
 from smbsite.load import headings_outside_blocks
+from conftest import MEMBER_YAML
 from smbsite.api import check
 
-DESCRIPTION = """\
-name: Acme Networks
-summary: Cabling and web sites for small offices.
-joined: 2024-05-01
-city: Fresno
-state: CA
-specialties: [cabling]
-description: |
-  We pull cable.
-{heading}
-  More text.
-"""
+DESCRIPTION = MEMBER_YAML + "HEADING\n  More text.\n"  # the heading lands on line 12
 
 
 def errors(site):
@@ -22,15 +12,15 @@ def errors(site):
 
 
 def test_heading_at_the_left_edge_inside_a_block_is_an_error(make_site):
-    site = make_site({"members/acme-networks.yaml": DESCRIPTION.format(heading="## Services")})
+    site = make_site({"members/acme-networks.yaml": DESCRIPTION.replace("HEADING", "## Services")})
     assert errors(site) == [
-        "members/acme-networks.yaml:9:1: error: this Markdown heading starts at the left edge, so YAML reads it "
+        "members/acme-networks.yaml:12:1: error: this Markdown heading starts at the left edge, so YAML reads it "
         "as a comment and it would be left out of 'description' — indent it like the text above it, "
         "e.g. '  ## Services'"]
 
 
 def test_the_indented_heading_is_fine(make_site):
-    site = make_site({"members/acme-networks.yaml": DESCRIPTION.format(heading="  ## Services")})
+    site = make_site({"members/acme-networks.yaml": DESCRIPTION.replace("HEADING", "  ## Services")})
     assert errors(site) == []
 
 

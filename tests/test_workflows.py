@@ -19,7 +19,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import REPO, base_files, write_files
+from conftest import NEW_MEMBER, REPO, base_files, write_files
 from smbsite.schema import write_schemas
 
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -27,14 +27,6 @@ CHECK = WORKFLOWS / "check.yml"
 PAGES = WORKFLOWS / "pages.yml"
 CI = os.environ.get("CI") == "true"
 
-NEW_MEMBER = """\
-name: Basalt Data Works
-summary: Backups and wireless for farms and packing houses.
-joined: 2026-10-01
-city: Yakima
-state: WA
-specialties: [cabling]
-"""
 
 
 def tool(name: str) -> str:

@@ -75,14 +75,14 @@ def build_date(as_of: str | date | None, tz: str = "UTC") -> date:
     return datetime.now(zone).date()
 
 
-def _site_zone(src: Path) -> str:
-    """The site's timezone before validation (for 'today'); UTC when unknown."""
+def site_zone(loaded: Loaded) -> str:
+    """The site's timezone as written (for 'today'), before validation; UTC when unusable."""
+    zone = loaded.site.data.get("timezone") if loaded.site is not None else None
     try:
-        import yaml
-        data = yaml.safe_load((src / "site.yaml").read_text(encoding="utf-8"))
-        return str(data.get("timezone", "UTC")) if isinstance(data, dict) else "UTC"
+        ZoneInfo(str(zone))
     except Exception:
         return "UTC"
+    return str(zone)
 
 
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
@@ -99,10 +99,12 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         raise UsageError(f"no site.yaml in {src}: run smbsite in the site folder or pass -s SRC")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise UsageError(f"--base-url must be absolute (https://…), not {base_url!r}")
-    day = build_date(as_of, _site_zone(src))
+    if as_of is not None:
+        build_date(as_of)  # a malformed --as-of is a usage error before any work
     problems = Problems()
     with no_gc(freeze=one_shot):
         loaded = load_site(src, problems, cache, jobs=min(2, cpu_jobs()))
+        day = build_date(as_of, site_zone(loaded))
         site = validate(loaded, problems, day, drafts, base_url)
         graph = None
         if site is not None:

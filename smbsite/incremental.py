@@ -85,14 +85,17 @@ class IncrementalSite:
         self.template_uses: dict[str, set[str]] = {}  # template -> every template it pulls in
         self.lock = threading.RLock()
         self._count_lock = threading.Lock()
-        self.day = build_date(self.as_of)
+        if self.as_of is not None:
+            build_date(self.as_of)  # a malformed date is a usage error now, not at the first edit
+        self.day: date | None = None  # the build date, as the first full pass resolves it
 
     # --- whole-site passes --------------------------------------------------------
 
     def full(self, changed: set[str] | None = None) -> Stats:
         """(Re)load everything through the parse cache; mark what the change touches dirty."""
         with self.lock:
-            problems, _, site, graph = prepare(self.src, self.day, self.drafts, self.base_url, self.cache)
+            problems, _, site, graph = prepare(self.src, self.day or self.as_of, self.drafts, self.base_url,
+                                               self.cache)
             errors = [p for p in problems.sorted() if p.severity == "error"]
             self.problems = problems.sorted()
             if graph is None or errors:
@@ -100,6 +103,7 @@ class IncrementalSite:
             old_nav = self.graph.nav if self.graph is not None else None
             old_outputs = self.outputs
             self.graph = graph
+            self.day = graph.site.as_of
             self.env = make_env(self.src, graph)
             self.template_uses = self._template_closure()
             self.outputs = {o.url: o for o in graph.outputs}

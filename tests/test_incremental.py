@@ -289,3 +289,15 @@ def test_one_member_edit_rerenders_only_what_shows_it(tmp_path):
     assert not any(u.startswith(("/articles/", "/static/")) for u in dirty)
     assert inc.render_dirty() == len(dirty) < total
     assert b"A new one-line summary." in inc.render("/members/granite-peak-it/")
+
+
+def test_serve_takes_today_in_the_sites_zone_like_build(tmp_path, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    site = copy_bundled(tmp_path / "site")
+    inc = IncrementalSite(site)
+    inc.full()
+    zone = ZoneInfo(load(site / "site.yaml")["timezone"])
+    assert inc.graph.site.as_of == datetime.now(zone).date() == inc.day

@@ -590,9 +590,7 @@ class Validator:
             known = self.loaded.slugs.get(what, set())
             for i, slug in valid_slugs(key):
                 if slug not in known:
-                    line, col = src.pos.value((key, i))
-                    self.problems.error(src.path, line, col, f"unknown {what} '{slug}'",
-                                        did_you_mean(slug, known) or f"no {what}s/{slug}.yaml in this site")
+                    self._unknown(src.path, src.pos, (key, i), what, slug, known)
 
     def _duplicates(self, src: Source, key: str, values: list[str]) -> None:
         seen: set[str] = set()
@@ -644,25 +642,25 @@ class Validator:
         for m in site.members:
             for i, slug in enumerate(m.vendors):
                 if slug not in known_vendors:
-                    self._unknown(m, ("vendors", i), "vendor", slug, known_vendors)
+                    self._unknown(m.source, m.pos, ("vendors", i), "vendor", slug, known_vendors)
             m.vendor_list = [vendors[s] for s in m.vendors if s in vendors]
             for v in m.vendor_list:
                 v.members.append(m)
         for e in site.events:
             for i, slug in enumerate(e.sponsors):
                 if slug not in known_vendors:
-                    self._unknown(e, ("sponsors", i), "vendor", slug, known_vendors)
+                    self._unknown(e.source, e.pos, ("sponsors", i), "vendor", slug, known_vendors)
             for i, slug in enumerate(e.guests):
                 if slug not in known_members:
-                    self._unknown(e, ("guests", i), "member", slug, known_members)
+                    self._unknown(e.source, e.pos, ("guests", i), "member", slug, known_members)
             e.sponsor_list = [vendors[s] for s in e.sponsors if s in vendors]
             e.guest_list = [members[s] for s in e.guests if s in members]
 
-    def _unknown(self, rec: Any, path: tuple, what: str, slug: str, known: Iterable[str]) -> None:
-        line, col = rec.pos.value(path)
-        folder = "vendors" if what == "vendor" else "members"
-        self.problems.error(rec.source, line, col, f"unknown {what} '{slug}'",
-                            did_you_mean(slug, known) or f"no {folder}/{slug}.yaml in this site")
+    def _unknown(self, source: str, pos: Any, path: tuple, what: str, slug: str, known: Iterable[str]) -> None:
+        """A reference to a vendor or member that no file of the site defines."""
+        line, col = pos.value(path)
+        self.problems.error(source, line, col, f"unknown {what} '{slug}'",
+                            did_you_mean(slug, known) or f"no {what}s/{slug}.yaml in this site")
 
 
 def validate(loaded: Loaded, problems: Problems, as_of: date, drafts: bool = False,

@@ -19,7 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -212,15 +212,34 @@ class DevServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            default_request_version = "HTTP/1.0"  # a malformed request line still gets headers with its error
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
                 pass
+
+            def end_headers(self) -> None:  # every answer, errors from http.server included
+                self.send_header("X-Content-Type-Options", "nosniff")
+                super().end_headers()
 
             def do_HEAD(self) -> None:
                 self.do_GET(head=True)
 
             def do_GET(self, head: bool = False) -> None:
-                path = unquote(urlsplit(self.path).path)
+                try:
+                    self.answer(head)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+                except Exception as exc:  # a bug: say so, answer anyway, keep serving
+                    server.say(f"request for {self.path!r} failed: {exc!r}")
+                    self.close_connection = True
+                    try:
+                        send(self, HTTPStatus.INTERNAL_SERVER_ERROR, b"internal error", "text/plain; charset=utf-8",
+                             head)
+                    except OSError:
+                        pass
+
+            def answer(self, head: bool) -> None:
+                path = request_path(self.path)
                 if path == EVENTS_PATH:
                     return server.events(self)
                 if path == STATUS_PATH:
@@ -248,7 +267,12 @@ class DevServer:
         status = HTTPStatus.OK
         if data is None:
             status, url = HTTPStatus.NOT_FOUND, "/404.html"
-            data = site.render(url) if "/404.html" in site.outputs else b"<!doctype html><title>Not found</title>"
+            try:
+                data = site.render(url)
+            except ContentError:  # the 404 template has the error the overlay shows
+                data = None
+            if data is None:
+                data = b"<!doctype html><title>Not found</title><body></body>"
         ctype = mimetypes.guess_type(url if not url.endswith("/") else url + "index.html")[0] or "application/octet-stream"
         if ctype == "text/html":
             data = self.inject(data or b"")
@@ -308,9 +332,18 @@ class DevServer:
             return
 
 
+def request_path(target: str) -> str:
+    """The decoded path of a request target. http.server hands the request line over
+    decoded as Latin-1, so its bytes are taken back before percent-decoding as UTF-8."""
+    raw = urlsplit(target).path.encode("latin-1", "replace")
+    return unquote_to_bytes(raw).decode("utf-8", "replace")
+
+
 def redirect(handler: BaseHTTPRequestHandler, location: str) -> None:
+    """A redirect to a decoded site path; the header carries it percent-encoded, so no
+    byte of the request (a line break, a non-ASCII letter) reaches the header as is."""
     handler.send_response(HTTPStatus.FOUND)
-    handler.send_header("Location", location)
+    handler.send_header("Location", quote(location, safe="/!$&'()*+,;=:@-._~"))
     handler.send_header("Content-Length", "0")
     handler.end_headers()
 

@@ -175,3 +175,69 @@ def test_ctrl_c_stops_cleanly(served):
     assert proc.wait(timeout=10) == 0
     assert "stopping" in proc.stdout.read()
     assert "Traceback" not in proc.stderr.read()
+
+
+def raw_request(root: str, target: bytes, method: bytes = b"GET") -> tuple[bytes, dict[str, list[str]], bytes]:
+    """Send one request line exactly as given; (status line, headers by lower-case name, body)."""
+    host, port = root.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as s:
+        s.sendall(method + b" " + target + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    status, *lines = head.split(b"\r\n")
+    headers: dict[str, list[str]] = {}
+    for line in lines:
+        name, _, value = line.decode("latin-1").partition(":")
+        headers.setdefault(name.strip().lower(), []).append(value.strip())
+    return status, headers, body
+
+
+def test_request_bytes_never_reach_response_headers(served):
+    site, root, proc, status = served()
+    # an encoded line break outside the base path: the redirect keeps it encoded
+    code, headers, _ = raw_request(root, b"/x%0d%0aSet-Cookie:%20pwned=1")
+    assert code.startswith(b"HTTP/1.1 302")
+    assert "set-cookie" not in headers
+    assert headers["location"] == ["/net/x%0D%0ASet-Cookie:%20pwned=1"]
+    # a non-ASCII path, encoded or sent as raw UTF-8 bytes, is answered with an encoded redirect
+    for target in (b"/%E2%82%AC", "/€".encode()):
+        code, headers, _ = raw_request(root, target)
+        assert code.startswith(b"HTTP/1.1 302") and headers["location"] == ["/net/%E2%82%AC"]
+    # under the base path: a 404 with the site's page, and redirects to folders stay encoded
+    code, headers, body = raw_request(root, b"/net/%E2%82%AC%0d%0a/")
+    assert code.startswith(b"HTTP/1.1 404") and b"/__smbsite/events" in body
+    code, headers, _ = raw_request(root, b"/net/members/acme-networks")
+    assert code.startswith(b"HTTP/1.1 302") and headers["location"] == ["/net/members/acme-networks/"]
+    for target in (b"/net/%ff%fe", b"/net/\xff", b"/%00", b"//evil.example/", b"*"):
+        code, headers, _ = raw_request(root, target)
+        assert code.split()[1] in (b"302", b"404"), (target, code)
+        assert all(loc.startswith("/net/") for loc in headers.get("location", [])), (target, headers)
+    code, _, body = raw_request(root, b"/%E2%82%AC", method=b"HEAD")
+    assert code.startswith(b"HTTP/1.1 302") and body == b""
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert "Traceback" not in proc.stderr.read() and "failed" not in proc.stdout.read()
+
+
+def test_every_answer_forbids_content_sniffing(served):
+    site, root, proc, status = served()
+    targets = [b"/", b"/net/", b"/net/members.json", b"/net/no-such-page/", b"/net/static/style.css",
+               b"/__smbsite/status", b"/x%0d%0a"]
+    for target in targets:
+        code, headers, _ = raw_request(root, target)
+        assert headers.get("x-content-type-options") == ["nosniff"], (target, code)
+    # answers http.server writes by itself (an unsupported method, a malformed request line)
+    code, headers, _ = raw_request(root, b"/net/", method=b"POST")
+    assert code.split()[1] == b"501" and headers.get("x-content-type-options") == ["nosniff"]
+    host, port = root.removeprefix("http://").split(":")
+    for line in (b"GET /net/ HTTP/1.x", b"GET /net/ HTTP/9.9", b"GARBAGE"):
+        with socket.create_connection((host, int(port)), timeout=10) as s:
+            s.sendall(line + b"\r\n\r\n")
+            answer = s.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 4") or answer.startswith(b"HTTP/1.1 5"), (line, answer[:40])
+        assert b"X-Content-Type-Options: nosniff" in answer, line
+    with urllib.request.urlopen(root + "/__smbsite/events", timeout=10) as stream:
+        assert stream.headers["X-Content-Type-Options"] == "nosniff"

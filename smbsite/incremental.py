@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .api import build_date, prepare, template_problem
+from .api import build_date, from_template, prepare, template_problem
 from .graph import GraphBuilder, Output, SiteGraph
 from .load import COLLECTIONS, Loaded, ParseCache, parse_record
 from .problems import ContentError, Problem, Problems
@@ -81,6 +81,7 @@ class IncrementalSite:
         self.env: jinja2.Environment | None = None
         self.pages: dict[str, bytes] = {}  # site path -> bytes, for every clean output
         self.dirty: set[str] = set()
+        self.render_problems: set[Problem] = set()  # template errors met while rendering pages
         self.outputs: dict[str, Output] = {}
         self.template_uses: dict[str, set[str]] = {}  # template -> every template it pulls in
         self.lock = threading.RLock()
@@ -98,6 +99,7 @@ class IncrementalSite:
                                                self.cache)
             errors = [p for p in problems.sorted() if p.severity == "error"]
             self.problems = problems.sorted()
+            self.render_problems = set()
             if graph is None or errors:
                 return Stats("full")  # keep serving the last good site; the errors are shown
             old_nav = self.graph.nav if self.graph is not None else None
@@ -218,7 +220,8 @@ class IncrementalSite:
         dirty = {url for url, out in self.outputs.items()
                  if out.template and name in self.template_uses.get(out.template, {out.template})}
         self.dirty |= dirty
-        self.problems = [p for p in self.problems if not p.path.startswith("templates/")]
+        self.problems = [p for p in self.problems if p not in self.render_problems]
+        self.render_problems = set()
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
 
@@ -308,9 +311,13 @@ class IncrementalSite:
         assert self.env is not None and self.graph is not None
         try:
             return render_output(self.env, self.graph, out)
-        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
-            problem = template_problem(exc, out.url, out.template)
-            self.problems = sorted(set(self.problems) | {problem})
+        except Exception as exc:
+            if not from_template(exc):
+                raise  # our bug, not the template's (the same rule as a build's)
+            problem = template_problem(exc, out.url, out.template, self.src)
+            self.render_problems.add(problem)
+            if problem not in self.problems:  # met on many pages, it is still one problem
+                self.problems = sorted(set(self.problems) | {problem})
             raise ContentError([problem]) from exc
 
     def render_dirty(self) -> int:

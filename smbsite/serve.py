@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import os
 import signal
 import sys
 import threading
@@ -79,9 +80,9 @@ class Watcher(FileSystemEventHandler):
         self.root, self.queue = root.resolve(), queue
 
     def _rel(self, path: str | bytes) -> str | None:
-        p = Path(path.decode() if isinstance(path, bytes) else path)
-        try:
-            rel = p.resolve().relative_to(self.root) if p.is_absolute() else p
+        p = Path(os.fsdecode(path))
+        try:  # watchdog reports paths as the folder was given: relative to the working folder when it was
+            rel = p.resolve().relative_to(self.root)
         except ValueError:
             return None
         parts = rel.parts
@@ -116,6 +117,7 @@ class DevServer:
         self.observer = Observer()
         self.base_path = "/"
         self.printed: set[Problem] = set()
+        self.print_lock = threading.Lock()
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -172,38 +174,50 @@ class DevServer:
         site = self.site
         with site.lock:
             todo = sorted(site.dirty)
-        for url in todo:
-            while site.waiting and not self.stop.is_set():
-                time.sleep(0.002)
-            if self.stop.is_set() or self.queue.paths:
-                return  # the next rebuild comes first; it calls this again
-            with site.lock:
-                if url not in site.dirty:
-                    continue
-                try:
-                    site.render(url)
-                except ContentError:
-                    site.dirty.discard(url)
-                    self.report("template error")
-                    with self.changed:
-                        self.changed.notify_all()
+        before = set(site.problems)
+        try:
+            for url in todo:
+                while site.waiting and not self.stop.is_set():
+                    time.sleep(0.002)
+                if self.stop.is_set() or self.queue.paths:
+                    return  # the next rebuild comes first; it calls this again
+                with site.lock:
+                    if url not in site.dirty:
+                        continue
+                    try:
+                        site.render(url)
+                    except ContentError:
+                        site.dirty.discard(url)
+                    except Exception as exc:  # a bug: the page answers it when asked; keep going
+                        site.dirty.discard(url)
+                        self.say(f"rendering {url} failed: {exc!r}")
+        finally:
+            # a template mistake fails every page that uses it: said once, not once a page
+            if set(site.problems) != before:
+                self.report("template error", only_if_new=True)
+                with self.changed:
+                    self.changed.notify_all()
 
     # --- output --------------------------------------------------------------------
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
-    def report(self, text: str) -> None:
-        problems = self.site.problems
-        new = [p for p in problems if p not in self.printed]
-        self.printed = set(problems)
-        for p in new:
-            print(p.text(), file=sys.stderr, flush=True)
-        errors = self.site.errors
-        if errors:
-            self.say(f"{text}; {len(errors)} error{'s' if len(errors) != 1 else ''} (the browser shows them)")
-        else:
-            self.say(text)
+    def report(self, text: str, only_if_new: bool = False) -> None:
+        """Print the problems not printed yet (each once, however many pages meet it), then text."""
+        with self.print_lock:
+            problems = self.site.problems
+            new = [p for p in problems if p not in self.printed]
+            self.printed = set(problems)
+            if only_if_new and not new:
+                return
+            for p in new:
+                print(p.text(), file=sys.stderr, flush=True)
+            errors = self.site.errors
+            if errors:
+                self.say(f"{text}; {len(errors)} error{'s' if len(errors) != 1 else ''} (the browser shows them)")
+            else:
+                self.say(text)
 
     # --- HTTP --------------------------------------------------------------------------
 
@@ -263,6 +277,7 @@ class DevServer:
         try:
             data = site.render(url)
         except ContentError:
+            self.report("template error", only_if_new=True)
             return send(handler, HTTPStatus.INTERNAL_SERVER_ERROR, self.error_page(), "text/html; charset=utf-8", head)
         status = HTTPStatus.OK
         if data is None:
@@ -270,6 +285,7 @@ class DevServer:
             try:
                 data = site.render(url)
             except ContentError:  # the 404 template has the error the overlay shows
+                self.report("template error", only_if_new=True)
                 data = None
             if data is None:
                 data = b"<!doctype html><title>Not found</title><body></body>"

@@ -50,12 +50,18 @@ def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
 def served(make_site):
     procs = []
 
-    def start(files=None):
+    def start(files=None, how="absolute", templates=None):
+        """Serve a fixture site: -s ABSOLUTE, from the site folder (the default -s .), or -s NAME from its parent."""
         site = make_site(files)
+        for name, text in (templates or {}).items():
+            (site / "templates" / name).write_text(text)
         port = free_port()
         env = dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1")
-        proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", "-s", str(site), "--port", str(port),
-                                 "--as-of", AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+        where, cwd = {"absolute": (["-s", str(site)], None), "inside": ([], site),
+                      "relative": (["-s", site.name], site.parent)}[how]
+        proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", *where, "--port", str(port),
+                                 "--as-of", AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
+                                cwd=cwd)
         procs.append(proc)
         root = f"http://127.0.0.1:{port}"
 
@@ -241,3 +247,54 @@ def test_every_answer_forbids_content_sniffing(served):
         assert b"X-Content-Type-Options: nosniff" in answer, line
     with urllib.request.urlopen(root + "/__smbsite/events", timeout=10) as stream:
         assert stream.headers["X-Content-Type-Options"] == "nosniff"
+
+
+PAGE_DIVIDES_BY_ZERO = """\
+{% extends "base.html" %}
+{% block main %}
+<h1>{{ page_doc.title }}</h1>
+<p>{{ 1/0 }}</p>
+{% endblock %}
+"""
+
+
+def stop(proc) -> tuple[str, str]:
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    return proc.stdout.read(), proc.stderr.read()
+
+
+@pytest.mark.parametrize("how", ["absolute", "inside", "relative"])
+def test_render_error_in_a_template_is_a_problem_at_its_line(served, how):
+    site, root, proc, status = served(how=how, templates={"page.html": PAGE_DIVIDES_BY_ZERO})
+    code, _, body = get(root + "/net/join/")
+    assert code == 500 and b'id="smbsite-errors"' in body
+    expected = "templates/page.html:4:1: error: division by zero (while rendering /join/)"
+    assert status()["errors"] and status()["errors"][0].startswith(expected)
+    assert expected.encode() in body
+    # a missing include is reported at its own line
+    (site / "templates" / "page.html").write_text(PAGE_DIVIDES_BY_ZERO.replace("{{ 1/0 }}", '{% include "nav2.html" %}'))
+    missing = "templates/page.html:4:1: error: template 'nav2.html' not found"
+    wait_for(lambda: get(root + "/net/join/")[0] == 500 and any(e.startswith(missing) for e in status()["errors"]),
+             what="the missing include to be reported")
+    out, err = stop(proc)
+    assert "Traceback" not in err and "failed" not in out
+    assert expected in err and missing in err
+
+
+def test_one_template_mistake_is_printed_once_however_many_pages_use_it(served):
+    site, root, proc, status = served()
+    base = site / "templates" / "base.html"
+    base.write_text(base.read_text() + "{% if %}\n")
+    wanted = f"templates/base.html:{len(base.read_text().splitlines())}:1: error: "
+    wait_for(lambda: status()["errors"] and status()["dirty"] == 0, what="the pages to be rendered")
+    # every page fails the same way, whichever is asked for
+    for page in ("/net/", "/net/join/", "/net/members/", "/net/events/", "/net/no-such-page/"):
+        code, _, body = get(root + page)
+        overlay = body.split(b'id="smbsite-errors"', 1)[1].split(b"</ul>", 1)[0]
+        assert overlay.count(b"<li>") == 1 and wanted.encode() in overlay, page
+    errors = status()["errors"]
+    assert len(errors) == 1 and errors[0].startswith(wanted)
+    out, err = stop(proc)
+    assert [line for line in err.splitlines() if ": error: " in line] == errors
+    assert sum("template error" in line for line in out.splitlines()) == 1, out

@@ -15,6 +15,8 @@ import pytest
 
 from conftest import AS_OF
 
+from smbsite.render import THEME
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -284,8 +286,8 @@ def test_render_error_in_a_template_is_a_problem_at_its_line(served, how):
 
 def test_one_template_mistake_is_printed_once_however_many_pages_use_it(served):
     site, root, proc, status = served()
-    base = site / "templates" / "base.html"
-    base.write_text(base.read_text() + "{% if %}\n")
+    base = site / "templates" / "base.html"  # the site's own copy of the theme's page frame, with a mistake
+    base.write_text((THEME / "base.html").read_text() + "{% if %}\n")
     wanted = f"templates/base.html:{len(base.read_text().splitlines())}:1: error: "
     wait_for(lambda: status()["errors"] and status()["dirty"] == 0, what="the pages to be rendered")
     # every page fails the same way, whichever is asked for

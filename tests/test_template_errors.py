@@ -63,7 +63,7 @@ def test_syntax_error_in_an_included_template_is_reported_in_that_file(make_site
 def test_error_in_a_theme_outside_the_site_names_the_theme_file(make_site, tmp_path, monkeypatch):
     site = make_site()
     theme = tmp_path / "elsewhere" / "theme"
-    shutil.copytree(site / "templates", theme)
+    shutil.copytree(render.THEME, theme)
     shutil.rmtree(site / "templates")
     (theme / "page.html").write_text(PAGE_WITH % "<p>{{ page_doc.title + 1 }}</p>")
     monkeypatch.setattr(render, "template_dirs", lambda src: [theme])

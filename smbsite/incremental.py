@@ -146,6 +146,8 @@ class IncrementalSite:
         where = collection_of(rel)
         assert self.graph is not None
         if where is None:
+            if self._is_folder(rel):
+                return None  # a folder came, went or moved (mv members /elsewhere): all it held changed
             if rel.startswith("templates/") and not rel.startswith("templates/static/"):
                 return self._template_changed(rel)
             if rel.startswith("templates/static/"):
@@ -236,12 +238,41 @@ class IncrementalSite:
         self.generation += 1
         return Stats("fast", dirty=1)
 
+    def _is_folder(self, rel: str, known: set[str] | None = None) -> bool:
+        """Whether rel is (or was, before it was deleted or moved away) a folder that holds
+        inputs. A folder moved out of the site leaves nothing on disk and gets a single
+        event, so what was read from under it is what tells."""
+        path = self.src / rel
+        if path.is_file():
+            return False
+        if path.is_dir():
+            return True
+        return rel.rstrip("/") in (known if known is not None else self._input_folders())
+
+    def _input_folders(self) -> set[str]:
+        """Every folder above a record collection, a source read, a dependency or a template."""
+        paths = [folder + "/" for folder, _ in COLLECTIONS.values()] + ["templates/"]
+        paths += list(self.cache)
+        paths += [dep for out in self.outputs.values() for dep in out.deps]
+        paths += ["templates/" + name for name in self.template_uses]
+        folders = set()
+        for p in set(paths):
+            parts = p.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                folders.add("/".join(parts[:i]))
+        return folders
+
     # --- dependencies ------------------------------------------------------------------
 
     def _keys(self, changed: set[str]) -> set[str]:
         keys = set()
+        known: set[str] | None = None
         for rel in changed:
             keys.add(rel)
+            if collection_of(rel) is None and not (self.src / rel).is_file():
+                known = known if known is not None else self._input_folders()
+                if self._is_folder(rel, known):
+                    keys.add("folder:" + rel.rstrip("/") + "/")  # everything that was or is under it
             where = collection_of(rel)
             if where:
                 keys.add(where[1])
@@ -254,10 +285,15 @@ class IncrementalSite:
             return True
         if out.deps & keys:
             return True
+        folders = [k.removeprefix("folder:") for k in keys if k.startswith("folder:")]
+        if folders and any(dep.startswith(f) for dep in out.deps for f in folders):
+            return True
         if out.template:
             if NAV in keys:
                 return True
             used = self.template_uses.get(out.template, {out.template})
+            if folders and any(("templates/" + t).startswith(f) for t in used for f in folders):
+                return True
             return any(("template:" + t) in keys for t in used)
         return False
 

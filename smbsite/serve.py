@@ -16,6 +16,7 @@ import signal
 import sys
 import threading
 import time
+import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -127,6 +128,8 @@ class DevServer:
         if self.site.graph is not None:
             self.base_path = self.site.graph.urls.base_path
         self.report(f"built in {(time.perf_counter() - t0) * 1000:.0f} ms")
+        # a folder moved out and back keeps its inotify watch; watchdog warns that it re-adds it
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.")
         self.observer.schedule(Watcher(self.src, self.queue), str(self.src), recursive=True)
         self.observer.start()
         host, port = self.httpd.server_address[:2]

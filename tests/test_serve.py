@@ -300,3 +300,25 @@ def test_one_template_mistake_is_printed_once_however_many_pages_use_it(served):
     out, err = stop(proc)
     assert [line for line in err.splitlines() if ": error: " in line] == errors
     assert sum("template error" in line for line in out.splitlines()) == 1, out
+
+
+def test_a_folder_moved_out_of_the_site_is_gone_and_comes_back_when_moved_in(served, tmp_path):
+    site, root, proc, status = served()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    member = root + "/net/members/acme-networks/"
+    assert get(member)[0] == 200
+    (site / "members").rename(elsewhere / "members")  # mv members /elsewhere
+    wait_for(lambda: get(member)[0] == 404, what="the moved member's page to go")
+    assert b"Acme Networks" not in get(root + "/net/members/")[2]
+    assert b"Acme Networks" not in get(root + "/net/")[2]
+    (elsewhere / "members").rename(site / "members")
+    wait_for(lambda: get(member)[0] == 200, what="the member's page to come back")
+    assert b"Acme Networks" in get(root + "/net/members/")[2]
+    # a folder above a collection, moved away whole: the member's link to /join/ now points nowhere
+    (site / "content").rename(elsewhere / "content")
+    st = wait_for(lambda: (s := status()) and s["errors"] and s, what="the page's folder to go")
+    assert st["errors"][0].startswith("members/acme-networks.yaml:11:")
+    assert "link to /join/, a page that does not exist" in st["errors"][0]
+    out, err = stop(proc)
+    assert "Traceback" not in err and "Warning" not in err, err

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
-from .markdown import LazyHtml, MarkdownRenderer, needs_link_check, source_mapper
+from .markdown import MAX_NESTING, LazyHtml, MarkdownRenderer, may_nest_too_deep, needs_link_check, source_mapper
 from .model import NATIONWIDE, US_STATES
 from .problems import Problems, did_you_mean
 from .tilemap import legend, tile_map
@@ -129,8 +129,9 @@ class GraphBuilder:
     # --- Markdown with link positions --------------------------------------------------
 
     def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
-        """Markdown of a YAML value; parsed now only when it has links to check."""
-        if not text or not needs_link_check(text):
+        """Markdown of a YAML value; parsed now only when it has links to check (or may be
+        nested too deeply to show)."""
+        if not text or not (needs_link_check(text) or may_nest_too_deep(text)):
             return LazyHtml(self.md, text or "")
         rendered = self.md.render(text)
         line, col = rec.pos.value(key)
@@ -140,7 +141,7 @@ class GraphBuilder:
 
     def markdown_body(self, rec: Any) -> LazyHtml:
         """Markdown below front matter; its lines follow the front matter's."""
-        if not needs_link_check(rec.body):
+        if not (needs_link_check(rec.body) or may_nest_too_deep(rec.body)):
             return LazyHtml(self.md, rec.body)
         rendered = self.md.render(rec.body)
         self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
@@ -153,6 +154,11 @@ class GraphBuilder:
             self.problems.error(source, *to_file(link.line, link.col),
                                 f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
                                 "site links are kept")
+        for line, col in rendered.too_deep:
+            self.problems.error(source, *to_file(line, col),
+                                f"quotes and lists are nested more than {MAX_NESTING} levels deep here (a list "
+                                "counts as two): the text from here on would not be shown",
+                                "nest fewer quotes ('>') and lists inside each other")
 
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:

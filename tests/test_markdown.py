@@ -283,3 +283,32 @@ def test_text_nested_past_the_limit_is_reported_where_it_starts():
 def test_awkward_text_renders_without_a_crash(text):
     html = MarkdownRenderer("/").html(text)
     assert html == MarkdownRenderer("/").render(text).html and html
+
+
+def test_records_nested_past_the_limit_are_errors_at_the_line_and_nothing_is_built(make_site):
+    from conftest import AS_OF, ARTICLE_MD, MEMBER_YAML
+    from smbsite import api
+    from smbsite.markdown import MAX_NESTING
+
+    deep = "> " * (MAX_NESTING + 2) + "hidden words"
+    member = MEMBER_YAML.replace("  We pull cable. See [joining](/join/).\n", f"  Intro.\n\n  {deep}\n")
+    article = ARTICLE_MD + "\n" + "\n".join("  " * i + f"- level {i}" for i in range(MAX_NESTING // 2 + 2)) + "\n"
+    site = make_site({"members/acme-networks.yaml": member, "content/articles/hello-members.md": article})
+    result = api.build(site, site / "output", as_of=AS_OF)
+    found = [(p.path, p.line, p.col) for p in result.errors]
+    assert found == [("content/articles/hello-members.md", 8 + MAX_NESTING // 2, MAX_NESTING + 1),
+                     ("members/acme-networks.yaml", 13, 2 * MAX_NESTING + 3)]
+    assert all("nested more than" in p.message and p.hint for p in result.errors)
+    assert not (site / "output").exists()
+
+
+def test_a_record_with_an_unclosed_code_span_in_a_link_builds(make_site):
+    from conftest import AS_OF, MEMBER_YAML
+    from smbsite import api
+
+    member = MEMBER_YAML.replace("  We pull cable. See [joining](/join/).\n", "  We pull [`cable.\n")
+    site = make_site({"members/acme-networks.yaml": member})
+    result = api.build(site, site / "output", as_of=AS_OF)
+    assert result.ok, [p.text() for p in result.problems]
+    page = (site / "output" / "members" / "acme-networks" / "index.html").read_text()
+    assert "We pull [`cable." in page

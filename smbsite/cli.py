@@ -41,6 +41,7 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
     try:
         result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter)
     except UsageError as exc:
+        reporter.clear_progress()
         _usage(exc)
     reporter.clear_progress()
     reporter.problems(result.problems)

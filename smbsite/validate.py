@@ -13,13 +13,13 @@ from pydantic import BaseModel, ValidationError
 
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
-from .load import Loaded, Source
+from .load import LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
 from .problems import Problems, did_you_mean
+from .safefs import link_problem
 from .slugify import slugify
 
-LOGO_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
 RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles",
@@ -616,8 +616,8 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",
                                 did_you_mean(logo, siblings))
             return None
-        if file.is_symlink() or not file.resolve().is_relative_to(src.file.parent.resolve()):
-            # a link could publish any file of the machine that builds the site
+        if link_problem(self.loaded.root, file) is not None:
+            # a link out of the site could publish any file of the machine that builds it
             self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
                                 "put the image file itself beside the record")
             return None

@@ -117,6 +117,8 @@ def diff_cmd(old: Path, new: Path, fmt: str, title: str) -> None:
     """List the pages build NEW adds, removes and changes compared with build OLD."""
     from .diff import diff_outputs, format_markdown, format_text
     result = diff_outputs(old, new)
+    for skipped in result.skipped:
+        click.echo(f"smbsite: warning: {skipped}", err=True)
     click.echo(format_markdown(result, title) if fmt == "markdown" else format_text(result), nl=False)
 
 

@@ -148,7 +148,10 @@ class Staging:
             remove_leftovers(self.out)
             self.tmp.mkdir()
         except FileExistsError:
-            raise OutputError.of(self.out, f"another build into it is running in this process ({self.tmp})") from None
+            if self.tmp.is_dir() and not self.tmp.is_symlink():
+                raise OutputError.of(self.out, f"another build into it is running in this process "
+                                     f"({self.tmp})") from None
+            raise OutputError.of(self.out, f"{self.tmp} is in the way; remove it") from None
         except OSError as exc:
             raise OutputError.of(self.out, exc) from None
         self._fd = _lock(self.tmp)

@@ -181,6 +181,7 @@ def list_collection(root: Path, kind: str, problems: Problems) -> tuple[list[tup
     when the folder itself is such a link."""
     folder, suffixes = COLLECTIONS[kind]
     found: dict[str, Path] = {}
+
     def hint(name: str) -> str:
         return "put the record itself in the site folder" if name.lower().endswith(suffixes) else LINK_HINT
 

@@ -17,7 +17,7 @@ from .load import LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
 from .problems import Problems, did_you_mean
-from .safefs import link_problem
+from .safefs import link_problem, special_kind
 from .slugify import slugify
 
 LOGO_MAX = 512 * 1024
@@ -611,6 +611,11 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
             return None
         file = src.file.parent / logo
+        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
+            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file",
+                                "put the image file itself beside the record")
+            return None
         if not file.is_file():
             siblings = [p.name for p in src.file.parent.iterdir() if p.suffix.lower() in LOGO_TYPES]
             self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",

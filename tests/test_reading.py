@@ -181,6 +181,14 @@ def test_a_named_pipe_is_skipped_with_a_warning_and_never_opened(make_site, rel)
     assert not (site / "output" / "static" / "piped.css").exists()
 
 
+@needs_fifo
+def test_a_logo_that_is_a_named_pipe_is_an_error_and_never_opened(make_site):
+    site = make_site({M: "logo: acme.png\n" + MEMBER_YAML})
+    os.mkfifo(site / "members" / "acme.png")
+    assert problems(site) == [f"{M}:1:7: error: logo 'acme.png' is a named pipe, not an image file — put the image "
+                              "file itself beside the record"]
+
+
 def test_a_link_to_nothing_in_a_record_folder_is_a_warning(make_site):
     site = make_site()
     (site / "members" / "gone.yaml").symlink_to("moved-away.yaml")

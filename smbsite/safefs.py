@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Union
 
 from .problems import Problems
 
 LINK_HINT = "copy what it points to into the site folder instead of linking to it"
-Hint = Union[str, Callable[[str], str]]  # the hint for a link that leaves, or a function of its name
+Hint = str | Callable[[str], str]  # the hint for a link that leaves, or a function of its name
 
 
 def _hint(hint: Hint, name: str) -> str:

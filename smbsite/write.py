@@ -30,7 +30,7 @@ class OutputError(Exception):
     disk...). The build stops and OUT is left exactly as it was."""
 
     @classmethod
-    def of(cls, out: Path, exc: OSError | str) -> "OutputError":
+    def of(cls, out: Path, exc: OSError | str) -> OutputError:
         reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
         return cls(f"cannot write the output folder {out}: {reason}")
 

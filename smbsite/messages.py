@@ -79,10 +79,19 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
-def closest_first(word: str, known: Iterable[str]) -> list[str]:
-    """Known values, the most alike first (ties in alphabetical order)."""
-    key = word.casefold()
-    return sorted(set(known), key=lambda k: (-difflib.SequenceMatcher(None, key, k).ratio(), k))
+def closest_first(word: str, known: Iterable[str], names: dict[str, str] | None = None) -> list[str]:
+    """Known keys, the most alike first (ties in alphabetical order); a key whose record's
+    name (in `names`: key -> name) holds the word ('cisco' in 'Cisco Meraki') counts as close."""
+    word = _normal(word)
+    names = names or {}
+
+    def likeness(key: str) -> float:
+        name = _normal(names.get(key, ""))
+        return max(difflib.SequenceMatcher(None, word, key).ratio(),
+                   difflib.SequenceMatcher(None, word, name).ratio() if name else 0.0,
+                   0.9 if word and word in re.split(r"[^\w]+", name) else 0.0)
+
+    return sorted(set(known), key=lambda k: (-likeness(k), k))
 
 
 def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str, str] | None = None) -> str:
@@ -93,6 +102,7 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
     """
     folder, name_word, who_adds = REFERENCE_KINDS[what]
     known = sorted(set(known))
+    raw_names = names
     names = {_normal(n): k for n, k in (names or {}).items() if k in known}
     if _normal(value) in names:
         return f"'{value}' is the {name_word}; write its key: {names[_normal(value)]}"
@@ -102,22 +112,25 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
         by_name = difflib.get_close_matches(_normal(value), list(names), n=1, cutoff=0.8)
         if by_name:
             return f"'{value}' looks like the {name_word} '{by_name[0]}'; write its key: {names[by_name[0]]}"
-    parts = [f"did you mean '{close[0]}'?"] if close else []
+    if close:
+        return f"did you mean '{close[0]}'?"
+    parts = []
     if what == "specialty":
         listing = sorted(known)
         intro = "the specialties of site.yaml are"
     else:
-        listing = closest_first(lowered, known)
+        by_key = {k: n for n, k in (raw_names or {}).items() if k in known}
+        listing = [f"{k} ({by_key[k]})" if k in by_key and _normal(by_key[k]) != k else k
+                   for k in closest_first(lowered, known, by_key)]
         intro = f"the {what}s of this site" + (", closest first:" if len(listing) > 1 else " are")
-        if not close:
-            parts.append(f"no {folder}/{value}.yaml in this site")
+        parts.append(f"no {folder}/{value}.yaml in this site")
     if listing:
         more = len(listing) - LISTED_AT_MOST
         shown = ", ".join(listing[:LISTED_AT_MOST]) + (f" and {more} more" if more > 0 else "")
         parts.append(f"{intro} {shown}")
     elif what != "specialty":
         parts.append(f"this site has no {what} records yet")
-    if who_adds and not close:
+    if who_adds:
         parts.append(f"{who_adds}: leave '{value}' out, or ask for it in your pull request")
     return "; ".join(parts)
 

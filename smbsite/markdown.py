@@ -232,8 +232,8 @@ def _inspect_inline(tok: Token, block_line: int, lines: list[str], findings: lis
             href, at, words = open_links.pop()
             if not "".join(words).strip():
                 col = _nth(lines, at, _EMPTY_TEXT, nth("empty-link", at))
-                if col is None:
-                    col = (lines[at].find("](" + href) + 1 if 0 <= at < len(lines) else 0) or 1
+                if col is None:  # words over several lines, or an image with no description
+                    col = (lines[at].rfind("[") + 1 if 0 <= at < len(lines) else 0) or 1
                 findings.append(Finding("empty-link", href, at + 1, col))
         elif child.type in ("text", "code_inline") and open_links:
             open_links[-1][2].append(child.content)

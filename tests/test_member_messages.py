@@ -43,7 +43,7 @@ def hint_of(line: str) -> str:
     ("[cabling, wireless]]", None),  # (a YAML syntax error of its own)
     ("cabling", ["cabling"]),
     ('"cabling, no, 2024, a: b"', ["cabling", "no", "2024", "a: b"]),
-])
+], ids=["closing-bracket-only", "no-brackets", "two-closing-brackets", "one-item", "items-that-need-quotes"])
 def test_a_list_written_without_brackets_gets_a_hint_that_is_itself_valid_yaml(make_site, cli, written, items):
     site = make_site({M: edit("specialties: [cabling, web-development]", f"specialties: {written}")})
     code, lines = check(cli, site)
@@ -173,7 +173,8 @@ def test_an_unknown_vendor_in_a_site_without_vendors_says_so(make_site, cli):
     ("logo.png", b"", "is an empty file — export the logo again as PNG, JPEG, WebP or SVG"),
     ("logo.png", b"\x00\x01\x02\x03" * 10, "is not a PNG image, nor any image type the checker knows — export the "
                                            "logo again as PNG, JPEG, WebP or SVG"),
-])
+], ids=["jpeg-as-png", "png-as-jpg", "webp-as-jpeg", "svg-as-png", "png-as-svg", "gif-as-webp", "pdf-as-png",
+        "web-page-as-png", "empty", "unknown-bytes"])
 def test_a_logo_of_another_type_than_its_name_is_named_for_what_it_is(make_site, cli, name, raw, words):
     site = make_site({M: MEMBER_YAML + f"logo: {name}\n", f"members/{name}": raw})
     assert check(cli, site)[1] == [f"{M}:12:7: error: logo '{name}' {words}"]

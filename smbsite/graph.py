@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
 from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
-from .messages import markdown_problem
+from .messages import markdown_problems
 from .model import NATIONWIDE, US_STATES
 from .problems import Problems, did_you_mean
 from .tilemap import legend, tile_map
@@ -150,14 +150,9 @@ class GraphBuilder:
     def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
         for link in rendered.links:
             self.links.append((link.target, source, *to_file(link.line, link.col)))
-        for link in rendered.unsafe:
-            self.problems.error(source, *to_file(link.line, link.col),
-                                f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
-                                "site links are kept")
-        for found in rendered.findings:
-            severity, message, hint = markdown_problem(found.kind, found.detail)
+        for line, col, severity, message, hint in markdown_problems(rendered):
             add = self.problems.warning if severity == "warning" else self.problems.error
-            add(source, *to_file(found.line, found.col), message, hint)
+            add(source, *to_file(line, col), message, hint)
 
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:

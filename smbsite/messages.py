@@ -9,7 +9,7 @@ import difflib
 import json
 import re
 from datetime import date
-from typing import Iterable
+from typing import Any, Iterable
 
 import yaml
 
@@ -205,6 +205,16 @@ HTML_HINTS = {  # a tag written in a description -> the Markdown that does the s
     "code": "put code between backticks (`code`) instead", "u": "use *italic* or **bold** instead",
     "hr": "write --- on a line of its own instead",
 }
+
+
+def markdown_problems(rendered: Any) -> list[tuple[int, int, str, str, str]]:
+    """(line, col, severity, message, hint) of every problem of a rendered Markdown text
+    (markdown.Rendered), at its place in the text: dropped links and the findings."""
+    out = [(link.line, link.col, "error", f"link '{link.target}' is not allowed: only http, https, mailto, tel "
+            "and site links are kept", "") for link in rendered.unsafe]
+    for found in rendered.findings:
+        out.append((found.line, found.col, *markdown_problem(found.kind, found.detail)))
+    return out
 
 
 def markdown_problem(kind: str, detail: str) -> tuple[str, str, str]:

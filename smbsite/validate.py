@@ -18,7 +18,7 @@ from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, Ev
                     Record, SiteRecord, VendorRecord)
 from . import messages
 from .images import logo_content_problems
-from .markdown import source_mapper
+from .markdown import MarkdownRenderer, needs_check, source_mapper
 from .problems import Problems, did_you_mean
 from .slugify import slugify
 
@@ -504,6 +504,8 @@ class Validator:
     def article(self, src: Source, cfg: SiteConfig | None) -> Article | None:
         rec = _check(src, ArticleMeta, self.problems)
         self.body_placeholder(src)
+        if rec is None:
+            self.raw_markdown(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         zone = ZoneInfo(cfg.timezone if cfg else "UTC")
@@ -520,6 +522,8 @@ class Validator:
 
     def page(self, src: Source) -> Page | None:
         rec = _check(src, PageMeta, self.problems)
+        if rec is None:
+            self.raw_markdown(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         if src.slug in RESERVED_PAGE_SLUGS:
@@ -556,6 +560,7 @@ class Validator:
             return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
 
         refs: dict[str, str] = {}
+        self.raw_markdown(src)
         if src.kind in ("member", "vendor") and isinstance(data.get("logo"), str):
             self.logo(src, data["logo"], f"/{src.kind}s/{src.slug}/")
         if src.kind == "member":
@@ -572,6 +577,34 @@ class Validator:
             for i, slug in valid_slugs(key):
                 if slug not in known:
                     self._unknown(src.path, src.pos, (key, i), what, slug, known)
+
+    def raw_markdown(self, src: Source) -> None:
+        """The Markdown of a record the schema rejected, checked as a valid record's is when
+        the site is built (all but its site links, which need every page of the site)."""
+        data = src.data if isinstance(src.data, dict) else {}
+        fields: list[tuple] = [("description",)]
+        for key, sub in (("benefits", "details"), ("sessions", "description")):
+            items = data.get(key)
+            fields += [(key, i, sub) for i in range(len(items))] if isinstance(items, list) else []
+        if src.kind in ("article", "page"):
+            self._report_markdown(src, src.body, lambda line, col: (src.body_line + line - 1, col))
+            return
+        for path in fields:
+            value: Any = data
+            for part in path:
+                value = value.get(part) if isinstance(value, dict) else (
+                    value[part] if isinstance(value, list) and isinstance(part, int) else None)
+            if isinstance(value, str) and needs_check(value):
+                line, col = src.pos.value(path)
+                self._report_markdown(src, value, source_mapper(line, col, src.pos.style(path),
+                                                                src.text.splitlines()))
+
+    def _report_markdown(self, src: Source, text: str, to_file: Any) -> None:
+        if not needs_check(text):
+            return
+        for line, col, severity, message, hint in messages.markdown_problems(MarkdownRenderer().render(text)):
+            add = self.problems.warning if severity == "warning" else self.problems.error
+            add(src.path, *to_file(line, col), message, hint)
 
     def _duplicates(self, src: Source, key: str, values: list[str]) -> None:
         seen: set[str] = set()

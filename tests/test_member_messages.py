@@ -269,3 +269,25 @@ def test_a_vendor_benefit_details_with_html_warns_at_its_line(make_site, cli):
     assert check(cli, site, "warning")[1] == [
         "vendors/sonicwall.yaml:8:12: warning: HTML is not allowed here: '<i>' is shown as text — write *italic* "
         "instead"]
+
+
+def test_markdown_problems_of_a_record_with_other_errors_are_reported_in_the_same_run(make_site, cli):
+    text = edit("state: CA", "state: Calif.", DESCRIBED) + "  We pull <b>cable</b>, see [](https://acme.example.com/).\n"
+    site = make_site({M: text})
+    code, lines = check(cli, site)
+    assert code == 1
+    assert [line.split(" — ")[0] for line in lines] == [
+        f"{M}:5:8: error: state: unknown US state code 'Calif.'",
+        f"{M}:11:29: error: the link to https://acme.example.com/ has no text: people using a screen reader hear "
+        "only 'link'"]
+    assert [line.split(" — ")[0] for line in check(cli, site, "warning")[1]] == [
+        f"{M}:11:11: warning: HTML is not allowed here: '<b>' is shown as text"]
+
+
+def test_markdown_problems_of_an_article_with_bad_front_matter_are_reported_too(make_site, cli):
+    article = "---\ntitle: Hello members\ndate: someday\nauthor: Staff\nsummary: First post.\n---\nSee [](/join/).\n"
+    site = make_site({"content/articles/hello-members.md": article})
+    assert [line.split(" — ")[0] for line in check(cli, site)[1]] == [
+        "content/articles/hello-members.md:3:7: error: date: expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM), found 'someday'",
+        "content/articles/hello-members.md:7:5: error: the link to /join/ has no text: people using a screen reader "
+        "hear only 'link'"]

@@ -272,7 +272,8 @@ def test_a_vendor_benefit_details_with_html_warns_at_its_line(make_site, cli):
 
 
 def test_markdown_problems_of_a_record_with_other_errors_are_reported_in_the_same_run(make_site, cli):
-    text = edit("state: CA", "state: Calif.", DESCRIBED) + "  We pull <b>cable</b>, see [](https://acme.example.com/).\n"
+    text = (edit("state: CA", "state: Calif.", DESCRIBED)
+            + "  We pull <b>cable</b>, see [](https://acme.example.com/).\n")
     site = make_site({M: text})
     code, lines = check(cli, site)
     assert code == 1
@@ -288,6 +289,7 @@ def test_markdown_problems_of_an_article_with_bad_front_matter_are_reported_too(
     article = "---\ntitle: Hello members\ndate: someday\nauthor: Staff\nsummary: First post.\n---\nSee [](/join/).\n"
     site = make_site({"content/articles/hello-members.md": article})
     assert [line.split(" — ")[0] for line in check(cli, site)[1]] == [
-        "content/articles/hello-members.md:3:7: error: date: expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM), found 'someday'",
+        "content/articles/hello-members.md:3:7: error: date: expected a date (YYYY-MM-DD) or a local date-time "
+        "(YYYY-MM-DDTHH:MM), found 'someday'",
         "content/articles/hello-members.md:7:5: error: the link to /join/ has no text: people using a screen reader "
         "hear only 'link'"]

@@ -237,7 +237,7 @@ WRAPPED = st.tuples(st.lists(st.sampled_from(["> ", ">", "- ", "* ", "1. ", "2) 
 MARKDOWN = st.lists(WRAPPED, min_size=1, max_size=5).map("\n\n".join)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(MARKDOWN)
 def test_every_text_renders_the_same_on_every_path_and_loses_nothing(text):
     """Text with site links (parsed when the site is checked) and text without (rendered when

@@ -67,8 +67,13 @@ def _label(loc: tuple) -> str:
     return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
-def _found(value: Any) -> str:
-    """What was written instead, so the message shows why it was not accepted."""
+def _found(value: Any, written: str | None = None) -> str:
+    """What was written instead, so the message shows why it was not accepted; `written`
+    is the source text of a value YAML 1.1 read as something else (Yes, 12:30, 010)."""
+    if written is not None and value is not None and not isinstance(value, str):
+        shown = _found(value)[len(", found "):]
+        if written != shown and written != str(value):
+            return f", found {written}, which YAML reads as {shown}"
     if value is None:
         return ", found nothing"
     if isinstance(value, bool):
@@ -85,9 +90,11 @@ def _found(value: Any) -> str:
     return f", found '{text if len(text) <= 40 else text[:39] + '…'}'"
 
 
-def _quote_hint(key: Any, value: Any) -> str:
+def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
+    """Quoting makes YAML keep what was written as text: quote that, not YAML's reading of it."""
     if isinstance(value, (bool, int, float, date)) and isinstance(key, str):
-        return f'put it in quotes: {key}: "{value}"'
+        text = written if written is not None else str(value)
+        return f'put it in quotes: {key}: "{text}"'
     return ""
 
 
@@ -132,8 +139,9 @@ MONTHS = {name.casefold(): i for i, name in enumerate(
      "November", "December"], 1)}
 
 
-def _date_hint(value: Any) -> str:
-    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly."""
+def _date_hint(value: Any, timed: bool = False) -> str:
+    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly.
+    timed: the field also takes a local date-time (YYYY-MM-DDTHH:MM)."""
     if not isinstance(value, str):
         return ""
     text = value.strip()
@@ -154,9 +162,11 @@ def _date_hint(value: Any) -> str:
     m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
     if m:
         return show(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
-    if m:
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(:\d{2})?", text)
+    if m and not timed:
         return f"this field is a date without a time: write {m.group(1)}"
+    if m:
+        return f"write it as YYYY-MM-DDTHH:MM: {m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
     words = re.findall(r"[A-Za-z]+|\d+", text)
     months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
     numbers = [int(w) for w in words if w.isdigit()]
@@ -173,9 +183,10 @@ def _value_hint(kind: str, value: Any) -> str:
         return _state_hint(value)
     if kind == "url":
         return _url_hint(value)
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
-                "datetime"):
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return _date_hint(value)
+    if kind == "datetime":
+        return _date_hint(value, timed=True)
     if isinstance(value, str) and (value.strip()[:1] in ("\u201c", "\u2018", "\u201e")
                                    or value.strip()[-1:] in ("\u201d", "\u2019")):
         # a value wrapped in the quotes a word processor makes: YAML keeps them as text
@@ -233,6 +244,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 f"allowed here: {', '.join(allowed)}" if allowed else "")
         else:
             line, col = src.pos.key(loc) if on_key else src.pos.value(loc)
+            written = None if on_key else src.pos.text(loc)
             if kind == "literal_error":
                 options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
                 message = f"{field}: '{value}' is not one of {', '.join(options)}"
@@ -251,7 +263,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                                "and single hyphens")
                     hint = f"e.g. {slugify(str(value))}" if slugify(str(value)) else ""
             elif kind == "string_pattern_mismatch" and last in PATTERN_MESSAGES:
-                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value)}"
+                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value, written)}"
             elif kind in ("string_too_long", "too_long"):
                 unit = "characters" if kind == "string_too_long" else "items"
                 message = f"{field}: at most {ctx.get('max_length')} {unit} allowed"
@@ -263,23 +275,31 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 n = ctx.get("min_length", 1)
                 message = f"{field}: needs at least {n} item{'s' if n != 1 else ''}"
             elif kind in ("greater_than", "greater_than_equal"):
-                message = f"{field}: must be a positive number{_found(value)}"
+                message = f"{field}: must be a positive number{_found(value, written)}"
             elif kind == "string_too_short":
                 message = f"{field}: must not be empty"
             elif kind == "string_type":
-                message = f"{field}: expected text{_found(value)}"
-                hint = (f"write a value after '{last}:'" if value is None and last else _quote_hint(last, value))
+                message = f"{field}: expected text{_found(value, written)}"
+                hint = (f"write a value after '{last}:'" if value is None and last
+                        else _quote_hint(last, value, written))
             elif kind == "list_type":
-                message = f"{field}: expected a list{_found(value)}"
+                message = f"{field}: expected a list{_found(value, written)}"
                 if isinstance(value, str):
                     hint = f"write it as [{value}], or one '- …' line per item"
             elif kind in TYPE_MESSAGES:
-                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
+                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value, written)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
                 if kind in ("email", "phone", "datetime", "duration"):
-                    message += _found(value)
-            hint = hint or _value_hint(kind, value)
+                    message += _found(value, written)
+                if kind == "legacy_number":
+                    hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
+                elif kind == "local_dt":
+                    # an event has a 'timezone' field of its own; an article's times are in site.yaml's
+                    hint = f"write the local time without the offset, e.g. {last}: {ctx['local']}" + (
+                        "; the event's 'timezone' field says where it is (default: site.yaml's timezone)"
+                        if src.kind == "event" else "; it is read in site.yaml's timezone")
+            hint = hint or str(ctx.get("hint", "")) or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 
 

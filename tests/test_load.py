@@ -155,13 +155,14 @@ BAD_FILES = {
     "a recursive alias": (
         b"name: &a [*a]\n",
         f"{M}:1:7: error: recursive alias"),
-    "an unknown tag": (
+    "a tag": (
         b"name: !!python/object:os.system echo\n",
-        f"{M}:1:7: error: name: unknown tag '!!python/object:os.system' — remove it; records hold plain text, numbers, "
-        "dates, lists and fields"),
+        f"{M}:1:7: error: name: tags are not allowed ('!!python/object:os.system') — remove "
+        "'!!python/object:os.system'; a record holds plain text, numbers, dates, lists and fields"),
     "a tag without a value": (
         b"employees: !!int\n",
-        f"{M}:1:12: error: employees: '!!int' needs a value after it"),
+        f"{M}:1:12: error: employees: tags are not allowed ('!!int') — remove '!!int'; a record holds plain "
+        "text, numbers, dates, lists and fields"),
     "a key that is a list": (
         b"[a, b]: 1\n",
         f"{M}:1:1: error: a key must be a plain name, not a list or mapping"),

@@ -19,6 +19,7 @@ COLLECTIONS = {  # kind -> (folder, suffixes)
     "page": ("content/pages", (".md",)),
     "article": ("content/articles", (".md",)),
 }
+LINES = re.compile(r"\r\n|\r|\n")  # an editor's line breaks (str.splitlines also breaks at U+2028)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -75,7 +76,7 @@ def headings_outside_blocks(text: str) -> list[tuple[int, str]]:
     found = []
     block: tuple[int, str] | None = None  # (indent of the key, key) while inside a block scalar
     seen_text = False
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(LINES.split(text), 1):
         if block is not None:
             if not raw.strip():
                 continue

@@ -74,6 +74,34 @@ def _http_url(value: Any) -> str:
     return value.strip()
 
 
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]")
+
+
+def base_url_problem(url: str) -> tuple[str, str] | None:
+    """(what is wrong, what to write) when url cannot be a site's address, which starts
+    every link of the site: a query or fragment would land in the middle of each link."""
+    m = re.match(r"^(https?)://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", url)
+    if m is None:
+        return "must be an absolute web address starting with http:// or https://", "https://example.org/"
+    scheme, host, path, query, fragment = m.groups()
+    better = f"{scheme}://{_NOT_IN_URL.sub('', host)}{_NOT_IN_URL.sub(lambda c: f'%{ord(c.group()):02X}', path)}"
+    better = better if better.endswith("/") else better + "/"
+    if query is not None or fragment is not None:
+        return "must not have a query (?…) or a fragment (#…): it starts every link of the site", better
+    if _NOT_IN_URL.search(url):
+        return "must not hold spaces, control characters, quotes or any of <>\\^`{|}", better
+    if not host or "@" in host:
+        return "needs a host name, and no user name or password", "https://example.org/"
+    return None
+
+
+def _base_url(value: str) -> str:
+    problem = base_url_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("base_url", problem[0], {"hint": f"e.g. base_url: {problem[1]}"})
+    return value
+
+
 def _email(value: Any) -> str:
     if not isinstance(value, str) or not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$", value.strip()):
         raise PydanticCustomError("email", "expected an email address like info@example.com")
@@ -223,7 +251,7 @@ class SiteRecord(Record):
     title: Text
     tagline: str = ""
     description: str = ""
-    base_url: HttpUrl = "http://localhost:8000/"
+    base_url: Annotated[HttpUrl, AfterValidator(_base_url)] = "http://localhost:8000/"
     language: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
     timezone: TimeZone = "UTC"
     membership_goal: Count | None = None

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
-from .load import Loaded, Source
+from .load import LINES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
 from .problems import Problems, did_you_mean
@@ -362,6 +362,44 @@ def logo_content_problem(raw: bytes, suffix: str) -> tuple[str, str] | None:
     return None
 
 
+# what follows a company's name without making it another company ("Acme Networks, LLC")
+COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "company", "corp", "corporation",
+                    "ltd", "limited", "pc", "plc"}
+
+
+def company_key(name: str) -> str:
+    """A company name as compared for duplicates: without case, accents, punctuation and a
+    trailing Inc, LLC, Co, Corp, Ltd and the like."""
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    words = re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return "".join(words)
+
+
+# hosts where many companies have a page: there the path tells them apart
+SHARED_HOSTS = {"facebook.com", "linkedin.com", "instagram.com", "x.com", "twitter.com", "sites.google.com",
+                "youtube.com", "yelp.com"}
+
+
+def website_host(url: str | None) -> str:
+    """A member's web site as compared for duplicates: its host without 'www.' (with the
+    path on a host such as facebook.com that many companies share); '' when there is none."""
+    from urllib.parse import urlsplit
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+    if host in SHARED_HOSTS:
+        path = parts.path.rstrip("/").lower()
+        return host + path if path else ""
+    return host
+
+
 def _base_parts(base_url: str) -> tuple[str, str]:
     m = re.match(r"^(https?://[^/]+)(/.*)?$", base_url)
     origin, path = (m.group(1), m.group(2) or "/") if m else ("", "/")
@@ -402,6 +440,7 @@ class Validator:
         events = [e for s in self.loaded.sources.get("event", []) if (e := self.event(s, cfg))]
         articles = [a for s in self.loaded.sources.get("article", []) if (a := self.article(s, cfg))]
         pages = [p for s in self.loaded.sources.get("page", []) if (p := self.page(s))]
+        self.same_company(members)
         if cfg is None:
             return None
         members.sort(key=lambda m: (m.name.casefold(), m.slug))
@@ -551,7 +590,7 @@ class Validator:
 
     def body_placeholder(self, src: Source) -> None:
         """An article left as `smbsite new` wrote it must not pass the check."""
-        for i, line in enumerate(src.body.splitlines()):
+        for i, line in enumerate(LINES.split(src.body)):
             if PLACEHOLDER in line:
                 self.problems.error(src.path, src.body_line + i, line.index(PLACEHOLDER) + 1,
                                     f"replace the placeholder '{PLACEHOLDER}' in the text")
@@ -566,6 +605,31 @@ class Validator:
             return None
         return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                     url=f"/{src.slug}/", body=src.body, body_line=src.body_line)
+
+    def same_company(self, members: list[Member]) -> None:
+        """Two records for one company (a copy saved under another file name, the name in
+        other case or with 'LLC' added, the same web site): an error at the later file."""
+        first_name: dict[str, Member] = {}
+        first_host: dict[str, Member] = {}
+        for m in sorted(members, key=lambda m: m.source):
+            key = company_key(m.name)
+            if key in first_name:
+                other = first_name[key]
+                line, col = m.pos.value(("name",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member named '{other.name}'",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif key:
+                first_name[key] = m
+            host = website_host(m.website)
+            if host in first_host:
+                other = first_host[host]
+                line, col = m.pos.value(("website",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member with the web site {host}",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif host:
+                first_host[host] = m
 
     # --- helpers ----------------------------------------------------------------------
 

@@ -608,10 +608,11 @@ class Validator:
 
     def same_company(self, members: list[Member]) -> None:
         """Two records for one company (a copy saved under another file name, the name in
-        other case or with 'LLC' added, the same web site): an error at the later file."""
+        other case or with 'LLC' added, the same web site): an error at the later file, in
+        the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
         first_name: dict[str, Member] = {}
         first_host: dict[str, Member] = {}
-        for m in sorted(members, key=lambda m: m.source):
+        for m in sorted(members, key=lambda m: (m.slug, m.source)):
             key = company_key(m.name)
             if key in first_name:
                 other = first_name[key]

@@ -224,8 +224,11 @@ class IncrementalSite:
 
     def _static_changed(self, rel: str) -> Stats | None:
         url = "/static/" + rel.removeprefix("templates/static/")
-        if url not in self.outputs or not (self.src / rel).is_file():
+        out = self.outputs.get(url)
+        if out is None or not (self.src / rel).is_file():
             return None  # a new or deleted asset changes the output set
+        if Path(out.copy_from or "") != self.src / rel:
+            return None  # the site's file now replaces the theme's (or stops doing so): the full path
         self.dirty.add(url)
         self.generation += 1
         return Stats("fast", dirty=1)

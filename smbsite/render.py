@@ -11,29 +11,28 @@ from . import ics, jsonld
 from .graph import Output, SiteGraph
 from .model import US_STATES
 
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+THEME = Path(__file__).resolve().parent / "theme"
 
 
 def template_dirs(src: Path) -> list[Path]:
-    """The site's templates/, else the bundled theme beside the package (editable installs)."""
+    """The site's own templates/ first (a file there replaces the theme's of the same name), then the theme."""
     own = src / "templates"
-    if own.is_dir():
-        return [own]
-    return [PACKAGE_TEMPLATES] if PACKAGE_TEMPLATES.is_dir() else []
+    return [own, THEME] if own.is_dir() else [THEME]
 
 
 def static_files(src: Path) -> list[tuple[str, Path]]:
-    out = []
-    for d in template_dirs(src):
+    """(path under static/, file): the theme's static files, each replaced by the site's file of the same path."""
+    found: dict[str, Path] = {}
+    for d in reversed(template_dirs(src)):
         static = d / "static"
-        if static.is_dir():
-            for f in sorted(static.rglob("*")):
-                if f.is_symlink() and not f.resolve().is_relative_to(static.resolve()):
-                    continue  # a link out of the folder could publish any file of the build machine
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(static).parts):
-                    out.append((f.relative_to(static).as_posix(), f))
-        break
-    return out
+        if not static.is_dir():
+            continue
+        for f in sorted(static.rglob("*")):
+            if f.is_symlink() and not f.resolve().is_relative_to(static.resolve()):
+                continue  # a link out of the folder could publish any file of the build machine
+            if f.is_file() and not any(part.startswith(".") for part in f.relative_to(static).parts):
+                found[f.relative_to(static).as_posix()] = f
+    return sorted(found.items())
 
 
 def _date(value: date | datetime, fmt: str = "long") -> str:

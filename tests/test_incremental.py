@@ -11,6 +11,7 @@ import yaml
 from conftest import AS_OF, REPO
 from smbsite import build
 from smbsite.incremental import IncrementalSite
+from smbsite.render import THEME
 from smbsite.write import MARKER
 
 
@@ -170,8 +171,9 @@ class Editor:
     def template_edit(self) -> set[str]:
         name = self.rng.choice(["base.html", "member.html", "article.html", "event.html"])
         f = self.site / "templates" / name
-        f.write_text(f.read_text(encoding="utf-8") + f"{{# edit {self.n} #}}<!-- edit {self.n} -->\n",
-                     encoding="utf-8")
+        # the first edit of a theme file creates the site's own copy, which replaces the theme's from then on
+        text = f.read_text(encoding="utf-8") if f.exists() else (THEME / name).read_text(encoding="utf-8")
+        f.write_text(text + f"{{# edit {self.n} #}}<!-- edit {self.n} -->\n", encoding="utf-8")
         return {self.rel(f)}
 
     def linked(self, folder: str) -> set[str]:

@@ -188,5 +188,5 @@ def test_the_shipped_scripts_never_turn_data_into_markup():
     """The partner finder reads members.json in the browser; building HTML from that text
     would undo the escaping done at build time."""
     risky = re.compile(r"\.innerHTML\s*[+]?=|\.outerHTML\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function")
-    for js in (REPO / "templates" / "static").rglob("*.js"):
+    for js in (REPO / "smbsite" / "theme" / "static").rglob("*.js"):
         assert not risky.search(js.read_text(encoding="utf-8")), js.name

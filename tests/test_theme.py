@@ -221,12 +221,12 @@ def test_link_checker_finds_broken_links(tmp_path):
 # --- theme ------------------------------------------------------------------------------
 
 def css() -> str:
-    return (REPO / "templates" / "static" / "style.css").read_text()
+    return (REPO / "smbsite" / "theme" / "static" / "style.css").read_text()
 
 
 def test_theme_fetches_nothing_from_elsewhere(site_out):
     assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css())
-    assert "http" not in (REPO / "templates" / "static" / "finder.js").read_text()
+    assert "http" not in (REPO / "smbsite" / "theme" / "static" / "finder.js").read_text()
     for file in site_out.rglob("*.html"):
         doc = lxml.html.fromstring(file.read_bytes())
         for el in doc.xpath("//script[@src] | //link[@href] | //img[@src] | //iframe"):
@@ -537,3 +537,33 @@ def test_members_json_has_what_the_finder_reads(site_out):
     assert {"slug", "name", "summary", "city", "state", "serves", "specialties", "vendors", "url", "website",
             "partnering"} <= set(row)
     assert row["serves"] == ["nationwide"]
+
+
+# --- the packaged theme and a site's own overrides ------------------------------------------------
+
+def test_a_site_without_templates_builds_with_the_packaged_theme(make_site):
+    site = make_site(templates=False)
+    out = site / "output"
+    assert api.build(site, out, as_of=AS_OF).ok
+    assert (out / "static" / "style.css").read_bytes() == (REPO / "smbsite/theme/static/style.css").read_bytes()
+    assert "Acme Networks" in (out / "members" / "acme-networks" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_in_the_sites_templates_replaces_the_themes_file_of_that_name_only(make_site):
+    site = make_site(templates=False)
+    theme_member = (REPO / "smbsite/theme/member.html").read_text(encoding="utf-8")
+    (site / "templates" / "static").mkdir(parents=True)
+    (site / "templates" / "member.html").write_text(
+        theme_member.replace("{% block main %}", "{% block main %}<p class=own-member>Our own layout</p>", 1),
+        encoding="utf-8")
+    (site / "templates" / "static" / "style.css").write_text("body{color:#123}\n", encoding="utf-8")
+    (site / "templates" / "static" / "extra.txt").write_text("ours\n", encoding="utf-8")
+    out = site / "output"
+    assert api.build(site, out, as_of=AS_OF).ok
+    member = lxml.html.fromstring((out / "members" / "acme-networks" / "index.html").read_bytes())
+    assert member.xpath("//p[@class='own-member']")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "own-member" not in home and "<main" in home  # every other page still comes from the theme
+    assert (out / "static" / "style.css").read_text(encoding="utf-8") == "body{color:#123}\n"
+    assert (out / "static" / "finder.js").read_bytes() == (REPO / "smbsite/theme/static/finder.js").read_bytes()
+    assert (out / "static" / "extra.txt").read_text(encoding="utf-8") == "ours\n"

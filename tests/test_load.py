@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from conftest import AS_OF, MEMBER_YAML
+from conftest import AS_OF, MEMBER_YAML, NEW_MEMBER
 from smbsite import yamlpos
 from smbsite.api import check
 from smbsite.load import load_site, parse_record
@@ -235,7 +235,7 @@ def test_a_slug_longer_than_64_characters(make_site):
 
 def test_a_slug_of_64_characters_is_fine(make_site):
     slug = "a" * 64
-    assert problems(make_site({f"members/{slug}.yaml": MEMBER_YAML})) == []
+    assert problems(make_site({f"members/{slug}.yaml": NEW_MEMBER})) == []
 
 
 def test_the_same_slug_twice(make_site):

@@ -72,3 +72,18 @@ def test_the_comparison_ignores_case_punctuation_accents_and_company_forms():
     assert website_host("https://www.Example.com:8080/x") == "example.com"
     assert website_host("https://facebook.com/Acme/") == "facebook.com/acme"
     assert website_host(None) == ""
+
+
+def test_serve_reports_a_web_site_edited_into_a_duplicate_like_a_full_check(make_site):
+    from smbsite.incremental import IncrementalSite
+
+    site = make_site({"members/basalt-data-works.yaml": NEW_MEMBER + "website: https://basalt.example.com\n"})
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    assert not inc.errors
+    other = site / "members/basalt-data-works.yaml"
+    other.write_text(other.read_text().replace("basalt.example.com", "www.acme.example.com"), encoding="utf-8")
+    inc.apply({"members/basalt-data-works.yaml"})
+    assert [p.text() for p in inc.errors] == errors(site) == [
+        f"members/basalt-data-works.yaml:7:10: error: {M} already lists a member with the web site "
+        f"acme.example.com — {HINT}"]

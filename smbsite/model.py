@@ -109,7 +109,9 @@ def _email(value: Any) -> str:
 
 
 def _phone(value: Any) -> str:
-    if isinstance(value, int):
+    if isinstance(value, (LegacyNumber, LegacyFloat)):
+        value = value.written  # 0301234567 is no octal number here
+    elif isinstance(value, int):
         value = str(value)
     if not isinstance(value, str) or not re.match(r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", value.strip()):
         raise PydanticCustomError("phone", "expected a phone number like +1 555 010 0199")

@@ -214,3 +214,22 @@ def test_a_line_separator_before_a_link_moves_neither_line_nor_column(make_site)
 def test_a_syntax_error_after_a_line_separator_is_on_its_own_line():
     _, problems = parse('name: "Acme\u2028Networks"\nsummary: Cabling: fiber\n')
     assert problems[0].startswith(f"{M}:2:17: error: YAML syntax error: a value holds ': '")
+
+
+def test_a_phone_number_with_a_leading_zero_keeps_its_digits(make_site):
+    out = build_ok(make_site, {M: member("phone: 0301234567\n")})
+    assert "0301234567" in (out / "members/acme-networks/index.html").read_text(encoding="utf-8")
+
+
+def test_no_character_reference_makes_a_control_character():
+    """Neither renderer turns a reference such as &#12; into a character HTML or XML forbid."""
+    import re
+
+    from smbsite.markdown import MarkdownRenderer
+
+    forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+    md = MarkdownRenderer("/")
+    for code in [*range(0, 0x200), 0xFDD0, 0xFFFE, 0xFFFF, 0x1FFFE, 0x10FFFF, 0xD800]:
+        for text in (f"a &#{code}; b", f"a &#x{code:x}; b [l](/join/)"):
+            for html in (md.html(text), md.render(text).html):
+                assert not forbidden.search(html), (code, text)

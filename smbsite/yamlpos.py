@@ -188,8 +188,8 @@ class _Walker:
             if tag == "!!timestamp":
                 if re.search(r"\d:\d", node.value):
                     raise YamlProblem(f"'{node.value}' is not a real date and time ({reason})", *self.mark(node),
-                                      hint="write a date-time as YYYY-MM-DDTHH:MM, from 00:00 to 23:59, "
-                                           "e.g. 2027-03-30T09:00") from None
+                                      hint="a time of day runs from 00:00 to 23:59" if "day" not in reason
+                                      else "check the month and the day") from None
                 raise YamlProblem(f"'{node.value}' is not a real date ({reason})", *self.mark(node),
                                   hint="write dates as YYYY-MM-DD, e.g. 2027-03-30") from None
             raise YamlProblem(f"invalid value '{node.value}' ({reason})", *self.mark(node)) from None

@@ -145,8 +145,10 @@ def test_an_impossible_time_of_day_says_so(make_site):
 def test_an_impossible_time_with_seconds_says_so(make_site):
     site = make_site({A: ARTICLE_MD.replace("date: 2026-10-01", "date: 2026-08-20T25:00:00")})
     assert errors(site) == [f"{A}:3:7: error: date: '2026-08-20T25:00:00' is not a real date and time (hour must be "
-                            "in 0..23) — write a date-time as YYYY-MM-DDTHH:MM, from 00:00 to 23:59, e.g. "
-                            "2027-03-30T09:00"]
+                            "in 0..23) — a time of day runs from 00:00 to 23:59"]
+    site = make_site({M: MEMBER_YAML.replace("joined: 2024-05-01", "joined: 2024-05-01 25:00:00")})
+    assert errors(site) == [f"{M}:3:9: error: joined: '2024-05-01 25:00:00' is not a real date and time (hour must "
+                            "be in 0..23) — a time of day runs from 00:00 to 23:59"]
 
 
 def test_an_impossible_day_in_a_date_time_says_so(make_site):

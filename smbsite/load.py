@@ -11,7 +11,7 @@ from .model import SLUG_RE
 from .problems import Problems
 from .safefs import LINK_HINT, walk
 from .slugify import slugify
-from .yamlpos import INVISIBLE, Positions, YamlProblem, parse_yaml
+from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
 
 COLLECTIONS = {  # kind -> (folder, suffixes)
     "member": ("members", (".yaml", ".yml")),
@@ -20,7 +20,6 @@ COLLECTIONS = {  # kind -> (folder, suffixes)
     "page": ("content/pages", (".md",)),
     "article": ("content/articles", (".md",)),
 }
-LINES = re.compile(r"\r\n|\r|\n")  # an editor's line breaks (str.splitlines also breaks at U+2028)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 

@@ -11,6 +11,8 @@ from typing import Any, Callable
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .yamlpos import LINES
+
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.I)
 HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
 
@@ -204,7 +206,6 @@ class MarkdownRenderer:
                 child.attrSet(attr, self.base_path + url[1:])
 
 
-LINES = re.compile(r"\r\n|\r|\n")
 # where a link destination may start: after '](' (inline links and images) or '[label]:'
 # (reference definitions), with spaces and at most one line break before it
 _DEST_START = re.compile(r"\]\([ \t]*\n?[ \t]*|\]:[ \t]*\n?[ \t]*")

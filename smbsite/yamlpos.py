@@ -109,7 +109,7 @@ class _Lines:
     def __init__(self, text: str):
         self.odd = any(ch in text for ch in "\x85\u2028\u2029")
         if self.odd:
-            self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+            self.starts = [0] + [m.end() for m in LINES.finditer(text)]
             self.yaml_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
             self.size = len(text)
 
@@ -277,6 +277,7 @@ SYNTAX_HELP = [
      "put each '- item' on a line of its own below, indented, or write the list as [cabling, voip]"),
 ]
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, not all of str.splitlines
+LINES = re.compile(r"\r\n|\r|\n")  # an editor's line breaks (str.splitlines also breaks at U+2028, U+000C…)
 FIELD_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
 KEY_WITHOUT_SPACE = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
 

@@ -79,15 +79,17 @@ def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool)
 
 @main.command("serve")
 @SRC
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--drafts", is_flag=True, help="Include drafts.")
-@click.option("--as-of", help="The build date [default: today].")
-def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None) -> None:
+@click.option("--drafts", is_flag=True, help="Include articles and pages marked draft: true.")
+@click.option("--as-of", help="The build date (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH, else today].")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no address, no rebuild lines).")
+def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None, quiet: bool) -> None:
     """Build, serve on loopback, rebuild on change and reload the browser."""
     from .serve import serve
     try:
-        serve(src, port=port, bind=bind, drafts=drafts, as_of=as_of)
+        serve(src, port=port, bind=bind, drafts=drafts, as_of=as_of, quiet=quiet)
     except UsageError as exc:
         _usage(exc)
 
@@ -96,14 +98,16 @@ def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None) 
 @click.argument("kind", type=click.Choice(["member", "vendor", "event", "article"]))
 @click.argument("name")
 @SRC
-def new_cmd(kind: str, name: str, src: Path) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when the file is written.")
+def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
     """Write a commented record to fill in, e.g. smbsite new member "Acme IT"."""
     from .scaffold import new_record
     try:
         path = new_record(src, kind, name)
     except UsageError as exc:
         _usage(exc)
-    click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")
+    if not quiet:
+        click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")
 
 
 @main.command("diff")
@@ -122,7 +126,8 @@ def diff_cmd(old: Path, new: Path, fmt: str, title: str) -> None:
 @main.command("schema")
 @SRC
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when a schema is out of date.")
-def schema_cmd(src: Path, check_only: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only schemas that are out of date.")
+def schema_cmd(src: Path, check_only: bool, quiet: bool) -> None:
     """Write the JSON Schemas of the records into SRC/schemas/ (editors autocomplete from them)."""
     from .schema import stale_schemas, write_schemas
     if not (src / "site.yaml").is_file():
@@ -133,6 +138,8 @@ def schema_cmd(src: Path, check_only: bool) -> None:
             click.echo(f"{rel}: out of date with the content model; run smbsite schema", err=True)
         sys.exit(1 if stale else 0)
     written = write_schemas(src)
+    if quiet:
+        return
     for rel in written:
         click.echo(f"wrote {rel}")
     if not written:

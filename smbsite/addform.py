@@ -27,9 +27,10 @@ FIELDS = ("name", "summary", "joined", "city", "state", "specialties", "vendors"
           "employees", "description")
 
 # What the check says about each mistake the form can catch, {field} being the
-# field's name in the record. tests/test_add_company.py makes the check say each one.
+# field's name in the record (a field left blank is a line the record lacks).
+# A test makes the check say each of them.
 MESSAGES = {
-    "empty": "{field}: must not be empty",
+    "missing": "missing required field '{field}'",
     "too_long": "{field}: at most {max} characters allowed, this has {n}",
     "too_few": "{field}: needs at least {min} item{s}",
     "too_many": "{field}: at most {max} items allowed, this has {n}",
@@ -40,7 +41,7 @@ MESSAGES = {
     "phone": "{field}: " + PHONE_MESSAGE + "{found}",
     "whole": "{field}: expected a whole number{found}",
     "positive": "{field}: must be a positive number, found the number {value}",
-    "date": "{field}: expected a date written YYYY-MM-DD",
+    "date": "{field}: expected a date written YYYY-MM-DD{found}",
     # the form's own: the file name is made from the name
     "no_slug": "{field}: needs letters or digits (A-Z, 0-9), from which the file name is made",
     "exists": "members/{slug}.yaml already exists",

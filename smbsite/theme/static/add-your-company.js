@@ -128,8 +128,8 @@
       if (rule.maxItems && v.length > rule.maxItems) { vars.max = rule.maxItems; return [say("too_many", vars)]; }
       return null;
     }
-    if (v === "" || (name === "description" && !v.trim())) return rule.required ? [say("empty", vars)] : null;
-    if (rule.kind === "date") return validDate(v) ? null : [say("date", vars)];
+    if (v === "" || (name === "description" && !v.trim())) return rule.required ? [say("missing", vars)] : null;
+    if (rule.kind === "date") return validDate(v) ? null : [say("date", { field: name, found: found(v) })];
     if (rule.kind === "integer") {
       if (!/^[-+]?[0-9]+$/.test(v)) return [say("whole", { field: name, found: found(v) })];
       var n = parseInt(v, 10);

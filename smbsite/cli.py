@@ -55,8 +55,9 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
 
 @main.command("check")
 @SRC
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
-              help="github prints workflow annotations (::error file=…,line=…::…).")
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "markdown"]), default="text",
+              show_default=True, help="github prints workflow annotations (::error file=…,line=…::…); markdown "
+                                      "a table of every problem, for a job summary ($GITHUB_STEP_SUMMARY).")
 @click.option("--as-of", help="The date to check against [default: SOURCE_DATE_EPOCH, else today].")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
@@ -67,6 +68,10 @@ def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool)
         result = check(src, as_of=as_of, strict=strict)
     except UsageError as exc:
         _usage(exc)
+    if fmt == "markdown":
+        from .report import markdown_report
+        click.echo(markdown_report(result.problems, result.ok), nl=False)
+        sys.exit(0 if result.ok else 1)
     reporter.problems(result.problems)
     n_err, n_warn = len(result.errors), len(result.warnings)
     if not quiet and fmt == "text":
@@ -116,11 +121,15 @@ def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="markdown suits a pull request's job summary ($GITHUB_STEP_SUMMARY).")
 @click.option("--title", default="Site changes", show_default=True, help="Heading of the markdown report.")
-def diff_cmd(old: Path, new: Path, fmt: str, title: str) -> None:
+@click.option("--link-prefix", metavar="URL",
+              help="In the markdown report, link each page to URL + its path (where a preview is served).")
+def diff_cmd(old: Path, new: Path, fmt: str, title: str, link_prefix: str | None) -> None:
     """List the pages build NEW adds, removes and changes compared with build OLD."""
     from .diff import diff_outputs, format_markdown, format_text
+    if link_prefix is not None and not link_prefix.startswith(("http://", "https://")):
+        _usage(UsageError(f"--link-prefix must be absolute (http://…), not {link_prefix!r}"))
     result = diff_outputs(old, new)
-    click.echo(format_markdown(result, title) if fmt == "markdown" else format_text(result), nl=False)
+    click.echo(format_markdown(result, title, link_prefix) if fmt == "markdown" else format_text(result), nl=False)
 
 
 @main.command("schema")

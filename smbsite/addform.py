@@ -10,7 +10,9 @@ form accepts what the check accepts and says what the check says.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
+from urllib.parse import quote
 
 from .content import SiteModel
 from .model import (EMAIL_MESSAGE, EMAIL_PATTERN, HTTP_URL_PATTERN, PHONE_MESSAGE, PHONE_PATTERN, PLACEHOLDER,
@@ -57,6 +59,7 @@ def _property(schema: dict[str, Any], name: str) -> dict[str, Any]:
     return next((p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"), prop)
 
 
+@functools.cache
 def field_rules() -> dict[str, dict[str, Any]]:
     """Per form field: required, maxLength, minItems, maxItems, minimum, pattern, as the model has them."""
     schema = MemberRecord.model_json_schema()
@@ -78,22 +81,17 @@ def field_rules() -> dict[str, dict[str, Any]]:
     return rules
 
 
-def new_file_url(repository: str, branch: str) -> str:
-    """GitHub's new-file editor on BRANCH (the script adds ?filename=…&value=…)."""
-    from urllib.parse import quote
-    return f"{repository}/new/{quote(branch, safe='/')}"
-
-
 def form_context(site: SiteModel) -> dict[str, Any]:
+    """What the template and its script need: the rules, the choices, and GitHub's addresses."""
     cfg = site.config
     assert cfg.repository is not None
     rules = field_rules()
-    from urllib.parse import quote
     branch = quote(cfg.branch, safe="/")
     script = {
-        "order": list(FIELDS), "fields": rules, "messages": MESSAGES, "fold": FOLD, "slugMax": SLUG_MAX, "foundMax": FOUND_MAX,
-        "bareAddress": BARE_ADDRESS, "placeholder": PLACEHOLDER, "schemaComment": schema_comment("member"),
-        "newFile": new_file_url(cfg.repository, cfg.branch),
+        "order": list(FIELDS), "fields": rules, "messages": MESSAGES, "fold": FOLD, "slugMax": SLUG_MAX,
+        "foundMax": FOUND_MAX, "bareAddress": BARE_ADDRESS, "placeholder": PLACEHOLDER,
+        "schemaComment": schema_comment("member"),
+        "newFile": f"{cfg.repository}/new/{branch}",  # GitHub's new-file editor; the script adds the file
         "editFile": f"{cfg.repository}/edit/{branch}/members/", "maxUrl": MAX_URL,
     }
     logo_types = sorted(t.lstrip(".") for t in LOGO_TYPES if t != ".jpeg")

@@ -118,7 +118,8 @@ def test_a_repository_that_is_not_a_web_address_is_refused(make_site, cli):
     assert res.returncode == 1
     assert (f"site.yaml:{line}:13: error: repository: expected the repository's web address, like "
             "https://github.com/smbtn/website, found 'smbtn/website'") in res.stderr
-    assert f"site.yaml:{line + 1}:9: error: branch: expected a branch name such as main, found 'my branch'" in res.stderr
+    assert (f"site.yaml:{line + 1}:9: error: branch: expected a branch name such as main, found 'my branch'"
+            in res.stderr)
 
 
 def test_join_page_points_to_the_form_first():

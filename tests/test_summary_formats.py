@@ -35,7 +35,8 @@ def test_check_markdown_lists_every_problem_with_place_message_and_fix(make_site
     assert lines[0] == "## Check failed: 2 errors, 0 warnings"
     rows = [cells(line) for line in lines if line.startswith("| `")]
     assert rows == [
-        ["`members/basalt-data-works.yaml:5:8`", "state: unknown US state code 'Wash'", "did you mean 'WA' (Washington)?"],
+        ["`members/basalt-data-works.yaml:5:8`", "state: unknown US state code 'Wash'",
+         "did you mean 'WA' (Washington)?"],
         ["`members/basalt-data-works.yaml:6:15`", "unknown specialty 'cabeling'", "did you mean 'cabling'?"],
     ]
 

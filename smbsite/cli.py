@@ -41,6 +41,7 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
     try:
         result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter)
     except UsageError as exc:
+        reporter.clear_progress()
         _usage(exc)
     reporter.clear_progress()
     reporter.problems(result.problems)
@@ -129,6 +130,8 @@ def diff_cmd(old: Path, new: Path, fmt: str, title: str, link_prefix: str | None
     if link_prefix is not None and not link_prefix.startswith(("http://", "https://")):
         _usage(UsageError(f"--link-prefix must be absolute (http://…), not {link_prefix!r}"))
     result = diff_outputs(old, new)
+    for skipped in result.skipped:
+        click.echo(f"smbsite: warning: {skipped}", err=True)
     click.echo(format_markdown(result, title, link_prefix) if fmt == "markdown" else format_text(result), nl=False)
 
 

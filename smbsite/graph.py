@@ -208,6 +208,10 @@ class GraphBuilder:
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
+        if site.config.repository:
+            from .addform import URL, form_context
+            self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
+                     context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False,
                  deps=frozenset({"site.yaml", ALL_PAGES}))
         for rel, file in self.static_files:

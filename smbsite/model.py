@@ -67,10 +67,20 @@ def _served(value: Any) -> str:
     return _state(value)
 
 
+# The forms of web addresses, email addresses and phone numbers, written so that
+# ECMA-262 reads them as Python's re does: editors (the JSON Schemas) and the
+# "Add your company" form in the browser check the same patterns.
+HTTP_URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$"
+EMAIL_PATTERN = r'^[^@\s<>"]+@[^@\s<>"]+\.[A-Za-z]{2,}$'
+PHONE_PATTERN = r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$"
+URL_MESSAGE = "expected a web address starting with http:// or https://, found '{v}'"
+EMAIL_MESSAGE = "expected an email address like info@example.com"
+PHONE_MESSAGE = "expected a phone number like +1 555 010 0199"
+
+
 def _http_url(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", value.strip()):
-        raise PydanticCustomError("url", "expected a web address starting with http:// or https://, found '{v}'",
-                                  {"v": value})
+    if not isinstance(value, str) or not re.match(HTTP_URL_PATTERN, value.strip()):
+        raise PydanticCustomError("url", URL_MESSAGE, {"v": value})
     return value.strip()
 
 
@@ -103,8 +113,8 @@ def _base_url(value: str) -> str:
 
 
 def _email(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$", value.strip()):
-        raise PydanticCustomError("email", "expected an email address like info@example.com")
+    if not isinstance(value, str) or not re.match(EMAIL_PATTERN, value.strip()):
+        raise PydanticCustomError("email", EMAIL_MESSAGE)
     return value.strip()
 
 
@@ -113,8 +123,8 @@ def _phone(value: Any) -> str:
         value = value.written  # 0301234567 is no octal number here
     elif isinstance(value, int):
         value = str(value)
-    if not isinstance(value, str) or not re.match(r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", value.strip()):
-        raise PydanticCustomError("phone", "expected a phone number like +1 555 010 0199")
+    if not isinstance(value, str) or not re.match(PHONE_PATTERN, value.strip()):
+        raise PydanticCustomError("phone", PHONE_MESSAGE)
     return value.strip()
 
 
@@ -149,6 +159,22 @@ def _plain_number(value: Any) -> Any:
                                   {"written": value.written, "form": _LEGACY_FORMS[value.form],
                                    "value": str(value), "meant": meant})
     return value
+
+
+def _repository(value: Any) -> str:
+    text = value.strip().rstrip("/").removesuffix(".git") if isinstance(value, str) else ""
+    if not re.match(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", text):
+        raise PydanticCustomError("repository", "expected the repository's web address, like "
+                                  "https://github.com/smbtn/website, found '{v}'", {"v": value})
+    return text
+
+
+def _branch(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if (not re.match(r"^[A-Za-z0-9._/-]+$", text) or text.startswith(("-", "/", ".")) or text.endswith(("/", ".lock"))
+            or ".." in text or "//" in text):
+        raise PydanticCustomError("branch", "expected a branch name such as main, found '{v}'", {"v": value})
+    return text
 
 
 def _not_number(value: Any) -> Any:
@@ -258,6 +284,9 @@ class SiteRecord(Record):
     timezone: TimeZone = "UTC"
     membership_goal: Count | None = None
     cname: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")] | None = None
+    repository: Annotated[str, BeforeValidator(_repository),
+                          Field(json_schema_extra={"format": "uri", "pattern": "^https://"})] | None = None
+    branch: Annotated[str, BeforeValidator(_branch)] = "main"
     specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
 
 

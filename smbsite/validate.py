@@ -25,7 +25,7 @@ from .slugify import slugify
 
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
-RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles",
+RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles", "add-your-company",
                        "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
 
 TYPE_MESSAGES = {
@@ -70,6 +70,9 @@ def _label(loc: tuple) -> str:
     return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
+FOUND_MAX = 40  # characters of a wrong value quoted back in a message
+
+
 def _found(value: Any, written: str | None = None) -> str:
     """What was written instead, so the message shows why it was not accepted; `written`
     is the source text of a value YAML 1.1 read as something else (Yes, 12:30, 010)."""
@@ -90,7 +93,7 @@ def _found(value: Any, written: str | None = None) -> str:
     if isinstance(value, dict):
         return ", found fields (name: value lines)"
     text = str(value)
-    return f", found '{text if len(text) <= 40 else text[:39] + '…'}'"
+    return f", found '{text if len(text) <= FOUND_MAX else text[:FOUND_MAX - 1] + '…'}'"
 
 
 def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
@@ -130,9 +133,12 @@ def _state_hint(value: Any) -> str:
     return f"did you mean '{code}' ({US_STATES[code]})?" if code else ""
 
 
+BARE_ADDRESS = r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$"  # a web address without http(s)://
+
+
 def _url_hint(value: Any) -> str:
     """A web address written without its scheme: show it with one."""
-    if isinstance(value, str) and re.match(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$", value.strip()):
+    if isinstance(value, str) and re.match(BARE_ADDRESS, value.strip()):
         return f"write it in full: https://{value.strip()}"
     return ""
 

@@ -16,12 +16,13 @@ from typing import Any
 import jinja2
 from zoneinfo import ZoneInfo
 
+from .cache import Keys, PageCache, template_digests
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
 from .load import COLLECTIONS, Loaded, ParseCache, load_site
 from .model import base_url_problem
 from .problems import ContentError, Problem, Problems
-from .render import make_env, render_output, static_files
+from .render import make_env, render_output, static_files, template_closure
 from .report import Reporter
 from .urls import output_file
 from .validate import validate
@@ -159,8 +160,11 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
 
 def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | date | None = None,
           drafts: bool = False, base_url: str | None = None, strict: bool = False,
-          reporter: Reporter | None = None) -> Result:
-    """Build the site into OUT (default SRC/output). Never touches OUT when there are errors."""
+          reporter: Reporter | None = None, cache_dir: str | Path | None = None) -> Result:
+    """Build the site into OUT (default SRC/output). Never touches OUT when there are errors.
+
+    cache_dir: keep rendered pages there and reuse those whose inputs did not change
+    (the command line's default is SRC/.smbsite-cache); None builds without a cache."""
     start = time.perf_counter()
     src = Path(src)
     out_dir = Path(out) if out is not None else src / "output"
@@ -168,15 +172,20 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         check_out(src, out_dir)
     except (UnsafeOutput, OutputError) as exc:
         raise UsageError(str(exc)) from None
+    if cache_dir is not None and Path(os.path.abspath(cache_dir)).is_relative_to(Path(os.path.abspath(out_dir))):
+        raise UsageError(f"the cache folder {cache_dir} is inside the output folder {out_dir}, which every "
+                         "build replaces; choose another --cache-dir")
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
-    problems, _, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
+    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000
         return result
+    options = repr((graph.site.as_of.isoformat(), drafts, base_url))
     try:
-        result.files_written = write_site(src, graph, out_dir, reporter)
+        result.files_written = write_site(src, graph, out_dir, reporter,
+                                          cache=(Path(cache_dir), loaded.digests, options) if cache_dir else None)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
     except OutputError as exc:  # the system refused to write OUT; it is left as it was
@@ -205,24 +214,38 @@ def default_jobs(n_outputs: int) -> int:
     return 1 if n_outputs < PARALLEL_FROM else cpu_jobs()
 
 
-def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None) -> int:
+def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
+               cache: tuple[Path, dict[str, bytes], str] | None = None) -> int:
+    """cache: (folder, digest of every source read, the build's options) to build through a cache."""
     env = make_env(src, graph)
     for o in {o.template: o for o in graph.outputs if o.template}.values():
         try:
             env.get_template(o.template)  # compile once, before any fork, so workers share it
         except jinja2.TemplateError as exc:
             raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+    pages = keys = None
+    if cache is not None:
+        pages = PageCache.open(cache[0])
+        if pages is not None:
+            keyer = Keys(pages.fingerprint, cache[2], cache[1].get("site.yaml", b""), graph.nav, cache[1],
+                         template_digests(env, template_closure(env)), src)
+            keys = {o.url: k for o in graph.outputs if (k := keyer.key(o)) is not None}
     staging = Staging(out_dir)
     jobs = jobs or default_jobs(len(graph.outputs))
     try:
         if jobs > 1:
-            render_parallel(env, graph, staging, jobs, reporter, src)
+            render_parallel(env, graph, staging, jobs, reporter, src, pages, keys)
         else:
-            render_slice(env, graph, staging, 0, 1, reporter, src)
+            render_slice(env, graph, staging, 0, 1, reporter, src, pages, keys)
         staging.commit()
+        if pages is not None and keys is not None:
+            pages.finish(keys.values())
     except BaseException:
         staging.abort()
         raise
+    finally:
+        if pages is not None:
+            pages.close()
     return len(graph.outputs)
 
 
@@ -289,8 +312,9 @@ def template_problem(exc: BaseException, url: str, template: str | None, src: Pa
 
 
 def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step: int,
-                 reporter: Reporter | None = None, src: Path | None = None) -> None:
-    """Render and write every step-th output starting at index."""
+                 reporter: Reporter | None = None, src: Path | None = None,
+                 pages: PageCache | None = None, keys: dict[str, str] | None = None) -> None:
+    """Render and write every step-th output starting at index (taken from pages when its key is there)."""
     outputs = graph.outputs
     total = len(outputs)
     gc.disable()  # rendering makes no reference cycles worth a collector pass; builds are short-lived
@@ -299,19 +323,25 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
         if o.copy_from is not None:
             staging.copy(output_file(o.url), Path(o.copy_from))
             continue
-        try:
-            data = render_output(env, graph, o)
-        except Exception as exc:
-            if not from_template(exc):
-                raise  # our bug, not the template's: keep the traceback
-            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+        key = keys.get(o.url) if keys is not None else None
+        data = pages.get(key) if pages is not None and key is not None else None
+        if data is None:
+            try:
+                data = render_output(env, graph, o)
+            except Exception as exc:
+                if not from_template(exc):
+                    raise  # our bug, not the template's: keep the traceback
+                raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+            if pages is not None and key is not None:
+                pages.put(key, data)
         staging.write(output_file(o.url), data)
         if reporter is not None and i % 1000 == index:
             reporter.progress("rendering", i, total)
 
 
 def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter,
-                    src: Path | None = None) -> None:
+                    src: Path | None = None, pages: PageCache | None = None,
+                    keys: dict[str, str] | None = None) -> None:
     """Fork workers that inherit the graph and compiled templates; each writes its share.
 
     Fork (not spawn) because the model would otherwise be pickled to every
@@ -322,7 +352,11 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
 
     def work(index: int) -> None:
         try:
-            render_slice(env, graph, staging, index, jobs, src=src)
+            if pages is not None:
+                pages.for_worker(index)
+            render_slice(env, graph, staging, index, jobs, src=src, pages=pages, keys=keys)
+            if pages is not None:
+                pages.flush_part()
         except ContentError as exc:
             errors.put(exc.problems)
             os._exit(1)
@@ -340,7 +374,7 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
         w.start()
     failure = None
     try:
-        render_slice(env, graph, staging, 0, jobs, reporter, src)
+        render_slice(env, graph, staging, 0, jobs, reporter, src, pages, keys)
     except BaseException:
         failure = sys.exc_info()
     for w in workers:

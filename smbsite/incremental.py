@@ -25,13 +25,12 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import jinja2.meta
 
 from .api import build_date, from_template, prepare, template_problem
 from .graph import GraphBuilder, Output, SiteGraph
 from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
-from .render import make_env, render_output, template_dirs
+from .render import make_env, render_output, template_closure, template_dirs
 from .safefs import link_problem, plain
 from .urls import output_file
 from .validate import Validator
@@ -304,32 +303,8 @@ class IncrementalSite:
         return False
 
     def _template_closure(self) -> dict[str, set[str]]:
-        """template -> itself and everything it extends, includes or imports (transitively)."""
-        direct: dict[str, set[str]] = {}
         assert self.env is not None
-        loader = self.env.loader
-        assert loader is not None
-        for name in loader.list_templates():
-            if not name.endswith((".html", ".xml", ".txt", ".svg")) or name.startswith("static/"):
-                continue
-            try:
-                source = loader.get_source(self.env, name)[0]
-                refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
-                direct[name] = {r for r in refs if r}
-                if None in refs:  # a computed name: assume it may pull in anything
-                    direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
-            except jinja2.TemplateError:
-                direct[name] = set()
-        closure: dict[str, set[str]] = {}
-        for name in direct:
-            seen, todo = {name}, [name]
-            while todo:
-                for ref in direct.get(todo.pop(), ()):
-                    if ref not in seen:
-                        seen.add(ref)
-                        todo.append(ref)
-            closure[name] = seen
-        return closure
+        return template_closure(self.env)
 
     # --- rendering ----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,8 @@ class Loaded:
     # collections whose folder is a link out of the site: none of their records was read, so
     # what refers to them cannot be checked (it would only report noise)
     refused: set[str] = field(default_factory=set)
+    # source path -> digest of its bytes, for every file read (what the build cache keys on)
+    digests: dict[str, bytes] = field(default_factory=dict)
 
 
 def _rel(root: Path, file: Path) -> str:
@@ -286,19 +289,22 @@ PARALLEL_FROM = 2000  # records in one folder before a second process pays for i
 
 
 def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: ParseCache | None,
-                 ) -> tuple[list[Source], list]:
+                 digests: dict[str, bytes]) -> tuple[list[Source], list]:
     problems = Problems()
     out = []
     for slug, file in listed:
         rel = _rel(root, file)
         raw = read_source(kind, rel, file, problems)
+        if raw is not None:
+            digests[rel] = blake2b(raw, digest_size=16).digest()
         src = _parse(kind, slug, rel, file, raw, problems, cache) if raw is not None else None
         if src is not None:
             out.append(src)
     return out, problems.items
 
 
-def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path) -> tuple[list[Source], list]:
+def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes],
+                    ) -> tuple[list[Source], list]:
     """Parse half the files in a forked child while this process parses the other half.
 
     The child sends back what it parsed (data and positions, not the text: a third of
@@ -313,10 +319,11 @@ def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path) -> tu
 
     def child() -> None:
         try:
-            sources, probs = _parse_share(kind, theirs, root, None)
+            digests: dict[str, bytes] = {}
+            sources, probs = _parse_share(kind, theirs, root, None, digests)
             for src in sources:
                 src.text, src.file = "", None  # type: ignore[assignment]  # rebuilt by the parent
-            send.send_bytes(pickle.dumps((sources, probs), protocol=pickle.HIGHEST_PROTOCOL))
+            send.send_bytes(pickle.dumps((sources, probs, digests), protocol=pickle.HIGHEST_PROTOCOL))
         finally:
             send.close()
             os._exit(0)
@@ -324,11 +331,12 @@ def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path) -> tu
     worker = ctx.Process(target=child, daemon=True)
     worker.start()
     send.close()
-    sources, probs = _parse_share(kind, mine, root, None)
+    sources, probs = _parse_share(kind, mine, root, None, digests)
     try:
-        other, other_probs = pickle.loads(receive.recv_bytes())
+        other, other_probs, other_digests = pickle.loads(receive.recv_bytes())
+        digests.update(other_digests)
     except (EOFError, OSError):  # the child died: do its share here, as if serial
-        other, other_probs = _parse_share(kind, theirs, root, None)
+        other, other_probs = _parse_share(kind, theirs, root, None, digests)
     worker.join()
     for src in other:
         src.file = root / src.path
@@ -343,7 +351,9 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
     if not site_file.is_file():
         problems.error("site.yaml", 1, 1, f"no site.yaml in {root}", "run smbsite in the site folder or pass -s SRC")
     else:
-        loaded.site = _parse("site", "site", "site.yaml", site_file, read_bytes(site_file), problems, cache)
+        raw = read_bytes(site_file)
+        loaded.digests["site.yaml"] = blake2b(raw, digest_size=16).digest()
+        loaded.site = _parse("site", "site", "site.yaml", site_file, raw, problems, cache)
     # templates are read by the renderer, not here, but what they may reach is checked with
     # everything else the site reads (templates/static/ is published as it is)
     walk(root, "templates", problems)
@@ -353,9 +363,9 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
             loaded.refused.add(kind)
         loaded.slugs[kind] = {slug for slug, _ in listed} | (unread or set())
         if jobs > 1 and cache is None and len(listed) >= PARALLEL_FROM and hasattr(os, "fork"):
-            items, probs = _parse_parallel(kind, listed, root)
+            items, probs = _parse_parallel(kind, listed, root, loaded.digests)
         else:
-            items, probs = _parse_share(kind, listed, root, cache)
+            items, probs = _parse_share(kind, listed, root, cache, loaded.digests)
         problems.extend(probs)
         loaded.sources[kind] = items
     return loaded

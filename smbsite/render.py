@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
 
 from . import ics, jsonld
 from .graph import Output, SiteGraph
@@ -96,3 +97,31 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
             "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out),
             "description": jsonld.description(graph, out)}
     return template.render(page=page, **out.context).encode("utf-8")
+
+
+def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:
+    """template -> itself and everything it extends, includes or imports (transitively)."""
+    direct: dict[str, set[str]] = {}
+    loader = env.loader
+    assert loader is not None
+    for name in loader.list_templates():
+        if not name.endswith((".html", ".xml", ".txt", ".svg")) or name.startswith("static/"):
+            continue
+        try:
+            source = loader.get_source(env, name)[0]
+            refs = jinja2.meta.find_referenced_templates(env.parse(source))
+            direct[name] = {r for r in refs if r}
+            if None in refs:  # a computed name: assume it may pull in anything
+                direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
+        except jinja2.TemplateError:
+            direct[name] = set()
+    closure: dict[str, set[str]] = {}
+    for name in direct:
+        seen, todo = {name}, [name]
+        while todo:
+            for ref in direct.get(todo.pop(), ()):
+                if ref not in seen:
+                    seen.add(ref)
+                    todo.append(ref)
+        closure[name] = seen
+    return closure

@@ -2,10 +2,16 @@
 of every output file against a fresh full build of the same sources."""
 from __future__ import annotations
 
+import json
+import os
 import random
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import AS_OF, REPO
@@ -333,3 +339,206 @@ def test_folders_moved_out_and_back_in_equal_a_full_build(tmp_path):
     (away / "events").rename(site / "events")
     inc.apply({"events"})
     same_as_full_build("events moved back")
+
+
+# --- builds through the cache ----------------------------------------------------------------
+
+
+def cached_build_files(site: Path, out: Path, cache: Path) -> dict[str, bytes]:
+    result = build(site, out, as_of=AS_OF, cache_dir=cache)
+    assert result.ok, [p.text() for p in result.errors]
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
+            if p.is_file() and p.name != MARKER}
+
+
+def same_files(got: dict[str, bytes], want: dict[str, bytes], what: object) -> None:
+    assert sorted(got) == sorted(want), (what, set(got) ^ set(want))
+    assert [name for name in want if got[name] != want[name]] == [], what
+
+
+def count_cache_use(monkeypatch) -> dict[str, int]:
+    """How many pages the builds of this test took from the cache, and how many they rendered."""
+    from smbsite import cache as cache_module
+
+    seen = {"hits": 0, "misses": 0}
+    real_close = cache_module.PageCache.close
+
+    def close(self):
+        seen["hits"] += self.hits
+        seen["misses"] += self.misses
+        real_close(self)
+
+    monkeypatch.setattr(cache_module.PageCache, "close", close)
+    return seen
+
+
+def test_builds_through_the_cache_equal_full_builds_after_random_edits(tmp_path, monkeypatch):
+    site = copy_bundled(tmp_path / "site")
+    cache = site / ".smbsite-cache"
+    same_files(cached_build_files(site, tmp_path / "cached", cache), full_build_files(site, tmp_path / "out"), "cold")
+    seen = count_cache_use(monkeypatch)
+    editor = Editor(site, random.Random(20261127))
+    for _ in range(len(Editor.OPS) + 5):
+        op, changed = editor.step()
+        same_files(cached_build_files(site, tmp_path / "cached", cache), full_build_files(site, tmp_path / "out"),
+                   (op, changed))
+    assert seen["hits"] > seen["misses"] > 0, seen  # pages were reused, and edited ones rendered again
+
+
+def test_a_one_member_edit_renders_only_the_pages_that_show_members(tmp_path, monkeypatch):
+    site = copy_bundled(tmp_path / "site")
+    cache = tmp_path / "elsewhere"  # --cache-dir
+    cached_build_files(site, tmp_path / "cached", cache)
+    seen = count_cache_use(monkeypatch)
+    f = site / "members" / "granite-peak-it.yaml"
+    d = load(f)
+    d["summary"] = "A summary written for the cache."
+    dump(f, d)
+    files = cached_build_files(site, tmp_path / "cached", cache)
+    assert b"A summary written for the cache." in files["members/granite-peak-it/index.html"]
+    same_files(files, full_build_files(site, tmp_path / "out"), "one member")
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    shows_members = sum(1 for o in inc.outputs.values() if o.copy_from is None and "members/" in o.deps)
+    assert seen["misses"] == shows_members + 1  # the lists of members, and the member's own page
+    assert seen["hits"] > 0
+
+
+def make_cache(site: Path, tmp_path: Path) -> Path:
+    cache = site / ".smbsite-cache"
+    cached_build_files(site, tmp_path / "cached", cache)
+    return cache / "pages"
+
+
+def edit_some_member(site: Path, text: str) -> None:
+    f = site / "members" / "granite-peak-it.yaml"
+    d = load(f)
+    d["summary"] = text
+    dump(f, d)
+
+
+def test_a_cache_from_another_smbsite_version_is_not_used(tmp_path, monkeypatch):
+    from smbsite import api, cache as cache_module
+
+    site = copy_bundled(tmp_path / "site")
+    real_render = api.render_output
+    # an older smbsite that rendered every page differently
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "an older smbsite")
+    monkeypatch.setattr(api, "render_output", lambda env, graph, o: real_render(env, graph, o) + b"<!-- old -->")
+    cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache")
+    monkeypatch.undo()
+    seen = count_cache_use(monkeypatch)
+    same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
+               full_build_files(site, tmp_path / "out"), "older version")
+    assert seen["hits"] == 0
+
+
+def test_the_cache_is_keyed_by_the_code_of_smbsite_and_its_theme(tmp_path, monkeypatch):
+    from smbsite import cache as cache_module
+
+    first = cache_module.code_fingerprint()
+    assert cache_module.code_fingerprint() == first
+    theme_file = tmp_path / "pkg"
+    shutil.copytree(cache_module.PACKAGE, theme_file, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "PACKAGE", theme_file)
+    assert cache_module.code_fingerprint() == first
+    (theme_file / "theme" / "base.html").write_text("changed", encoding="utf-8")
+    assert cache_module.code_fingerprint() != first
+
+
+def corrupt_index_garbage(pages: Path) -> None:
+    (pages / "index.json").write_bytes(b"\x00\xffnot json at all")
+
+
+def corrupt_index_truncated(pages: Path) -> None:
+    data = (pages / "index.json").read_bytes()
+    (pages / "index.json").write_bytes(data[: len(data) // 2])
+
+
+def corrupt_index_wrong_shape(pages: Path) -> None:
+    data = json.loads((pages / "index.json").read_text(encoding="utf-8"))
+    for entry in list(data["pages"].values())[:20]:
+        entry[1] = -5  # an offset that cannot be read
+    first = next(iter(data["pages"]))
+    data["pages"][first] = ["../../site.yaml", 0, 10, "00"]
+    (pages / "index.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def corrupt_pack_truncated(pages: Path) -> None:
+    for pack in pages.glob("pack-*.bin"):
+        with open(pack, "r+b") as f:
+            f.truncate(pack.stat().st_size // 3)
+
+
+def corrupt_pack_bytes(pages: Path) -> None:
+    for pack in pages.glob("pack-*.bin"):
+        data = bytearray(pack.read_bytes())
+        for i in range(100, len(data), 997):
+            data[i] ^= 0x20  # the same length, different bytes
+        pack.write_bytes(bytes(data))
+
+
+def corrupt_pack_missing(pages: Path) -> None:
+    for pack in pages.glob("pack-*.bin"):
+        pack.unlink()
+
+
+@pytest.mark.parametrize("damage", [corrupt_index_garbage, corrupt_index_truncated, corrupt_index_wrong_shape,
+                                    corrupt_pack_truncated, corrupt_pack_bytes, corrupt_pack_missing])
+def test_a_damaged_cache_falls_back_to_rendering_never_to_wrong_output(tmp_path, damage):
+    site = copy_bundled(tmp_path / "site")
+    pages = make_cache(site, tmp_path)
+    edit_some_member(site, "Edited after the cache was written.")
+    damage(pages)
+    same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
+               full_build_files(site, tmp_path / "out"), damage.__name__)
+    # and the build after it repairs the cache
+    same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
+               full_build_files(site, tmp_path / "out"), damage.__name__ + " then again")
+
+
+KILLED_BUILD = """
+import os, signal, sys
+from smbsite import api
+real, count = api.render_output, [0]
+def render_then_die(env, graph, o):
+    count[0] += 1
+    if count[0] > int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(env, graph, o) + b"<!-- half -->"  # what the killed build wrote is never used
+api.render_output = render_then_die
+api.build(sys.argv[1], sys.argv[2], as_of=%r, cache_dir=sys.argv[1] + "/.smbsite-cache")
+""" % AS_OF
+
+
+@pytest.mark.parametrize("earlier_cache", [False, True])
+def test_a_cache_written_by_a_killed_build_falls_back_to_rendering(tmp_path, earlier_cache):
+    site = copy_bundled(tmp_path / "site")
+    if earlier_cache:
+        make_cache(site, tmp_path)
+        edit_some_member(site, "Edited before the build that was killed.")
+    env = dict(os.environ, PYTHONPATH=str(REPO), SMBSITE_JOBS="1")
+    killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(site), str(tmp_path / "killed"), "60"],
+                            env=env, capture_output=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert list((site / ".smbsite-cache" / "pages").glob("pack-*.bin"))  # it had written pages
+    same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
+               full_build_files(site, tmp_path / "out"), "after a killed build")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_serial_parallel_cold_and_warm_builds_write_the_same_bytes(tmp_path, monkeypatch, jobs):
+    site = copy_bundled(tmp_path / "site")
+    monkeypatch.setattr("smbsite.api.PARALLEL_FROM", 1)
+    monkeypatch.setenv("SMBSITE_JOBS", "1")
+    want = full_build_files(site, tmp_path / "out")
+    monkeypatch.setenv("SMBSITE_JOBS", jobs)
+    cache = tmp_path / "cache"
+    same_files(full_build_files(site, tmp_path / "out"), want, "no cache")
+    same_files(cached_build_files(site, tmp_path / "cached", cache), want, "cold")
+    same_files(cached_build_files(site, tmp_path / "cached", cache), want, "warm")
+    edit_some_member(site, "Edited between two warm builds.")
+    monkeypatch.setenv("SMBSITE_JOBS", "1")
+    want = full_build_files(site, tmp_path / "out")
+    monkeypatch.setenv("SMBSITE_JOBS", jobs)
+    same_files(cached_build_files(site, tmp_path / "cached", cache), want, "warm after an edit")

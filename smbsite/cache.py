@@ -1,0 +1,279 @@
+"""The build cache: rendered outputs kept between builds, keyed by everything they depend on.
+
+A page's key is a digest of the smbsite code and theme that made it, the build's
+options, its URL and template, the bytes of every template it pulls in, the site's
+navigation, and the bytes of every input its dependencies name (its own record,
+site.yaml, a whole collection such as "members/"): the same dependency model that
+`serve` uses to decide what an edit re-renders. A page whose key is in the cache is
+taken from it, anything else is rendered, so a one-member edit renders that member's
+page and the lists that show members, and copies the rest.
+
+On disk (CACHE/pages/, beside the image cache's folders):
+  index.json              key -> [pack, offset, length, digest], replaced atomically
+  pack-TOKEN-N.bin        the bytes, appended by render process N of one build
+  pack-TOKEN-N.json       what process N appended, merged into index.json by the parent
+Every read is checked (length and digest); anything unreadable, truncated, from
+another version or left by a build that was killed is a miss: the page is rendered
+again, never served wrong. A second build using the same cache at the same time
+builds without it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Iterable
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows: no cache sharing guard there
+    fcntl = None  # type: ignore[assignment]
+
+FORMAT = 1
+PACKAGE = Path(__file__).resolve().parent
+
+
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def code_fingerprint() -> str:
+    """Digest of this smbsite: its version, every module and every theme file."""
+    from . import __version__
+
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"smbsite {__version__} cache {FORMAT}\0".encode())
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+class PageCache:
+    """Rendered outputs by key. Writes go to this process's pack; reads are verified."""
+
+    def __init__(self, folder: Path, fingerprint: str):
+        self.folder = Path(folder) / "pages"
+        self.fingerprint = fingerprint
+        self.index: dict[str, list[Any]] = {}
+        self.token = secrets.token_hex(6)
+        self.part = 0
+        self._lock: int | None = None
+        self._packs: dict[str, int] = {}  # pack name -> read descriptor
+        self._out: int | None = None
+        self._out_name = ""
+        self._out_size = 0
+        self._written: list[list[Any]] = []
+        self.compact = False  # rewrite every page into this build's packs (most old bytes are dead)
+        self.hits = self.misses = 0
+
+    # --- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, folder: Path, fingerprint: str | None = None) -> PageCache | None:
+        """The cache in folder (made if missing), or None when it cannot be used now."""
+        cache = cls(folder, fingerprint or code_fingerprint())
+        try:
+            cache.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(cache.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                return None  # another build is using it
+        cache._lock = fd
+        cache._read_index()
+        return cache
+
+    def _read_index(self) -> None:
+        try:
+            with open(self.folder / "index.json", "rb") as f:
+                data = json.loads(f.read())
+            if data["format"] != FORMAT or data["code"] != self.fingerprint:
+                return  # another smbsite made it: start cold
+            index = data["pages"]
+            live = 0
+            for key, entry in index.items():
+                if not (isinstance(key, str) and isinstance(entry, list) and len(entry) == 4):
+                    return
+                live += int(entry[2])
+            self.index = index
+            packs = {entry[0] for entry in index.values()}
+            total = sum(os.stat(self.folder / p).st_size for p in packs if (self.folder / p).is_file())
+            self.compact = total > 2 * live + (1 << 20)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self.index = {}
+
+    # --- reading and writing -------------------------------------------------------------
+
+    def get(self, key: str) -> bytes | None:
+        entry = self.index.get(key)
+        data = self._read(entry) if entry is not None else None
+        if data is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        if self.compact:
+            self._append(key, data, entry[3])
+        return data
+
+    def _read(self, entry: list[Any]) -> bytes | None:
+        try:
+            pack, offset, length, want = entry
+            fd = self._packs.get(pack)
+            if fd is None:
+                if "/" in pack or not pack.startswith("pack-"):
+                    return None
+                fd = self._packs[pack] = os.open(self.folder / pack, os.O_RDONLY)
+            data = os.pread(fd, length, offset)
+        except (OSError, ValueError, TypeError, OverflowError):
+            return None
+        if len(data) != length or digest(data).hex() != want:
+            return None  # truncated or changed since it was written
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        self._append(key, data, digest(data).hex())
+
+    def _append(self, key: str, data: bytes, hexdigest: str) -> None:
+        try:
+            if self._out is None:
+                self._out_name = f"pack-{self.token}-{self.part}.bin"
+                self._out = os.open(self.folder / self._out_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._out, view):]
+        except OSError:
+            return  # a full disk does not fail the build: the page is just not cached
+        self._written.append([key, self._out_name, self._out_size, len(data), hexdigest])
+        self._out_size += len(data)
+
+    def flush_part(self) -> None:
+        """Close this process's pack and list what it holds (a render worker's last step)."""
+        if self._out is None:
+            return
+        try:
+            os.close(self._out)
+            self._out = None
+            tmp = self.folder / f"pack-{self.token}-{self.part}.json.tmp"
+            tmp.write_text(json.dumps(self._written), encoding="utf-8")
+            os.replace(tmp, self.folder / f"pack-{self.token}-{self.part}.json")
+        except OSError:
+            pass
+
+    def for_worker(self, part: int) -> None:
+        """In a forked render process: write to pack number part from now on."""
+        self.part, self._out, self._out_size, self._written = part, None, 0, []
+        self._packs = {}  # descriptors are shared with the parent: open our own
+
+    # --- the end of a build ----------------------------------------------------------------
+
+    def finish(self, keys: Iterable[str]) -> None:
+        """Make this build's pages the cache: merge what every process wrote, keep only the
+        pages of this build, replace the index atomically, delete packs nobody points at."""
+        self.flush_part()
+        wanted = set(keys)
+        index = {k: e for k, e in self.index.items() if k in wanted and not self.compact}
+        for part in sorted(self.folder.glob(f"pack-{self.token}-*.json")):
+            try:
+                for key, pack, offset, length, hexdigest in json.loads(part.read_text(encoding="utf-8")):
+                    if key in wanted:
+                        index[key] = [pack, offset, length, hexdigest]
+            except (OSError, ValueError, TypeError):
+                continue  # that process's pages are simply not kept
+        try:
+            tmp = self.folder / "index.json.tmp"
+            tmp.write_text(json.dumps({"format": FORMAT, "code": self.fingerprint, "pages": index}),
+                           encoding="utf-8")
+            os.replace(tmp, self.folder / "index.json")
+        except OSError:
+            return
+        live = {e[0] for e in index.values()}
+        for f in self.folder.iterdir():
+            if f.name.startswith("pack-") and f.name not in live:
+                f.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        for fd in self._packs.values():
+            os.close(fd)
+        self._packs = {}
+        if self._out is not None:
+            os.close(self._out)
+            self._out = None
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+class Keys:
+    """The cache key of every output of one build."""
+
+    def __init__(self, fingerprint: str, options: str, site_digest: bytes, nav: Any,
+                 file_digests: dict[str, bytes], templates: dict[str, bytes], root: Path):
+        base = hashlib.blake2b(digest_size=16)
+        base.update(f"{fingerprint}\0{options}\0".encode())
+        base.update(site_digest)
+        base.update(repr(nav).encode())
+        self.base = base
+        self.files = file_digests
+        self.templates = templates  # template -> digest of it and everything it pulls in
+        self.root = root
+        self._deps: dict[str, bytes] = {}
+
+    def dep(self, name: str) -> bytes:
+        got = self._deps.get(name)
+        if got is None:
+            if name in self.files:
+                got = self.files[name]
+            elif name.endswith("/"):  # a collection: every record in it, added and removed ones too
+                h = hashlib.blake2b(digest_size=16)
+                for rel in sorted(r for r in self.files if r.startswith(name) and "/" not in r[len(name):]):
+                    h.update(rel.encode() + b"\0" + self.files[rel])
+                got = h.digest()
+            else:
+                try:
+                    got = digest((self.root / name).read_bytes())
+                except OSError:
+                    got = b"missing"
+            self._deps[name] = got
+        return got
+
+    def key(self, out: Any) -> str | None:
+        """None for outputs that are copied, not rendered, and for templates that cannot be read."""
+        if out.copy_from is not None:
+            return None
+        h = self.base.copy()
+        h.update(f"\0{out.url}\0{out.kind}\0{out.template}\0".encode())
+        if out.template is not None:
+            t = self.templates.get(out.template)
+            if t is None:
+                return None
+            h.update(t)
+        for name in sorted(out.deps):
+            h.update(name.encode() + b"\0" + self.dep(name))
+        return h.hexdigest()
+
+
+def template_digests(env: Any, closure: dict[str, set[str]]) -> dict[str, bytes]:
+    """template -> digest of its source and of every template it extends, includes or imports."""
+    sources: dict[str, bytes] = {}
+    loader = env.loader
+    for name in {t for used in closure.values() for t in used} | set(closure):
+        try:
+            sources[name] = digest(loader.get_source(env, name)[0].encode("utf-8"))
+        except Exception:  # noqa: BLE001 - a template that cannot be read is never cached
+            continue
+    out = {}
+    for name, used in closure.items():
+        if any(t not in sources for t in used):
+            continue
+        h = hashlib.blake2b(digest_size=16)
+        for t in sorted(used):
+            h.update(t.encode() + b"\0" + sources[t])
+        out[name] = h.digest()
+    return out

@@ -103,6 +103,8 @@ def test_new_site_checks_and_builds_without_a_warning(new_site, tmp_path):
     home = lxml.html.parse(str(out / "index.html")).getroot()
     assert home.find(".//title").text_content().strip().endswith("Tri-County IT Providers")
     assert "/about/" in [a.get("href") for a in home.iter("a")]  # the page is in the main navigation
+    hero = " ".join(home.xpath("string(//div[@class='hero'])").split())
+    assert "deal with vendors as one: 1 member company so far." in hero
     podcast = lxml.etree.parse(str(out / "radio" / "feed.xml"))
     assert len(podcast.findall(".//item")) == 1  # an empty podcast feed would be an invalid one
     assert json.loads((out / "members.json").read_text(encoding="utf-8"))["count"] == 1
@@ -458,3 +460,14 @@ def test_a_site_started_from_the_wheel_passes_the_independent_checks(tmp_path):
     res = _run([str(judge), str(site / "output")], cwd=tmp_path)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-2000:]
     assert res.stdout.strip().splitlines()[-1].endswith("=> PASS")
+
+
+def test_readme_and_docs_say_how_to_start_a_site():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Start your own association site", 1)[1].split("\n## ", 1)[0]
+    assert "smbsite init" in section and "smbsite serve" in section
+    assert "docs/new-site.md" in section
+    doc = (REPO / "docs/new-site.md").read_text(encoding="utf-8")
+    for rel in FILES:
+        if not rel.startswith("schemas/"):
+            assert f"`{rel}`" in doc, f"docs/new-site.md does not list {rel}"

@@ -37,6 +37,23 @@ class Rendered:
     links: list[Link] = field(default_factory=list)  # root-relative links, to be checked
     unsafe: list[Link] = field(default_factory=list)  # links dropped for their scheme
     findings: list[Finding] = field(default_factory=list)
+    too_deep: list[tuple[int, int]] = field(default_factory=list)  # (line, col) where nesting hides the rest
+
+
+# Quotes and lists inside each other: a quote is one level, a list two (the list and its
+# item). Parsing recurses once per level, so there is a limit; text nested deeper than it
+# is not shown, and is an error where it starts rather than lost without a word.
+MAX_NESTING = 50
+
+# Each level of nesting takes at least one character before a line's text (a '>', or a
+# list marker or indentation of two or more columns), so a text whose lines all start with
+# fewer such characters than the limit cannot reach it and needs no parse to be sure.
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{%d,}" % MAX_NESTING, re.M)
+
+
+def may_nest_too_deep(text: str) -> bool:
+    """False when no line can be nested MAX_NESTING levels deep (nothing can be hidden)."""
+    return _DEEP_PREFIX.search(text.expandtabs(4) if "\t" in text else text) is not None
 
 
 # Every way CommonMark makes a link or image: inline `](dest)`, a reference
@@ -56,8 +73,8 @@ _TAG_START = re.compile(r"<[A-Za-z!?/]")
 
 def needs_check(text: str) -> bool:
     """False when the text has nothing for render() to check: no site link, image, link without
-    words or HTML (such text is rendered when it is shown, by the fast renderer)."""
-    return needs_link_check(text) or bool(_MAY_HAVE_FINDINGS.search(text))
+    words, HTML or nesting that may be too deep (such text is rendered when it is shown)."""
+    return needs_link_check(text) or bool(_MAY_HAVE_FINDINGS.search(text)) or may_nest_too_deep(text)
 
 
 def needs_link_check(text: str) -> bool:
@@ -100,40 +117,38 @@ def _is_allowed(url: str) -> bool:
     return not url.startswith("//")  # protocol-relative would leave the site silently
 
 
-_URL_ATTR = re.compile(r'\s(?:href|src)="([^"]*)"')
-try:  # optional: the Rust port of markdown-it; without it every text takes markdown-it-py
-    from markdown_it_pyrs import MarkdownIt as _RustMarkdownIt
-
-    # "zero" plus CommonMark's rules, table and strikethrough: everything but raw HTML
-    _FAST: Any = _RustMarkdownIt("zero").enable_many([
-        "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
-        "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
-        "strikethrough", "table"])
-except ImportError:  # pragma: no cover - depends on the platform's wheels
-    _FAST = None
-
-
 class MarkdownRenderer:
+    """One Markdown renderer for every text, with or without links to check.
+
+    (A faster port of markdown-it was tried for link-free text: it renders many inputs
+    differently, some of them panicking, so every text goes through markdown-it-py.)
+    """
+
     def __init__(self, base_path: str = "/"):
         self.base_path = base_path
         self._rejected: list[str] = []
-        md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False})
+        md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
+                                       "maxNesting": MAX_NESTING})
         md.enable(["table", "strikethrough"])
         md.validateLink = self._validate  # type: ignore[method-assign]
+        tokenize = md.block.tokenize
+
+        def tokenize_noting_depth(state: Any, start: int, end: int) -> None:
+            # markdown-it skips what is nested deeper than maxNesting: note where that starts
+            if state.level >= MAX_NESTING:
+                line = state.skipEmptyLines(start)
+                if line < end and state.sCount[line] >= state.blkIndent:
+                    pos = state.bMarks[line] + state.tShift[line]
+                    col = pos - (state.src.rfind("\n", 0, pos) + 1) + 1
+                    state.env.setdefault("too_deep", []).append((line + 1, col))
+            tokenize(state, start, end)
+
+        md.block.tokenize = tokenize_noting_depth  # type: ignore[method-assign]
         self.md = md
         self._html_md: MarkdownIt | None = None  # the same rules with HTML on: only to find HTML
 
     def html(self, text: str) -> str:
-        """HTML of text that holds no link to check or rewrite (see needs_link_check).
-
-        markdown-it.rs renders it about twenty times faster, with the same rules and,
-        on every text of the bundled site, the same bytes; any href or src in its
-        output that is not plainly external sends the text the careful way instead.
-        """
-        if _FAST is not None and not needs_link_check(text):
-            out = _FAST.render(text).replace(" />", ">")  # markdown-it-py's xhtmlOut=False
-            if all(_PLAINLY_EXTERNAL.match(url) for url in _URL_ATTR.findall(out)):
-                return out
+        """HTML of text (shown lazily by templates): the same bytes render() gives."""
         return self.render(text).html
 
     def _validate(self, url: str) -> bool:
@@ -146,7 +161,8 @@ class MarkdownRenderer:
         if not text.strip():
             return Rendered("")
         self._rejected = []
-        tokens = self.md.parse(text)
+        env: dict[str, Any] = {}
+        tokens = self.md.parse(text, env)
         lines = text.splitlines()
         links: list[Link] = []
         findings: list[Finding] = []
@@ -162,13 +178,14 @@ class MarkdownRenderer:
             findings.extend(self._raw_html(text, lines))
         html = self.md.renderer.render(tokens, self.md.options, {})
         unsafe = [Link(u, *_find(lines, u, 0, set())) for u in dict.fromkeys(self._rejected)]
-        return Rendered(html, links, unsafe, findings)
+        return Rendered(html, links, unsafe, findings, sorted(set(env.get("too_deep", []))))
 
     def _raw_html(self, text: str, lines: list[str]) -> list[Finding]:
         """HTML written in the text, which is shown as text (HTML is off): parsed again with
         HTML on to tell it from a '<' in a sentence, an autolink or code."""
         if self._html_md is None:
-            self._html_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+            self._html_md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
+                ["table", "strikethrough"])
         found: list[Finding] = []
         used: set[tuple[int, int]] = set()
         block_line = 0

@@ -11,15 +11,17 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import os
 import signal
 import sys
 import threading
 import time
+import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -79,9 +81,9 @@ class Watcher(FileSystemEventHandler):
         self.root, self.queue = root.resolve(), queue
 
     def _rel(self, path: str | bytes) -> str | None:
-        p = Path(path.decode() if isinstance(path, bytes) else path)
-        try:
-            rel = p.resolve().relative_to(self.root) if p.is_absolute() else p
+        p = Path(os.fsdecode(path))
+        try:  # watchdog reports paths as the folder was given: relative to the working folder when it was
+            rel = p.resolve().relative_to(self.root)
         except ValueError:
             return None
         parts = rel.parts
@@ -116,6 +118,7 @@ class DevServer:
         self.observer = Observer()
         self.base_path = "/"
         self.printed: set[Problem] = set()
+        self.print_lock = threading.Lock()
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -125,6 +128,8 @@ class DevServer:
         if self.site.graph is not None:
             self.base_path = self.site.graph.urls.base_path
         self.report(f"built in {(time.perf_counter() - t0) * 1000:.0f} ms")
+        # a folder moved out and back keeps its inotify watch; watchdog warns that it re-adds it
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.")
         self.observer.schedule(Watcher(self.src, self.queue), str(self.src), recursive=True)
         self.observer.start()
         host, port = self.httpd.server_address[:2]
@@ -172,38 +177,50 @@ class DevServer:
         site = self.site
         with site.lock:
             todo = sorted(site.dirty)
-        for url in todo:
-            while site.waiting and not self.stop.is_set():
-                time.sleep(0.002)
-            if self.stop.is_set() or self.queue.paths:
-                return  # the next rebuild comes first; it calls this again
-            with site.lock:
-                if url not in site.dirty:
-                    continue
-                try:
-                    site.render(url)
-                except ContentError:
-                    site.dirty.discard(url)
-                    self.report("template error")
-                    with self.changed:
-                        self.changed.notify_all()
+        before = set(site.problems)
+        try:
+            for url in todo:
+                while site.waiting and not self.stop.is_set():
+                    time.sleep(0.002)
+                if self.stop.is_set() or self.queue.paths:
+                    return  # the next rebuild comes first; it calls this again
+                with site.lock:
+                    if url not in site.dirty:
+                        continue
+                    try:
+                        site.render(url)
+                    except ContentError:
+                        site.dirty.discard(url)
+                    except Exception as exc:  # a bug: the page answers it when asked; keep going
+                        site.dirty.discard(url)
+                        self.say(f"rendering {url} failed: {exc!r}")
+        finally:
+            # a template mistake fails every page that uses it: said once, not once a page
+            if set(site.problems) != before:
+                self.report("template error", only_if_new=True)
+                with self.changed:
+                    self.changed.notify_all()
 
     # --- output --------------------------------------------------------------------
 
     def say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
-    def report(self, text: str) -> None:
-        problems = self.site.problems
-        new = [p for p in problems if p not in self.printed]
-        self.printed = set(problems)
-        for p in new:
-            print(p.text(), file=sys.stderr, flush=True)
-        errors = self.site.errors
-        if errors:
-            self.say(f"{text}; {len(errors)} error{'s' if len(errors) != 1 else ''} (the browser shows them)")
-        else:
-            self.say(text)
+    def report(self, text: str, only_if_new: bool = False) -> None:
+        """Print the problems not printed yet (each once, however many pages meet it), then text."""
+        with self.print_lock:
+            problems = self.site.problems
+            new = [p for p in problems if p not in self.printed]
+            self.printed = set(problems)
+            if only_if_new and not new:
+                return
+            for p in new:
+                print(p.text(), file=sys.stderr, flush=True)
+            errors = self.site.errors
+            if errors:
+                self.say(f"{text}; {len(errors)} error{'s' if len(errors) != 1 else ''} (the browser shows them)")
+            else:
+                self.say(text)
 
     # --- HTTP --------------------------------------------------------------------------
 
@@ -212,15 +229,34 @@ class DevServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            default_request_version = "HTTP/1.0"  # a malformed request line still gets headers with its error
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
                 pass
+
+            def end_headers(self) -> None:  # every answer, errors from http.server included
+                self.send_header("X-Content-Type-Options", "nosniff")
+                super().end_headers()
 
             def do_HEAD(self) -> None:
                 self.do_GET(head=True)
 
             def do_GET(self, head: bool = False) -> None:
-                path = unquote(urlsplit(self.path).path)
+                try:
+                    self.answer(head)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+                except Exception as exc:  # a bug: say so, answer anyway, keep serving
+                    server.say(f"request for {self.path!r} failed: {exc!r}")
+                    self.close_connection = True
+                    try:
+                        send(self, HTTPStatus.INTERNAL_SERVER_ERROR, b"internal error", "text/plain; charset=utf-8",
+                             head)
+                    except OSError:
+                        pass
+
+            def answer(self, head: bool) -> None:
+                path = request_path(self.path)
                 if path == EVENTS_PATH:
                     return server.events(self)
                 if path == STATUS_PATH:
@@ -244,11 +280,18 @@ class DevServer:
         try:
             data = site.render(url)
         except ContentError:
+            self.report("template error", only_if_new=True)
             return send(handler, HTTPStatus.INTERNAL_SERVER_ERROR, self.error_page(), "text/html; charset=utf-8", head)
         status = HTTPStatus.OK
         if data is None:
             status, url = HTTPStatus.NOT_FOUND, "/404.html"
-            data = site.render(url) if "/404.html" in site.outputs else b"<!doctype html><title>Not found</title>"
+            try:
+                data = site.render(url)
+            except ContentError:  # the 404 template has the error the overlay shows
+                self.report("template error", only_if_new=True)
+                data = None
+            if data is None:
+                data = b"<!doctype html><title>Not found</title><body></body>"
         ctype = mimetypes.guess_type(url if not url.endswith("/") else url + "index.html")[0] or "application/octet-stream"
         if ctype == "text/html":
             data = self.inject(data or b"")
@@ -308,9 +351,18 @@ class DevServer:
             return
 
 
+def request_path(target: str) -> str:
+    """The decoded path of a request target. http.server hands the request line over
+    decoded as Latin-1, so its bytes are taken back before percent-decoding as UTF-8."""
+    raw = urlsplit(target).path.encode("latin-1", "replace")
+    return unquote_to_bytes(raw).decode("utf-8", "replace")
+
+
 def redirect(handler: BaseHTTPRequestHandler, location: str) -> None:
+    """A redirect to a decoded site path; the header carries it percent-encoded, so no
+    byte of the request (a line break, a non-ASCII letter) reaches the header as is."""
     handler.send_response(HTTPStatus.FOUND)
-    handler.send_header("Location", location)
+    handler.send_header("Location", quote(location, safe="/!$&'()*+,;=:@-._~"))
     handler.send_header("Content-Length", "0")
     handler.end_headers()
 

@@ -41,7 +41,7 @@ NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
 # What decides where a record appears, in which order and beside what: a change
 # to any of these needs the full path. Everything else is copied in place.
 SHAPE = {
-    "member": ("name", "state", "serves", "specialties", "vendors", "partnering", "logo"),
+    "member": ("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
     "vendor": ("name", "benefits", "logo"),
     "event": ("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
     "article": ("title", "date", "draft"),

@@ -98,8 +98,9 @@ def init_site(dest: str | Path) -> list[str]:
 # The opening comment of a workflow, where the site's differs from this repository's.
 SITE_WORKFLOW_HEADERS = {
     "check.yml": """\
-# Every pull request: check every record (notes on the lines of any mistake),
-# build the site, and list the pages the change adds, removes or changes.
+# Every pull request: check every record (notes on the lines of any mistake, and
+# every problem in the job summary), build the site, list the pages the change
+# adds, removes or changes, and offer the built site to download.
 """,
 }
 PROGRAM_ONLY_MARK = "<!-- Changing the program"

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import venv
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -434,6 +435,11 @@ def test_a_site_started_from_the_wheel_passes_the_independent_checks(tmp_path):
     res = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(src)])
     assert res.returncode == 0, res.stdout + res.stderr
     wheel = next(dist.glob("smbsite-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        packed = set(archive.namelist())
+    for folder in ("theme", "starter"):
+        files = {p.relative_to(REPO).as_posix() for p in (REPO / "smbsite" / folder).rglob("*") if p.is_file()}
+        assert files and files <= packed, sorted(files - packed)
     # a fresh environment that has never seen this checkout: the wheel and what it declares it needs
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)

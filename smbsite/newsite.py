@@ -70,7 +70,8 @@ def init_site(dest: str | Path) -> list[str]:
     """
     dest = Path(dest)
     if os.path.lexists(dest) and not dest.is_dir():
-        raise UsageError(f"cannot make a site in {dest}: it is a file, not a folder")
+        what = "a link to a path that does not exist" if dest.is_symlink() else "a file"
+        raise UsageError(f"cannot make a site in {dest}: it is {what}, not a folder")
     if dest.is_dir():
         try:
             taken = next(iter(os.scandir(dest)), None)

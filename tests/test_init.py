@@ -220,6 +220,16 @@ def test_init_refuses_a_file(tmp_path):
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {path}: it is a file, not a folder"]
 
 
+def test_init_refuses_a_link_to_nothing(tmp_path):
+    path = tmp_path / "site"
+    path.symlink_to(tmp_path / "gone")
+    res = run_cli("init", str(path))
+    assert res.returncode == 2
+    assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {path}: it is a link to a path that does "
+                                       "not exist, not a folder"]
+    assert not (tmp_path / "gone").exists()
+
+
 def test_init_fills_an_empty_folder_and_makes_missing_parents(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -151,6 +151,35 @@ def test_pages_workflow_steps():
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
+@pytest.mark.parametrize("path", [CHECK, PAGES], ids=lambda p: p.name)
+def test_builds_go_through_a_cache_that_a_new_smbsite_or_new_templates_start_afresh(path):
+    job = load(path)["jobs"]["check" if path == CHECK else "build"]
+    by_id = {step.get("id"): step for step in job["steps"]}
+    names = [step.get("name") for step in job["steps"]]
+    key = by_id["cache-key"]
+    assert "code_fingerprint()" in key["run"]  # the code and theme of the installed smbsite
+    assert "hashFiles(" in key["env"]["TEMPLATES"] and "templates/**" in key["env"]["TEMPLATES"]
+    restore = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/cache@"))
+    assert restore["with"]["path"] == ".smbsite-cache"
+    assert restore["with"]["key"].startswith("${{ steps.cache-key.outputs.key }}-")
+    assert restore["with"]["restore-keys"] == "${{ steps.cache-key.outputs.key }}-"
+    first_build = next(i for i, step in enumerate(job["steps"]) if "smbsite build" in step.get("run", ""))
+    assert names.index(key["name"]) < names.index(restore["name"]) < first_build
+    builds = [step["run"] for step in job["steps"] if "build -s" in step.get("run", "") or
+              "smbsite build" in step.get("run", "")]
+    if path == CHECK:
+        assert all("--cache-dir .smbsite-cache" in run or '"${cache[@]}"' in run for run in builds), builds
+    else:
+        assert all("--no-cache" not in run and "--cache-dir" not in run for run in builds)  # SRC/.smbsite-cache
+
+
+def test_the_starter_sites_workflows_build_through_the_cache_too():
+    starter = REPO / "smbsite" / "starter" / "dot-github" / "workflows"
+    for name in ("check.yml", "pages.yml"):
+        text = (starter / name).read_text(encoding="utf-8")
+        assert "actions/cache@" in text and "code_fingerprint()" in text, name
+
+
 # --- running the steps ----------------------------------------------------------------------
 
 ARTIFACT_URL = "https://github.com/smbtn/website/actions/runs/1/artifacts/2"
@@ -196,7 +225,12 @@ exec "{sys.executable}" "$@\"""")
         path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
     def expand(self, text: str) -> str:
-        return re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: self.values[m.group(1)], str(text))
+        return re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: self.value(m.group(1)), str(text))
+
+    def value(self, expression: str) -> str:
+        if expression.startswith("hashFiles("):  # a digest of the files named, as GitHub gives it
+            return "0" * 64
+        return self.values[expression]
 
     def run(self, step: dict) -> subprocess.CompletedProcess:
         for line in self.env_file.read_text().splitlines():
@@ -315,6 +349,7 @@ def test_a_broken_record_fails_the_check_and_the_summary_lists_every_problem(tmp
     # the summary step runs after the failure and passes; nothing is built
     assert done["List every problem in the job summary"].returncode == 0
     assert [name for name, res in results if res is not None] == [
+        "Name the build cache after this smbsite and the site's templates",
         "Check every record (annotations on the pull request's lines)", "List every problem in the job summary"]
     assert runner.summary.read_text() == (
         "## Check failed: 2 errors, 0 warnings\n\n"
@@ -351,6 +386,9 @@ def test_the_base_is_built_by_the_pull_requests_smbsite_when_the_program_is_unch
     assert all(res.returncode == 0 for res in ran(results).values())
     assert (runner.temp / "site-base" / "index.html").is_file()
     assert not (runner.temp / "base-venv").exists()  # no second install
+    # both builds went through the cache the workflow saves: it holds the last one's pages
+    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    assert not (runner.workspace / "pr" / ".smbsite-cache").exists()
 
 
 def test_the_base_gets_its_own_smbsite_when_the_program_changes(tmp_path):

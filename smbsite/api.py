@@ -217,7 +217,7 @@ def default_jobs(n_outputs: int) -> int:
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
                cache: tuple[Path, dict[str, bytes], str] | None = None) -> int:
     """cache: (folder, digest of every source read, the build's options) to build through a cache."""
-    env = make_env(src, graph)
+    env = make_env(src, graph, memo=True)
     for o in {o.template: o for o in graph.outputs if o.template}.values():
         try:
             env.get_template(o.template)  # compile once, before any fork, so workers share it

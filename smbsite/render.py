@@ -4,9 +4,12 @@ from __future__ import annotations
 import functools
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
+from markupsafe import Markup
 
 from . import ics, jsonld
 from .graph import Output, SiteGraph
@@ -56,7 +59,49 @@ def _zone_abbr(value: datetime) -> str:
     return value.strftime("%Z")
 
 
-def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
+class Partials:
+    """partial(name, **values): a small template (a member's row or card) rendered as Markup.
+
+    Unlike {% include %}, it gets no template context of its own: it sees the values it is
+    given and the globals (plus, for names it uses and is not given, the caller's template
+    variables). With memo on (a build, where the model no longer changes), each distinct
+    set of values is rendered once and the same Markup reused on every list page that
+    shows it: a member appears on its letter, region, specialty and state pages.
+    """
+
+    SIMPLE = (str, int, float, bool, type(None))
+
+    def __init__(self, env: jinja2.Environment, memo: bool):
+        self.env = env
+        self.memo: dict[tuple, Markup] | None = {} if memo else None
+        self.free: dict[str, tuple[str, ...]] = {}
+        self._keep: list[Any] = []  # what an id() in a memo key stands for stays alive
+
+    def names(self, name: str) -> tuple[str, ...]:
+        got = self.free.get(name)
+        if got is None:
+            loader = self.env.loader
+            assert loader is not None
+            source = loader.get_source(self.env, name)[0]
+            got = tuple(sorted(jinja2.meta.find_undeclared_variables(self.env.parse(source))
+                               - set(self.env.globals)))
+            self.free[name] = got
+        return got
+
+    @jinja2.pass_context
+    def __call__(self, context: Any, name: str, **given: Any) -> Markup:
+        values = {k: given[k] if k in given else context.resolve(k) for k in self.names(name)}
+        if self.memo is None:
+            return Markup(self.env.get_template(name).render(values))
+        key = (name, *((k, v if isinstance(v, self.SIMPLE) else id(v)) for k, v in values.items()))
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = Markup(self.env.get_template(name).render(values))
+            self._keep.append(values)
+        return hit
+
+
+def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -74,6 +119,7 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c))
+    env.globals["partial"] = Partials(env, memo)
     return env
 
 
@@ -109,7 +155,13 @@ def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:
             continue
         try:
             source = loader.get_source(env, name)[0]
-            refs = jinja2.meta.find_referenced_templates(env.parse(source))
+            tree = env.parse(source)
+            refs = set(jinja2.meta.find_referenced_templates(tree))
+            for call in tree.find_all(jinja2.nodes.Call):  # partial("_member_row.html", ...)
+                if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
+                    first = call.args[0] if call.args else None
+                    refs.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str)
+                             else None)
             direct[name] = {r for r in refs if r}
             if None in refs:  # a computed name: assume it may pull in anything
                 direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}

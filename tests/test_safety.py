@@ -45,8 +45,8 @@ def test_a_build_with_content_errors_leaves_out_untouched(make_site, cli):
     res = cli("build", "-s", str(site), "--as-of", AS_OF)
     assert res.returncode == 1
     assert tree(site / "output") == before
-    assert sorted(p.name for p in site.iterdir()) == sorted(["content", "events", "members", "output", "site.yaml",
-                                                             "templates", "vendors"])
+    assert sorted(p.name for p in site.iterdir()) == sorted([".smbsite-cache", "content", "events", "members",
+                                                             "output", "site.yaml", "templates", "vendors"])
 
 
 def test_a_build_that_fails_while_rendering_leaves_out_untouched(make_site, cli):

@@ -54,7 +54,7 @@ WARM_MEMBER = {}  # work folder -> (member file, its original bytes), restored a
 def edit_one_member(d: Path, argv: list, env: dict):
     """Before a warm build: make sure a cache exists (one untimed build), then edit one member's summary."""
     if not (d / "cache-warm").is_dir():
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, env={**os.environ, **env})
+        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
     if d not in WARM_MEMBER:
         f = min((d / "site" / "members").glob("*.yaml"))
         WARM_MEMBER[d] = (f, f.read_bytes())

@@ -22,6 +22,7 @@ from .load import COLLECTIONS, Loaded, ParseCache, load_site
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
+from .search import SearchIndexError, build_index
 from .urls import output_file
 from .validate import validate
 from .write import Staging, UnsafeOutput, check_out
@@ -167,7 +168,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         raise UsageError(str(exc)) from None
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
-    problems, _, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
+    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000
@@ -176,6 +177,10 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         result.files_written = write_site(src, graph, out_dir, reporter)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
+    except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
+        line, col = loaded.site.pos.key(("search",)) if loaded.site is not None else (1, 1)
+        result.problems = sorted([*result.problems, Problem("site.yaml", line, col, str(exc),
+                                                            "or set search: false")])
     result.ms = (time.perf_counter() - start) * 1000
     return result
 
@@ -214,6 +219,9 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
             render_parallel(env, graph, staging, jobs, reporter)
         else:
             render_slice(env, graph, staging, 0, 1, reporter)
+        if graph.site.config.search:
+            reporter.progress("indexing for search")
+            build_index(staging.tmp)
         staging.commit()
     except BaseException:
         staging.abort()

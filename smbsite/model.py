@@ -168,6 +168,12 @@ class Specialty(Record):
     description: str = ""
 
 
+class Contact(Record):
+    email: Email | None = None
+    phone: Phone | None = None
+    address: Sentence | None = None
+
+
 class SiteRecord(Record):
     title: Text
     tagline: str = ""
@@ -177,6 +183,9 @@ class SiteRecord(Record):
     timezone: TimeZone = "UTC"
     membership_goal: Annotated[int, Field(gt=0)] | None = None
     cname: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")] | None = None
+    contact: Contact | None = None
+    join_url: HttpUrl | None = None
+    search: bool = False
     specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
 
 

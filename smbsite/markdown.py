@@ -208,6 +208,11 @@ def _linkify_text(escaped: str) -> str:
     return "".join(out)
 
 
+def linkify_plain(text: str) -> str:
+    """Plain text (a benefit's "how to claim") as HTML, its addresses made links."""
+    return _linkify_text(_escape(text))
+
+
 def linkify(html: str) -> str:
     """Rendered Markdown with plain web and email addresses and phone numbers made links."""
     if not _LINKIFY_HINT.search(html):

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import ics, jsonld
 from .graph import Output, SiteGraph
+from .markdown import linkify_plain
 from .model import US_STATES
 from .urls import tel_href
 
@@ -70,7 +72,8 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
         application_url=graph.application_url,
     )
-    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c), tel=tel_href)
+    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c), tel=tel_href,
+                       linkify=lambda text: Markup(linkify_plain(str(text))))
     return env
 
 

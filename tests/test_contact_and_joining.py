@@ -94,6 +94,14 @@ def test_join_page_links_to_the_application_in_site_yaml(make_site):
     assert apply_links(page(out, "/members/")) == [], "only the join page carries it"
 
 
+def test_without_join_url_the_application_is_the_sites_add_your_company_page():
+    from smbsite.graph import application_url
+    assert application_url(None, {"/add-your-company/": object()}) == "/add-your-company/"
+    assert application_url("https://forms.example.org/a", {"/add-your-company/": object()}) == \
+        "https://forms.example.org/a"
+    assert application_url(None, {"/join/": object()}) is None
+
+
 def test_join_page_has_no_application_link_when_there_is_none(make_site):
     out = build_ok(make_site)
     assert apply_links(page(out, "/join/")) == []

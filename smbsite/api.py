@@ -25,7 +25,7 @@ from .report import Reporter
 from .search import SearchIndexError, build_index
 from .urls import output_file
 from .validate import validate
-from .write import Staging, UnsafeOutput, check_out
+from .write import OutputError, Staging, UnsafeOutput, check_out
 
 
 class UsageError(Exception):
@@ -106,7 +106,9 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
     with no_gc(freeze=one_shot):
         loaded = load_site(src, problems, cache, jobs=min(2, cpu_jobs()))
         day = build_date(as_of, site_zone(loaded))
-        site = validate(loaded, problems, day, drafts, base_url)
+        # a record folder that is a link out of the site was not read: checking what refers
+        # to its records would bury that one error under noise
+        site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
         graph = None
         if site is not None:
             graph = build_graph(site, problems, src, static_files(src), failed_urls(problems))
@@ -164,7 +166,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
     out_dir = Path(out) if out is not None else src / "output"
     try:
         check_out(src, out_dir)
-    except UnsafeOutput as exc:
+    except (UnsafeOutput, OutputError) as exc:
         raise UsageError(str(exc)) from None
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
@@ -181,6 +183,8 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         line, col = loaded.site.pos.key(("search",)) if loaded.site is not None else (1, 1)
         result.problems = sorted([*result.problems, Problem("site.yaml", line, col, str(exc),
                                                             "or set search: false")])
+    except OutputError as exc:  # the system refused to write OUT; it is left as it was
+        raise UsageError(str(exc)) from None
     result.ms = (time.perf_counter() - start) * 1000
     return result
 
@@ -293,6 +297,9 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
         except ContentError as exc:
             errors.put(exc.problems)
             os._exit(1)
+        except OutputError as exc:
+            errors.put(("output", str(exc)))
+            os._exit(1)
         except BaseException:
             errors.put(traceback.format_exc())
             os._exit(1)
@@ -315,4 +322,6 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
         detail = errors.get() if not errors.empty() else "a render worker died"
         if isinstance(detail, list):
             raise ContentError(detail)
+        if isinstance(detail, tuple):
+            raise OutputError(detail[1])
         raise RuntimeError(f"rendering failed in a worker process:\n{detail}")

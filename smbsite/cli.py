@@ -41,6 +41,7 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
     try:
         result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter)
     except UsageError as exc:
+        reporter.clear_progress()
         _usage(exc)
     reporter.clear_progress()
     reporter.problems(result.problems)
@@ -116,6 +117,8 @@ def diff_cmd(old: Path, new: Path, fmt: str, title: str) -> None:
     """List the pages build NEW adds, removes and changes compared with build OLD."""
     from .diff import diff_outputs, format_markdown, format_text
     result = diff_outputs(old, new)
+    for skipped in result.skipped:
+        click.echo(f"smbsite: warning: {skipped}", err=True)
     click.echo(format_markdown(result, title) if fmt == "markdown" else format_text(result), nl=False)
 
 

@@ -29,9 +29,10 @@ import jinja2.meta
 
 from .api import build_date, prepare, template_problem
 from .graph import GraphBuilder, Output, SiteGraph
-from .load import COLLECTIONS, Loaded, ParseCache, parse_record
+from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, template_dirs
+from .safefs import link_problem, plain
 from .urls import output_file
 from .validate import Validator
 
@@ -143,6 +144,8 @@ class IncrementalSite:
     def _fast(self, rel: str) -> Stats | None:
         where = collection_of(rel)
         assert self.graph is not None
+        if (where is not None or rel.startswith("templates/")) and not plain(self.src, rel):
+            return None  # reached through a link, or a pipe: the full load checks and reports it
         if where is None:
             if rel.startswith("templates/") and not rel.startswith("templates/static/"):
                 return self._template_changed(rel)
@@ -158,7 +161,10 @@ class IncrementalSite:
         old = current.get(slug)
         if old is None or old.source != rel or not file.is_file():
             return None  # added, deleted or renamed: the full path
-        raw = file.read_bytes()
+        try:
+            raw = read_bytes(file, size_limit(kind))
+        except (TooLarge, OSError):
+            return None  # the full path reports it
         hit = self.cache.get(rel)
         if hit is not None and hit[0] == raw:
             return Stats("fast")  # touched but unchanged
@@ -307,7 +313,14 @@ class IncrementalSite:
 
     def _render(self, out: Output) -> bytes:
         if out.copy_from is not None:
-            return Path(out.copy_from).read_bytes()
+            file = Path(out.copy_from)
+            if file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
+                # changed into a link or a pipe since the last full load: never read it
+                problem = Problem(file.relative_to(self.src).as_posix(), 1, 1, "this file can no longer be read "
+                                  "safely (a link out of the site folder, or not a regular file)")
+                self.problems = sorted(set(self.problems) | {problem})
+                raise ContentError([problem])
+            return file.read_bytes()
         assert self.env is not None and self.graph is not None
         try:
             return render_output(self.env, self.graph, out)

@@ -13,16 +13,16 @@ from pydantic import BaseModel, ValidationError
 
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
-from .load import Loaded, Source
+from .load import LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
 from . import messages
 from .images import logo_content_problems
 from .markdown import MarkdownRenderer, needs_check, source_mapper
 from .problems import Problems, did_you_mean
+from .safefs import link_problem, special_kind
 from .slugify import slugify
 
-LOGO_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
 RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles",
@@ -625,13 +625,18 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
             return None
         file = src.file.parent / logo
+        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
+            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file",
+                                "put the image file itself beside the record")
+            return None
         if not file.is_file():
             siblings = [p.name for p in src.file.parent.iterdir() if p.suffix.lower() in LOGO_TYPES]
             self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",
                                 did_you_mean(logo, siblings))
             return None
-        if file.is_symlink() or not file.resolve().is_relative_to(src.file.parent.resolve()):
-            # a link could publish any file of the machine that builds the site
+        if link_problem(self.loaded.root, file) is not None:
+            # a link out of the site could publish any file of the machine that builds it
             self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
                                 "put the image file itself beside the record")
             return None

@@ -101,6 +101,12 @@ def test_without_join_url_the_application_is_the_sites_add_your_company_page():
     assert application_url(None, {"/join/": object()}) is None
 
 
+def test_without_join_url_the_join_page_links_to_the_add_your_company_form(make_site):
+    out = build_ok(make_site, {"site.yaml": SITE_YAML + "repository: https://github.com/example/site\n"})
+    assert apply_links(page(out, "/join/")) == ["/net/add-your-company/"]
+    assert (out / "add-your-company" / "index.html").is_file()
+
+
 def test_join_page_has_no_application_link_when_there_is_none(make_site):
     out = build_ok(make_site)
     assert apply_links(page(out, "/join/")) == []
@@ -216,6 +222,7 @@ def test_bundled_join_page_shows_dues_as_a_table(tmp_path):
     out = tmp_path / "out"
     assert api.build(REPO, out, as_of=AS_OF).ok
     doc = page(out, "/join/")
+    assert apply_links(doc) == ["/add-your-company/"]
     [table] = doc.xpath("//main//table")
     rows = [[c.text_content().strip() for c in tr.xpath("./th|./td")] for tr in table.iter("tr")]
     assert rows[0] == ["Employees", "Dues a year"]

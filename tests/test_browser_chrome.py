@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import BASE, bundled, browser, need_axe, AXE_TAGS  # noqa: F401 (fixtures)
+from conftest import AS_OF, SITE_YAML, base_files, write_files
+from smbsite import api
+from test_browser import BASE, AXE_TAGS, Served, bundled, browser, need_axe  # noqa: F401 (fixtures)
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -154,6 +156,41 @@ def test_searching_a_member_name_from_the_header_finds_its_page_under_the_base_p
     pg.wait_for_function("document.getElementById('search-status').textContent.startsWith('Nothing')")
     context.close()
     assert errors == []
+
+
+@pytest.mark.browser
+def test_search_results_show_what_members_wrote_as_text(browser, tmp_path):  # noqa: F811
+    member = """\
+name: Tagged Text Co
+summary: Zebrawood cabling & <b>bold</b> "claims" for offices.
+joined: 2024-05-01
+city: Fresno
+state: CA
+specialties: [cabling]
+description: Zebrawood racks <img src=x onerror="document.title='pwned'"> & more.
+"""
+    site = tmp_path / "site"
+    write_files(site, {**base_files(), "site.yaml": SITE_YAML + "search: true\n",
+                       "members/tagged-text-co.yaml": member})
+    root = tmp_path / "root"
+    result = api.build(site, root / "net", as_of=AS_OF)
+    assert result.ok, [p.text() for p in result.problems]
+    served = Served(root)
+    try:
+        context = browser.new_context(viewport=DESKTOP)
+        pg = context.new_page()
+        pg.goto(served.origin + "/net/search/?q=zebrawood")
+        pg.wait_for_selector("#search-results li")
+        item = pg.locator("#search-results li").first
+        assert item.locator("a").get_attribute("href") == "/net/members/tagged-text-co/"
+        excerpt = item.locator("p").text_content()
+        assert "<b>bold</b>" in excerpt or "<img src=x" in excerpt, excerpt
+        assert item.locator("b, img").count() == 0
+        assert item.locator("mark").first.text_content().lower() == "zebrawood"
+        assert pg.title() != "pwned"
+        context.close()
+    finally:
+        served.stop()
 
 
 @pytest.mark.browser

@@ -40,10 +40,15 @@
     return li;
   }
 
-  function decode(html) {
-    var t = document.createElement("textarea");
-    t.innerHTML = html;
-    return t.value;
+  var ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
+  function decode(text) { // the excerpt's character references, back to characters (never parsed as markup)
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (whole, name) {
+      if (name[0] === "#") {
+        var code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : whole;
+      }
+      return Object.prototype.hasOwnProperty.call(ENTITIES, name.toLowerCase()) ? ENTITIES[name.toLowerCase()] : whole;
+    });
   }
 
   import(box.getAttribute("data-bundle") + "pagefind.js").then(function (pagefind) {

@@ -24,6 +24,7 @@ from .model import base_url_problem
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files, template_closure
 from .report import Reporter
+from .search import SearchIndexError, build_index
 from .urls import output_file
 from .validate import validate
 from .write import OutputError, Staging, UnsafeOutput, check_out
@@ -188,6 +189,10 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
                                           cache=(Path(cache_dir), loaded.digests, options) if cache_dir else None)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
+    except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
+        line, col = loaded.site.pos.key(("search",)) if loaded.site is not None else (1, 1)
+        result.problems = sorted([*result.problems, Problem("site.yaml", line, col, str(exc),
+                                                            "or set search: false")])
     except OutputError as exc:  # the system refused to write OUT; it is left as it was
         raise UsageError(str(exc)) from None
     result.ms = (time.perf_counter() - start) * 1000
@@ -237,6 +242,9 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
             render_parallel(env, graph, staging, jobs, reporter, src, pages, keys)
         else:
             render_slice(env, graph, staging, 0, 1, reporter, src, pages, keys)
+        if graph.site.config.search:
+            reporter.progress("indexing for search")
+            build_index(staging.tmp)
         staging.commit()
         if pages is not None and keys is not None:
             pages.finish(keys.values())

@@ -61,6 +61,7 @@ class SiteGraph:
     outputs: list[Output]
     nav: list[tuple[str, str]]  # (label, site path) of the main navigation
     by_url: dict[str, Output] = field(default_factory=dict)
+    application_url: str | None = None  # where the join page sends a company that wants to join
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -102,6 +103,16 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
     """(heading, benefits) by type, in a fixed order that puts money and training first."""
     return [(label, [b for b in benefits if b.type == t]) for t, label in BENEFIT_TYPES.items()
             if any(b.type == t for b in benefits)]
+
+
+ADD_YOUR_COMPANY = "/add-your-company/"
+
+
+def application_url(join_url: str | None, urls: Any) -> str | None:
+    """The membership application: site.yaml's join_url, else the site's own "add your company" page."""
+    if join_url:
+        return join_url
+    return ADD_YOUR_COMPANY if ADD_YOUR_COMPANY in urls else None
 
 
 def by_state_name(codes: Any) -> list[str]:
@@ -212,6 +223,9 @@ class GraphBuilder:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
                      context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
+        if site.config.search:  # the index itself is written after rendering (search.py)
+            self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False,
+                     deps=frozenset({"site.yaml"}))
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False,
                  deps=frozenset({"site.yaml", ALL_PAGES}))
         for rel, file in self.static_files:
@@ -222,6 +236,7 @@ class GraphBuilder:
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav)
         self.check_urls(graph)
+        graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
 
     def render_markdown(self) -> None:

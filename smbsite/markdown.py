@@ -11,6 +11,7 @@ from typing import Any, Callable
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .urls import tel_href
 from .yamlpos import LINES
 
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.I)
@@ -179,7 +180,7 @@ class MarkdownRenderer:
                 self._rewrite_inline(tok, found, links)
         if _TAG_START.search(text):
             findings.extend(self._raw_html(text, lines))
-        html = self.md.renderer.render(tokens, self.md.options, {})
+        html = linkify(self.md.renderer.render(tokens, self.md.options, {}))
         unsafe = [Link(u, *found.where(u, 0)) for u in dict.fromkeys(self._rejected)]
         return Rendered(_no_form_feed(html), links, unsafe, findings, sorted(set(env.get("too_deep", []))))
 
@@ -223,6 +224,93 @@ class MarkdownRenderer:
                 child.attrSet(attr, self.base_path + url[1:])
 
 
+# --- plain addresses become links ----------------------------------------------------
+# Applied to the HTML of either renderer, so both give the same bytes: text outside
+# links, code and preformatted blocks is searched for web addresses written out with
+# http(s)://, email addresses and phone numbers. A link whose text is its own address
+# is marked data-bare (the print stylesheet does not print such an address twice).
+
+_LINKIFY_HINT = re.compile(r"https?://|@|\d{3}[ .)\-]")
+_TAG = re.compile(r"(<[^>]*>)")
+_PHONE = re.compile(
+    r"(?<![\w+/.\-])(?:(?:\+\d{1,3}|1)[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?![\w\-])"
+    r"|(?<![\w+/])\+\d{1,3}(?:[ .\-]\d{1,4}){2,5}(?![\w\-])")
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})  # markdown-it's escapeHtml
+_SKIP = {"a", "code", "pre"}
+_linkifier: Any = None
+
+
+def _escape(text: str) -> str:
+    return text.translate(_HTML_ESCAPES)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, href) of every address in plain text, in order, none overlapping."""
+    global _linkifier
+    found: list[tuple[int, int, str]] = []
+    if "://" in text or "@" in text:
+        if _linkifier is None:
+            from linkify_it import LinkifyIt
+            _linkifier = LinkifyIt(options={"fuzzy_link": False, "fuzzy_ip": False, "fuzzy_email": True})
+        for m in _linkifier.match(text) or ():
+            if re.match(r"^(https?://|mailto:)", m.url, re.I):
+                found.append((m.index, m.last_index, m.url))
+    for m in _PHONE.finditer(text):
+        if len(re.sub(r"\D", "", m.group())) < 8:
+            continue
+        if not any(s < m.end() and m.start() < e for s, e, _ in found):
+            found.append((m.start(), m.end(), tel_href(m.group())))
+    return sorted(found)
+
+
+def _linkify_text(escaped: str) -> str:
+    text = _unescape(escaped)
+    found = _matches(text)
+    if not found:
+        return escaped
+    out, at = [], 0
+    for start, end, href in found:
+        out.append(_escape(text[at:start]))
+        bare = ' data-bare=""' if href.startswith("http") else ""
+        out.append(f'<a href="{_escape(href)}"{bare}>{_escape(text[start:end])}</a>')
+        at = end
+    out.append(_escape(text[at:]))
+    return "".join(out)
+
+
+def linkify_plain(text: str) -> str:
+    """Plain text (a benefit's "how to claim") as HTML, its addresses made links."""
+    return _linkify_text(_escape(text))
+
+
+def linkify(html: str) -> str:
+    """Rendered Markdown with plain web and email addresses and phone numbers made links."""
+    if not _LINKIFY_HINT.search(html):
+        return html
+    parts = _TAG.split(html)
+    inside: list[str] = []  # open a/code/pre elements
+    for i, part in enumerate(parts):
+        if i % 2 == 1:  # a tag
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if not m or m.group(2).lower() not in _SKIP:
+                continue
+            name = m.group(2).lower()
+            if m.group(1):
+                if name in inside:
+                    del inside[len(inside) - 1 - inside[::-1].index(name)]
+            else:
+                inside.append(name)
+                href = re.match(r'<a href="(https?://[^"]*)"', part)
+                if href and "data-bare" not in part and i + 2 < len(parts) and parts[i + 2] == "</a>" and \
+                        _unescape(parts[i + 1]) == _unescape(href.group(1)):
+                    parts[i] = part[:-1] + ' data-bare="">'
+        elif part and not inside:
+            parts[i] = _linkify_text(part)
+    return "".join(parts)
 # where a link destination may start: after '](' (inline links and images) or '[label]:'
 # (reference definitions), with spaces and at most one line break before it
 _DEST_START = re.compile(r"\]\([ \t]*\n?[ \t]*|\]:[ \t]*\n?[ \t]*")

@@ -352,6 +352,11 @@ def cached_build_files(site: Path, out: Path, cache: Path) -> dict[str, bytes]:
             if p.is_file() and p.name != MARKER}
 
 
+def full_build_with_index(site: Path, out: Path) -> dict[str, bytes]:
+    """A build without the cache, every file (the search index too)."""
+    return cached_build_files(site, out, None)
+
+
 def same_files(got: dict[str, bytes], want: dict[str, bytes], what: object) -> None:
     assert sorted(got) == sorted(want), (what, set(got) ^ set(want))
     assert [name for name in want if got[name] != want[name]] == [], what
@@ -376,12 +381,12 @@ def count_cache_use(monkeypatch) -> dict[str, int]:
 def test_builds_through_the_cache_equal_full_builds_after_random_edits(tmp_path, monkeypatch):
     site = copy_bundled(tmp_path / "site")
     cache = site / ".smbsite-cache"
-    same_files(cached_build_files(site, tmp_path / "cached", cache), full_build_files(site, tmp_path / "out"), "cold")
+    same_files(cached_build_files(site, tmp_path / "cached", cache), full_build_with_index(site, tmp_path / "out"), "cold")
     seen = count_cache_use(monkeypatch)
     editor = Editor(site, random.Random(20261127))
     for _ in range(len(Editor.OPS) + 5):
         op, changed = editor.step()
-        same_files(cached_build_files(site, tmp_path / "cached", cache), full_build_files(site, tmp_path / "out"),
+        same_files(cached_build_files(site, tmp_path / "cached", cache), full_build_with_index(site, tmp_path / "out"),
                    (op, changed))
     assert seen["hits"] > seen["misses"] > 0, seen  # pages were reused, and edited ones rendered again
 
@@ -397,7 +402,7 @@ def test_a_one_member_edit_renders_only_the_pages_that_show_members(tmp_path, mo
     dump(f, d)
     files = cached_build_files(site, tmp_path / "cached", cache)
     assert b"A summary written for the cache." in files["members/granite-peak-it/index.html"]
-    same_files(files, full_build_files(site, tmp_path / "out"), "one member")
+    same_files(files, full_build_with_index(site, tmp_path / "out"), "one member")
     inc = IncrementalSite(site, as_of=AS_OF)
     inc.full()
     shows_members = sum(1 for o in inc.outputs.values() if o.copy_from is None and "members/" in o.deps)
@@ -430,7 +435,7 @@ def test_a_cache_from_another_smbsite_version_is_not_used(tmp_path, monkeypatch)
     monkeypatch.undo()
     seen = count_cache_use(monkeypatch)
     same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
-               full_build_files(site, tmp_path / "out"), "older version")
+               full_build_with_index(site, tmp_path / "out"), "older version")
     assert seen["hits"] == 0
 
 
@@ -492,10 +497,10 @@ def test_a_damaged_cache_falls_back_to_rendering_never_to_wrong_output(tmp_path,
     edit_some_member(site, "Edited after the cache was written.")
     damage(pages)
     same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
-               full_build_files(site, tmp_path / "out"), damage.__name__)
+               full_build_with_index(site, tmp_path / "out"), damage.__name__)
     # and the build after it repairs the cache
     same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
-               full_build_files(site, tmp_path / "out"), damage.__name__ + " then again")
+               full_build_with_index(site, tmp_path / "out"), damage.__name__ + " then again")
 
 
 KILLED_BUILD = """
@@ -524,7 +529,7 @@ def test_a_cache_written_by_a_killed_build_falls_back_to_rendering(tmp_path, ear
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     assert list((site / ".smbsite-cache" / "pages").glob("pack-*.bin"))  # it had written pages
     same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
-               full_build_files(site, tmp_path / "out"), "after a killed build")
+               full_build_with_index(site, tmp_path / "out"), "after a killed build")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -532,14 +537,14 @@ def test_serial_parallel_cold_and_warm_builds_write_the_same_bytes(tmp_path, mon
     site = copy_bundled(tmp_path / "site")
     monkeypatch.setattr("smbsite.api.PARALLEL_FROM", 1)
     monkeypatch.setenv("SMBSITE_JOBS", "1")
-    want = full_build_files(site, tmp_path / "out")
+    want = full_build_with_index(site, tmp_path / "out")
     monkeypatch.setenv("SMBSITE_JOBS", jobs)
     cache = tmp_path / "cache"
-    same_files(full_build_files(site, tmp_path / "out"), want, "no cache")
+    same_files(full_build_with_index(site, tmp_path / "out"), want, "no cache")
     same_files(cached_build_files(site, tmp_path / "cached", cache), want, "cold")
     same_files(cached_build_files(site, tmp_path / "cached", cache), want, "warm")
     edit_some_member(site, "Edited between two warm builds.")
     monkeypatch.setenv("SMBSITE_JOBS", "1")
-    want = full_build_files(site, tmp_path / "out")
+    want = full_build_with_index(site, tmp_path / "out")
     monkeypatch.setenv("SMBSITE_JOBS", jobs)
     same_files(cached_build_files(site, tmp_path / "cached", cache), want, "warm after an edit")

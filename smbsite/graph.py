@@ -304,8 +304,8 @@ class GraphBuilder:
     def letter_id(letter: str) -> str:
         return "letter-" + ("0-9" if letter == "#" else letter.lower())
 
-    def state_map(self, counts: dict[str, int], href: Callable[[str], str], label: str, map_id: str) -> Markup:
-        return tile_map(counts, lambda code: self.urls.rel(href(code)), label, map_id=map_id)
+    def state_map(self, counts: dict[str, int], href: Callable[[str], str], map_id: str) -> Markup:
+        return tile_map(counts, lambda code: self.urls.rel(href(code)), map_id=map_id)
 
     def partners(self, listed: list[Member]) -> None:
         specs = self.site.config.specialties
@@ -322,9 +322,7 @@ class GraphBuilder:
                  context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
                           "states": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                           "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
-                                                      "Members by state served; each state links to its list",
-                                                      "finder-map"),
+                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
                           "legend": legend(counts)})
         # (specialty, state) -> where the members offering it there are listed; region pages link there
         self.partner_state_url: dict[tuple[str, str], str] = {}
@@ -341,7 +339,7 @@ class GraphBuilder:
                               "states": [(code, US_STATES[code], counts[code], self.partner_state_url[key, code])
                                          for code in by_state_name(counts)],
                               "state_map": self.state_map(counts, lambda c, k=key: self.partner_state_url[k, c],
-                                                          f"{spec.label}: members by state served", "spec-map"),
+                                                          "spec-map"),
                               "legend": legend(counts)})
             if split:
                 for code, ms in groups:
@@ -359,9 +357,7 @@ class GraphBuilder:
         specs = self.site.config.specialties
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
                  context={"regions": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
-                                                      "Members by state served; each state links to its list",
-                                                      "region-map"),
+                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
                           "legend": legend(counts)})
         for code, ms in groups:
             based = [m for m in ms if m.state == code]

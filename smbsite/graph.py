@@ -333,9 +333,14 @@ class GraphBuilder:
             for code, _ in groups:
                 self.partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
             counts = {code: len(ms) for code, ms in groups}
+            # the page lists each member once; a row per state names who works there, leaving
+            # out those serving every state (said once, not in every row)
+            nationwide = [m for m in by_spec[key] if m.serves_all]
+            rows = [] if split else [(code, len(ms), [m for m in ms if not m.serves_all or m.state == code])
+                                     for code, ms in sorted(groups, key=lambda g: US_STATES[g[0]])]
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
                      context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
-                              "groups": [] if split else groups,
+                              "rows": rows, "nationwide": nationwide,
                               "states": [(code, US_STATES[code], counts[code], self.partner_state_url[key, code])
                                          for code in by_state_name(counts)],
                               "state_map": self.state_map(counts, lambda c, k=key: self.partner_state_url[k, c],

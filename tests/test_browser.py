@@ -334,9 +334,12 @@ def test_finder_and_map_work_without_javascript(browser, bundled):
     pg.get_by_role("link", name="Structured cabling").first.click()
     assert pg.url == bundled.url("/partners/cabling/")
     assert pg.locator("h1").inner_text() == "Structured cabling"
-    pg.get_by_role("link", name="Nevada", exact=True).click()  # the state list jumps to the state's row
+    pg.locator("svg.tilemap a[href$='#st-nv']").click()  # the map jumps to the state's row
     assert pg.url.endswith("/partners/cabling/#st-nv")
     assert "Coastline Cabling Co." in pg.locator("#st-nv").inner_text()
+    pg.locator("#st-nv").get_by_role("link", name="Coastline Cabling Co.").click()  # and on to its card
+    assert pg.url.endswith("/partners/cabling/#m-coastline-cabling-co")
+    assert pg.locator("#m-coastline-cabling-co").is_visible()
     pg.goto(bundled.url("/partners/"))
     # each map tile links to its state's page (for the mouse: the state list is the keyboard path)
     tile = pg.locator(f"svg.tilemap a[href='{BASE}regions/nv/']")

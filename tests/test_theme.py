@@ -427,15 +427,34 @@ def test_partner_finder_works_without_javascript(site_out):
     assert doc.xpath(f'//script[@src="{BASE_PATH}static/finder.js"]')
 
 
-def test_partner_pages_group_by_state_and_leave_out_non_partnering(site_out):
+def test_partner_pages_list_each_member_once_with_states_and_summary(site_out):
     doc = page(site_out, "/partners/cabling/")
-    nv = doc.get_element_by_id("st-nv").getparent()
-    assert [text(a) for a in nv.xpath(".//ul//a")] == ["Acme Networks", "Basin Cabling"]
+    cards = doc.xpath(f"//main//li[{has_class('card')}]")
+    assert [text(c.xpath("./h3")[0]) for c in cards] == ["Acme Networks", "Basin Cabling"]  # once each, A-Z
+    acme = text(cards[0])
+    assert "Fresno, CA" in acme and "Also serves Nevada" in acme and "Cabling and web sites for small offices." in acme
     assert "Quiet CRM Shop" not in text(doc)
+    # a row per state names who works there, linking to the cards above
+    nv = doc.get_element_by_id("st-nv")
+    assert [(text(a), a.get("href")) for a in nv.xpath(".//a")] == [
+        ("Nevada", BASE_PATH + "regions/nv/"), ("Acme Networks", "#m-acme-networks"), ("Basin Cabling", "#m-basin-cabling")]
+    assert doc.get_element_by_id("m-acme-networks") is cards[0]
     # the map on a specialty page jumps to the state's section
     tiles = {t.findtext("title"): t.get("href") for t in doc.xpath("//svg//a")}
     here = BASE_PATH + "partners/cabling/"
     assert tiles == {"California: 1 member": here + "#st-ca", "Nevada: 2 members": here + "#st-nv"}
+
+
+def test_members_serving_every_state_are_named_once_not_in_every_state_row(site_out):
+    doc = page(site_out, "/partners/web-development/")
+    cards = [text(c.xpath("./h3")[0]) for c in doc.xpath(f"//main//li[{has_class('card')}]")]
+    assert cards == ["Acme Networks", "Everywhere Web"]
+    assert "Serving every state: Everywhere Web." in text(doc)
+    rows = doc.xpath(f"//ul[{has_class('by-state')}]/li")
+    assert len(rows) == 51 + 5
+    assert text(doc.get_element_by_id("st-nv")) == "Nevada (2): Acme Networks, and 1 serving every state"
+    assert text(doc.get_element_by_id("st-id")) == "Idaho (1): Everywhere Web"  # where it is based
+    assert text(doc.get_element_by_id("st-vt")) == "Vermont (1): 1 serving every state"
 
 
 def test_region_pages_split_based_and_serving(site_out):

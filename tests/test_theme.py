@@ -340,6 +340,34 @@ def test_directory_has_az_jump_list_with_counts_and_cards(site_out):
     assert "Quiet CRM Shop" in text(doc)
 
 
+def test_directory_is_one_grid_with_each_letters_heading_on_its_first_card(site_out):
+    doc = page(site_out, "/members/")
+    grids = doc.xpath(f"//main//ul[{has_class('cards')}]")
+    assert len(grids) == 1 and grids[0].get("id") == "directory"
+    cards = grids[0].xpath("./li")
+    assert len(cards) == 5  # every member, partnering or not
+    headings = [(text(h), h.getparent().xpath("./h3")[0]) for h in grids[0].xpath("./li/h2")]
+    assert [(letter, text(h3)) for letter, h3 in headings] == [
+        ("A", "Acme Networks"), ("B", "Basin Cabling"), ("E", "Everywhere Web"), ("Q", "Quiet CRM Shop"),
+        ("0–9", "9 Lives Repair")]
+    # the A-Z list jumps to those headings
+    jump = doc.xpath('//nav[@aria-label="Members by first letter"]//a/@href')
+    assert [doc.get_element_by_id(h.lstrip("#")).getparent().getparent() is grids[0] for h in jump] == [True] * 5
+    # the name filter is there for the script, and hidden without it
+    box = doc.get_element_by_id("name-filter")
+    assert "needs-js" in box.get("class") and box.get("data-here") == "all"
+    assert box.xpath(".//label[@for='name-filter-q']") and box.xpath(".//input[@type='search']")
+    assert doc.xpath(f'//script[@src="{BASE_PATH}static/directory.js"]')
+
+
+def test_members_index_holds_only_names_and_slugs(site_out):
+    doc = json.loads((site_out / "members" / "index.json").read_text(encoding="utf-8"))
+    assert doc["count"] == 5
+    assert doc["members"][:3] == [["9 Lives Repair", "9-lives-repair"], ["Acme Networks", "acme-networks"],
+                                  ["Basin Cabling", "basin-cabling"]]
+    assert all(len(row) == 2 for row in doc["members"])
+
+
 def big_site(root: Path, members: int) -> None:
     """A site large enough to split every long page: most names start with S."""
     from conftest import write_files

@@ -12,13 +12,12 @@ number, and the placeholder ``REPLACE ME`` that ``smbsite new`` writes is
 rejected as it is by ``smbsite check``. The adjustments hang off the model's
 own validator functions, so a field that gains a validator type gains its schema.
 
-Regenerate with ``smbsite schema`` (or ``python -m smbsite.schema``); a test
+Regenerate with ``smbsite schema``; a test
 fails when the files in schemas/ drift from the model.
 """
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -369,8 +368,3 @@ def write_schemas(src: Path) -> list[str]:
         changed.append(rel)
     return changed
 
-
-if __name__ == "__main__":
-    from .cli import main
-
-    main(["schema", *sys.argv[1:]], prog_name="python -m smbsite.schema")

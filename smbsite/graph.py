@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable
 
 from markupsafe import Markup
@@ -23,6 +24,8 @@ ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
 DIRECTORY_PAGE_SIZE = 200  # member cards per letter page: a letter of thousands stays far below 500 KB
 VENDOR_MEMBERS_SHOWN = 1000  # names on a vendor page; the partner finder filters by vendor for the rest
+COVER_FILE = "podcast-cover.png"  # in static/: the podcast's artwork, shown on the radio page too
+COVER_SIZE = 160  # CSS pixels the radio page draws it at
 PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
 PILLARS = [  # (page slug, heading, one-line pitch) of the front page
     ("business-development", "Business development",
@@ -198,11 +201,13 @@ class GraphBuilder:
             self.add(url=e.url, kind="event", title=e.title, template="event.html", context={"event": e},
                      deps=frozenset({e.source, "site.yaml", ALL_VENDORS, ALL_MEMBERS}))
         radio = [e for e in site.events if e.type == "radio"]
+        cover = self.podcast_cover()
         self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
                  context={"upcoming": [e for e in radio if e.upcoming],
                           "past": [e for e in reversed(radio) if not e.upcoming],
-                          "stations": self.stations(radio)},
-                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS}))
+                          "stations": self.stations(radio), "cover": cover},
+                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
+                                 *(["templates/static/" + COVER_FILE] if cover else [])}))
         self.articles()
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
@@ -379,11 +384,26 @@ class GraphBuilder:
 
     @staticmethod
     def stations(radio: list[Event]) -> list[Any]:
+        """Every station that has aired the show, as the latest episode lists it (its air time
+        and listen-live address may have changed since)."""
         seen: dict[tuple, Any] = {}
-        for e in radio:
+        for e in radio:  # oldest first: a later episode's entry replaces an earlier one
             for s in e.stations:
-                seen.setdefault((s.state, s.city, s.station), s)
+                seen[(s.state, s.city, s.station)] = s
         return [seen[k] for k in sorted(seen)]
+
+    def podcast_cover(self) -> dict[str, Any] | None:
+        """The show's cover art (static/podcast-cover.png), with the size the radio page draws it."""
+        for rel, file in self.static_files:
+            if rel == COVER_FILE:
+                raw = Path(file).read_bytes()[:24]
+                if raw[:8] != b"\x89PNG\r\n\x1a\n":
+                    return None
+                width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+                if not width or not height:
+                    return None
+                return {"url": "/static/" + rel, "width": COVER_SIZE, "height": round(COVER_SIZE * height / width)}
+        return None
 
     def articles(self) -> None:
         arts = self.site.articles

@@ -595,11 +595,11 @@ def test_event_page_shows_zone_venue_agenda_and_sponsors(site_out):
     assert text(doc.get_element_by_id("day-1")) == "Tuesday, March 30"
     session = text(doc.xpath(f"//ul[{has_class('agenda')}]/li")[0])
     assert session.startswith("9 AM–10 AM Opening") and "Ann Lee" in session
-    assert "Times are PDT (America/Los_Angeles)." in text(doc)
+    assert "Times are Buena Park time (PDT)." in text(doc)
     sponsors = [a for a in doc.xpath("//main//a") if text(a) == "Sonicwall"]
     assert sponsors[0].get("href") == BASE_PATH + "vendors/sonicwall/"
     radio = text(page(site_out, "/events/radio-pilot/").xpath("//dl")[0])
-    assert "Thursday, May 7, 2026, 6 PM – 7 PM MST (time zone America/Phoenix)" in radio
+    assert "Thursday, May 7, 2026, 6 PM – 7 PM MST (Arizona time)" in radio
 
 
 def test_radio_page_lists_stations_episodes_and_guests(site_out):

@@ -14,7 +14,8 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
-from .markdown import LazyHtml, MarkdownRenderer, needs_link_check, source_mapper
+from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
+from .messages import markdown_problems
 from .model import NATIONWIDE, US_STATES
 from .problems import Problems, did_you_mean
 from .tilemap import legend, tile_map
@@ -133,7 +134,7 @@ class GraphBuilder:
 
     def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
         """Markdown of a YAML value; parsed now only when it has links to check."""
-        if not text or not needs_link_check(text):
+        if not text or not needs_check(text):
             return LazyHtml(self.md, text or "")
         rendered = self.md.render(text)
         line, col = rec.pos.value(key)
@@ -143,7 +144,7 @@ class GraphBuilder:
 
     def markdown_body(self, rec: Any) -> LazyHtml:
         """Markdown below front matter; its lines follow the front matter's."""
-        if not needs_link_check(rec.body):
+        if not needs_check(rec.body):
             return LazyHtml(self.md, rec.body)
         rendered = self.md.render(rec.body)
         self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
@@ -152,10 +153,9 @@ class GraphBuilder:
     def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
         for link in rendered.links:
             self.links.append((link.target, source, *to_file(link.line, link.col)))
-        for link in rendered.unsafe:
-            self.problems.error(source, *to_file(link.line, link.col),
-                                f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
-                                "site links are kept")
+        for line, col, severity, message, hint in markdown_problems(rendered):
+            add = self.problems.warning if severity == "warning" else self.problems.error
+            add(source, *to_file(line, col), message, hint)
 
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:

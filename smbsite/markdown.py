@@ -21,11 +21,22 @@ class Link:
     col: int
 
 
+@dataclass(frozen=True)
+class Finding:
+    """Something in the text a reader would miss or be harmed by (worded in messages.markdown_problem)."""
+
+    kind: str  # empty-link, empty-alt, outside-image or raw-html
+    detail: str  # the link's address, the image's, or the HTML as written
+    line: int  # 1-based line in the Markdown text
+    col: int
+
+
 @dataclass
 class Rendered:
     html: str
     links: list[Link] = field(default_factory=list)  # root-relative links, to be checked
     unsafe: list[Link] = field(default_factory=list)  # links dropped for their scheme
+    findings: list[Finding] = field(default_factory=list)
 
 
 # Every way CommonMark makes a link or image: inline `](dest)`, a reference
@@ -34,6 +45,19 @@ class Rendered:
 # (A reference definition may sit in a quote or a list item, so `]:` is matched anywhere.)
 _DESTINATIONS = re.compile(r"\]\(\s*<?([^)\s>]*)|\]:\s*<?(\S*)|<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^<>\s]*)>")
 _PLAINLY_EXTERNAL = re.compile(r"^(https?://|mailto:|tel:|#)", re.I)
+
+
+# Text that may hold an image, a link without words, or HTML: it is parsed to look closer.
+_MAY_HAVE_FINDINGS = re.compile(r"!\[|\[[\s*_~`]*\]|<[A-Za-z!?/]")
+_EMPTY_TEXT = re.compile(r"(?<![!\\])\[[\s*_~`]*\]")
+_IMAGE_START = re.compile(r"(?<!\\)!\[")
+_TAG_START = re.compile(r"<[A-Za-z!?/]")
+
+
+def needs_check(text: str) -> bool:
+    """False when the text has nothing for render() to check: no site link, image, link without
+    words or HTML (such text is rendered when it is shown, by the fast renderer)."""
+    return needs_link_check(text) or bool(_MAY_HAVE_FINDINGS.search(text))
 
 
 def needs_link_check(text: str) -> bool:
@@ -97,6 +121,7 @@ class MarkdownRenderer:
         md.enable(["table", "strikethrough"])
         md.validateLink = self._validate  # type: ignore[method-assign]
         self.md = md
+        self._html_md: MarkdownIt | None = None  # the same rules with HTML on: only to find HTML
 
     def html(self, text: str) -> str:
         """HTML of text that holds no link to check or rewrite (see needs_link_check).
@@ -124,13 +149,43 @@ class MarkdownRenderer:
         tokens = self.md.parse(text)
         lines = text.splitlines()
         links: list[Link] = []
+        findings: list[Finding] = []
         used: set[tuple[int, int]] = set()
+        block_line = 0
         for tok in tokens:
+            if tok.map:
+                block_line = tok.map[0]
             if tok.type == "inline" and tok.children:
+                _inspect_inline(tok, block_line, lines, findings)
                 self._rewrite_inline(tok, lines, links, used)
+        if _TAG_START.search(text):
+            findings.extend(self._raw_html(text, lines))
         html = self.md.renderer.render(tokens, self.md.options, {})
         unsafe = [Link(u, *_find(lines, u, 0, set())) for u in dict.fromkeys(self._rejected)]
-        return Rendered(html, links, unsafe)
+        return Rendered(html, links, unsafe, findings)
+
+    def _raw_html(self, text: str, lines: list[str]) -> list[Finding]:
+        """HTML written in the text, which is shown as text (HTML is off): parsed again with
+        HTML on to tell it from a '<' in a sentence, an autolink or code."""
+        if self._html_md is None:
+            self._html_md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+        found: list[Finding] = []
+        used: set[tuple[int, int]] = set()
+        block_line = 0
+        for tok in self._html_md.parse(text):
+            if tok.map:
+                block_line = tok.map[0]
+            if tok.type == "html_block" and tok.map:
+                row = lines[tok.map[0]] if tok.map[0] < len(lines) else ""
+                found.append(Finding("raw-html", row.strip(), tok.map[0] + 1, len(row) - len(row.lstrip()) + 1))
+            elif tok.type == "inline" and tok.children:
+                line = block_line
+                for child in tok.children:
+                    if child.type in ("softbreak", "hardbreak"):
+                        line += 1
+                    elif child.type == "html_inline" and not child.content.startswith("</"):
+                        found.append(Finding("raw-html", child.content, *_find(lines, child.content, line, used)))
+        return found
 
     def _rewrite_inline(self, tok: Token, lines: list[str], links: list[Link], used: set[tuple[int, int]]) -> None:
         line = tok.map[0] if tok.map else 0
@@ -146,6 +201,51 @@ class MarkdownRenderer:
                 target = re.split(r"[?#]", url, maxsplit=1)[0]
                 links.append(Link(target, *_find(lines, url, line, used)))
                 child.attrSet(attr, self.base_path + url[1:])
+
+
+def _nth(lines: list[str], line: int, pattern: re.Pattern[str], n: int) -> int | None:
+    """1-based column of the n-th (0-based) match of pattern on the 0-based line."""
+    if not 0 <= line < len(lines):
+        return None
+    matches = list(pattern.finditer(lines[line]))
+    return matches[n].start() + 1 if n < len(matches) else None
+
+
+def _inspect_inline(tok: Token, block_line: int, lines: list[str], findings: list[Finding]) -> None:
+    """Links without words and images without a description or from another site, each
+    at its place: the n-th such mark on its line is the n-th one found there."""
+    line = tok.map[0] if tok.map else block_line
+    counts: dict[tuple[int, str], int] = {}
+    open_links: list[tuple[str, int, list[str]]] = []  # (href, line, words so far)
+
+    def nth(kind: str, at: int) -> int:
+        n = counts.get((at, kind), 0)
+        counts[(at, kind)] = n + 1
+        return n
+
+    for child in tok.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "link_open":
+            open_links.append((str(child.attrGet("href") or ""), line, []))
+        elif child.type == "link_close" and open_links:
+            href, at, words = open_links.pop()
+            if not "".join(words).strip():
+                col = _nth(lines, at, _EMPTY_TEXT, nth("empty-link", at))
+                if col is None:  # words over several lines, or an image with no description
+                    col = (lines[at].rfind("[") + 1 if 0 <= at < len(lines) else 0) or 1
+                findings.append(Finding("empty-link", href, at + 1, col))
+        elif child.type in ("text", "code_inline") and open_links:
+            open_links[-1][2].append(child.content)
+        elif child.type == "image":
+            src, alt = str(child.attrGet("src") or ""), child.content
+            if open_links:
+                open_links[-1][2].append(alt)
+            col = _nth(lines, line, _IMAGE_START, nth("image", line)) or 1
+            if HAS_SCHEME.match(src) or src.startswith("//"):  # (its hint shows the description too)
+                findings.append(Finding("outside-image", src, line + 1, col))
+            elif not alt.strip():
+                findings.append(Finding("empty-alt", src, line + 1, col))
 
 
 def _find(lines: list[str], url: str, near: int, used: set[tuple[int, int]]) -> tuple[int, int]:

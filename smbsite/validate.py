@@ -14,8 +14,11 @@ from pydantic import BaseModel, ValidationError
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .load import Loaded, Source
-from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, ArticleMeta, EventRecord, MemberRecord, PageMeta,
-                    Record, SiteRecord, VendorRecord)
+from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, ArticleMeta, EventRecord, MemberRecord,
+                    PageMeta, Record, SiteRecord, VendorRecord)
+from . import messages
+from .images import logo_content_problems
+from .markdown import MarkdownRenderer, needs_check, source_mapper
 from .problems import Problems, did_you_mean
 from .slugify import slugify
 
@@ -134,6 +137,8 @@ MONTHS = {name.casefold(): i for i, name in enumerate(
 
 def _date_hint(value: Any) -> str:
     """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return messages.date_number_hint(value)
     if not isinstance(value, str):
         return ""
     text = value.strip()
@@ -195,12 +200,27 @@ PATTERN_MESSAGES = {"language": "expected a language code such as en or en-US",
 REFERENCE_FIELDS = {"specialties": "specialty", "vendors": "vendor", "sponsors": "vendor", "guests": "member"}
 
 
+def _placeholder_at(src: Source, loc: tuple, value: Any) -> tuple[int, int]:
+    """Where the placeholder is written inside the value at loc (line 95 of a description,
+    not the 'description: |' line), else where the value starts."""
+    line, col = src.pos.value(loc)
+    if not isinstance(value, str) or PLACEHOLDER not in value:
+        return line, col
+    before = value[:value.index(PLACEHOLDER)]
+    in_line = before.count("\n") + 1
+    in_col = len(before) - (before.rfind("\n") + 1) + 1
+    to_file = source_mapper(line, col, src.pos.style(loc), src.text.splitlines())
+    return to_file(in_line, in_col)
+
+
 def report_validation_error(src: Source, model: type[BaseModel], exc: ValidationError, problems: Problems,
-                            choices: dict[str, list[str]] | None = None) -> None:
+                            choices: dict[str, list[str]] | None = None,
+                            names: dict[str, dict[str, str]] | None = None) -> None:
     """Pydantic's errors in words a member understands, each at the value it is about.
 
     `choices` holds the known values of reference fields (specialty keys, vendor
-    and member slugs) so that a malformed one still gets a did-you-mean.
+    and member slugs) so that a malformed one still gets a did-you-mean, and `names`
+    their display names (a specialty's label -> its key) for a member who wrote those.
     """
     choices = choices or {}
     errors = exc.errors(include_url=False)
@@ -248,8 +268,8 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 ref = REFERENCE_FIELDS.get(str(loc[0])) if len(loc) == 2 and not on_key else None
                 if ref is not None and str(loc[0]) in choices:
                     message = f"unknown {ref} '{value}'"
-                    hint = did_you_mean(str(value).lower(), choices[str(loc[0])]) or (
-                        "use lowercase letters, digits and single hyphens")
+                    hint = messages.reference_hint(ref, str(value), choices[str(loc[0])],
+                                                   (names or {}).get(str(loc[0])))
                     if isinstance(value, str) and " - " in value:
                         # '- cabling' with '  - voip' indented under it reads as one item
                         hint = "start each item on its own line with '- ', all in the same column"
@@ -257,6 +277,9 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                     message = (f"{field}: '{value}' is not a valid name: use lowercase letters, digits "
                                "and single hyphens")
                     hint = f"e.g. {slugify(str(value))}" if slugify(str(value)) else ""
+            elif kind == "placeholder":
+                line, col = _placeholder_at(src, loc, value)
+                message = f"{field}: {messages.placeholder_message(PLACEHOLDER)}"
             elif kind == "string_pattern_mismatch" and last in PATTERN_MESSAGES:
                 message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value)}"
             elif kind in ("string_too_long", "too_long"):
@@ -279,7 +302,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
             elif kind == "list_type":
                 message = f"{field}: expected a list{_found(value)}"
                 if isinstance(value, str):
-                    hint = f"write it as [{value}], or one '- …' line per item"
+                    hint = messages.list_hint(value)
             elif kind in TYPE_MESSAGES:
                 message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
             else:
@@ -290,63 +313,13 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
         problems.error(src.path, line, col, message, hint)
 
 
-def _check(src: Source, model: type[Record], problems: Problems,
-           choices: dict[str, list[str]] | None = None) -> Record | None:
+def _check(src: Source, model: type[Record], problems: Problems, choices: dict[str, list[str]] | None = None,
+           names: dict[str, dict[str, str]] | None = None) -> Record | None:
     try:
         return model.model_validate(src.data)
     except ValidationError as exc:
-        report_validation_error(src, model, exc, problems, choices)
+        report_validation_error(src, model, exc, problems, choices, names)
         return None
-
-
-SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
-SVG_SAFE_HREF = re.compile(r"^(#|https?:|data:image/(png|jpeg|gif|webp)[;,])", re.I)
-_CONTROL = re.compile(r"[\x00-\x20]+")
-
-
-def logo_content_problem(raw: bytes, suffix: str) -> tuple[str, str] | None:
-    """(problem, hint) when a logo's bytes are not the image its name says, or an SVG could run script.
-
-    Logos are published as files of the site: an SVG opened on its own runs its
-    scripts with the site's origin, so anything that can script is refused.
-    """
-    signatures = {".png": raw.startswith(b"\x89PNG\r\n\x1a\n"), ".jpg": raw.startswith(b"\xff\xd8\xff"),
-                  ".jpeg": raw.startswith(b"\xff\xd8\xff"), ".webp": raw[:4] == b"RIFF" and raw[8:12] == b"WEBP"}
-    if suffix in signatures:
-        if not signatures[suffix]:
-            kind = "JPEG" if suffix == ".jpeg" else suffix[1:].upper()
-            return f"is not a {kind} image", "export the logo again from an image program, or fix the file's extension"
-        return None
-    import xml.etree.ElementTree as ET
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "is not a valid SVG file (not UTF-8 text)", "export it again as SVG"
-    if "<!ENTITY" in text:
-        return "defines XML entities, which logos may not", "export it again as plain SVG"
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        return f"is not a valid SVG file ({exc})", "export it again as SVG"
-    if root.tag.rsplit("}", 1)[-1] != "svg":
-        return "is not an SVG image (its first element is not <svg>)", "export it again as SVG"
-    for el in root.iter():
-        name = str(el.tag).rsplit("}", 1)[-1].lower()
-        if name in SVG_FORBIDDEN_ELEMENTS:
-            return f"contains <{name}>, which can run code", "remove it: a logo needs only shapes, text and images"
-        if name == "style" and "javascript:" in _CONTROL.sub("", (el.text or "").lower()):
-            return "has a javascript: address in its styles", "remove it"
-        for attr, value in el.attrib.items():
-            attr_name = attr.rsplit("}", 1)[-1].lower()
-            compact = _CONTROL.sub("", value).lower()
-            if attr_name.startswith("on"):
-                return f"has an event handler ({attr_name}), which can run code", "remove the attribute"
-            if "javascript:" in compact or "vbscript:" in compact:
-                return "has a javascript: address, which can run code", "remove it"
-            if attr_name == "href" and compact and not SVG_SAFE_HREF.match(compact):
-                return (f"links to '{value.strip()[:60]}'",
-                        "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")
-    return None
 
 
 AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
@@ -412,11 +385,15 @@ class Validator:
         self.choices: dict[str, list[str]] = {
             "vendors": sorted(loaded.slugs.get("vendor", ())), "sponsors": sorted(loaded.slugs.get("vendor", ())),
             "guests": sorted(loaded.slugs.get("member", ()))}
+        vendor_names = self._names("vendor")
+        self.names: dict[str, dict[str, str]] = {"vendors": vendor_names, "sponsors": vendor_names,
+                                                 "guests": self._names("member")}
 
     def run(self) -> SiteModel | None:
         cfg = self.site()
         if cfg is not None:
             self.choices["specialties"] = sorted(cfg.specialties)
+            self.names["specialties"] = {s.label: key for key, s in cfg.specialties.items()}
         members = [m for s in self.loaded.sources.get("member", []) if (m := self.member(s, cfg))]
         vendors = [v for s in self.loaded.sources.get("vendor", []) if (v := self.vendor(s))]
         events = [e for s in self.loaded.sources.get("event", []) if (e := self.event(s, cfg))]
@@ -432,6 +409,11 @@ class Validator:
         site = SiteModel(cfg, self.as_of, members, vendors, events, articles, pages, self.drafts)
         self.cross_reference(site)
         return site
+
+    def _names(self, kind: str) -> dict[str, str]:
+        """The names records of a kind give themselves -> their slugs."""
+        return {src.data["name"]: src.slug for src in self.loaded.sources.get(kind, [])
+                if isinstance(src.data, dict) and isinstance(src.data.get("name"), str)}
 
     # --- one record each -------------------------------------------------------------
 
@@ -449,7 +431,7 @@ class Validator:
         return construct(SiteConfig, **data, origin=origin, base_path=path)
 
     def member(self, src: Source, cfg: SiteConfig | None) -> Member | None:
-        rec = _check(src, MemberRecord, self.problems, self.choices)
+        rec = _check(src, MemberRecord, self.problems, self.choices, self.names)
         if rec is None:
             self.raw_checks(src, cfg)
             return None
@@ -504,7 +486,7 @@ class Validator:
         return v
 
     def event(self, src: Source, cfg: SiteConfig | None) -> Event | None:
-        rec = _check(src, EventRecord, self.problems, self.choices)
+        rec = _check(src, EventRecord, self.problems, self.choices, self.names)
         if rec is None:
             self.raw_checks(src, cfg)
             return None
@@ -578,6 +560,8 @@ class Validator:
     def article(self, src: Source, cfg: SiteConfig | None) -> Article | None:
         rec = _check(src, ArticleMeta, self.problems)
         self.body_placeholder(src)
+        if rec is None:
+            self.raw_markdown(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         zone = ZoneInfo(cfg.timezone if cfg else "UTC")
@@ -594,6 +578,8 @@ class Validator:
 
     def page(self, src: Source) -> Page | None:
         rec = _check(src, PageMeta, self.problems)
+        if rec is None:
+            self.raw_markdown(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         if src.slug in RESERVED_PAGE_SLUGS:
@@ -609,10 +595,9 @@ class Validator:
         for i, key in keys:
             if key not in cfg.specialties:
                 line, col = src.pos.value(("specialties", i))
-                known = sorted(cfg.specialties)
-                listing = ", ".join(known[:15]) + (", …" if len(known) > 15 else "")
                 self.problems.error(src.path, line, col, f"unknown specialty '{key}'",
-                                    did_you_mean(key, known) or f"the specialties of site.yaml are {listing}")
+                                    messages.reference_hint("specialty", key, cfg.specialties,
+                                                            self.names.get("specialties")))
 
     def radio_without_stations(self, src: Source) -> None:
         line, col = src.pos.value(("type",))
@@ -631,6 +616,7 @@ class Validator:
             return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
 
         refs: dict[str, str] = {}
+        self.raw_markdown(src)
         if src.kind in ("member", "vendor") and isinstance(data.get("logo"), str):
             self.logo(src, data["logo"], f"/{src.kind}s/{src.slug}/")
         if src.kind == "member":
@@ -659,6 +645,34 @@ class Validator:
                 slug = sp.get("member") if isinstance(sp, dict) else None
                 if isinstance(slug, str) and SLUG_RE.match(slug) and slug not in known:
                     self._unknown(src.path, src.pos, ("sessions", i, "speakers", j, "member"), "member", slug, known)
+
+    def raw_markdown(self, src: Source) -> None:
+        """The Markdown of a record the schema rejected, checked as a valid record's is when
+        the site is built (all but its site links, which need every page of the site)."""
+        data = src.data if isinstance(src.data, dict) else {}
+        fields: list[tuple] = [("description",)]
+        for key, sub in (("benefits", "details"), ("sessions", "description")):
+            items = data.get(key)
+            fields += [(key, i, sub) for i in range(len(items))] if isinstance(items, list) else []
+        if src.kind in ("article", "page"):
+            self._report_markdown(src, src.body, lambda line, col: (src.body_line + line - 1, col))
+            return
+        for path in fields:
+            value: Any = data
+            for part in path:
+                value = value.get(part) if isinstance(value, dict) else (
+                    value[part] if isinstance(value, list) and isinstance(part, int) else None)
+            if isinstance(value, str) and needs_check(value):
+                line, col = src.pos.value(path)
+                self._report_markdown(src, value, source_mapper(line, col, src.pos.style(path),
+                                                                src.text.splitlines()))
+
+    def _report_markdown(self, src: Source, text: str, to_file: Any) -> None:
+        if not needs_check(text):
+            return
+        for line, col, severity, message, hint in messages.markdown_problems(MarkdownRenderer().render(text)):
+            add = self.problems.warning if severity == "warning" else self.problems.error
+            add(src.path, *to_file(line, col), message, hint)
 
     def _duplicates(self, src: Source, key: str, values: list[str]) -> None:
         seen: set[str] = set()
@@ -694,9 +708,10 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo '{logo}' is {-(-size // 1024)} KB; at most 512 KB allowed",
                                 "export it smaller (a 400 px wide PNG or an SVG is plenty)")
             return None
-        problem = logo_content_problem(file.read_bytes(), Path(logo).suffix.lower())
-        if problem:
-            self.problems.error(src.path, line, col, f"logo '{logo}' {problem[0]}", problem[1])
+        found = logo_content_problems(file.read_bytes(), logo)
+        for problem, hint in found:
+            self.problems.error(src.path, line, col, f"logo '{logo}' {problem}", hint)
+        if found:
             return None
         return f"{folder_url}logo{Path(logo).suffix.lower()}"
 
@@ -728,7 +743,7 @@ class Validator:
         """A reference to a vendor or member that no file of the site defines."""
         line, col = pos.value(path)
         self.problems.error(source, line, col, f"unknown {what} '{slug}'",
-                            did_you_mean(slug, known) or f"no {what}s/{slug}.yaml in this site")
+                            messages.reference_hint(what, slug, known, self.names.get(path[0])))
 
 
 def validate(loaded: Loaded, problems: Problems, as_of: date, drafts: bool = False,

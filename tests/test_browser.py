@@ -354,7 +354,7 @@ def test_finder_and_map_work_without_javascript(browser, bundled):
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/", "/members/", "/members/coastline-cabling-co/", "/partners/",
                                   "/partners/cabling/", "/vendors/microsoft/", "/events/smbtn-conference-2027/",
-                                  "/radio/", "/articles/"])
+                                  "/events/", "/events/radio-conference-preview/", "/radio/", "/articles/"])
 def test_pages_fit_a_320_pixel_screen(browser, bundled, path):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     pg = context.new_page()

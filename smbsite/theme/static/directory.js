@@ -33,7 +33,7 @@
   }
 
   var cards = !local ? [] : Array.prototype.map.call(grid.children, function (li) {
-    var a = li.querySelector("a");
+    var a = li.querySelector("h2 a, h3 a");
     return { li: li, key: fold(a ? a.textContent : "") };
   });
 

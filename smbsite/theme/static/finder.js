@@ -11,6 +11,11 @@
   var out = document.getElementById("finder-out");
   var SETTLE = 400; // ms without a change before the count is announced
   var announceTimer = null;
+  // A shared link with a choice: keep the rest of the first screen for the results, before
+  // the page below is laid out, so the results push nothing down when they arrive.
+  if (/[?&](specialty|state|vendor)=[^&]/.test(location.search)) {
+    out.style.minHeight = Math.max(0, window.innerHeight - out.getBoundingClientRect().top) + "px";
+  }
   var results = document.getElementById("finder-results");
   var list = document.getElementById("finder-list");
   var more = document.getElementById("finder-more");

@@ -13,6 +13,8 @@ from typing import Any, Iterable
 
 import yaml
 
+from .markdown import MAX_NESTING
+
 LISTED_AT_MOST = 10  # known values named in one hint
 
 
@@ -214,6 +216,10 @@ def markdown_problems(rendered: Any) -> list[tuple[int, int, str, str, str]]:
             "and site links are kept", "") for link in rendered.unsafe]
     for found in rendered.findings:
         out.append((found.line, found.col, *markdown_problem(found.kind, found.detail)))
+    for line, col in rendered.too_deep:
+        out.append((line, col, "error", f"quotes and lists are nested more than {MAX_NESTING} levels deep here "
+                    "(a list counts as two): the text from here on would not be shown",
+                    "nest fewer quotes ('>') and lists inside each other"))
     return out
 
 

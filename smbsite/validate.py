@@ -13,19 +13,19 @@ from pydantic import BaseModel, ValidationError
 
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
-from .load import Loaded, Source
+from .load import LINES, LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, ArticleMeta, EventRecord, MemberRecord,
                     PageMeta, Record, SiteRecord, VendorRecord)
 from . import messages
 from .images import logo_content_problems
 from .markdown import MarkdownRenderer, needs_check, source_mapper
 from .problems import Problems, did_you_mean
+from .safefs import link_problem, special_kind
 from .slugify import slugify
 
-LOGO_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
-RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles",
+RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles", "add-your-company",
                        "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
 
 TYPE_MESSAGES = {
@@ -70,8 +70,16 @@ def _label(loc: tuple) -> str:
     return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
-def _found(value: Any) -> str:
-    """What was written instead, so the message shows why it was not accepted."""
+FOUND_MAX = 40  # characters of a wrong value quoted back in a message
+
+
+def _found(value: Any, written: str | None = None) -> str:
+    """What was written instead, so the message shows why it was not accepted; `written`
+    is the source text of a value YAML 1.1 read as something else (Yes, 12:30, 010)."""
+    if written is not None and value is not None and not isinstance(value, str):
+        shown = _found(value)[len(", found "):]
+        if written != shown and written != str(value):
+            return f", found {written}, which YAML reads as {shown}"
     if value is None:
         return ", found nothing"
     if isinstance(value, bool):
@@ -85,12 +93,14 @@ def _found(value: Any) -> str:
     if isinstance(value, dict):
         return ", found fields (name: value lines)"
     text = str(value)
-    return f", found '{text if len(text) <= 40 else text[:39] + '…'}'"
+    return f", found '{text if len(text) <= FOUND_MAX else text[:FOUND_MAX - 1] + '…'}'"
 
 
-def _quote_hint(key: Any, value: Any) -> str:
+def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
+    """Quoting makes YAML keep what was written as text: quote that, not YAML's reading of it."""
     if isinstance(value, (bool, int, float, date)) and isinstance(key, str):
-        return f'put it in quotes: {key}: "{value}"'
+        text = written if written is not None else str(value)
+        return f'put it in quotes: {key}: "{text}"'
     return ""
 
 
@@ -123,9 +133,12 @@ def _state_hint(value: Any) -> str:
     return f"did you mean '{code}' ({US_STATES[code]})?" if code else ""
 
 
+BARE_ADDRESS = r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$"  # a web address without http(s)://
+
+
 def _url_hint(value: Any) -> str:
     """A web address written without its scheme: show it with one."""
-    if isinstance(value, str) and re.match(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$", value.strip()):
+    if isinstance(value, str) and re.match(BARE_ADDRESS, value.strip()):
         return f"write it in full: https://{value.strip()}"
     return ""
 
@@ -135,8 +148,9 @@ MONTHS = {name.casefold(): i for i, name in enumerate(
      "November", "December"], 1)}
 
 
-def _date_hint(value: Any) -> str:
-    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly."""
+def _date_hint(value: Any, timed: bool = False) -> str:
+    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly.
+    timed: the field also takes a local date-time (YYYY-MM-DDTHH:MM)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return messages.date_number_hint(value)
     if not isinstance(value, str):
@@ -159,9 +173,11 @@ def _date_hint(value: Any) -> str:
     m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
     if m:
         return show(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
-    if m:
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(:\d{2})?", text)
+    if m and not timed:
         return f"this field is a date without a time: write {m.group(1)}"
+    if m:
+        return f"write it as YYYY-MM-DDTHH:MM: {m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
     words = re.findall(r"[A-Za-z]+|\d+", text)
     months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
     numbers = [int(w) for w in words if w.isdigit()]
@@ -178,16 +194,18 @@ def _value_hint(kind: str, value: Any) -> str:
         return _state_hint(value)
     if kind == "url":
         return _url_hint(value)
-    if kind == "clock_number" and isinstance(value, int) and 0 <= value < 24 * 60:
-        # YAML 1.1 reads an unquoted 18:00 as 18 * 60 + 0
-        return f'without quotes YAML reads a time as a number: write "{value // 60:02d}:{value % 60:02d}"'
-    if kind == "clock_number":
-        return 'write the time in quotes, e.g. "18:00"'
+    if kind == "clock_number" and isinstance(value, int):
+        # a whole number meant as an hour (18) or as a 24-hour clock without its colon (1830)
+        hour, minute = (value, 0) if value < 24 else divmod(value, 100)
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return f'write it as a time: "{hour:02d}:{minute:02d}"'
+        return 'write the time as "18:00" or "6:30 PM"'
     if kind == "weekday" and isinstance(value, str):
         return did_you_mean(value.strip().capitalize(), list(WEEKDAYS))
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
-                "datetime"):
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return _date_hint(value)
+    if kind == "datetime":
+        return _date_hint(value, timed=True)
     if isinstance(value, str) and (value.strip()[:1] in ("\u201c", "\u2018", "\u201e")
                                    or value.strip()[-1:] in ("\u201d", "\u2019")):
         # a value wrapped in the quotes a word processor makes: YAML keeps them as text
@@ -260,6 +278,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 f"allowed here: {', '.join(allowed)}" if allowed else "")
         else:
             line, col = src.pos.key(loc) if on_key else src.pos.value(loc)
+            written = None if on_key else src.pos.text(loc)
             if kind == "literal_error":
                 options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
                 message = f"{field}: '{value}' is not one of {', '.join(options)}"
@@ -281,7 +300,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 line, col = _placeholder_at(src, loc, value)
                 message = f"{field}: {messages.placeholder_message(PLACEHOLDER)}"
             elif kind == "string_pattern_mismatch" and last in PATTERN_MESSAGES:
-                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value)}"
+                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value, written)}"
             elif kind in ("string_too_long", "too_long"):
                 unit = "characters" if kind == "string_too_long" else "items"
                 message = f"{field}: at most {ctx.get('max_length')} {unit} allowed"
@@ -293,23 +312,31 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 n = ctx.get("min_length", 1)
                 message = f"{field}: needs at least {n} item{'s' if n != 1 else ''}"
             elif kind in ("greater_than", "greater_than_equal"):
-                message = f"{field}: must be a positive number{_found(value)}"
+                message = f"{field}: must be a positive number{_found(value, written)}"
             elif kind == "string_too_short":
                 message = f"{field}: must not be empty"
             elif kind == "string_type":
-                message = f"{field}: expected text{_found(value)}"
-                hint = (f"write a value after '{last}:'" if value is None and last else _quote_hint(last, value))
+                message = f"{field}: expected text{_found(value, written)}"
+                hint = (f"write a value after '{last}:'" if value is None and last
+                        else _quote_hint(last, value, written))
             elif kind == "list_type":
-                message = f"{field}: expected a list{_found(value)}"
+                message = f"{field}: expected a list{_found(value, written)}"
                 if isinstance(value, str):
                     hint = messages.list_hint(value)
             elif kind in TYPE_MESSAGES:
-                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
+                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value, written)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
                 if kind in ("email", "phone", "datetime", "duration", "weekday", "clock", "clock_number"):
-                    message += _found(value)
-            hint = hint or _value_hint(kind, value)
+                    message += _found(value, written)
+                if kind == "legacy_number":
+                    hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
+                elif kind == "local_dt":
+                    # an event has a 'timezone' field of its own; an article's times are in site.yaml's
+                    hint = f"write the local time without the offset, e.g. {last}: {ctx['local']}" + (
+                        "; the event's 'timezone' field says where it is (default: site.yaml's timezone)"
+                        if src.kind == "event" else "; it is read in site.yaml's timezone")
+            hint = hint or str(ctx.get("hint", "")) or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 
 
@@ -353,6 +380,44 @@ def map_url(place: Any) -> str | None:
     if not place.address.strip():
         query = ", ".join(p for p in [place.name, *parts[1:]] if p)
     return "https://www.openstreetmap.org/search?query=" + quote(query) if query else None
+
+
+# what follows a company's name without making it another company ("Acme Networks, LLC")
+COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "company", "corp", "corporation",
+                    "ltd", "limited", "pc", "plc"}
+
+
+def company_key(name: str) -> str:
+    """A company name as compared for duplicates: without case, accents, punctuation and a
+    trailing Inc, LLC, Co, Corp, Ltd and the like."""
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    words = re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return "".join(words)
+
+
+# hosts where many companies have a page: there the path tells them apart
+SHARED_HOSTS = {"facebook.com", "linkedin.com", "instagram.com", "x.com", "twitter.com", "sites.google.com",
+                "youtube.com", "yelp.com"}
+
+
+def website_host(url: str | None) -> str:
+    """A member's web site as compared for duplicates: its host without 'www.' (with the
+    path on a host such as facebook.com that many companies share); '' when there is none."""
+    from urllib.parse import urlsplit
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+    if host in SHARED_HOSTS:
+        path = parts.path.rstrip("/").lower()
+        return host + path if path else ""
+    return host
 
 
 def _base_parts(base_url: str) -> tuple[str, str]:
@@ -399,6 +464,7 @@ class Validator:
         events = [e for s in self.loaded.sources.get("event", []) if (e := self.event(s, cfg))]
         articles = [a for s in self.loaded.sources.get("article", []) if (a := self.article(s, cfg))]
         pages = [p for s in self.loaded.sources.get("page", []) if (p := self.page(s))]
+        self.same_company(members)
         if cfg is None:
             return None
         members.sort(key=lambda m: (m.name.casefold(), m.slug))
@@ -571,7 +637,7 @@ class Validator:
 
     def body_placeholder(self, src: Source) -> None:
         """An article left as `smbsite new` wrote it must not pass the check."""
-        for i, line in enumerate(src.body.splitlines()):
+        for i, line in enumerate(LINES.split(src.body)):
             if PLACEHOLDER in line:
                 self.problems.error(src.path, src.body_line + i, line.index(PLACEHOLDER) + 1,
                                     f"replace the placeholder '{PLACEHOLDER}' in the text")
@@ -588,6 +654,32 @@ class Validator:
             return None
         return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                     url=f"/{src.slug}/", body=src.body, body_line=src.body_line)
+
+    def same_company(self, members: list[Member]) -> None:
+        """Two records for one company (a copy saved under another file name, the name in
+        other case or with 'LLC' added, the same web site): an error at the later file, in
+        the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
+        first_name: dict[str, Member] = {}
+        first_host: dict[str, Member] = {}
+        for m in sorted(members, key=lambda m: (m.slug, m.source)):
+            key = company_key(m.name)
+            if key in first_name:
+                other = first_name[key]
+                line, col = m.pos.value(("name",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member named '{other.name}'",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif key:
+                first_name[key] = m
+            host = website_host(m.website)
+            if host in first_host:
+                other = first_host[host]
+                line, col = m.pos.value(("website",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member with the web site {host}",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif host:
+                first_host[host] = m
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -693,13 +785,18 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
             return None
         file = src.file.parent / logo
+        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
+            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file",
+                                "put the image file itself beside the record")
+            return None
         if not file.is_file():
             siblings = [p.name for p in src.file.parent.iterdir() if p.suffix.lower() in LOGO_TYPES]
             self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",
                                 did_you_mean(logo, siblings))
             return None
-        if file.is_symlink() or not file.resolve().is_relative_to(src.file.parent.resolve()):
-            # a link could publish any file of the machine that builds the site
+        if link_problem(self.loaded.root, file) is not None:
+            # a link out of the site could publish any file of the machine that builds it
             self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
                                 "put the image file itself beside the record")
             return None

@@ -358,7 +358,9 @@ EVENT_RULES = {
         "found 'next spring'"),
     "starts has a UTC offset": (
         {E: RADIO.replace("starts: 2027-01-12T10:00", "starts: 2027-01-12T10:00:00+02:00")},
-        f"{E}:3:9: error: starts: write the local time without an offset and set 'timezone'"),
+        f"{E}:3:9: error: starts: 2027-01-12T10:00:00+02:00 has a UTC offset, which is not allowed here — write "
+        "the local time without the offset, e.g. starts: 2027-01-12T10:00; the event's 'timezone' field says "
+        "where it is (default: site.yaml's timezone)"),
     "ends before starts": (
         edit(E, "ends: 2027-04-01", "ends: 2027-03-29"),
         f"{E}:4:7: error: ends (2027-03-29) is before starts (2027-03-30)"),
@@ -410,10 +412,10 @@ EVENT_RULES = {
         {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, day: Satruday}")},
         f"{E}:6:59: error: stations › item 1 › day: expected a day of the week such as Saturday, found 'Satruday' "
         "— did you mean 'Saturday'?"),
-    "station air time without quotes": (
-        {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, time: 18:30}")},
-        f"{E}:6:60: error: stations › item 1 › time: expected a time of day in quotes, such as \"18:00\", "
-        "found the number 1110 — without quotes YAML reads a time as a number: write \"18:30\""),
+    "station air time as a bare number": (
+        {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, time: 1830}")},
+        f"{E}:6:60: error: stations › item 1 › time: expected a time of day such as \"18:00\" or \"6:30 PM\", "
+        "found the number 1830 — write it as a time: \"18:30\""),
     "station air time unreadable": (
         {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, time: noon}")},
         f"{E}:6:60: error: stations › item 1 › time: expected a time of day such as \"18:00\" or \"6:30 PM\", "
@@ -455,6 +457,12 @@ def test_a_speaker_with_an_unknown_member_is_reported_even_when_the_record_has_o
 def test_station_times_days_and_speakers_in_their_other_forms_are_valid(make_site):
     text = RADIO.replace("KFRE 1340 AM}", 'KFRE 1340 AM, day: saturdays, time: "6:30 pm", listen: https://k.example.com/}')
     assert problems(make_site({E: text})) == []
+    # unquoted, YAML 1.1 would read 18:30 as the number 1110; it is taken as the time it says
+    text = RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, day: Sat, time: 18:30}")
+    site = make_site({E: text})
+    assert problems(site) == []
+    [event] = check(site, as_of=AS_OF).graph.site.events
+    assert (event.stations[0].day, event.stations[0].time) == ("Saturday", "18:30")
     text = EVENT_YAML.replace("speakers: [Ann Lee]", 'speakers: ["Ann Lee (Sonicwall)", {member: acme-networks}]')
     assert problems(make_site({E: text})) == []
 

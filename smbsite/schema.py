@@ -163,7 +163,7 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "state": "Two-letter US state code.",
         "station": "Call sign and frequency, e.g. KXBZ 1340 AM.",
         "day": "Optional: the day of the week the station airs the show, e.g. Saturday.",
-        "time": "Optional: the local time the station airs it, quoted, e.g. \"09:00\" or \"6:30 PM\".",
+        "time": "Optional: the local time the station airs it, e.g. \"09:00\", 18:30 or \"6:30 PM\".",
         "listen": "Optional: the address of the station's live stream (http or https).",
     },
     Hotel: {
@@ -253,7 +253,7 @@ def _timezone(node: dict) -> None:
 
 def _clock(node: dict) -> None:
     node.update(type="string", pattern=CLOCK, examples=["09:00", "18:30", "6:30 PM"],
-                patternErrorMessage="a time of day in quotes, such as \"18:00\" or \"6:30 PM\"")
+                patternErrorMessage="a time of day such as \"18:00\" or \"6:30 PM\"")
 
 
 def _weekday(node: dict) -> None:

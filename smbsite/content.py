@@ -72,7 +72,11 @@ class Event(EventRecord):
     upcoming: bool = True
     sponsor_list: list[Any] = []
     guest_list: list[Any] = []
-    session_days: list[Any] = []  # [(date, [Session])]
+    session_days: list[Any] = []  # [(date, [Session])], every day of the event once it has sessions
+    zone_label: str = ""  # whose time the times are: "Buena Park time", "Pacific time"
+    map_url: str | None = None  # an OpenStreetMap search for the location
+    hotel_map_url: str | None = None
+    registration_open: bool = True  # False once register_by has passed
 
 
 class Article(ArticleMeta):

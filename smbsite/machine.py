@@ -31,6 +31,8 @@ def add_outputs(b: "GraphBuilder") -> None:
               produce=lambda: (site.config.cname + "\n").encode())
     b.add(url="/members.json", kind="data", sitemap=False, deps=frozenset({"site.yaml", "members/"}),
           produce=lambda: members_json(b))
+    b.add(url="/members/index.json", kind="data", sitemap=False, deps=frozenset({"site.yaml", "members/"}),
+          produce=lambda: members_index(b))
     b.add(url="/feed.xml", kind="feed", sitemap=False, deps=frozenset({"site.yaml", "content/articles/"}),
           produce=lambda: feeds.atom(site, urls))
     b.add(url="/radio/feed.xml", kind="feed", sitemap=False,
@@ -59,6 +61,14 @@ def members_json(b: "GraphBuilder") -> bytes:
     doc = {"format": MEMBERS_JSON_FORMAT, "generator": "smbsite", "site": b.site.config.title,
            "url": abs_url("/"), "count": len(rows), "members": rows}
     # Compact: with thousands of members this is what the partner finder downloads.
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def members_index(b: "GraphBuilder") -> bytes:
+    """Every member's name and slug in directory order: what the directory's name filter
+    searches when the directory is split into letter pages (a few dozen bytes a member)."""
+    rows = [[m.name, m.slug] for m in b.site.members]
+    doc = {"format": MEMBERS_JSON_FORMAT, "count": len(rows), "members": rows}
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 

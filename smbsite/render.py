@@ -61,14 +61,20 @@ def _zone_abbr(value: datetime) -> str:
     return value.strftime("%Z")
 
 
+def _clock(value: str) -> str:
+    """"18:30" -> "6:30 PM", "09:00" -> "9 AM", as the theme writes times."""
+    hour, minute = (int(part) for part in value.split(":"))
+    return _date(datetime(2000, 1, 1, hour, minute), "time")
+
+
 class Partials:
-    """partial(name, **values): a small template (a member's row or card) rendered as Markup.
+    """partial(name, **values): a small template (a member's row) rendered as Markup.
 
     Unlike {% include %}, it gets no template context of its own: it sees the values it is
     given and the globals (plus, for names it uses and is not given, the caller's template
     variables). With memo on (a build, where the model no longer changes), each distinct
     set of values is rendered once and the same Markup reused on every list page that
-    shows it: a member appears on its letter, region, specialty and state pages.
+    shows it: a member's row appears on its region, specialty, state and vendor pages.
     """
 
     SIMPLE = (str, int, float, bool, type(None))
@@ -95,7 +101,8 @@ class Partials:
         values = {k: given[k] if k in given else context.resolve(k) for k in self.names(name)}
         if self.memo is None:
             return Markup(self.env.get_template(name).render(values))
-        key = (name, *((k, v if isinstance(v, self.SIMPLE) else id(v)) for k, v in values.items()))
+        key = (name, *((k, v if isinstance(v, self.SIMPLE) else "undefined" if isinstance(v, jinja2.Undefined)
+                        else id(v)) for k, v in values.items()))
         hit = self.memo.get(key)
         if hit is None:
             hit = self.memo[key] = Markup(self.env.get_template(name).render(values))
@@ -121,8 +128,8 @@ def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environm
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
         application_url=graph.application_url,
     )
-    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c), tel=tel_href,
-                       linkify=lambda text: Markup(linkify_plain(str(text))))
+    env.filters.update(date=_date, zone_abbr=_zone_abbr, clock=_clock, state_name=lambda c: US_STATES.get(c, c),
+                       tel=tel_href, linkify=lambda text: Markup(linkify_plain(str(text))))
     env.globals["partial"] = Partials(env, memo)
     return env
 

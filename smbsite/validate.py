@@ -14,8 +14,8 @@ from pydantic import BaseModel, ValidationError
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .load import LINES, LOGO_TYPES, Loaded, Source
-from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
-                    Record, SiteRecord, VendorRecord)
+from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, ArticleMeta, EventRecord, MemberRecord,
+                    PageMeta, Record, SiteRecord, VendorRecord)
 from . import messages
 from .images import logo_content_problems
 from .markdown import MarkdownRenderer, needs_check, source_mapper
@@ -194,6 +194,14 @@ def _value_hint(kind: str, value: Any) -> str:
         return _state_hint(value)
     if kind == "url":
         return _url_hint(value)
+    if kind == "clock_number" and isinstance(value, int):
+        # a whole number meant as an hour (18) or as a 24-hour clock without its colon (1830)
+        hour, minute = (value, 0) if value < 24 else divmod(value, 100)
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return f'write it as a time: "{hour:02d}:{minute:02d}"'
+        return 'write the time as "18:00" or "6:30 PM"'
+    if kind == "weekday" and isinstance(value, str):
+        return did_you_mean(value.strip().capitalize(), list(WEEKDAYS))
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return _date_hint(value)
     if kind == "datetime":
@@ -319,7 +327,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value, written)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
-                if kind in ("email", "phone", "datetime", "duration"):
+                if kind in ("email", "phone", "datetime", "duration", "weekday", "clock", "clock_number"):
                     message += _found(value, written)
                 if kind == "legacy_number":
                     hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
@@ -339,6 +347,39 @@ def _check(src: Source, model: type[Record], problems: Problems, choices: dict[s
     except ValidationError as exc:
         report_validation_error(src, model, exc, problems, choices, names)
         return None
+
+
+AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
+
+# What visitors call a zone's time; elsewhere a zone is named by its city ("Berlin time").
+ZONE_NAMES = {
+    "America/Los_Angeles": "Pacific time", "America/Denver": "Mountain time", "America/Boise": "Mountain time",
+    "America/Phoenix": "Arizona time", "America/Chicago": "Central time", "America/New_York": "Eastern time",
+    "America/Detroit": "Eastern time", "America/Indiana/Indianapolis": "Eastern time",
+    "America/Anchorage": "Alaska time", "Pacific/Honolulu": "Hawaii time", "America/Puerto_Rico": "Atlantic time",
+}
+
+
+def zone_label(zone: str, city: str = "") -> str:
+    """Whose time an event's times are: its city's ("Buena Park time") when it has a place,
+    else the zone's common name ("Pacific time")."""
+    if city.strip():
+        return f"{city.strip()} time"
+    if zone in ZONE_NAMES:
+        return ZONE_NAMES[zone]
+    if "/" not in zone:
+        return zone  # UTC
+    return zone.rsplit("/", 1)[-1].replace("_", " ") + " time"
+
+
+def map_url(place: Any) -> str | None:
+    """An OpenStreetMap search for a place's address (name and address, city, state)."""
+    from urllib.parse import quote
+    parts = [place.address.strip(), place.city.strip(), (place.state or "")]
+    query = ", ".join(p for p in parts if p)
+    if not place.address.strip():
+        query = ", ".join(p for p in [place.name, *parts[1:]] if p)
+    return "https://www.openstreetmap.org/search?query=" + quote(query) if query else None
 
 
 # what follows a company's name without making it another company ("Acme Networks, LLC")
@@ -559,11 +600,27 @@ class Validator:
                                         f"session '{s.title}' {key} {_when_text(when)} is outside the event "
                                         f"({first_day} to {last_day})")
             days.setdefault(s_start.date(), []).append(s)
+        if days and first_day <= last_day and (last_day - first_day).days < AGENDA_DAYS_MAX:
+            # every day of the event has its place in the agenda, with sessions or without
+            for n in range((last_day - first_day).days + 1):
+                days.setdefault(first_day + timedelta(days=n), [])
         e.session_days = [(d, sorted(ss, key=lambda s: (sort_key_when(s.starts), s.title)))
                           for d, ss in sorted(days.items())]
         e.upcoming = e.end.date() > self.as_of if e.all_day else e.end.astimezone(zone).date() >= self.as_of
+        e.zone_label = zone_label(zone_name, rec.location.city if rec.location else "")
+        if rec.location is not None:
+            e.map_url = map_url(rec.location)
+        if rec.hotel is not None:
+            e.hotel_map_url = map_url(rec.hotel)
+        if rec.register_by is not None:
+            e.registration_open = self.as_of <= rec.register_by
+            if first_day <= last_day and rec.register_by > last_day:
+                line, col = src.pos.value(("register_by",))
+                self.problems.error(src.path, line, col,
+                                    f"register_by ({rec.register_by}) is after the event's last day ({last_day})")
         self._duplicates(src, "sponsors", rec.sponsors)
         self._duplicates(src, "guests", rec.guests)
+        self.speaker_members(src)
         return e
 
     def article(self, src: Source, cfg: SiteConfig | None) -> Article | None:
@@ -660,6 +717,7 @@ class Validator:
             refs = {"vendors": "vendor"}
         elif src.kind == "event":
             refs = {"sponsors": "vendor", "guests": "member"}
+            self.speaker_members(src)
             # (a 'stations' value of the wrong kind has its own schema error already)
             if data.get("type") == "radio" and data.get("stations", []) == []:
                 self.radio_without_stations(src)
@@ -668,6 +726,17 @@ class Validator:
             for i, slug in valid_slugs(key):
                 if slug not in known:
                     self._unknown(src.path, src.pos, (key, i), what, slug, known)
+
+    def speaker_members(self, src: Source) -> None:
+        """Each session speaker's `member:` must name a member of the site."""
+        sessions = src.data.get("sessions") if isinstance(src.data, dict) else None
+        known = self.loaded.slugs.get("member", set())
+        for i, session in enumerate(sessions if isinstance(sessions, list) else []):
+            speakers = session.get("speakers") if isinstance(session, dict) else None
+            for j, sp in enumerate(speakers if isinstance(speakers, list) else []):
+                slug = sp.get("member") if isinstance(sp, dict) else None
+                if isinstance(slug, str) and SLUG_RE.match(slug) and slug not in known:
+                    self._unknown(src.path, src.pos, ("sessions", i, "speakers", j, "member"), "member", slug, known)
 
     def raw_markdown(self, src: Source) -> None:
         """The Markdown of a record the schema rejected, checked as a valid record's is when

@@ -233,14 +233,21 @@ def query(pg) -> dict[str, list[str]]:
     return parse_qs(urlsplit(pg.url).query)
 
 
+def settled(pg, text: str) -> None:
+    """Wait until the finder's status (announced once the choice settles) reads `text`."""
+    pg.wait_for_function("t => document.getElementById('finder-status').textContent === t", arg=text)
+
+
 @pytest.mark.browser
-def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page, bundled):
+def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_leaves(page, bundled):
     members = json.loads((bundled.out / "members.json").read_text())["members"]
     pg = page
+    pg.goto(bundled.url("/members/"))
     pg.goto(bundled.url("/partners/"))
+    entries = pg.evaluate("history.length")
     status = pg.locator("#finder-status")
     assert status.get_attribute("aria-live") == "polite"
-    pg.wait_for_function("document.getElementById('finder-status').textContent.startsWith('Choose')")
+    assert status.inner_text().startswith("Choose")
     assert pg.locator("#finder").is_visible() and not pg.locator("#finder-results").is_visible()
 
     pg.select_option("#f-specialty", label="Structured cabling")
@@ -249,7 +256,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
     assert shown(pg) == cabling
     assert query(pg) == {"specialty": ["cabling"]}
-    assert status.inner_text() == f"{len(cabling)} members offer Structured cabling."
+    settled(pg, f"{len(cabling)} members offer Structured cabling.")
 
     pg.select_option("#f-state", label="Nevada")
     in_nv = expected(members, "cabling", "nv")
@@ -257,7 +264,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
     assert shown(pg) == in_nv
     assert query(pg) == {"specialty": ["cabling"], "state": ["nv"]}
-    assert status.inner_text() == f"{len(in_nv)} members offer Structured cabling in Nevada."
+    settled(pg, f"{len(in_nv)} members offer Structured cabling in Nevada.")
     assert not any(m["name"] in in_nv for m in members if m["partnering"] is False)
     # members based in the state come first; every result links to its page under the base path
     first = pg.locator("#finder-list > li.card").first
@@ -265,19 +272,13 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     for href in pg.locator("#finder-list > li.card h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
         assert href.startswith(BASE + "members/") and (bundled.out / href[len(BASE):] / "index.html").is_file()
 
+    # the choices replaced the address instead of adding history: back leaves the finder
+    assert pg.evaluate("history.length") == entries
     pg.go_back()
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
-    assert query(pg) == {"specialty": ["cabling"]}
-    assert pg.input_value("#f-state") == "" and pg.input_value("#f-specialty") == "cabling"
-    assert shown(pg) == cabling
-
-    pg.go_back()
-    pg.wait_for_function("document.getElementById('finder-results').hidden")
-    assert pg.input_value("#f-specialty") == "" and query(pg) == {}
-
+    assert pg.url == bundled.url("/members/")
     pg.go_forward()
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
-    assert pg.input_value("#f-specialty") == "cabling"
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
+    assert pg.input_value("#f-specialty") == "cabling" and pg.input_value("#f-state") == "nv"
 
 
 @pytest.mark.browser
@@ -290,8 +291,10 @@ def test_a_shared_finder_url_opens_with_its_choice(page, bundled):
     assert shown(page) == want
     assert [page.input_value(s) for s in ("#f-specialty", "#f-state", "#f-vendor")] == [
         "web-development", "ca", "microsoft"]
+    page.wait_for_function("n => document.getElementById('finder-status').textContent.startsWith(n)",
+                           arg=f"{len(want)} member")
     text = page.inner_text("#finder-status")
-    assert text.startswith(f"{len(want)} member") and "in California" in text and "Microsoft" in text
+    assert "in California" in text and "Microsoft" in text
     # an unknown value in a shared link is ignored, not an error
     page.goto(bundled.url("/partners/?specialty=nonsense&state=nv"))
     page.wait_for_function("document.querySelectorAll('#finder-list > li').length > 0")
@@ -311,7 +314,7 @@ def test_finder_shows_the_first_results_then_all_on_request(page, tmp_path):
         want = expected(members, "cabling")
         page.wait_for_function("document.querySelectorAll('#finder-list > li').length > 0")
         assert page.locator("#finder-list > li").count() == 60
-        assert page.inner_text("#finder-status") == f"{len(want)} members offer Structured cabling. Showing the first 60."
+        settled(page, f"{len(want)} members offer Structured cabling. Showing the first 60.")
         page.click("#finder-more")
         page.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(want))
         assert shown(page) == want and not page.locator("#finder-more").is_visible()
@@ -324,17 +327,23 @@ def test_finder_and_map_work_without_javascript(browser, bundled):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(bundled.url("/partners/"))
-    assert not pg.locator("#finder").is_visible()  # the form needs the script, so it stays hidden
+    # the form stays, and says it needs the script; the lists below are the way without it
+    assert pg.locator("#finder").is_visible() and pg.locator("#finder button[type=submit]").is_visible()
+    assert "needs JavaScript" in pg.locator("#finder-nojs").inner_text()
+    assert not pg.locator("#finder-status").is_visible()
     pg.get_by_role("link", name="Structured cabling").first.click()
     assert pg.url == bundled.url("/partners/cabling/")
     assert pg.locator("h1").inner_text() == "Structured cabling"
-    pg.get_by_role("link", name="Nevada", exact=True).click()  # the state list jumps to the section
+    pg.locator("svg.tilemap a[href$='#st-nv']").click()  # the map jumps to the state's row
     assert pg.url.endswith("/partners/cabling/#st-nv")
-    assert "Coastline Cabling Co." in pg.locator("#st-nv + ul").inner_text()
+    assert "Coastline Cabling Co." in pg.locator("#st-nv").inner_text()
+    pg.locator("#st-nv").get_by_role("link", name="Coastline Cabling Co.").click()  # and on to its card
+    assert pg.url.endswith("/partners/cabling/#m-coastline-cabling-co")
+    assert pg.locator("#m-coastline-cabling-co").is_visible()
     pg.goto(bundled.url("/partners/"))
-    # each map tile is a link named by its state and count
-    tile = pg.get_by_role("link", name="Nevada: ")
-    assert tile.count() == 1 and tile.get_attribute("href") == BASE + "regions/nv/"
+    # each map tile links to its state's page (for the mouse: the state list is the keyboard path)
+    tile = pg.locator(f"svg.tilemap a[href='{BASE}regions/nv/']")
+    assert tile.count() == 1 and tile.locator("title").text_content() == "Nevada: 5 members"
     tile.click()
     assert pg.url == bundled.url("/regions/nv/") and pg.locator("h1").inner_text() == "Members in Nevada"
     context.close()
@@ -345,7 +354,7 @@ def test_finder_and_map_work_without_javascript(browser, bundled):
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/", "/members/", "/members/coastline-cabling-co/", "/partners/",
                                   "/partners/cabling/", "/vendors/microsoft/", "/events/smbtn-conference-2027/",
-                                  "/radio/", "/articles/"])
+                                  "/events/", "/events/radio-conference-preview/", "/radio/", "/articles/"])
 def test_pages_fit_a_320_pixel_screen(browser, bundled, path):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     pg = context.new_page()

@@ -105,7 +105,7 @@ def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
 
 
 # What members write for a state instead of its postal code: the AP style abbreviations
-# newspapers use (the product brief itself says "Buena Park, Calif.") and a few short forms.
+# newspapers use (as in "Buena Park, Calif.") and a few short forms.
 STATE_ALIASES = {
     "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
     "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN",

@@ -1,4 +1,4 @@
-"""One test per rule of PRODUCT.md: the exact `path:line:col: error: message` a member sees.
+"""One test per rule of the record formats: the exact `path:line:col: error: message` a member sees.
 
 Each fixture changes one line of the small valid site in conftest, so the line
 and column of the offending value are known by reading the fixture.

@@ -86,6 +86,12 @@ def _phone(value: Any) -> str:
     return value.strip()
 
 
+def _hex_color(value: Any) -> str:
+    if not isinstance(value, str) or not re.match(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", value.strip()):
+        raise PydanticCustomError("hex_color", "expected a colour written #rrggbb, like \"#0b5394\" (in quotes)")
+    return value.strip().lower()
+
+
 def _not_number(value: Any) -> Any:
     # YAML reads 2024 as a number; pydantic would turn it into a 1970 timestamp
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -150,6 +156,8 @@ HttpUrl = Annotated[str, BeforeValidator(_http_url), Field(json_schema_extra={"f
 Email = Annotated[str, BeforeValidator(_email), Field(json_schema_extra={"format": "email"})]
 Phone = Annotated[str, BeforeValidator(_phone)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, max_length=64)]
+HexColor = Annotated[str, BeforeValidator(_hex_color),
+                     Field(json_schema_extra={"pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"})]
 Day = Annotated[date, BeforeValidator(_not_number)]
 When = Annotated[date | datetime, BeforeValidator(_local_datetime)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
@@ -168,6 +176,11 @@ class Specialty(Record):
     description: str = ""
 
 
+class SiteColors(Record):
+    brand: HexColor | None = None
+    accent: HexColor | None = None
+
+
 class SiteRecord(Record):
     title: Text
     tagline: str = ""
@@ -177,6 +190,8 @@ class SiteRecord(Record):
     timezone: TimeZone = "UTC"
     membership_goal: Annotated[int, Field(gt=0)] | None = None
     cname: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")] | None = None
+    logo: str | None = None
+    colors: SiteColors | None = None
     specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
 
 

@@ -65,7 +65,7 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     urls = graph.urls
     env.globals.update(
         url=functools.lru_cache(maxsize=65536)(urls.rel), abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
-        as_of=graph.site.as_of, state_names=US_STATES,
+        as_of=graph.site.as_of, state_names=US_STATES, identity=graph.identity,
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c))
@@ -90,5 +90,6 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
     template = env.get_template(out.template)
     page = {"url": out.url, "kind": out.kind, "title": out.title, "canonical": graph.urls.abs(out.url),
             "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out),
-            "description": jsonld.description(graph, out)}
+            "description": jsonld.description(graph, out),
+            "image": out.image or (graph.identity.site_card if graph.identity else None)}
     return template.render(page=page, **out.context).encode("utf-8")

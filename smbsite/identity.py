@@ -108,6 +108,7 @@ def add_outputs(b: "GraphBuilder") -> None:
         own[a.url] = card(f"{a.url}social.png", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}")
 
     # members' and vendors' logos
+    logo_deps: dict[str, str] = {}  # page URL -> its logo file: a new file of the same name redraws the page
     for kind, records, boxes in (("member", site.members, images.MEMBER_BOXES),
                                  ("vendor", site.vendors, images.VENDOR_BOXES)):
         for rec in records:
@@ -115,6 +116,7 @@ def add_outputs(b: "GraphBuilder") -> None:
             if lf is None:
                 continue
             deps = frozenset({rec.source, _rel(rec.source, lf.name)})
+            logo_deps[rec.url] = _rel(rec.source, lf.name)
             rec.logo_sizes = _logo(b, lf, rec.url, boxes, deps, social=True)
             rec.logo_url = (rec.logo_sizes["page"].src2x or rec.logo_sizes["page"].src)
             shared = rec.logo_sizes.get("social")
@@ -125,6 +127,8 @@ def add_outputs(b: "GraphBuilder") -> None:
     for out in b.outputs:
         if out.template:
             out.image = own.get(out.url, ident.site_card)
+            if out.url in logo_deps:
+                out.deps = out.deps | {logo_deps[out.url]}
 
 
 def _logo(b: "GraphBuilder", lf: LogoFile, folder: str, boxes: tuple[str, ...], deps: frozenset[str],

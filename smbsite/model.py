@@ -87,8 +87,11 @@ def _phone(value: Any) -> str:
 
 
 def _hex_color(value: Any) -> str:
+    if value is None:
+        raise PydanticCustomError("hex_color", "found nothing: a # starts a YAML comment, so write the colour in "
+                                               "quotes, like \"#0b5394\"")
     if not isinstance(value, str) or not re.match(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", value.strip()):
-        raise PydanticCustomError("hex_color", "expected a colour written #rrggbb, like \"#0b5394\" (in quotes)")
+        raise PydanticCustomError("hex_color", "expected a colour written \"#rrggbb\", like \"#0b5394\"")
     return value.strip().lower()
 
 
@@ -177,8 +180,9 @@ class Specialty(Record):
 
 
 class SiteColors(Record):
-    brand: HexColor | None = None
-    accent: HexColor | None = None
+    # not Optional: `brand: #0b5394` without quotes reads as an empty value (# starts a YAML comment)
+    brand: HexColor = None  # type: ignore[assignment]
+    accent: HexColor = None  # type: ignore[assignment]
 
 
 class SiteRecord(Record):

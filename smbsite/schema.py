@@ -28,7 +28,7 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import model
 from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, EventRecord, Location, MemberRecord, Session,
-                    SiteRecord, Specialty, Station, VendorRecord)
+                    SiteColors, SiteRecord, Specialty, Station, VendorRecord)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -61,8 +61,20 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "timezone": "The IANA time zone events use unless they name their own, e.g. America/Los_Angeles.",
         "membership_goal": "Optional: the number of members the association aims for, shown as progress.",
         "cname": "Optional: a custom domain for GitHub Pages, e.g. www.smbtn.org (writes output/CNAME).",
+        "logo": "Optional: the association's logo, an SVG or PNG (or JPEG, WebP) file in the site folder, e.g. "
+                "logo.svg. Shown in the page header (in place of the title, so a wordmark reads best), and the "
+                "source of the favicons and link-preview cards.",
+        "colors": "Optional brand colours, written \"#rrggbb\": brand (buttons, the header rule, monograms, "
+                  "link-preview cards; white text sits on it) and accent (links). Each must reach 4.5:1 contrast "
+                  "where the theme uses it.",
         "specialties": "The partner-finder vocabulary. Each key (lowercase-with-hyphens) is what members "
                        "write in their specialties list.",
+    },
+    SiteColors: {
+        "brand": "The main colour, e.g. \"#0b5394\" (in quotes): buttons, the header rule, monograms and "
+                 "link-preview cards, with white text on it (at least 4.5:1 contrast).",
+        "accent": "The colour of links, e.g. \"#0b5394\"; default: brand. At least 4.5:1 contrast on the "
+                  "theme's light backgrounds.",
     },
     Specialty: {
         "label": "The specialty's name as visitors read it, e.g. Structured cabling.",
@@ -176,6 +188,7 @@ def _case_insensitive(word: str) -> str:
 
 
 LOGO = r"^[^/\\]+\.(" + "|".join(_case_insensitive(s) for s in LOGO_SUFFIXES) + ")$"
+SITE_LOGO = r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\]+\.(" + "|".join(_case_insensitive(s) for s in LOGO_SUFFIXES) + ")$"
 
 
 def _extra_pattern(node: dict, pattern: str, message: str) -> None:
@@ -290,10 +303,12 @@ def _describe(schema: dict, root: type[BaseModel]) -> None:
             if name in docs:
                 properties[name] = prop = {"description": docs[name], **prop}
             if name == "logo":  # checked by validate.py, not the model, but an editor can say it early
+                in_site = cls is SiteRecord
                 for option in prop.get("anyOf", [prop]):
                     if option.get("type") == "string":
-                        option.update(pattern=LOGO, patternErrorMessage="a png, jpg, webp or svg file name "
-                                                                        "beside the record")
+                        option.update(pattern=SITE_LOGO if in_site else LOGO,
+                                      patternErrorMessage="a png, jpg, webp or svg file in the site folder" if in_site
+                                      else "a png, jpg, webp or svg file name beside the record")
 
 
 def _site_specialties(src: Path | None) -> dict[str, str]:

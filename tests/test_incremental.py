@@ -17,7 +17,7 @@ from smbsite.write import MARKER
 
 def copy_bundled(dest: Path) -> Path:
     dest.mkdir(parents=True)
-    for name in ("site.yaml", "members", "vendors", "events", "content", "templates"):
+    for name in ("site.yaml", "smbtn-logo.svg", "members", "vendors", "events", "content", "templates"):
         src = REPO / name
         if src.is_dir():
             shutil.copytree(src, dest / name)

@@ -170,7 +170,7 @@ class GraphBuilder:
     # --- the outputs ------------------------------------------------------------------
 
     def build(self) -> SiteGraph:
-        site, site_root = self.site, self.site_root
+        site = self.site
         self.render_markdown()
         members = site.members
         listed = [m for m in members if m.partnering]

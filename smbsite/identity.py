@@ -21,7 +21,7 @@ from . import colors, images
 from .images import BOXES, CARD_SIZE, SOCIAL_LOGO, CardSpec, LogoFile, Variant
 
 if TYPE_CHECKING:
-    from .graph import GraphBuilder, Output
+    from .graph import GraphBuilder
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
                "meetup": "Meetup"}

@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from conftest import AS_OF, EVENT_YAML, MEMBER_YAML, SITE_YAML, VENDOR_YAML
+from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
 from smbsite import api, colors, images
 from smbsite.incremental import IncrementalSite
 

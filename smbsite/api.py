@@ -16,17 +16,18 @@ from typing import Any
 import jinja2
 from zoneinfo import ZoneInfo
 
-from . import images
+from . import imaging
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
-from .images import ImageStore
+from .imaging import ImageStore
 from .load import COLLECTIONS, Loaded, ParseCache, load_site
+from .model import base_url_problem
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
 from .urls import output_file
 from .validate import validate
-from .write import Staging, UnsafeOutput, check_out
+from .write import OutputError, Staging, UnsafeOutput, check_out
 
 
 class UsageError(Exception):
@@ -94,21 +95,23 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
 
     one_shot: the model lives until the process exits (check, build), so it is
     handed to the collector's permanent generation instead of being walked by it.
-    store: where the graph's image files are (or will be) kept; see images.py."""
+    store: where the graph's image files are (or will be) kept; see imaging.py."""
     src = Path(src)
     if not src.is_dir():
         raise UsageError(f"source folder {src} does not exist")
     if not (src / "site.yaml").is_file():
         raise UsageError(f"no site.yaml in {src}: run smbsite in the site folder or pass -s SRC")
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise UsageError(f"--base-url must be absolute (https://…), not {base_url!r}")
+    if base_url is not None and (problem := base_url_problem(base_url)) is not None:
+        raise UsageError(f"--base-url {problem[0]}, not {base_url!r}; e.g. --base-url {problem[1]}")
     if as_of is not None:
         build_date(as_of)  # a malformed --as-of is a usage error before any work
     problems = Problems()
     with no_gc(freeze=one_shot):
         loaded = load_site(src, problems, cache, jobs=min(2, cpu_jobs()))
         day = build_date(as_of, site_zone(loaded))
-        site = validate(loaded, problems, day, drafts, base_url)
+        # a record folder that is a link out of the site was not read: checking what refers
+        # to its records would bury that one error under noise
+        site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
         graph = None
         if site is not None:
             graph = build_graph(site, problems, src, static_files(src), failed_urls(problems), store)
@@ -185,7 +188,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
     out_dir = Path(out) if out is not None else src / "output"
     try:
         check_out(src, out_dir)
-    except UnsafeOutput as exc:
+    except (UnsafeOutput, OutputError) as exc:
         raise UsageError(str(exc)) from None
     folder = cache_folder(src, out_dir, cache)
     reporter = reporter or Reporter(quiet=True)
@@ -199,7 +202,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
     try:
         reporter.progress("images")
         store.claim()
-        image_problems = images.materialise(graph.images, store, cpu_jobs())
+        image_problems = imaging.materialise(graph.images, store, cpu_jobs())
         if image_problems:
             result.problems = sorted(set(result.problems) | set(image_problems))
         else:
@@ -207,6 +210,8 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
             store.prune(n for job in graph.images for n in job.names)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
+    except OutputError as exc:  # the system refused to write OUT; it is left as it was
+        raise UsageError(str(exc)) from None
     finally:
         store.close()
     result.ms = (time.perf_counter() - start) * 1000
@@ -239,14 +244,14 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
         try:
             env.get_template(o.template)  # compile once, before any fork, so workers share it
         except jinja2.TemplateError as exc:
-            raise ContentError([template_problem(exc, o.url, o.template)]) from exc
+            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
     staging = Staging(out_dir)
     jobs = jobs or default_jobs(len(graph.outputs))
     try:
         if jobs > 1:
-            render_parallel(env, graph, staging, jobs, reporter)
+            render_parallel(env, graph, staging, jobs, reporter, src)
         else:
-            render_slice(env, graph, staging, 0, 1, reporter)
+            render_slice(env, graph, staging, 0, 1, reporter, src)
         staging.commit()
     except BaseException:
         staging.abort()
@@ -254,35 +259,70 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     return len(graph.outputs)
 
 
+def template_frames(exc: BaseException) -> list[tuple[str, int]]:
+    """(file, line) of every frame of template code in exc's traceback, outermost first.
+
+    A frame is template code when Jinja compiled it: Jinja rewrites the traceback
+    of an error raised while rendering so that each such frame raises at the
+    template's file and line (its globals hold __jinja_exception__); a frame it
+    did not rewrite yet still holds its template (__jinja_template__). Where the
+    files live (the site, a theme, a folder with any name) plays no part.
+    """
+    frames = []
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        g = frame.f_globals
+        if "__jinja_exception__" in g:
+            frames.append((frame.f_code.co_filename, lineno))
+        elif "__jinja_template__" in g:
+            template = g["__jinja_template__"]
+            frames.append((template.filename or template.name or "?", template.get_corresponding_lineno(lineno)))
+    return frames
+
+
 def from_template(exc: BaseException) -> bool:
     """Whether template code raised it (or Jinja did, compiling or looking one up)."""
-    if isinstance(exc, jinja2.TemplateError):
-        return True
-    return any("/templates/" in frame.f_code.co_filename.replace("\\", "/")
-               for frame, _ in traceback.walk_tb(exc.__traceback__))
+    return isinstance(exc, jinja2.TemplateError) or bool(template_frames(exc))
 
 
-def template_problem(exc: BaseException, url: str, template: str | None) -> Problem:
-    """A template mistake as a problem at templates/NAME:LINE, like any content error."""
-    name, line = template or "?", 1
+def template_file(src: Path | None, filename: str) -> str:
+    """How a template file is named in a problem: relative to the site when it is in
+    the site (templates/page.html), else its own path (a theme's file)."""
+    path = Path(os.path.abspath(filename))
+    if src is not None:
+        for root in (Path(os.path.abspath(src)), Path(src).resolve()):
+            for candidate in (path, path.resolve()):
+                if candidate.is_relative_to(root):
+                    return candidate.relative_to(root).as_posix()
+    return path.as_posix()
+
+
+def template_problem(exc: BaseException, url: str, template: str | None, src: Path | None = None) -> Problem:
+    """A template mistake as a problem at its file and line, like any content error.
+
+    The same mistake met while rendering several pages is one problem: the page
+    it was met on is context, not part of what makes it that problem.
+    """
+    path, line = f"templates/{template or '?'}", 1
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        name, line = exc.name or name, exc.lineno or 1
+        line = exc.lineno or 1
+        if exc.filename:
+            path = template_file(src, exc.filename)
+        elif exc.name:
+            path = f"templates/{exc.name}"
     else:
         # the innermost frame that ran template code says where it went wrong
-        # (Jinja rewrites tracebacks so that template frames carry template lines)
-        for frame, lineno in traceback.walk_tb(exc.__traceback__):
-            filename = frame.f_code.co_filename
-            if "/templates/" in filename.replace("\\", "/"):
-                name, line = filename.replace("\\", "/").rsplit("/templates/", 1)[1], lineno
+        frames = template_frames(exc)
+        if frames:
+            path, line = template_file(src, frames[-1][0]), frames[-1][1]
     detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
     if isinstance(exc, jinja2.TemplateNotFound):
         detail = f"template '{exc.name}' not found"
-    return Problem(f"templates/{name}", line, 1, f"{detail} (while rendering {url})",
-                   "fix the template; every page using it fails the same way")
+    return Problem(path, line, 1, detail, "fix the template; every page using it fails the same way",
+                   context=f"while rendering {url}")
 
 
 def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step: int,
-                 reporter: Reporter | None = None) -> None:
+                 reporter: Reporter | None = None, src: Path | None = None) -> None:
     """Render and write every step-th output starting at index."""
     outputs = graph.outputs
     total = len(outputs)
@@ -297,13 +337,14 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
         except Exception as exc:
             if not from_template(exc):
                 raise  # our bug, not the template's: keep the traceback
-            raise ContentError([template_problem(exc, o.url, o.template)]) from exc
+            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
         staging.write(output_file(o.url), data)
         if reporter is not None and i % 1000 == index:
             reporter.progress("rendering", i, total)
 
 
-def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter) -> None:
+def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter,
+                    src: Path | None = None) -> None:
     """Fork workers that inherit the graph and compiled templates; each writes its share.
 
     Fork (not spawn) because the model would otherwise be pickled to every
@@ -314,9 +355,12 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
 
     def work(index: int) -> None:
         try:
-            render_slice(env, graph, staging, index, jobs)
+            render_slice(env, graph, staging, index, jobs, src=src)
         except ContentError as exc:
             errors.put(exc.problems)
+            os._exit(1)
+        except OutputError as exc:
+            errors.put(("output", str(exc)))
             os._exit(1)
         except BaseException:
             errors.put(traceback.format_exc())
@@ -329,7 +373,7 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
         w.start()
     failure = None
     try:
-        render_slice(env, graph, staging, 0, jobs, reporter)
+        render_slice(env, graph, staging, 0, jobs, reporter, src)
     except BaseException:
         failure = sys.exc_info()
     for w in workers:
@@ -340,4 +384,6 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
         detail = errors.get() if not errors.empty() else "a render worker died"
         if isinstance(detail, list):
             raise ContentError(detail)
+        if isinstance(detail, tuple):
+            raise OutputError(detail[1])
         raise RuntimeError(f"rendering failed in a worker process:\n{detail}")

@@ -14,14 +14,14 @@ from markupsafe import Markup
 
 from .model import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
                     Specialty, VendorRecord)
-from .images import initials
+from .imaging import initials
 from .yamlpos import Positions
 
 
 class SiteConfig(SiteRecord):
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
-    logo_file: Any = None  # images.LogoFile of `logo`, once validated
+    logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
 
 
 class _HasLogo:
@@ -39,7 +39,7 @@ class Member(_HasLogo, MemberRecord):
     pos: Any = None
     description_html: Any = Markup("")
     logo_url: str | None = None  # site path of the logo at its largest published size
-    logo_file: Any = None  # images.LogoFile, once validated
+    logo_file: Any = None  # imaging.LogoFile, once validated
     logo_sizes: dict[str, Any] = {}  # box -> identity.Drawn, planned by the site graph
     letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
     specialty_list: list[Any] = []  # [(key, Specialty)]

@@ -9,9 +9,12 @@ sources and --as-of date, so any difference is a real one.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
+from .safefs import special_kind
 from .write import MARKER
 
 
@@ -20,6 +23,7 @@ class OutputDiff:
     added: list[str] = field(default_factory=list)  # site paths such as /members/acme/
     removed: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "OLD/x: why" for what is not a regular file
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed or self.changed)
@@ -34,22 +38,40 @@ def site_path(rel: str) -> str:
     return "/" + rel
 
 
-def _files(root: Path) -> dict[str, Path]:
-    found: dict[str, Path] = {}
-    for folder, dirs, names in os.walk(root):
+def _files(root: Path, skipped: list[str]) -> dict[str, tuple[Path, int]]:
+    """rel -> (path, size) of every regular file under root. Links, pipes, sockets and devices
+    are listed in `skipped`, never opened: a build holds none, and a pipe would block forever."""
+    found: dict[str, tuple[Path, int]] = {}
+
+    def unreadable(exc: OSError) -> None:
+        skipped.append(f"{exc.filename}: cannot be read ({exc.strerror})")
+
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
         dirs.sort()
+        for name in sorted(dirs):
+            if os.path.islink(os.path.join(folder, name)):  # os.walk lists it but does not enter it
+                skipped.append(f"{os.path.join(folder, name)}: a link to a folder; not compared")
         for name in names:
             path = Path(folder) / name
+            try:
+                info = os.lstat(path)
+            except OSError as exc:
+                skipped.append(f"{path}: cannot be read ({exc.strerror})")
+                continue
+            if not stat.S_ISREG(info.st_mode):
+                what = "a symbolic link" if stat.S_ISLNK(info.st_mode) else special_kind(info.st_mode)
+                skipped.append(f"{path}: {what}, not a regular file; not compared")
+                continue
             rel = path.relative_to(root).as_posix()
             if rel != MARKER:
-                found[rel] = path
+                found[rel] = (path, info.st_size)
     return found
 
 
-def _same(a: Path, b: Path) -> bool:
-    if a.stat().st_size != b.stat().st_size:
+def _same(a: tuple[Path, int], b: tuple[Path, int]) -> bool:
+    if a[1] != b[1]:
         return False
-    with open(a, "rb") as fa, open(b, "rb") as fb:
+    with open(a[0], "rb") as fa, open(b[0], "rb") as fb:
         while True:
             chunk = fa.read(1 << 16)
             if chunk != fb.read(1 << 16):
@@ -60,13 +82,21 @@ def _same(a: Path, b: Path) -> bool:
 
 def diff_outputs(old: Path, new: Path) -> OutputDiff:
     """Compare two output folders; the lists are sorted by site path."""
-    before, after = _files(Path(old)), _files(Path(new))
+    skipped: list[str] = []
+    before, after = _files(Path(old), skipped), _files(Path(new), skipped)
     result = OutputDiff(
         added=[site_path(r) for r in after if r not in before],
         removed=[site_path(r) for r in before if r not in after],
-        changed=[site_path(r) for r in after if r in before and not _same(before[r], after[r])],
+        skipped=skipped,
     )
-    for items in (result.added, result.removed, result.changed):
+    for r in after:
+        if r in before:
+            try:
+                if not _same(before[r], after[r]):
+                    result.changed.append(site_path(r))
+            except OSError as exc:
+                skipped.append(f"{exc.filename}: cannot be read ({exc.strerror})")
+    for items in (result.added, result.removed, result.changed, result.skipped):
         items.sort()
     return result
 
@@ -89,7 +119,15 @@ def _code(path: str) -> str:
 FOLD_AFTER = 20  # longer lists are folded so the summary stays readable
 
 
-def format_markdown(d: OutputDiff, title: str = "Site changes") -> str:
+def _entry(path: str, link_prefix: str | None) -> str:
+    if not link_prefix or not path.endswith(("/", ".html")):
+        return f"- {_code(path)}"
+    target = link_prefix.rstrip("/") + quote(path)
+    return f"- [{_code(path)}]({target})"
+
+
+def format_markdown(d: OutputDiff, title: str = "Site changes", link_prefix: str | None = None) -> str:
+    """The lists as Markdown; with link_prefix each page links to where a preview serves it."""
     lines = [f"## {title}", ""]
     if not d:
         return "\n".join(lines + ["No page changes: the built site is identical.", ""])
@@ -97,7 +135,7 @@ def format_markdown(d: OutputDiff, title: str = "Site changes") -> str:
     for label, items in (("Added", d.added), ("Removed", d.removed), ("Changed", d.changed)):
         if not items:
             continue
-        entries = [f"- {_code(p)}" for p in items]
+        entries = [_entry(p, link_prefix if label != "Removed" else None) for p in items]
         lines += [f"### {label} ({len(items)})", ""]
         if len(items) > FOLD_AFTER:
             entries = [f"<details><summary>Show all {len(items)}</summary>", "", *entries, "", "</details>"]

@@ -13,8 +13,9 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
-from .images import ImageStore
-from .markdown import LazyHtml, MarkdownRenderer, needs_link_check, source_mapper
+from .imaging import ImageStore
+from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
+from .messages import markdown_problems
 from .model import NATIONWIDE, US_STATES
 from .problems import Problems, did_you_mean
 from .tilemap import legend, tile_map
@@ -63,7 +64,7 @@ class SiteGraph:
     nav: list[tuple[str, str]]  # (label, site path) of the main navigation
     by_url: dict[str, Output] = field(default_factory=dict)
     identity: Any = None  # identity.Identity: header logo, favicons, brand colours
-    images: list[Any] = field(default_factory=list)  # images.Job: cache files to make before rendering
+    images: list[Any] = field(default_factory=list)  # imaging.Job: cache files to make before rendering
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -138,7 +139,7 @@ class GraphBuilder:
 
     def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
         """Markdown of a YAML value; parsed now only when it has links to check."""
-        if not text or not needs_link_check(text):
+        if not text or not needs_check(text):
             return LazyHtml(self.md, text or "")
         rendered = self.md.render(text)
         line, col = rec.pos.value(key)
@@ -148,7 +149,7 @@ class GraphBuilder:
 
     def markdown_body(self, rec: Any) -> LazyHtml:
         """Markdown below front matter; its lines follow the front matter's."""
-        if not needs_link_check(rec.body):
+        if not needs_check(rec.body):
             return LazyHtml(self.md, rec.body)
         rendered = self.md.render(rec.body)
         self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
@@ -157,14 +158,14 @@ class GraphBuilder:
     def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
         for link in rendered.links:
             self.links.append((link.target, source, *to_file(link.line, link.col)))
-        for link in rendered.unsafe:
-            self.problems.error(source, *to_file(link.line, link.col),
-                                f"link '{link.target}' is not allowed: only http, https, mailto, tel and "
-                                "site links are kept")
+        for line, col, severity, message, hint in markdown_problems(rendered):
+            add = self.problems.warning if severity == "warning" else self.problems.error
+            add(source, *to_file(line, col), message, hint)
 
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:
-            self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").splitlines()
+            # (read_text makes every line end '\n'; splitlines would also break at U+2028 and others)
+            self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").split("\n")
         return self._lines_cache[source]
 
     # --- the outputs ------------------------------------------------------------------
@@ -209,6 +210,10 @@ class GraphBuilder:
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
+        if site.config.repository:
+            from .addform import URL, form_context
+            self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
+                     context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False,
                  deps=frozenset({"site.yaml", ALL_PAGES}))
         for rel, file in self.static_files:
@@ -427,7 +432,9 @@ class GraphBuilder:
         errors has been reported already, so a link to it is not reported again)."""
         failed = self.failed_urls
         for target, source, line, col in self.links:
-            if target in urls or (target + "/") in urls or target in failed or (target + "/") in failed:
+            # the file a page is written to names the page too: /about/index.html is /about/
+            page = target[:-len("index.html")] if target.endswith("/index.html") else target
+            if page in urls or (page + "/") in urls or page in failed or (page + "/") in failed:
                 continue
             candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
             hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"

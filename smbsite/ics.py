@@ -50,7 +50,7 @@ def description_text(event: "Event", urls: "Urls") -> str:
     return "\n\n".join(parts)
 
 
-def _vevent(event: "Event", urls: "Urls", stamp: datetime, utc_only: bool) -> icalendar.Event:
+def _vevent(event: "Event", urls: "Urls", stamp: datetime) -> icalendar.Event:
     import icalendar  # here, not at the top: check and serve start faster without it
 
     ve = icalendar.Event()
@@ -59,9 +59,6 @@ def _vevent(event: "Event", urls: "Urls", stamp: datetime, utc_only: bool) -> ic
     if event.all_day:
         ve.add("dtstart", event.start.date())
         ve.add("dtend", event.end.date())  # already the exclusive day after the last one
-    elif utc_only:
-        ve.add("dtstart", event.start.astimezone(timezone.utc))
-        ve.add("dtend", event.end.astimezone(timezone.utc))
     else:
         ve.add("dtstart", event.start)
         ve.add("dtend", event.end)
@@ -89,12 +86,10 @@ def calendar(events: Iterable["Event"], site: "SiteModel", urls: "Urls", name: s
     cal.add("x-wr-calname", " ".join(name.split()))  # a header value; a line break would end it
     cal.add("x-wr-timezone", site.config.timezone)
     stamp = datetime.combine(site.as_of, time(0), timezone.utc)
-    # Before icalendar 6.1 there is no VTIMEZONE generator; UTC times are then the portable choice.
-    utc_only = not hasattr(cal, "add_missing_timezones")
     for e in events:
-        cal.add_component(_vevent(e, urls, stamp, utc_only))
+        cal.add_component(_vevent(e, urls, stamp))
     timed = [e for e in events if not e.all_day]
-    if timed and not utc_only:
+    if timed:
         # Only the years the events touch: the full 1970-2038 default would make every file kilobytes longer.
         first = date(min(e.start.year for e in timed), 1, 1)
         last = date(max(e.end.year for e in timed) + 1, 1, 1)

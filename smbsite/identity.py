@@ -1,12 +1,12 @@
 """The site's look as data: logos at the sizes the theme draws, favicons, social cards
 and brand colours, planned into the site graph.
 
-Every image here is an Output copied from the image cache (see images.py); this
+Every image here is an Output copied from the image cache (see imaging.py); this
 module only decides sizes, URLs and which image each page shares. Templates get:
 
 * ``identity``: the header logo, the favicon links and the brand colours' CSS;
 * ``rec.logo_sizes[box]`` on members and vendors: ``Drawn(src, width, height, src2x)``
-  per box of images.BOXES, plus ``row`` (half the card size);
+  per box of imaging.BOXES, plus ``row`` (half the card size);
 * ``page.image``: the og:image of the page (url, width, height, alt, twitter card).
 """
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from . import colors, images
-from .images import BOXES, CARD_SIZE, SOCIAL_LOGO, CardSpec, LogoFile, Variant
+from . import colors, imaging
+from .imaging import BOXES, CARD_SIZE, SOCIAL_LOGO, CardSpec, LogoFile, Variant
 
 if TYPE_CHECKING:
     from .graph import GraphBuilder
@@ -65,7 +65,7 @@ def add_outputs(b: "GraphBuilder") -> None:
     site, cfg = b.site, b.site.config
     c = cfg.colors
     brand = colors.normalise(c.brand or c.accent) if c and (c.brand or c.accent) else colors.DEFAULT_BRAND
-    ident = Identity(brand=brand, initials=images.initials(cfg.title), style=_style(c))
+    ident = Identity(brand=brand, initials=imaging.initials(cfg.title), style=_style(c))
     b.identity = ident
     logo: LogoFile | None = getattr(cfg, "logo_file", None)
     site_deps = frozenset({"site.yaml", *([f"{cfg.logo}"] if cfg.logo else [])})
@@ -80,11 +80,11 @@ def add_outputs(b: "GraphBuilder") -> None:
     if logo is not None and logo.svg and logo.squareish:
         b.add(url="/favicon.svg", kind="image", sitemap=False, copy_from=logo.file, deps=site_deps)
     else:
-        svg = images.monogram_svg(ident.initials, brand)
+        svg = imaging.monogram_svg(ident.initials, brand)
         b.add(url="/favicon.svg", kind="image", sitemap=False, produce=lambda: svg, deps=site_deps)
     ident.favicon_svg = "/favicon.svg"
-    for url, size in images.FAVICONS.items():
-        job = images.favicon_job(size, logo, brand, ident.initials)
+    for url, size in imaging.FAVICONS.items():
+        job = imaging.favicon_job(size, logo, brand, ident.initials)
         _add_job(b, job, [url], site_deps)
         ident.favicons.append((url, size))
 
@@ -94,7 +94,7 @@ def add_outputs(b: "GraphBuilder") -> None:
     def card(url: str, title: str, kind: str, deps: frozenset[str], alt: str) -> Social:
         spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
                         initials=ident.initials, logo=raster_site_logo)
-        _add_job(b, images.card_job(spec), [url], deps | site_deps)
+        _add_job(b, imaging.card_job(spec), [url], deps | site_deps)
         return Social(b.urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
 
     ident.site_card = card("/social.png", cfg.tagline or cfg.title, "", site_deps,
@@ -109,8 +109,8 @@ def add_outputs(b: "GraphBuilder") -> None:
 
     # members' and vendors' logos
     logo_deps: dict[str, str] = {}  # page URL -> its logo file: a new file of the same name redraws the page
-    for kind, records, boxes in (("member", site.members, images.MEMBER_BOXES),
-                                 ("vendor", site.vendors, images.VENDOR_BOXES)):
+    for kind, records, boxes in (("member", site.members, imaging.MEMBER_BOXES),
+                                 ("vendor", site.vendors, imaging.VENDOR_BOXES)):
         for rec in records:
             lf = getattr(rec, "logo_file", None)
             if lf is None:
@@ -139,9 +139,9 @@ def _logo(b: "GraphBuilder", lf: LogoFile, folder: str, boxes: tuple[str, ...], 
         url = f"{folder}logo.svg"
         b.add(url=url, kind="image", sitemap=False, copy_from=lf.file, deps=deps)
         for box in boxes:
-            drawn[box] = Drawn(url, *images.fit(lf.width, lf.height, *BOXES[box], upscale=True))
+            drawn[box] = Drawn(url, *imaging.fit(lf.width, lf.height, *BOXES[box], upscale=True))
         if "card" in drawn:
-            drawn["row"] = Drawn(url, *images.fit(lf.width, lf.height, *BOXES["row"], upscale=True))
+            drawn["row"] = Drawn(url, *imaging.fit(lf.width, lf.height, *BOXES["row"], upscale=True))
         return drawn
     variants: dict[str, Variant] = {}  # url -> variant
 
@@ -152,23 +152,23 @@ def _logo(b: "GraphBuilder", lf: LogoFile, folder: str, boxes: tuple[str, ...], 
 
     for box in boxes:
         bw, bh = BOXES[box]
-        w1, h1 = images.fit(lf.width, lf.height, bw, bh, upscale=False)
-        w2, h2 = images.fit(lf.width, lf.height, bw * 2, bh * 2, upscale=False)
+        w1, h1 = imaging.fit(lf.width, lf.height, bw, bh, upscale=False)
+        w2, h2 = imaging.fit(lf.width, lf.height, bw * 2, bh * 2, upscale=False)
         drawn[box] = Drawn(variant(w1, h1), w1, h1, variant(w2, h2) if (w2, h2) != (w1, h1) else None)
     if "card" in drawn:  # rows draw the card's file smaller: sharp on every screen, no file of their own
-        drawn["row"] = Drawn(drawn["card"].src, *images.fit(lf.width, lf.height, *BOXES["row"], upscale=False))
+        drawn["row"] = Drawn(drawn["card"].src, *imaging.fit(lf.width, lf.height, *BOXES["row"], upscale=False))
     if social:
-        w, h = images.fit(lf.width, lf.height, SOCIAL_LOGO * 4 // 5, SOCIAL_LOGO * 4 // 5, upscale=True)
+        w, h = imaging.fit(lf.width, lf.height, SOCIAL_LOGO * 4 // 5, SOCIAL_LOGO * 4 // 5, upscale=True)
         url = f"{folder}social.png"
         variants[url] = Variant(w, h, "png", background="#ffffff", canvas=(SOCIAL_LOGO, SOCIAL_LOGO))
         drawn["social"] = Drawn(url, SOCIAL_LOGO, SOCIAL_LOGO)
     urls = list(variants)
-    job = images.logo_job(lf, [variants[u] for u in urls])
+    job = imaging.logo_job(lf, [variants[u] for u in urls])
     _add_job(b, job, urls, deps)
     return drawn
 
 
-def _add_job(b: "GraphBuilder", job: images.Job, urls: list[str], deps: frozenset[str]) -> None:
+def _add_job(b: "GraphBuilder", job: imaging.Job, urls: list[str], deps: frozenset[str]) -> None:
     b.images.append(job)
     for url, name in zip(urls, job.names):
         b.add(url=url, kind="image", sitemap=False, copy_from=b.store.file(name), deps=deps)

@@ -27,13 +27,14 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from . import images
-from .api import CACHE_DIR, build_date, cpu_jobs, prepare, template_problem
+from . import imaging
+from .api import CACHE_DIR, build_date, cpu_jobs, from_template, prepare, template_problem
 from .graph import GraphBuilder, Output, SiteGraph
-from .images import ImageStore
-from .load import COLLECTIONS, Loaded, ParseCache, parse_record
+from .imaging import CachedFile, ImageStore
+from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, template_dirs
+from .safefs import link_problem, plain
 from .urls import output_file
 from .validate import LOGO_TYPES, Validator
 
@@ -42,7 +43,7 @@ NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
 # What decides where a record appears, in which order and beside what: a change
 # to any of these needs the full path. Everything else is copied in place.
 SHAPE = {
-    "member": ("name", "state", "serves", "specialties", "vendors", "partnering", "logo"),
+    "member": ("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
     "vendor": ("name", "benefits", "logo"),
     "event": ("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
     "article": ("title", "date", "draft"),
@@ -85,6 +86,7 @@ class IncrementalSite:
         self.env: jinja2.Environment | None = None
         self.pages: dict[str, bytes] = {}  # site path -> bytes, for every clean output
         self.dirty: set[str] = set()
+        self.render_problems: set[Problem] = set()  # template errors met while rendering pages
         self.outputs: dict[str, Output] = {}
         self.template_uses: dict[str, set[str]] = {}  # template -> every template it pulls in
         self.lock = threading.RLock()
@@ -103,9 +105,10 @@ class IncrementalSite:
                                                self.cache, store=self.store)
             if graph is not None and not problems.errors:
                 self.store.claim()
-                problems.extend(images.materialise(graph.images, self.store, cpu_jobs()))
+                problems.extend(imaging.materialise(graph.images, self.store, cpu_jobs()))
             errors = [p for p in problems.sorted() if p.severity == "error"]
             self.problems = problems.sorted()
+            self.render_problems = set()
             if graph is None or errors:
                 return Stats("full")  # keep serving the last good site; the errors are shown
             old_nav = self.graph.nav if self.graph is not None else None
@@ -153,7 +156,11 @@ class IncrementalSite:
         assert self.graph is not None
         if rel == self.graph.site.config.logo:
             return None  # the site's logo is on every page
+        if (where is not None or rel.startswith("templates/")) and not plain(self.src, rel):
+            return None  # reached through a link, or a pipe: the full load checks and reports it
         if where is None:
+            if self._is_folder(rel):
+                return None  # a folder came, went or moved (mv members /elsewhere): all it held changed
             if rel.startswith("templates/") and not rel.startswith("templates/static/"):
                 return self._template_changed(rel)
             if rel.startswith("templates/static/"):
@@ -171,7 +178,10 @@ class IncrementalSite:
         old = current.get(slug)
         if old is None or old.source != rel or not file.is_file():
             return None  # added, deleted or renamed: the full path
-        raw = file.read_bytes()
+        try:
+            raw = read_bytes(file, size_limit(kind))
+        except (TooLarge, OSError):
+            return None  # the full path reports it
         hit = self.cache.get(rel)
         if hit is not None and hit[0] == raw:
             return Stats("fast")  # touched but unchanged
@@ -232,7 +242,8 @@ class IncrementalSite:
         dirty = {url for url, out in self.outputs.items()
                  if out.template and name in self.template_uses.get(out.template, {out.template})}
         self.dirty |= dirty
-        self.problems = [p for p in self.problems if not p.path.startswith("templates/")]
+        self.problems = [p for p in self.problems if p not in self.render_problems]
+        self.render_problems = set()
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
 
@@ -247,13 +258,42 @@ class IncrementalSite:
         self.generation += 1
         return Stats("fast", dirty=1)
 
+    def _is_folder(self, rel: str, known: set[str] | None = None) -> bool:
+        """Whether rel is (or was, before it was deleted or moved away) a folder that holds
+        inputs. A folder moved out of the site leaves nothing on disk and gets a single
+        event, so what was read from under it is what tells."""
+        path = self.src / rel
+        if path.is_file():
+            return False
+        if path.is_dir():
+            return True
+        return rel.rstrip("/") in (known if known is not None else self._input_folders())
+
+    def _input_folders(self) -> set[str]:
+        """Every folder above a record collection, a source read, a dependency or a template."""
+        paths = [folder + "/" for folder, _ in COLLECTIONS.values()] + ["templates/"]
+        paths += list(self.cache)
+        paths += [dep for out in self.outputs.values() for dep in out.deps]
+        paths += ["templates/" + name for name in self.template_uses]
+        folders = set()
+        for p in set(paths):
+            parts = p.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                folders.add("/".join(parts[:i]))
+        return folders
+
     # --- dependencies ------------------------------------------------------------------
 
     def _keys(self, changed: set[str]) -> set[str]:
         keys = set()
         site_logo = self.graph.site.config.logo if self.graph is not None else None
+        known: set[str] | None = None
         for rel in changed:
             keys.add(rel)
+            if collection_of(rel) is None and not (self.src / rel).is_file():
+                known = known if known is not None else self._input_folders()
+                if self._is_folder(rel, known):
+                    keys.add("folder:" + rel.rstrip("/") + "/")  # everything that was or is under it
             where = collection_of(rel, any_file=True)
             if where:
                 keys.add(where[1])
@@ -268,10 +308,15 @@ class IncrementalSite:
             return True
         if out.deps & keys:
             return True
+        folders = [k.removeprefix("folder:") for k in keys if k.startswith("folder:")]
+        if folders and any(dep.startswith(f) for dep in out.deps for f in folders):
+            return True
         if out.template:
             if NAV in keys:
                 return True
             used = self.template_uses.get(out.template, {out.template})
+            if folders and any(("templates/" + t).startswith(f) for t in used for f in folders):
+                return True
             return any(("template:" + t) in keys for t in used)
         return False
 
@@ -324,13 +369,25 @@ class IncrementalSite:
 
     def _render(self, out: Output) -> bytes:
         if out.copy_from is not None:
-            return Path(out.copy_from).read_bytes()
+            file = Path(out.copy_from)
+            made = isinstance(out.copy_from, CachedFile)  # an image smbsite made itself, in its cache
+            if not made and file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
+                # changed into a link or a pipe since the last full load: never read it
+                problem = Problem(file.relative_to(self.src).as_posix(), 1, 1, "this file can no longer be read "
+                                  "safely (a link out of the site folder, or not a regular file)")
+                self.problems = sorted(set(self.problems) | {problem})
+                raise ContentError([problem])
+            return file.read_bytes()
         assert self.env is not None and self.graph is not None
         try:
             return render_output(self.env, self.graph, out)
-        except (jinja2.TemplateError, TypeError, AttributeError, ValueError, KeyError) as exc:
-            problem = template_problem(exc, out.url, out.template)
-            self.problems = sorted(set(self.problems) | {problem})
+        except Exception as exc:
+            if not from_template(exc):
+                raise  # our bug, not the template's (the same rule as a build's)
+            problem = template_problem(exc, out.url, out.template, self.src)
+            self.render_problems.add(problem)
+            if problem not in self.problems:  # met on many pages, it is still one problem
+                self.problems = sorted(set(self.problems) | {problem})
             raise ContentError([problem]) from exc
 
     def render_dirty(self) -> int:

@@ -9,8 +9,9 @@ from typing import Any
 
 from .model import SLUG_RE
 from .problems import Problems
+from .safefs import LINK_HINT, walk
 from .slugify import slugify
-from .yamlpos import INVISIBLE, Positions, YamlProblem, parse_yaml
+from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
 
 COLLECTIONS = {  # kind -> (folder, suffixes)
     "member": ("members", (".yaml", ".yml")),
@@ -45,6 +46,9 @@ class Loaded:
     # every well-named file's slug, parsed or not: a reference to a record that has
     # errors of its own is not also an "unknown" reference
     slugs: dict[str, set[str]] = field(default_factory=dict)
+    # collections whose folder is a link out of the site: none of their records was read, so
+    # what refers to them cannot be checked (it would only report noise)
+    refused: set[str] = field(default_factory=set)
 
 
 def _rel(root: Path, file: Path) -> str:
@@ -75,7 +79,7 @@ def headings_outside_blocks(text: str) -> list[tuple[int, str]]:
     found = []
     block: tuple[int, str] | None = None  # (indent of the key, key) while inside a block scalar
     seen_text = False
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(LINES.split(text), 1):
         if block is not None:
             if not raw.strip():
                 continue
@@ -145,24 +149,62 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
     return Source(kind, slug, path, file, text, data, pos, body, body_line)
 
 
-def list_collection(root: Path, kind: str, problems: Problems) -> list[tuple[str, Path]]:
-    """(slug, file) pairs of a collection folder, checking names and duplicate slugs."""
+LOGO_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}  # may sit beside member and vendor records
+RECORD_MAX = 1 << 20  # bytes of a record file: a listing needs a few KB
+MARKDOWN_MAX = 2 << 20  # bytes of a page or an article
+
+
+def size_limit(kind: str) -> int:
+    return MARKDOWN_MAX if kind in ("page", "article") else RECORD_MAX
+
+
+def _mb(size: int) -> str:
+    """Megabytes, rounded up to a tenth, so a file just over a limit never reads as at it."""
+    return f"{-(-size * 10 // (1 << 20)) / 10:g} MB"
+
+
+def _not_read(rel: str, name: str, folder: str, kind: str, suffixes: tuple[str, ...], problems: Problems) -> None:
+    """A warning for a file or folder in a collection folder that is silently not a record."""
+    ends = " or ".join(suffixes)
+    if any(f"{s}." in name.lower() for s in suffixes):  # x.yaml.bak, x.yml.orig
+        hint = f"rename it to end in {suffixes[0]} if it is a record, or move it out of {folder}/"
+    else:
+        hint = f"move it out of {folder}/, or rename it to end in {suffixes[0]} if it is a record"
+    problems.warning(rel, 1, 1, f"{name} is not read: only {ends} files directly in {folder}/ are {kind}s", hint)
+
+
+def list_collection(root: Path, kind: str, problems: Problems) -> tuple[list[tuple[str, Path]], set[str] | None]:
+    """(slug, file) pairs of a collection folder, checking names and duplicate slugs; anything
+    else in the folder (a folder, x.yaml.bak, a file without extension) is named in a warning.
+
+    Second: the slugs of records that are links out of the site (reported, not read), or None
+    when the folder itself is such a link."""
     folder, suffixes = COLLECTIONS[kind]
-    base = root / folder
-    if not base.is_dir():
-        return []
     found: dict[str, Path] = {}
-    with os.scandir(base) as entries:  # scandir knows file types without a stat per file
-        listed = sorted((e.name, e.is_file(), e.is_symlink()) for e in entries)
-    for name, is_file, is_link in listed:
-        file = base / name
-        if file.suffix.lower() not in suffixes or not is_file or name.startswith("."):
+
+    def hint(name: str) -> str:
+        return "put the record itself in the site folder" if name.lower().endswith(suffixes) else LINK_HINT
+
+    def quiet(name: str) -> bool:
+        """Files that sit in a record folder on purpose: a README, and logos (checked where a record names them)."""
+        suffix = Path(name).suffix.lower()
+        return suffix not in suffixes and (Path(name).stem.lower() == "readme"
+                                           or (kind in ("member", "vendor") and suffix in LOGO_TYPES))
+
+    listing = walk(root, folder, problems, recursive=False, hint=hint, skip=quiet)
+    if folder in listing.refused or any(folder.startswith(r + "/") for r in listing.refused):
+        return [], None
+    unread = {Path(r).stem for r in listing.refused if r.lower().endswith(suffixes)}
+    for entry in listing:
+        name, file, rel = entry.name, entry.path, entry.rel
+        suffix = file.suffix.lower()
+        if entry.is_dir:
+            problems.warning(rel, 1, 1, f"{name} is a folder: only {' or '.join(suffixes)} files directly in "
+                             f"{folder}/ are {kind}s, so nothing in it is read",
+                             f"move the records in it up into {folder}/, or move it out")
             continue
-        rel = _rel(root, file)
-        if is_link and not file.resolve().is_relative_to(root.resolve()):
-            # a record linked to a file elsewhere could publish anything the builder can read
-            problems.error(rel, 1, 1, f"{file.name} is a link to a file outside the site folder",
-                           "put the record itself in the site folder")
+        if suffix not in suffixes:
+            _not_read(rel, name, folder, kind, suffixes, problems)
             continue
         slug = file.stem
         if not SLUG_RE.match(slug) or len(slug) > 64:
@@ -176,22 +218,49 @@ def list_collection(root: Path, kind: str, problems: Problems) -> list[tuple[str
                            "keep one of the two files (.yaml and .yml are the same record)")
             continue
         found[slug] = file
-    return sorted(found.items())
+    return sorted(found.items()), unread
 
 
-def read_bytes(file: Path) -> bytes:
+class TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
+
+
+def read_bytes(file: Path, limit: int | None = None) -> bytes:
     """Path.read_bytes without the seek, stat and tty probes of a buffered file (a third
-    of the system calls of loading 10,000 records)."""
+    of the system calls of loading 10,000 records). With a limit, raises TooLarge as soon
+    as more than `limit` bytes were read: a huge file is never read whole."""
     fd = os.open(file, os.O_RDONLY)
     try:
         chunks = []
+        total = 0
         while True:
             chunk = os.read(fd, 1 << 20)
             if not chunk:
                 return b"".join(chunks)
             chunks.append(chunk)
+            total += len(chunk)
+            if limit is not None and total > limit:
+                raise TooLarge(max(total, os.fstat(fd).st_size))
     finally:
         os.close(fd)
+
+
+def read_source(kind: str, rel: str, file: Path, problems: Problems) -> bytes | None:
+    """A record's bytes, or None with a problem when the file is too large or cannot be read."""
+    limit = size_limit(kind)
+    try:
+        return read_bytes(file, limit)
+    except TooLarge as exc:
+        if kind in ("page", "article"):
+            what, hint = "a page or an article", "split the text into several pages, or shorten it"
+        else:
+            what, hint = "a record file", "shorten it: a listing needs a few KB (put long texts on your own website)"
+        problems.error(rel, 1, 1, f"the file is {_mb(exc.size)} ({exc.size:,} bytes); {what} may be at most "
+                       f"{_mb(limit)}", hint)
+    except OSError as exc:
+        problems.error(rel, 1, 1, f"cannot read the file: {exc.strerror}")
+    return None
 
 
 ParseCache = dict[str, tuple[bytes, "Source | None", list]]
@@ -222,7 +291,8 @@ def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: P
     out = []
     for slug, file in listed:
         rel = _rel(root, file)
-        src = _parse(kind, slug, rel, file, read_bytes(file), problems, cache)
+        raw = read_source(kind, rel, file, problems)
+        src = _parse(kind, slug, rel, file, raw, problems, cache) if raw is not None else None
         if src is not None:
             out.append(src)
     return out, problems.items
@@ -274,9 +344,14 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
         problems.error("site.yaml", 1, 1, f"no site.yaml in {root}", "run smbsite in the site folder or pass -s SRC")
     else:
         loaded.site = _parse("site", "site", "site.yaml", site_file, read_bytes(site_file), problems, cache)
+    # templates are read by the renderer, not here, but what they may reach is checked with
+    # everything else the site reads (templates/static/ is published as it is)
+    walk(root, "templates", problems)
     for kind in COLLECTIONS:
-        listed = list_collection(root, kind, problems)
-        loaded.slugs[kind] = {slug for slug, _ in listed}
+        listed, unread = list_collection(root, kind, problems)
+        if unread is None:
+            loaded.refused.add(kind)
+        loaded.slugs[kind] = {slug for slug, _ in listed} | (unread or set())
         if jobs > 1 and cache is None and len(listed) >= PARALLEL_FROM and hasattr(os, "fork"):
             items, probs = _parse_parallel(kind, listed, root)
         else:

@@ -16,13 +16,19 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+    # where it was met (e.g. "while rendering /join/"): shown, but the same problem met
+    # in two places is still one problem, printed once
+    context: str = field(default="", compare=False)
+
+    def full_message(self) -> str:
+        msg = f"{self.message} ({self.context})" if self.context else self.message
+        return f"{msg} — {self.hint}" if self.hint else msg
 
     def text(self) -> str:
-        msg = f"{self.message} — {self.hint}" if self.hint else self.message
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {msg}"
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.full_message()}"
 
     def github(self) -> str:
-        msg = f"{self.message} — {self.hint}" if self.hint else self.message
+        msg = self.full_message()
         # GitHub workflow commands need %, CR and LF escaped in the message.
         msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")

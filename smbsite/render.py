@@ -10,6 +10,8 @@ import jinja2
 from . import ics, jsonld
 from .graph import Output, SiteGraph
 from .model import US_STATES
+from .problems import Problems
+from .safefs import walk
 
 THEME = Path(__file__).resolve().parent / "theme"
 
@@ -20,18 +22,20 @@ def template_dirs(src: Path) -> list[Path]:
     return [own, THEME] if own.is_dir() else [THEME]
 
 
-def static_files(src: Path) -> list[tuple[str, Path]]:
-    """(path under static/, file): the theme's static files, each replaced by the site's file of the same path."""
+def static_files(src: Path, problems: Problems | None = None) -> list[tuple[str, Path]]:
+    """(path under static/, file): the theme's static files, each replaced by the site's file of the same path.
+
+    The site's files are listed through the safe walk: a link that leaves the site folder is
+    reported (by the loader, or into `problems`) and never published; pipes and devices are skipped."""
     found: dict[str, Path] = {}
-    for d in reversed(template_dirs(src)):
-        static = d / "static"
-        if not static.is_dir():
-            continue
+    static = THEME / "static"  # part of the package: trusted like its code
+    if static.is_dir():
         for f in sorted(static.rglob("*")):
-            if f.is_symlink() and not f.resolve().is_relative_to(static.resolve()):
-                continue  # a link out of the folder could publish any file of the build machine
             if f.is_file() and not any(part.startswith(".") for part in f.relative_to(static).parts):
                 found[f.relative_to(static).as_posix()] = f
+    if (src / "templates").is_dir():
+        for entry in walk(src, "templates/static", problems if problems is not None else Problems()):
+            found[entry.rel.removeprefix("templates/static/")] = entry.path
     return sorted(found.items())
 
 

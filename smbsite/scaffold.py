@@ -9,6 +9,7 @@ from the same descriptions the JSON Schemas carry (smbsite.schema.FIELD_DOCS).
 from __future__ import annotations
 
 import json
+import os
 import textwrap
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .api import UsageError, build_date
 from .load import COLLECTIONS
 from .model import NATIONWIDE, PLACEHOLDER, US_STATES, ArticleMeta, BenefitRecord, EventRecord, MemberRecord, \
     VendorRecord
+from .safefs import link_problem
 from .schema import FIELD_DOCS, schema_comment
 from .slugify import slugify
 
@@ -220,6 +222,21 @@ def _record(kind: str, header: list[str], body: list[str]) -> str:
 RENDER = {"member": member_text, "vendor": vendor_text, "event": event_text, "article": article_text}
 
 
+def _check_folder(src: Path, folder: str) -> None:
+    """A usage error unless SRC/folder is (or can be made) a folder inside the site."""
+    parts = folder.split("/")
+    for i in range(1, len(parts) + 1):
+        path = src.joinpath(*parts[:i])
+        why = link_problem(src, path) if path.is_symlink() else None
+        if why is not None:
+            raise UsageError(f"cannot write into {src / folder}: {why}")
+        if path.is_symlink() and not path.exists():
+            raise UsageError(f"cannot write into {src / folder}: {path} is a link to '{os.readlink(path)}', "
+                             "which does not exist")
+        if os.path.lexists(path) and not path.is_dir():
+            raise UsageError(f"cannot write into {src / folder}: {path} is a file, not a folder")
+
+
 def new_record(src: Path, kind: str, name: str) -> Path:
     """Write the template for a new KIND named NAME into SRC; returns its path. Never overwrites."""
     src = Path(src)
@@ -238,17 +255,22 @@ def new_record(src: Path, kind: str, name: str) -> Path:
     if not slug:
         raise UsageError(f"cannot make a file name from {name!r}: the name needs letters or digits")
     folder, suffixes = COLLECTIONS[kind]
+    _check_folder(src, folder)
     for suffix in suffixes:
         existing = src / folder / f"{slug}{suffix}"
         if existing.exists():
             raise UsageError(f"{existing} already exists: edit it, or choose another name")
     path = src / folder / f"{slug}{suffixes[0]}"
     text = RENDER[kind](name, _Site(src))
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": never replace a file that appeared meanwhile
             fh.write(text)
     except FileExistsError:
-        raise UsageError(f"{path} already exists: edit it, or choose another name") from None
+        if path.exists():
+            raise UsageError(f"{path} already exists: edit it, or choose another name") from None
+        raise UsageError(f"cannot write {path}: {path.parent} is not a folder") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
     return path
 

@@ -12,13 +12,12 @@ number, and the placeholder ``REPLACE ME`` that ``smbsite new`` writes is
 rejected as it is by ``smbsite check``. The adjustments hang off the model's
 own validator functions, so a field that gains a validator type gains its schema.
 
-Regenerate with ``smbsite schema`` (or ``python -m smbsite.schema``); a test
+Regenerate with ``smbsite schema``; a test
 fails when the files in schemas/ drift from the model.
 """
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any, Callable
 
@@ -67,6 +66,9 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "colors": "Optional brand colours, written \"#rrggbb\": brand (buttons, the header rule, monograms, "
                   "link-preview cards; white text sits on it) and accent (links). Each must reach 4.5:1 contrast "
                   "where the theme uses it.",
+        "repository": "Optional: the site's repository on GitHub, e.g. https://github.com/smbtn/website. Enables "
+                      "/add-your-company/, a form that opens GitHub's editor with a new member record.",
+        "branch": "The branch the form's new member records are proposed against (default main).",
         "specialties": "The partner-finder vocabulary. Each key (lowercase-with-hyphens) is what members "
                        "write in their specialties list.",
     },
@@ -174,9 +176,7 @@ NO_PLACEHOLDER = rf"^(?![\s\S]*{PLACEHOLDER})"
 ONE_LINE = r"^\s*[^\n]*\s*$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 LOCAL_WHEN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
-HTTP_URL = r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$"
-EMAIL = r'^[^@\s<>"]+@[^@\s<>"]+\.[A-Za-z]{2,}$'
-PHONE = r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$"
+HTTP_URL, EMAIL, PHONE = model.HTTP_URL_PATTERN, model.EMAIL_PATTERN, model.PHONE_PATTERN
 ZONE = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
 LOGO_SUFFIXES = ("png", "jpg", "jpeg", "webp", "svg")
 
@@ -384,8 +384,3 @@ def write_schemas(src: Path) -> list[str]:
         changed.append(rel)
     return changed
 
-
-if __name__ == "__main__":
-    from .cli import main
-
-    main(["schema", *sys.argv[1:]], prog_name="python -m smbsite.schema")

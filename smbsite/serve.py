@@ -8,18 +8,22 @@ arrives during a rebuild is picked up by the next pass rather than lost.
 """
 from __future__ import annotations
 
+import errno
 import html
 import json
 import mimetypes
+import os
+import re
 import signal
 import sys
 import threading
 import time
+import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -74,22 +78,36 @@ class ChangeQueue:
             return taken
 
 
+# Files editors and tools write beside the one being saved, then rename or delete:
+# vim's swap files (.swp, .swo, … .swx) and its write test "4913", backups (name~),
+# Emacs' autosaves (#name#) and lock links (.#name), sed -i's temporary (sed + 6
+# letters or digits, no extension), JetBrains' and Kate's safe-write files, temp files.
+SCRATCH = re.compile(r"""
+    .*\.sw[a-px] | .*~ | \#.* | \.\#.* | 4913 | sed[A-Za-z0-9]{6}
+  | .*\.(tmp|part|crswap|kate-swp) | .*___jb_(tmp|old)___
+""", re.X)
+
+
+def scratch_file(name: str) -> bool:
+    """Whether a file name is an editor's or tool's temporary file rather than a source."""
+    return bool(SCRATCH.fullmatch(name))
+
+
 class Watcher(FileSystemEventHandler):
     def __init__(self, root: Path, queue: ChangeQueue):
         self.root, self.queue = root.resolve(), queue
 
     def _rel(self, path: str | bytes) -> str | None:
-        p = Path(path.decode() if isinstance(path, bytes) else path)
-        try:
-            rel = p.resolve().relative_to(self.root) if p.is_absolute() else p
+        p = Path(os.fsdecode(path))
+        try:  # watchdog reports paths as the folder was given: relative to the working folder when it was
+            rel = p.resolve().relative_to(self.root)
         except ValueError:
             return None
         parts = rel.parts
         if not parts or parts[0] in IGNORED_PARTS or any(x.startswith(".") for x in parts):
+            return None  # (dot files include Emacs' lock files, .#name)
+        if scratch_file(parts[-1]):
             return None
-        name = parts[-1]
-        if name.endswith(("~", ".swp", ".swx", ".tmp", ".part")) or name == "4913" or name.startswith("#"):
-            return None  # editor scratch files
         return rel.as_posix()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -104,8 +122,9 @@ class Watcher(FileSystemEventHandler):
 
 class DevServer:
     def __init__(self, src: Path, bind: str, port: int, as_of: str | None = None, drafts: bool = False,
-                 out: Any = None):
+                 out: Any = None, quiet: bool = False):
         self.src = Path(src)
+        self.quiet = quiet  # only problems are printed
         self.site = IncrementalSite(self.src, as_of=as_of, drafts=drafts)
         self.out = out or sys.stdout
         self.queue = ChangeQueue()
@@ -116,6 +135,7 @@ class DevServer:
         self.observer = Observer()
         self.base_path = "/"
         self.printed: set[Problem] = set()
+        self.print_lock = threading.Lock()
 
     # --- lifecycle -------------------------------------------------------------------
 
@@ -125,6 +145,8 @@ class DevServer:
         if self.site.graph is not None:
             self.base_path = self.site.graph.urls.base_path
         self.report(f"built in {(time.perf_counter() - t0) * 1000:.0f} ms")
+        # a folder moved out and back keeps its inotify watch; watchdog warns that it re-adds it
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.")
         self.observer.schedule(Watcher(self.src, self.queue), str(self.src), recursive=True)
         self.observer.start()
         host, port = self.httpd.server_address[:2]
@@ -158,7 +180,7 @@ class DevServer:
             try:
                 stats = self.site.apply(changed)
             except Exception as exc:  # a bug, not content: keep serving and say so
-                self.say(f"rebuild failed: {exc!r}")
+                print(f"rebuild failed: {exc!r}", file=sys.stderr, flush=True)
                 continue
             ms = (time.perf_counter() - t0) * 1000
             names = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
@@ -172,38 +194,51 @@ class DevServer:
         site = self.site
         with site.lock:
             todo = sorted(site.dirty)
-        for url in todo:
-            while site.waiting and not self.stop.is_set():
-                time.sleep(0.002)
-            if self.stop.is_set() or self.queue.paths:
-                return  # the next rebuild comes first; it calls this again
-            with site.lock:
-                if url not in site.dirty:
-                    continue
-                try:
-                    site.render(url)
-                except ContentError:
-                    site.dirty.discard(url)
-                    self.report("template error")
-                    with self.changed:
-                        self.changed.notify_all()
+        before = set(site.problems)
+        try:
+            for url in todo:
+                while site.waiting and not self.stop.is_set():
+                    time.sleep(0.002)
+                if self.stop.is_set() or self.queue.paths:
+                    return  # the next rebuild comes first; it calls this again
+                with site.lock:
+                    if url not in site.dirty:
+                        continue
+                    try:
+                        site.render(url)
+                    except ContentError:
+                        site.dirty.discard(url)
+                    except Exception as exc:  # a bug: the page answers it when asked; keep going
+                        site.dirty.discard(url)
+                        self.say(f"rendering {url} failed: {exc!r}")
+        finally:
+            # a template mistake fails every page that uses it: said once, not once a page
+            if set(site.problems) != before:
+                self.report("template error", only_if_new=True)
+                with self.changed:
+                    self.changed.notify_all()
 
     # --- output --------------------------------------------------------------------
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        if not self.quiet:
+            print(text, file=self.out, flush=True)
 
-    def report(self, text: str) -> None:
-        problems = self.site.problems
-        new = [p for p in problems if p not in self.printed]
-        self.printed = set(problems)
-        for p in new:
-            print(p.text(), file=sys.stderr, flush=True)
-        errors = self.site.errors
-        if errors:
-            self.say(f"{text}; {len(errors)} error{'s' if len(errors) != 1 else ''} (the browser shows them)")
-        else:
-            self.say(text)
+    def report(self, text: str, only_if_new: bool = False) -> None:
+        """Print the problems not printed yet (each once, however many pages meet it), then text."""
+        with self.print_lock:
+            problems = self.site.problems
+            new = [p for p in problems if p not in self.printed]
+            self.printed = set(problems)
+            if only_if_new and not new:
+                return
+            for p in new:
+                print(p.text(), file=sys.stderr, flush=True)
+            errors = self.site.errors
+            if errors:
+                self.say(f"{text}; {len(errors)} error{'s' if len(errors) != 1 else ''} (the browser shows them)")
+            else:
+                self.say(text)
 
     # --- HTTP --------------------------------------------------------------------------
 
@@ -212,15 +247,34 @@ class DevServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            default_request_version = "HTTP/1.0"  # a malformed request line still gets headers with its error
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal is for builds
                 pass
+
+            def end_headers(self) -> None:  # every answer, errors from http.server included
+                self.send_header("X-Content-Type-Options", "nosniff")
+                super().end_headers()
 
             def do_HEAD(self) -> None:
                 self.do_GET(head=True)
 
             def do_GET(self, head: bool = False) -> None:
-                path = unquote(urlsplit(self.path).path)
+                try:
+                    self.answer(head)
+                except (BrokenPipeError, ConnectionResetError):
+                    self.close_connection = True
+                except Exception as exc:  # a bug: say so, answer anyway, keep serving
+                    server.say(f"request for {self.path!r} failed: {exc!r}")
+                    self.close_connection = True
+                    try:
+                        send(self, HTTPStatus.INTERNAL_SERVER_ERROR, b"internal error", "text/plain; charset=utf-8",
+                             head)
+                    except OSError:
+                        pass
+
+            def answer(self, head: bool) -> None:
+                path = request_path(self.path)
                 if path == EVENTS_PATH:
                     return server.events(self)
                 if path == STATUS_PATH:
@@ -244,11 +298,18 @@ class DevServer:
         try:
             data = site.render(url)
         except ContentError:
+            self.report("template error", only_if_new=True)
             return send(handler, HTTPStatus.INTERNAL_SERVER_ERROR, self.error_page(), "text/html; charset=utf-8", head)
         status = HTTPStatus.OK
         if data is None:
             status, url = HTTPStatus.NOT_FOUND, "/404.html"
-            data = site.render(url) if "/404.html" in site.outputs else b"<!doctype html><title>Not found</title>"
+            try:
+                data = site.render(url)
+            except ContentError:  # the 404 template has the error the overlay shows
+                self.report("template error", only_if_new=True)
+                data = None
+            if data is None:
+                data = b"<!doctype html><title>Not found</title><body></body>"
         ctype = mimetypes.guess_type(url if not url.endswith("/") else url + "index.html")[0] or "application/octet-stream"
         if ctype == "text/html":
             data = self.inject(data or b"")
@@ -308,9 +369,18 @@ class DevServer:
             return
 
 
+def request_path(target: str) -> str:
+    """The decoded path of a request target. http.server hands the request line over
+    decoded as Latin-1, so its bytes are taken back before percent-decoding as UTF-8."""
+    raw = urlsplit(target).path.encode("latin-1", "replace")
+    return unquote_to_bytes(raw).decode("utf-8", "replace")
+
+
 def redirect(handler: BaseHTTPRequestHandler, location: str) -> None:
+    """A redirect to a decoded site path; the header carries it percent-encoded, so no
+    byte of the request (a line break, a non-ASCII letter) reaches the header as is."""
     handler.send_response(HTTPStatus.FOUND)
-    handler.send_header("Location", location)
+    handler.send_header("Location", quote(location, safe="/!$&'()*+,;=:@-._~"))
     handler.send_header("Content-Length", "0")
     handler.end_headers()
 
@@ -325,15 +395,28 @@ def send(handler: BaseHTTPRequestHandler, status: HTTPStatus, data: bytes, ctype
         handler.wfile.write(data)
 
 
+def listen_problem(bind: str, port: int, exc: OSError) -> str:
+    """Why the server cannot listen, and what to do about it."""
+    message = f"cannot listen on {bind}:{port}: {exc.strerror or exc}"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"{message} (another program, perhaps another smbsite serve, uses port {port}) — "
+                f"stop it, or choose another port: smbsite serve --port {port + 1 if 0 < port < 65535 else 8001}")
+    if exc.errno == errno.EACCES:
+        return f"{message} — ports below 1024 need administrator rights: choose another, e.g. --port 8000"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{message} — {bind} is not an address of this machine: leave out --bind, or use 127.0.0.1"
+    return message
+
+
 def serve(src: Path, port: int = 8000, bind: str = "127.0.0.1", drafts: bool = False,
-          as_of: str | None = None) -> None:
+          as_of: str | None = None, quiet: bool = False) -> None:
     src = Path(src)
     if not (src / "site.yaml").is_file():
         raise UsageError(f"no site.yaml in {src}")
     try:
-        server = DevServer(src, bind, port, as_of=as_of, drafts=drafts)
+        server = DevServer(src, bind, port, as_of=as_of, drafts=drafts, quiet=quiet)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
+        raise UsageError(listen_problem(bind, port, exc)) from None
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

@@ -12,21 +12,24 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
-from . import images
+from . import imaging
 from .colors import brand_problems
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
-from .images import LogoFile
-from .load import Loaded, Source
+from .imaging import LogoFile
+from .load import LINES, LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
+from . import messages
+from .images import logo_content_problems
+from .markdown import MarkdownRenderer, needs_check, source_mapper
 from .problems import Problems, did_you_mean
+from .safefs import link_problem, special_kind
 from .slugify import slugify
 
-LOGO_TYPES = {".png", ".jpg", ".jpeg", ".webp", ".svg"}
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
-RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles",
+RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles", "add-your-company",
                        "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
 
 TYPE_MESSAGES = {
@@ -71,8 +74,16 @@ def _label(loc: tuple) -> str:
     return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
-def _found(value: Any) -> str:
-    """What was written instead, so the message shows why it was not accepted."""
+FOUND_MAX = 40  # characters of a wrong value quoted back in a message
+
+
+def _found(value: Any, written: str | None = None) -> str:
+    """What was written instead, so the message shows why it was not accepted; `written`
+    is the source text of a value YAML 1.1 read as something else (Yes, 12:30, 010)."""
+    if written is not None and value is not None and not isinstance(value, str):
+        shown = _found(value)[len(", found "):]
+        if written != shown and written != str(value):
+            return f", found {written}, which YAML reads as {shown}"
     if value is None:
         return ", found nothing"
     if isinstance(value, bool):
@@ -86,12 +97,14 @@ def _found(value: Any) -> str:
     if isinstance(value, dict):
         return ", found fields (name: value lines)"
     text = str(value)
-    return f", found '{text if len(text) <= 40 else text[:39] + '…'}'"
+    return f", found '{text if len(text) <= FOUND_MAX else text[:FOUND_MAX - 1] + '…'}'"
 
 
-def _quote_hint(key: Any, value: Any) -> str:
+def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
+    """Quoting makes YAML keep what was written as text: quote that, not YAML's reading of it."""
     if isinstance(value, (bool, int, float, date)) and isinstance(key, str):
-        return f'put it in quotes: {key}: "{value}"'
+        text = written if written is not None else str(value)
+        return f'put it in quotes: {key}: "{text}"'
     return ""
 
 
@@ -124,9 +137,12 @@ def _state_hint(value: Any) -> str:
     return f"did you mean '{code}' ({US_STATES[code]})?" if code else ""
 
 
+BARE_ADDRESS = r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$"  # a web address without http(s)://
+
+
 def _url_hint(value: Any) -> str:
     """A web address written without its scheme: show it with one."""
-    if isinstance(value, str) and re.match(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$", value.strip()):
+    if isinstance(value, str) and re.match(BARE_ADDRESS, value.strip()):
         return f"write it in full: https://{value.strip()}"
     return ""
 
@@ -136,8 +152,11 @@ MONTHS = {name.casefold(): i for i, name in enumerate(
      "November", "December"], 1)}
 
 
-def _date_hint(value: Any) -> str:
-    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly."""
+def _date_hint(value: Any, timed: bool = False) -> str:
+    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly.
+    timed: the field also takes a local date-time (YYYY-MM-DDTHH:MM)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return messages.date_number_hint(value)
     if not isinstance(value, str):
         return ""
     text = value.strip()
@@ -158,9 +177,11 @@ def _date_hint(value: Any) -> str:
     m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
     if m:
         return show(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
-    if m:
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(:\d{2})?", text)
+    if m and not timed:
         return f"this field is a date without a time: write {m.group(1)}"
+    if m:
+        return f"write it as YYYY-MM-DDTHH:MM: {m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
     words = re.findall(r"[A-Za-z]+|\d+", text)
     months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
     numbers = [int(w) for w in words if w.isdigit()]
@@ -177,9 +198,10 @@ def _value_hint(kind: str, value: Any) -> str:
         return _state_hint(value)
     if kind == "url":
         return _url_hint(value)
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
-                "datetime"):
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return _date_hint(value)
+    if kind == "datetime":
+        return _date_hint(value, timed=True)
     if isinstance(value, str) and (value.strip()[:1] in ("\u201c", "\u2018", "\u201e")
                                    or value.strip()[-1:] in ("\u201d", "\u2019")):
         # a value wrapped in the quotes a word processor makes: YAML keeps them as text
@@ -192,12 +214,27 @@ PATTERN_MESSAGES = {"language": "expected a language code such as en or en-US",
 REFERENCE_FIELDS = {"specialties": "specialty", "vendors": "vendor", "sponsors": "vendor", "guests": "member"}
 
 
+def _placeholder_at(src: Source, loc: tuple, value: Any) -> tuple[int, int]:
+    """Where the placeholder is written inside the value at loc (line 95 of a description,
+    not the 'description: |' line), else where the value starts."""
+    line, col = src.pos.value(loc)
+    if not isinstance(value, str) or PLACEHOLDER not in value:
+        return line, col
+    before = value[:value.index(PLACEHOLDER)]
+    in_line = before.count("\n") + 1
+    in_col = len(before) - (before.rfind("\n") + 1) + 1
+    to_file = source_mapper(line, col, src.pos.style(loc), src.text.splitlines())
+    return to_file(in_line, in_col)
+
+
 def report_validation_error(src: Source, model: type[BaseModel], exc: ValidationError, problems: Problems,
-                            choices: dict[str, list[str]] | None = None) -> None:
+                            choices: dict[str, list[str]] | None = None,
+                            names: dict[str, dict[str, str]] | None = None) -> None:
     """Pydantic's errors in words a member understands, each at the value it is about.
 
     `choices` holds the known values of reference fields (specialty keys, vendor
-    and member slugs) so that a malformed one still gets a did-you-mean.
+    and member slugs) so that a malformed one still gets a did-you-mean, and `names`
+    their display names (a specialty's label -> its key) for a member who wrote those.
     """
     choices = choices or {}
     errors = exc.errors(include_url=False)
@@ -237,6 +274,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 f"allowed here: {', '.join(allowed)}" if allowed else "")
         else:
             line, col = src.pos.key(loc) if on_key else src.pos.value(loc)
+            written = None if on_key else src.pos.text(loc)
             if kind == "literal_error":
                 options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
                 message = f"{field}: '{value}' is not one of {', '.join(options)}"
@@ -245,8 +283,8 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 ref = REFERENCE_FIELDS.get(str(loc[0])) if len(loc) == 2 and not on_key else None
                 if ref is not None and str(loc[0]) in choices:
                     message = f"unknown {ref} '{value}'"
-                    hint = did_you_mean(str(value).lower(), choices[str(loc[0])]) or (
-                        "use lowercase letters, digits and single hyphens")
+                    hint = messages.reference_hint(ref, str(value), choices[str(loc[0])],
+                                                   (names or {}).get(str(loc[0])))
                     if isinstance(value, str) and " - " in value:
                         # '- cabling' with '  - voip' indented under it reads as one item
                         hint = "start each item on its own line with '- ', all in the same column"
@@ -254,8 +292,11 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                     message = (f"{field}: '{value}' is not a valid name: use lowercase letters, digits "
                                "and single hyphens")
                     hint = f"e.g. {slugify(str(value))}" if slugify(str(value)) else ""
+            elif kind == "placeholder":
+                line, col = _placeholder_at(src, loc, value)
+                message = f"{field}: {messages.placeholder_message(PLACEHOLDER)}"
             elif kind == "string_pattern_mismatch" and last in PATTERN_MESSAGES:
-                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value)}"
+                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value, written)}"
             elif kind in ("string_too_long", "too_long"):
                 unit = "characters" if kind == "string_too_long" else "items"
                 message = f"{field}: at most {ctx.get('max_length')} {unit} allowed"
@@ -267,83 +308,79 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 n = ctx.get("min_length", 1)
                 message = f"{field}: needs at least {n} item{'s' if n != 1 else ''}"
             elif kind in ("greater_than", "greater_than_equal"):
-                message = f"{field}: must be a positive number{_found(value)}"
+                message = f"{field}: must be a positive number{_found(value, written)}"
             elif kind == "string_too_short":
                 message = f"{field}: must not be empty"
             elif kind == "string_type":
-                message = f"{field}: expected text{_found(value)}"
-                hint = (f"write a value after '{last}:'" if value is None and last else _quote_hint(last, value))
+                message = f"{field}: expected text{_found(value, written)}"
+                hint = (f"write a value after '{last}:'" if value is None and last
+                        else _quote_hint(last, value, written))
             elif kind == "list_type":
-                message = f"{field}: expected a list{_found(value)}"
+                message = f"{field}: expected a list{_found(value, written)}"
                 if isinstance(value, str):
-                    hint = f"write it as [{value}], or one '- …' line per item"
+                    hint = messages.list_hint(value)
             elif kind in TYPE_MESSAGES:
-                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
+                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value, written)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
                 if kind in ("email", "phone", "datetime", "duration"):
-                    message += _found(value)
-            hint = hint or _value_hint(kind, value)
+                    message += _found(value, written)
+                if kind == "legacy_number":
+                    hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
+                elif kind == "local_dt":
+                    # an event has a 'timezone' field of its own; an article's times are in site.yaml's
+                    hint = f"write the local time without the offset, e.g. {last}: {ctx['local']}" + (
+                        "; the event's 'timezone' field says where it is (default: site.yaml's timezone)"
+                        if src.kind == "event" else "; it is read in site.yaml's timezone")
+            hint = hint or str(ctx.get("hint", "")) or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 
 
-def _check(src: Source, model: type[Record], problems: Problems,
-           choices: dict[str, list[str]] | None = None) -> Record | None:
+def _check(src: Source, model: type[Record], problems: Problems, choices: dict[str, list[str]] | None = None,
+           names: dict[str, dict[str, str]] | None = None) -> Record | None:
     try:
         return model.model_validate(src.data)
     except ValidationError as exc:
-        report_validation_error(src, model, exc, problems, choices)
+        report_validation_error(src, model, exc, problems, choices, names)
         return None
 
 
-SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
-SVG_SAFE_HREF = re.compile(r"^(#|https?:|data:image/(png|jpeg|gif|webp)[;,])", re.I)
-_CONTROL = re.compile(r"[\x00-\x20]+")
+# what follows a company's name without making it another company ("Acme Networks, LLC")
+COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "company", "corp", "corporation",
+                    "ltd", "limited", "pc", "plc"}
 
 
-def logo_content_problem(raw: bytes, suffix: str) -> tuple[str, str] | None:
-    """(problem, hint) when a logo's bytes are not the image its name says, or an SVG could run script.
+def company_key(name: str) -> str:
+    """A company name as compared for duplicates: without case, accents, punctuation and a
+    trailing Inc, LLC, Co, Corp, Ltd and the like."""
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    words = re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return "".join(words)
 
-    Logos are published as files of the site: an SVG opened on its own runs its
-    scripts with the site's origin, so anything that can script is refused.
-    """
-    signatures = {".png": raw.startswith(b"\x89PNG\r\n\x1a\n"), ".jpg": raw.startswith(b"\xff\xd8\xff"),
-                  ".jpeg": raw.startswith(b"\xff\xd8\xff"), ".webp": raw[:4] == b"RIFF" and raw[8:12] == b"WEBP"}
-    if suffix in signatures:
-        if not signatures[suffix]:
-            kind = "JPEG" if suffix == ".jpeg" else suffix[1:].upper()
-            return f"is not a {kind} image", "export the logo again from an image program, or fix the file's extension"
-        return None
-    import xml.etree.ElementTree as ET
+
+# hosts where many companies have a page: there the path tells them apart
+SHARED_HOSTS = {"facebook.com", "linkedin.com", "instagram.com", "x.com", "twitter.com", "sites.google.com",
+                "youtube.com", "yelp.com"}
+
+
+def website_host(url: str | None) -> str:
+    """A member's web site as compared for duplicates: its host without 'www.' (with the
+    path on a host such as facebook.com that many companies share); '' when there is none."""
+    from urllib.parse import urlsplit
+    if not url:
+        return ""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "is not a valid SVG file (not UTF-8 text)", "export it again as SVG"
-    if "<!ENTITY" in text:
-        return "defines XML entities, which logos may not", "export it again as plain SVG"
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        return f"is not a valid SVG file ({exc})", "export it again as SVG"
-    if root.tag.rsplit("}", 1)[-1] != "svg":
-        return "is not an SVG image (its first element is not <svg>)", "export it again as SVG"
-    for el in root.iter():
-        name = str(el.tag).rsplit("}", 1)[-1].lower()
-        if name in SVG_FORBIDDEN_ELEMENTS:
-            return f"contains <{name}>, which can run code", "remove it: a logo needs only shapes, text and images"
-        if name == "style" and "javascript:" in _CONTROL.sub("", (el.text or "").lower()):
-            return "has a javascript: address in its styles", "remove it"
-        for attr, value in el.attrib.items():
-            attr_name = attr.rsplit("}", 1)[-1].lower()
-            compact = _CONTROL.sub("", value).lower()
-            if attr_name.startswith("on"):
-                return f"has an event handler ({attr_name}), which can run code", "remove the attribute"
-            if "javascript:" in compact or "vbscript:" in compact:
-                return "has a javascript: address, which can run code", "remove it"
-            if attr_name == "href" and compact and not SVG_SAFE_HREF.match(compact):
-                return (f"links to '{value.strip()[:60]}'",
-                        "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")
-    return None
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+    if host in SHARED_HOSTS:
+        path = parts.path.rstrip("/").lower()
+        return host + path if path else ""
+    return host
 
 
 def _base_parts(base_url: str) -> tuple[str, str]:
@@ -376,16 +413,21 @@ class Validator:
         self.choices: dict[str, list[str]] = {
             "vendors": sorted(loaded.slugs.get("vendor", ())), "sponsors": sorted(loaded.slugs.get("vendor", ())),
             "guests": sorted(loaded.slugs.get("member", ()))}
+        vendor_names = self._names("vendor")
+        self.names: dict[str, dict[str, str]] = {"vendors": vendor_names, "sponsors": vendor_names,
+                                                 "guests": self._names("member")}
 
     def run(self) -> SiteModel | None:
         cfg = self.site()
         if cfg is not None:
             self.choices["specialties"] = sorted(cfg.specialties)
+            self.names["specialties"] = {s.label: key for key, s in cfg.specialties.items()}
         members = [m for s in self.loaded.sources.get("member", []) if (m := self.member(s, cfg))]
         vendors = [v for s in self.loaded.sources.get("vendor", []) if (v := self.vendor(s))]
         events = [e for s in self.loaded.sources.get("event", []) if (e := self.event(s, cfg))]
         articles = [a for s in self.loaded.sources.get("article", []) if (a := self.article(s, cfg))]
         pages = [p for s in self.loaded.sources.get("page", []) if (p := self.page(s))]
+        self.same_company(members)
         if cfg is None:
             return None
         members.sort(key=lambda m: (m.name.casefold(), m.slug))
@@ -396,6 +438,11 @@ class Validator:
         site = SiteModel(cfg, self.as_of, members, vendors, events, articles, pages, self.drafts)
         self.cross_reference(site)
         return site
+
+    def _names(self, kind: str) -> dict[str, str]:
+        """The names records of a kind give themselves -> their slugs."""
+        return {src.data["name"]: src.slug for src in self.loaded.sources.get(kind, [])
+                if isinstance(src.data, dict) and isinstance(src.data.get("name"), str)}
 
     # --- one record each -------------------------------------------------------------
 
@@ -418,7 +465,7 @@ class Validator:
         return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=logo_file)
 
     def member(self, src: Source, cfg: SiteConfig | None) -> Member | None:
-        rec = _check(src, MemberRecord, self.problems, self.choices)
+        rec = _check(src, MemberRecord, self.problems, self.choices, self.names)
         if rec is None:
             self.raw_checks(src, cfg)
             return None
@@ -473,7 +520,7 @@ class Validator:
         return v
 
     def event(self, src: Source, cfg: SiteConfig | None) -> Event | None:
-        rec = _check(src, EventRecord, self.problems, self.choices)
+        rec = _check(src, EventRecord, self.problems, self.choices, self.names)
         if rec is None:
             self.raw_checks(src, cfg)
             return None
@@ -531,6 +578,8 @@ class Validator:
     def article(self, src: Source, cfg: SiteConfig | None) -> Article | None:
         rec = _check(src, ArticleMeta, self.problems)
         self.body_placeholder(src)
+        if rec is None:
+            self.raw_markdown(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         zone = ZoneInfo(cfg.timezone if cfg else "UTC")
@@ -540,13 +589,15 @@ class Validator:
 
     def body_placeholder(self, src: Source) -> None:
         """An article left as `smbsite new` wrote it must not pass the check."""
-        for i, line in enumerate(src.body.splitlines()):
+        for i, line in enumerate(LINES.split(src.body)):
             if PLACEHOLDER in line:
                 self.problems.error(src.path, src.body_line + i, line.index(PLACEHOLDER) + 1,
                                     f"replace the placeholder '{PLACEHOLDER}' in the text")
 
     def page(self, src: Source) -> Page | None:
         rec = _check(src, PageMeta, self.problems)
+        if rec is None:
+            self.raw_markdown(src)
         if rec is None or (rec.draft and not self.drafts):
             return None
         if src.slug in RESERVED_PAGE_SLUGS:
@@ -556,16 +607,41 @@ class Validator:
         return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                     url=f"/{src.slug}/", body=src.body, body_line=src.body_line)
 
+    def same_company(self, members: list[Member]) -> None:
+        """Two records for one company (a copy saved under another file name, the name in
+        other case or with 'LLC' added, the same web site): an error at the later file, in
+        the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
+        first_name: dict[str, Member] = {}
+        first_host: dict[str, Member] = {}
+        for m in sorted(members, key=lambda m: (m.slug, m.source)):
+            key = company_key(m.name)
+            if key in first_name:
+                other = first_name[key]
+                line, col = m.pos.value(("name",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member named '{other.name}'",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif key:
+                first_name[key] = m
+            host = website_host(m.website)
+            if host in first_host:
+                other = first_host[host]
+                line, col = m.pos.value(("website",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member with the web site {host}",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif host:
+                first_host[host] = m
+
     # --- helpers ----------------------------------------------------------------------
 
     def specialties(self, src: Source, keys: Iterable[tuple[int, str]], cfg: SiteConfig) -> None:
         for i, key in keys:
             if key not in cfg.specialties:
                 line, col = src.pos.value(("specialties", i))
-                known = sorted(cfg.specialties)
-                listing = ", ".join(known[:15]) + (", …" if len(known) > 15 else "")
                 self.problems.error(src.path, line, col, f"unknown specialty '{key}'",
-                                    did_you_mean(key, known) or f"the specialties of site.yaml are {listing}")
+                                    messages.reference_hint("specialty", key, cfg.specialties,
+                                                            self.names.get("specialties")))
 
     def radio_without_stations(self, src: Source) -> None:
         line, col = src.pos.value(("type",))
@@ -584,6 +660,7 @@ class Validator:
             return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
 
         refs: dict[str, str] = {}
+        self.raw_markdown(src)
         if src.kind in ("member", "vendor") and isinstance(data.get("logo"), str):
             self.logo(src, data["logo"])
         if src.kind == "member":
@@ -600,6 +677,34 @@ class Validator:
             for i, slug in valid_slugs(key):
                 if slug not in known:
                     self._unknown(src.path, src.pos, (key, i), what, slug, known)
+
+    def raw_markdown(self, src: Source) -> None:
+        """The Markdown of a record the schema rejected, checked as a valid record's is when
+        the site is built (all but its site links, which need every page of the site)."""
+        data = src.data if isinstance(src.data, dict) else {}
+        fields: list[tuple] = [("description",)]
+        for key, sub in (("benefits", "details"), ("sessions", "description")):
+            items = data.get(key)
+            fields += [(key, i, sub) for i in range(len(items))] if isinstance(items, list) else []
+        if src.kind in ("article", "page"):
+            self._report_markdown(src, src.body, lambda line, col: (src.body_line + line - 1, col))
+            return
+        for path in fields:
+            value: Any = data
+            for part in path:
+                value = value.get(part) if isinstance(value, dict) else (
+                    value[part] if isinstance(value, list) and isinstance(part, int) else None)
+            if isinstance(value, str) and needs_check(value):
+                line, col = src.pos.value(path)
+                self._report_markdown(src, value, source_mapper(line, col, src.pos.style(path),
+                                                                src.text.splitlines()))
+
+    def _report_markdown(self, src: Source, text: str, to_file: Any) -> None:
+        if not needs_check(text):
+            return
+        for line, col, severity, message, hint in messages.markdown_problems(MarkdownRenderer().render(text)):
+            add = self.problems.warning if severity == "warning" else self.problems.error
+            add(src.path, *to_file(line, col), message, hint)
 
     def _duplicates(self, src: Source, key: str, values: list[str]) -> None:
         seen: set[str] = set()
@@ -620,13 +725,18 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
             return None
         file = src.file.parent / logo
+        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
+            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file",
+                                "put the image file itself beside the record")
+            return None
         if not file.is_file():
             siblings = [p.name for p in src.file.parent.iterdir() if p.suffix.lower() in LOGO_TYPES]
             self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",
                                 did_you_mean(logo, siblings))
             return None
-        if file.is_symlink() or not file.resolve().is_relative_to(src.file.parent.resolve()):
-            # a link could publish any file of the machine that builds the site
+        if link_problem(self.loaded.root, file) is not None:
+            # a link out of the site could publish any file of the machine that builds it
             self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
                                 "put the image file itself beside the record")
             return None
@@ -641,16 +751,17 @@ class Validator:
             return None
         raw = file.read_bytes()
         suffix = Path(logo).suffix.lower()
-        problem = logo_content_problem(raw, suffix)
-        if problem:
-            self.problems.error(src.path, line, col, f"logo '{logo}' {problem[0]}", problem[1])
+        found = logo_content_problems(raw, logo)
+        for problem, hint in found:
+            self.problems.error(src.path, line, col, f"logo '{logo}' {problem}", hint)
+        if found:
             return None
         if suffix == ".svg":
-            width, height = images.svg_size(raw) or (0.0, 0.0)
+            width, height = imaging.svg_size(raw) or (0.0, 0.0)
         else:
             try:
-                width, height = images.probe(raw, suffix)
-            except images.LogoError as exc:
+                width, height = imaging.probe(raw, suffix)
+            except imaging.LogoError as exc:
                 self.problems.error(src.path, line, col, f"logo '{logo}' {exc.message}", exc.hint)
                 return None
         return LogoFile(file, logo, hashlib.sha256(raw).hexdigest(), suffix == ".svg", width, height,
@@ -668,6 +779,10 @@ class Validator:
             return None
         if Path(logo).suffix.lower() not in LOGO_TYPES:
             self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
+            return None
+        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
+            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file")
             return None
         if not file.is_file():
             near = [p.relative_to(src.file.parent).as_posix() for p in file.parent.glob("*")
@@ -705,7 +820,7 @@ class Validator:
         """A reference to a vendor or member that no file of the site defines."""
         line, col = pos.value(path)
         self.problems.error(source, line, col, f"unknown {what} '{slug}'",
-                            did_you_mean(slug, known) or f"no {what}s/{slug}.yaml in this site")
+                            messages.reference_hint(what, slug, known, self.names.get(path[0])))
 
 
 def validate(loaded: Loaded, problems: Problems, as_of: date, drafts: bool = False,

@@ -6,8 +6,16 @@ smbsite (it holds our marker file); a failed build leaves it untouched.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import stat
+import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: staging folders are then told apart by process id alone
+    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".smbsite-output"
 MARKER_TEXT = "This folder is written by smbsite build; it is replaced on every build.\n"
@@ -17,7 +25,24 @@ class UnsafeOutput(Exception):
     """OUT is a folder smbsite must not replace."""
 
 
+class OutputError(Exception):
+    """OUT cannot be written (the system refused: a file in the way, no permission, a full
+    disk...). The build stops and OUT is left exactly as it was."""
+
+    @classmethod
+    def of(cls, out: Path, exc: OSError | str) -> OutputError:
+        reason = exc if isinstance(exc, str) else (exc.strerror or str(exc))
+        return cls(f"cannot write the output folder {out}: {reason}")
+
+
 def check_out(src: Path, out: Path) -> None:
+    try:
+        _check_out(src, out)
+    except OSError as exc:
+        raise OutputError.of(out, exc) from None
+
+
+def _check_out(src: Path, out: Path) -> None:
     src, out = src.resolve(), out.resolve()
     if out == src:
         raise UnsafeOutput(f"output folder {out} is the source folder")
@@ -26,6 +51,11 @@ def check_out(src: Path, out: Path) -> None:
     for sub in ("members", "vendors", "events", "content", "templates"):
         if out.is_relative_to(src / sub):
             raise UnsafeOutput(f"output folder {out} is inside the site's {sub}/ folder")
+    for above in out.parents:  # the first that exists must be a folder to create OUT in
+        if os.path.lexists(above):
+            if not above.is_dir():
+                raise OutputError.of(out, f"{above} is not a folder")
+            break
     if out.exists():
         if not out.is_dir():
             raise UnsafeOutput(f"output path {out} exists and is not a folder")
@@ -34,16 +64,97 @@ def check_out(src: Path, out: Path) -> None:
                                "choose another -o or empty it")
 
 
+# Beside OUT while a build runs: .OUT.smbsite-new-PID (the new build) and, for a moment while
+# it is swapped in, .OUT.smbsite-old-PID (the previous one). Each is locked by its build
+# (flock, which the system drops when the process dies, even by kill -9), so a later build
+# can tell what a dead build left from what a running one is writing.
+STAGING = r"\.{name}\.smbsite-(new|old)-(\d+)"
+GRACE_SECONDS = 60  # a folder this young may be a running build's that has not locked it yet
+
+
+def _lock(path: Path) -> int | None:
+    """An open descriptor of the folder holding an exclusive lock, or None when another
+    process holds one (or the folder is gone)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    if fcntl is None:
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":
+        return True  # unknown: only what this process's own name left is removed
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_leftovers(out: Path) -> list[Path]:
+    """Remove the staging folders that builds stopped midway (killed, power cut) left beside
+    OUT; a running build's are kept. Returns what was removed."""
+    pattern = re.compile(STAGING.format(name=re.escape(out.name)) + r"\Z")
+    try:
+        names = sorted(os.listdir(out.parent))
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        m = pattern.match(name)
+        if not m:
+            continue
+        path = out.parent / name
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(info.st_mode):
+            continue  # not something a build made
+        pid = int(m.group(2))
+        fd = _lock(path)
+        if fd is None:
+            continue  # a running build holds it
+        try:
+            # the number may belong to another process now: then only a folder old enough
+            # that no build can still be about to lock it is a leftover
+            if pid == os.getpid() or not _alive(pid) or time.time() - info.st_mtime > GRACE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
 class Staging:
-    """A temporary build folder beside OUT."""
+    """A temporary build folder beside OUT, locked while the build runs."""
 
     def __init__(self, out: Path):
         self.out = out.resolve()
-        self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = self.out.parent / f".{self.out.name}.smbsite-new-{os.getpid()}"
-        if self.tmp.exists():
-            shutil.rmtree(self.tmp)
-        self.tmp.mkdir()
+        self._fd: int | None = None
+        try:
+            self.out.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(self.out)
+            self.tmp.mkdir()
+        except FileExistsError:
+            if self.tmp.is_dir() and not self.tmp.is_symlink():
+                raise OutputError.of(self.out, f"another build into it is running in this process "
+                                     f"({self.tmp})") from None
+            raise OutputError.of(self.out, f"{self.tmp} is in the way; remove it") from None
+        except OSError as exc:
+            raise OutputError.of(self.out, exc) from None
+        self._fd = _lock(self.tmp)
         self._dirs: set[Path] = {self.tmp}
 
     def path(self, rel: str) -> Path:
@@ -53,32 +164,69 @@ class Staging:
             raise UnsafeOutput(f"refusing to write {rel} outside the output folder")
         parent = target.parent
         if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError.of(self.out, exc) from None
             self._dirs.add(parent)
         return target
 
     def write(self, rel: str, data: bytes) -> None:
         # os-level calls: a buffered file adds seek, stat and tty probes to every one of
         # 10,000 pages, on disks where each system call is slow
-        fd = os.open(self.path(rel), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        path = self.path(rel)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        finally:
-            os.close(fd)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise OutputError.of(self.out, exc) from None
 
     def copy(self, rel: str, source: Path) -> None:
-        shutil.copyfile(source, self.path(rel))
+        target = self.path(rel)
+        try:
+            shutil.copyfile(source, target)
+        except OSError as exc:
+            if exc.filename is not None and Path(exc.filename) == Path(source):
+                raise  # the source, not the output folder
+            raise OutputError.of(self.out, exc) from None
 
     def commit(self) -> None:
-        (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         old = self.out.parent / f".{self.out.name}.smbsite-old-{os.getpid()}"
-        if self.out.exists():
-            os.replace(self.out, old)
-        os.replace(self.tmp, self.out)
-        if old.exists():
-            shutil.rmtree(old)
+        old_fd = None
+        try:
+            (self.tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            if os.path.lexists(old):
+                shutil.rmtree(old)
+            if self.out.exists():
+                old_fd = _lock(self.out)  # the lock moves with the folder: a leftover only if we die
+                os.replace(self.out, old)
+                try:
+                    os.replace(self.tmp, self.out)
+                except OSError:
+                    os.replace(old, self.out)  # put the previous build back
+                    raise
+            else:
+                os.replace(self.tmp, self.out)
+        except OSError as exc:
+            raise OutputError.of(self.out, exc) from None
+        finally:
+            self._unlock()
+        try:
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            if old_fd is not None:
+                os.close(old_fd)
 
     def abort(self) -> None:
+        self._unlock()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def _unlock(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None

@@ -98,6 +98,7 @@ class Editor:
         f = self.pick("members")
         d = load(f)
         d["name"] = f"Newcomer Tech {self.n}"
+        d["website"] = f"https://newcomer-{self.n}.example.com"
         new = self.site / "members" / f"newcomer-tech-{self.n}.yaml"
         dump(new, d)
         return {self.rel(new)}
@@ -304,3 +305,32 @@ def test_serve_takes_today_in_the_sites_zone_like_build(tmp_path, monkeypatch):
     inc.full()
     zone = ZoneInfo(load(site / "site.yaml")["timezone"])
     assert inc.graph.site.as_of == datetime.now(zone).date() == inc.day
+
+
+def test_folders_moved_out_and_back_in_equal_a_full_build(tmp_path):
+    """A folder moved away arrives as one event for the folder alone: all it held is gone."""
+    site = copy_bundled(tmp_path / "site")
+    away = tmp_path / "away"
+    away.mkdir()
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.render_dirty()
+
+    def same_as_full_build(name: str) -> None:
+        assert not inc.errors, [p.text() for p in inc.errors]
+        got, want = inc.files(), full_build_files(site, tmp_path / "out")
+        assert sorted(got) == sorted(want), (name, set(got) ^ set(want))
+        assert [f for f in want if got[f] != want[f]] == [], name
+
+    (site / "templates").rename(away / "templates")  # the theme's files take over
+    assert inc.apply({"templates"}).path == "full"
+    same_as_full_build("templates moved out")
+    (away / "templates").rename(site / "templates")
+    inc.apply({"templates"})
+    same_as_full_build("templates moved back")
+    (site / "events").rename(away / "events")  # articles link to events: now errors, like a build's
+    assert inc.apply({"events"}).path == "full"
+    assert inc.errors and all("/events/" in p.message for p in inc.errors)
+    (away / "events").rename(site / "events")
+    inc.apply({"events"})
+    same_as_full_build("events moved back")

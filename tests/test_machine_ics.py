@@ -162,13 +162,3 @@ def test_zones_come_in_the_same_order_whatever_the_hash_seed(make_site):
     assert len(set(outputs)) == 1
     zones = [str(tz["TZID"]) for tz in icalendar.Calendar.from_ical(outputs[0]).walk("VTIMEZONE")]
     assert zones == ["America/Los_Angeles", "America/New_York", "America/Phoenix"]
-
-
-def test_without_a_zone_generator_times_are_written_in_utc(make_site, monkeypatch):
-    """icalendar before 6.1 cannot write VTIMEZONE; a TZID without one would be invalid."""
-    monkeypatch.delattr(icalendar.Calendar, "add_missing_timezones")
-    out = build(make_site, {"events/crm-webinar.yaml": WEBINAR_NY})
-    raw = (out / "events" / "crm-webinar.ics").read_bytes()
-    assert b"DTSTART:20270115T150000Z\r\n" in raw
-    cal = read(out / "events" / "crm-webinar.ics")
-    assert not cal.walk("VTIMEZONE")

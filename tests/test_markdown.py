@@ -189,3 +189,126 @@ def test_lazy_html_renders_when_shown():
     assert bool(lazy)
     assert lazy.__html__() == '<p>Go <a href="/net/">home</a></p>\n'
     assert not LazyHtml(MarkdownRenderer("/"), "  \n")
+
+
+# --- one rendering for every text: nothing differs between pages, nothing is lost -------------
+
+WORD = st.integers(0, 999).map(lambda n: f"wq{n}z")  # each one must show in the page's text
+
+
+def _inline(leaf):
+    return st.one_of(
+        leaf,
+        leaf.map(lambda s: f"*{s}*"), leaf.map(lambda s: f"**{s}**"), leaf.map(lambda s: f"_{s}_"),
+        leaf.map(lambda s: f"~~{s}~~"), WORD.map(lambda w: f"`{w}`"), WORD.map(lambda w: f"``a ` {w}``"),
+        leaf.map(lambda s: f"[{s}](https://example.org/p)"), leaf.map(lambda s: f"[{s}](/members/)"),
+        leaf.map(lambda s: f"[{s}][ref]"), st.just("<https://example.org/a>"), st.just("![pic](/i.png)"),
+        st.sampled_from(["&amp;", "&copy;", "&#123;", "&#x1F600;", "&#0;", "&bogus;", "&", "<b>", "</div>",
+                         "<!-- c -->", "<span class=x>", "\\*", "[`", "`", "*", "_", "~~", "[", "]", "<", ">",
+                         "😀", "é", "\u00a0", "|", "#", "1.", "-"]),
+    )
+
+
+INLINE = st.recursive(WORD, _inline, max_leaves=6)
+LINE = st.tuples(WORD, st.lists(INLINE, max_size=6)).map(lambda t: " ".join([t[0], *t[1]]))
+
+
+def _wrap(prefix: str, block: str) -> str:
+    first, *rest = block.split("\n")
+    pad = " " * len(prefix)
+    return "\n".join([prefix + first] + [(pad + line) if line and not prefix.startswith(">") else
+                                         (prefix.rstrip() + " " + line if line else prefix.rstrip())
+                                         for line in rest])
+
+
+BLOCK = st.one_of(
+    LINE,
+    st.tuples(st.integers(1, 6), LINE).map(lambda t: "#" * t[0] + " " + t[1]),
+    st.tuples(LINE, st.sampled_from(["===", "---"])).map(lambda t: f"{t[0]}\n{t[1]}"),
+    WORD.map(lambda w: f"```\n{w} <x> &amp;\n```"), WORD.map(lambda w: f"~~~py\n{w}"),
+    WORD.map(lambda w: f"    {w} *not em*"),
+    st.lists(WORD, min_size=4, max_size=4).map(
+        lambda w: f"| {w[0]} | {w[1]} |\n|:---|---:|\n| {w[2]} | {w[3]} |"),
+    st.just("---"), st.just("[ref]: https://example.org/r 'Title'"),
+)
+# quotes and lists around a block, up to past the nesting limit
+WRAPPED = st.tuples(st.lists(st.sampled_from(["> ", ">", "- ", "* ", "1. ", "2) "]), max_size=30), BLOCK).map(
+    lambda t: __import__("functools").reduce(lambda b, p: _wrap(p, b), reversed(t[0]), t[1]))
+MARKDOWN = st.lists(WRAPPED, min_size=1, max_size=5).map("\n\n".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(MARKDOWN)
+def test_every_text_renders_the_same_on_every_path_and_loses_nothing(text):
+    """Text with site links (parsed when the site is checked) and text without (rendered when
+    a page shows it) give the same bytes; a word of the text is never dropped unless the text
+    is reported as nested too deeply."""
+    for base in ("/", "/net/"):
+        md = MarkdownRenderer(base)
+        careful = md.render(text)
+        assert LazyHtml(MarkdownRenderer(base), text).__html__() == careful.html
+    if careful.too_deep:
+        return
+    shown = lxml.html.fragment_fromstring(careful.html or "<p></p>", create_parent="div").text_content()
+    for word in set(WORD_RE.findall(text)):
+        assert word in shown, (word, text, careful.html)
+
+
+WORD_RE = __import__("re").compile(r"wq\d+z")
+
+
+@pytest.mark.parametrize("text", ["> " * 25 + "Deep", "> " * 25 + "Deep, see [us](/about/)", "- " * 24 + "Deep",
+                                  "\n".join("  " * i + f"- level {i}" for i in range(24))])
+def test_deeply_nested_text_renders_whole_with_or_without_site_links(text):
+    md = MarkdownRenderer("/")
+    rendered = md.render(text)
+    assert rendered.too_deep == [] and md.html(text) == rendered.html
+    doc = lxml.html.fragment_fromstring(rendered.html, create_parent="div")
+    assert "Deep" in doc.text_content() or "level 23" in doc.text_content()
+    assert len(doc.xpath("//blockquote")) == text.count(">") and len(doc.xpath("//ul")) == text.count("-")
+
+
+def test_text_nested_past_the_limit_is_reported_where_it_starts():
+    from smbsite.markdown import MAX_NESTING, may_nest_too_deep
+    text = "Intro\n\n" + "> " * (MAX_NESTING + 5) + "hidden"
+    assert may_nest_too_deep(text)
+    assert MarkdownRenderer("/").render(text).too_deep == [(3, 2 * MAX_NESTING + 1)]
+    lists = "\n".join("  " * i + f"- level {i}" for i in range(MAX_NESTING // 2 + 1))
+    # the 25th list inside a list opens at level 50: its text is where the rest is hidden
+    assert MarkdownRenderer("/").render(lists).too_deep == [(MAX_NESTING // 2, MAX_NESTING + 1)]
+    assert not may_nest_too_deep("> " * 10 + "fine\n" + "    code\n")
+
+
+@pytest.mark.parametrize("text", ["We pull [`cable.", "[`", "😀 _wide_ ~~struck~~", "a\n:-", "```\ncode"])
+def test_awkward_text_renders_without_a_crash(text):
+    html = MarkdownRenderer("/").html(text)
+    assert html == MarkdownRenderer("/").render(text).html and html
+
+
+def test_records_nested_past_the_limit_are_errors_at_the_line_and_nothing_is_built(make_site):
+    from conftest import AS_OF, ARTICLE_MD, MEMBER_YAML
+    from smbsite import api
+    from smbsite.markdown import MAX_NESTING
+
+    deep = "> " * (MAX_NESTING + 2) + "hidden words"
+    member = MEMBER_YAML.replace("  We pull cable. See [joining](/join/).\n", f"  Intro.\n\n  {deep}\n")
+    article = ARTICLE_MD + "\n" + "\n".join("  " * i + f"- level {i}" for i in range(MAX_NESTING // 2 + 2)) + "\n"
+    site = make_site({"members/acme-networks.yaml": member, "content/articles/hello-members.md": article})
+    result = api.build(site, site / "output", as_of=AS_OF)
+    found = [(p.path, p.line, p.col) for p in result.errors]
+    assert found == [("content/articles/hello-members.md", 8 + MAX_NESTING // 2, MAX_NESTING + 1),
+                     ("members/acme-networks.yaml", 13, 2 * MAX_NESTING + 3)]
+    assert all("nested more than" in p.message and p.hint for p in result.errors)
+    assert not (site / "output").exists()
+
+
+def test_a_record_with_an_unclosed_code_span_in_a_link_builds(make_site):
+    from conftest import AS_OF, MEMBER_YAML
+    from smbsite import api
+
+    member = MEMBER_YAML.replace("  We pull cable. See [joining](/join/).\n", "  We pull [`cable.\n")
+    site = make_site({"members/acme-networks.yaml": member})
+    result = api.build(site, site / "output", as_of=AS_OF)
+    assert result.ok, [p.text() for p in result.problems]
+    page = (site / "output" / "members" / "acme-networks" / "index.html").read_text()
+    assert "We pull [`cable." in page

@@ -82,6 +82,10 @@ def test_every_message_in_the_guide_table_is_real(bundled):
         f"name: B\nsummary: {'x' * 216}\njoined: 2026-11-01\ncity: Fresno\nstate: CA\nspecialties: []\n",
         encoding="utf-8")
     (members / "Acme Networks.yaml").write_text("name: C\n", encoding="utf-8")
+    (members / "d.yaml").write_text(
+        "name: D\nsummary: Wi-Fi.\njoined: 2026-11-01\ncity: Fresno\nstate: CA\n"
+        "specialties: [Wireless Networking]\nlogo: logo.png\ndescription: We do <b>Wi-Fi</b>.\n", encoding="utf-8")
+    (members / "logo.png").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 40)
     res = check(bundled)
     assert res.returncode == 1
     for message in messages:

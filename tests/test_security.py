@@ -22,7 +22,7 @@ MD_HOSTILE = (
     "<iframe src=\"https://evil.example\"></iframe> <svg onload=alert(7)>\n\n"
     "[safe](https://example.org/?q=%22%3E%3Cscript%3E) and " + TEMPLATE_TRICK + "\n\n"
     "[titled](https://example.org \"t\\\" onmouseover=\\\"alert(11)\") "
-    "<https://example.org/\"onfocus=\"alert(12)> ![i](https://example.org/i.png\"onerror=\"alert(13))\n"
+    "<https://example.org/\"onfocus=\"alert(12)> ![i](/static/style.css?\"onerror=\"alert(13))\n"
 )
 
 

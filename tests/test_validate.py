@@ -71,7 +71,8 @@ MEMBER_RULES = {
         f"{M}:3:9: error: joined: expected a date written YYYY-MM-DD, found 'last spring'"),
     "joined is a year only": (
         edit(M, "joined: 2024-05-01", "joined: 2024"),
-        f"{M}:3:9: error: joined: expected a date written YYYY-MM-DD, found the number 2024"),
+        f"{M}:3:9: error: joined: expected a date written YYYY-MM-DD, found the number 2024 — write the full date, "
+        "e.g. 2024-01-01"),
     "joined is an impossible date": (
         edit(M, "joined: 2024-05-01", "joined: 2024-02-30"),
         f"{M}:3:9: error: joined: '2024-02-30' is not a real date (day is out of range for month)"
@@ -106,7 +107,8 @@ MEMBER_RULES = {
     "unknown specialty, nothing close": (
         edit(M, "specialties: [cabling, web-development]", "specialties: [cabling, plumbing]"),
         f"{M}:7:24: error: unknown specialty 'plumbing' — the specialties of site.yaml are cabling, "
-        "microsoft-crm, web-development"),
+        "microsoft-crm, web-development; a maintainer adds new specialties to site.yaml: leave 'plumbing' out, "
+        "or ask for it in your pull request"),
     "specialty in capitals": (
         edit(M, "specialties: [cabling, web-development]", "specialties: [Cabling, web-development]"),
         f"{M}:7:15: error: unknown specialty 'Cabling' — did you mean 'cabling'?"),
@@ -118,7 +120,8 @@ MEMBER_RULES = {
         f"{M}:8:11: error: unknown vendor 'sonicwal' — did you mean 'sonicwall'?"),
     "unknown vendor, nothing close": (
         edit(M, "vendors: [sonicwall]", "vendors: [sonicwall, zzz]"),
-        f"{M}:8:22: error: unknown vendor 'zzz' — no vendors/zzz.yaml in this site"),
+        f"{M}:8:22: error: unknown vendor 'zzz' — no vendors/zzz.yaml in this site; the vendors of this site are "
+        "sonicwall; a maintainer adds new vendors: leave 'zzz' out, or ask for it in your pull request"),
     "website not http": (
         edit(M, "website: https://acme.example.com", "website: ftp://acme.example.com"),
         f"{M}:9:10: error: website: expected a web address starting with http:// or https://, "
@@ -227,22 +230,21 @@ LOGO_RULES = {
         "(a 400 px wide PNG or an SVG is plenty)"),
     "content is not what the name says": (
         with_logo("acme.png", b"GIF89a" + b"\x00" * 32),
-        f"{M}:12:7: error: logo 'acme.png' is not a PNG image — export the logo again from an image program, "
-        "or fix the file's extension"),
+        f"{M}:12:7: error: logo 'acme.png' is a GIF file, not a PNG image — export it as PNG, JPEG, WebP or SVG"),
     "svg with a script": (
         with_logo("acme.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
         f"{M}:12:7: error: logo 'acme.svg' contains <script>, which can run code — remove it: a logo needs only "
         "shapes, text and images"),
     "svg with an event handler": (
         with_logo("acme.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="alert(1)"/></svg>'),
-        f"{M}:12:7: error: logo 'acme.svg' has an event handler (onclick), which can run code — remove the "
-        "attribute"),
+        f"{M}:12:7: error: logo 'acme.svg' has an event handler (onclick on <rect>), which can run code — remove "
+        "the attribute"),
     "svg with a javascript link": (
         with_logo("acme.svg", b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
                               b'<a xlink:href=" java&#9;script:alert(1)"><text>x</text></a></svg>'),
         f"{M}:12:7: error: logo 'acme.svg' has a javascript: address, which can run code — remove it"),
     "svg that is not svg": (
-        with_logo("acme.svg", b"<html><body>hi</body></html>"),
+        with_logo("acme.svg", b"<?xml version='1.0'?><html><body>hi</body></html>"),
         f"{M}:12:7: error: logo 'acme.svg' is not an SVG image (its first element is not <svg>) — export it "
         "again as SVG"),
 }
@@ -366,7 +368,9 @@ EVENT_RULES = {
         "found 'next spring'"),
     "starts has a UTC offset": (
         {E: RADIO.replace("starts: 2027-01-12T10:00", "starts: 2027-01-12T10:00:00+02:00")},
-        f"{E}:3:9: error: starts: write the local time without an offset and set 'timezone'"),
+        f"{E}:3:9: error: starts: 2027-01-12T10:00:00+02:00 has a UTC offset, which is not allowed here — write "
+        "the local time without the offset, e.g. starts: 2027-01-12T10:00; the event's 'timezone' field says "
+        "where it is (default: site.yaml's timezone)"),
     "ends before starts": (
         edit(E, "ends: 2027-04-01", "ends: 2027-03-29"),
         f"{E}:4:7: error: ends (2027-03-29) is before starts (2027-03-30)"),

@@ -189,6 +189,8 @@ def test_every_img_of_every_page_has_width_and_height(make_site):
         for img in lxml.html.fromstring(file.read_bytes()).xpath("//img"):
             assert img.get("width", "").isdigit() and img.get("height", "").isdigit(), (file, img.get("src"))
             assert img.get("alt") is not None
+            if img.get("alt") == "":  # a logo beside its name is decoration
+                assert img.get("aria-hidden") == "true", (file, img.get("src"))
             imgs += 1
     assert imgs > 10
 

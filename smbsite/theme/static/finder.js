@@ -82,7 +82,7 @@
     var box = el("div", { "class": "card-logo" });
     if (m.logo) {
       var attrs = { "class": "logo logo-card", src: local(m.logo.src), width: m.logo.width, height: m.logo.height,
-                    alt: "", loading: "lazy", decoding: "async" };
+                    alt: "", "aria-hidden": "true", loading: "lazy", decoding: "async" };
       if (m.logo.src2x) attrs.srcset = local(m.logo.src2x) + " 2x";
       box.appendChild(el("img", attrs));
     } else {

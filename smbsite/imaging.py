@@ -39,6 +39,9 @@ from .problems import Problem
 RECIPE = "1"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
 WEBP = {"quality": 86, "method": 4, "alpha_quality": 100}  # method 6 is 100x slower for 1 % smaller files
 PNG = {"compress_level": 6}  # "optimize" makes files 4 % smaller in 4x the time
+# social cards: a third of a PNG's encoding time (a thousand articles are a thousand cards); full colour
+# resolution (4:4:4) keeps the edges of the white text clean
+JPEG = {"quality": 85, "subsampling": 0, "optimize": True}
 MAX_SIDE = 4096  # pixels a side; anything larger is refused before it is decoded
 RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 
@@ -75,7 +78,7 @@ def _pillow() -> Any:
 @functools.lru_cache(maxsize=None)
 def pillow_version() -> str:
     from PIL import __version__, features
-    return f"{__version__}/{features.version('webp')}/{features.version('freetype2')}/{features.version('zlib')}"
+    return "/".join([__version__, *(str(features.version(lib)) for lib in ("webp", "freetype2", "zlib", "jpg"))])
 
 
 # --- measuring -----------------------------------------------------------------------
@@ -249,7 +252,8 @@ class Job:
 
 
 def key(*parts: Any) -> str:
-    text = json.dumps([RECIPE, pillow_version(), WEBP, PNG, *parts], sort_keys=True, ensure_ascii=False, default=str)
+    text = json.dumps([RECIPE, pillow_version(), WEBP, PNG, JPEG, *parts], sort_keys=True, ensure_ascii=False,
+                      default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
 
 
@@ -321,16 +325,18 @@ def encode(im: Any, fmt: str) -> bytes:
     buf = BytesIO()
     if fmt == "webp":
         im.save(buf, "WEBP", **WEBP)
+    elif fmt == "jpeg":
+        im.save(buf, "JPEG", **JPEG)
     else:
         im.save(buf, "PNG", **PNG)
     return buf.getvalue()
 
 
 def draw_job(parts: dict[str, Any], draw: Callable[[], Any], label: str,
-             where: tuple[str, int, int] | None = None) -> Job:
-    """One PNG drawn from the given parts (cards, monograms); its name is their hash."""
-    name = f"{key('draw', parts)}.png"
-    return Job((name,), lambda: [encode(draw(), "png")], where, label)
+             where: tuple[str, int, int] | None = None, fmt: str = "png") -> Job:
+    """One image drawn from the given parts (cards, monograms); its name is their hash."""
+    name = f"{key('draw', fmt, parts)}.{'jpg' if fmt == 'jpeg' else fmt}"
+    return Job((name,), lambda: [encode(draw(), fmt)], where, label)
 
 
 # --- making what is missing ------------------------------------------------------------
@@ -527,35 +533,18 @@ class CardSpec:
                 "logo": self.logo.digest if self.logo else None}
 
 
+CARD_MARGIN = 72
+
+
 def draw_card(spec: CardSpec) -> Any:
     """1200x630: the association's mark and name at the top, the kind line and the title, the host below."""
-    from PIL import Image, ImageDraw
+    from PIL import ImageDraw
     w, h = CARD_SIZE
-    margin = 72
-    im = Image.new("RGB", (w, h), spec.brand)
+    margin = CARD_MARGIN
+    background, header_bottom = _card_background(spec.brand, spec.site_title, spec.footer, spec.initials, spec.logo)
+    im = background.copy()
     d = ImageDraw.Draw(im)
-    # a lighter band on the right gives the card some depth without another colour
-    d.polygon([(w - 330, 0), (w, 0), (w, h), (w - 170, h)], fill=_tint(spec.brand, 0.12))
-    top = 64
-    if spec.logo is not None:
-        logo = decode(spec.logo.file.read_bytes(), Path(spec.logo.name).suffix.lower())
-        lw, lh = fit(logo.width, logo.height, 360, 80, upscale=True)
-        panel = (margin, top, margin + lw + 40, top + lh + 32)
-        d.rounded_rectangle(panel, radius=14, fill="#ffffff")
-        im.paste(resize(logo, lw, lh), (margin + 20, top + 16), resize(logo, lw, lh))
-        header_bottom = panel[3]
-    else:
-        mark = monogram(spec.initials, spec.brand, 88, rounded=True)
-        tile = Image.new("RGBA", (96, 96), (0, 0, 0, 0))
-        ImageDraw.Draw(tile).rounded_rectangle((0, 0, 95, 95), radius=20, fill="#ffffff")
-        tile.alpha_composite(mark, (4, 4))
-        im.paste(tile, (margin, top), tile)
-        name_font = font(38)
-        name = wrap(drawable(spec.site_title), name_font, w - 2 * margin - 130, 1)[0]
-        d.text((margin + 120, top + 48), name, font=name_font, fill="#ffffff", anchor="lm",
-               stroke_width=1, stroke_fill="#ffffff")
-        header_bottom = top + 96
-    kind_font, title_font, foot_font = font(30), font(64), font(28)
+    kind_font, title_font = font(30), font(64)
     y = header_bottom + 64
     if spec.kind:
         d.text((margin, y), drawable(spec.kind).upper(), font=kind_font, fill=_tint(spec.brand, 0.78))
@@ -564,9 +553,43 @@ def draw_card(spec: CardSpec) -> Any:
     for line in lines:
         d.text((margin, y), line, font=title_font, fill="#ffffff", stroke_width=1, stroke_fill="#ffffff")
         y += 78
-    d.line((margin, h - 86, margin + 96, h - 86), fill=_tint(spec.brand, 0.55), width=5)
-    d.text((margin, h - 64), drawable(spec.footer), font=foot_font, fill=_tint(spec.brand, 0.85))
     return im
+
+
+@functools.lru_cache(maxsize=8)
+def _card_background(brand: str, site_title: str, footer: str, initials: str,
+                     logo: LogoFile | None) -> tuple[Any, int]:
+    """What every card of a site shares, drawn once per process: the colour, the mark and name, the host."""
+    from PIL import Image, ImageDraw
+    w, h = CARD_SIZE
+    margin = CARD_MARGIN
+    im = Image.new("RGB", (w, h), brand)
+    d = ImageDraw.Draw(im)
+    # a lighter band on the right gives the card some depth without another colour
+    d.polygon([(w - 330, 0), (w, 0), (w, h), (w - 170, h)], fill=_tint(brand, 0.12))
+    top = 64
+    if logo is not None:
+        pixels = decode(logo.file.read_bytes(), Path(logo.name).suffix.lower())
+        lw, lh = fit(pixels.width, pixels.height, 360, 80, upscale=True)
+        panel = (margin, top, margin + lw + 40, top + lh + 32)
+        d.rounded_rectangle(panel, radius=14, fill="#ffffff")
+        small = resize(pixels, lw, lh)
+        im.paste(small, (margin + 20, top + 16), small)
+        header_bottom = panel[3]
+    else:
+        mark = monogram(initials, brand, 88, rounded=True)
+        tile = Image.new("RGBA", (96, 96), (0, 0, 0, 0))
+        ImageDraw.Draw(tile).rounded_rectangle((0, 0, 95, 95), radius=20, fill="#ffffff")
+        tile.alpha_composite(mark, (4, 4))
+        im.paste(tile, (margin, top), tile)
+        name_font = font(38)
+        name = wrap(drawable(site_title), name_font, w - 2 * margin - 130, 1)[0]
+        d.text((margin + 120, top + 48), name, font=name_font, fill="#ffffff", anchor="lm",
+               stroke_width=1, stroke_fill="#ffffff")
+        header_bottom = top + 96
+    d.line((margin, h - 86, margin + 96, h - 86), fill=_tint(brand, 0.55), width=5)
+    d.text((margin, h - 64), drawable(footer), font=font(28), fill=_tint(brand, 0.85))
+    return im, header_bottom
 
 
 def _tint(colour: str, t: float) -> str:
@@ -576,7 +599,7 @@ def _tint(colour: str, t: float) -> str:
 
 def card_job(spec: CardSpec) -> Job:
     where, label = (spec.logo.where, spec.logo.name) if spec.logo else (None, spec.title)
-    return draw_job({"card": spec.key_parts()}, lambda: draw_card(spec), label, where)
+    return draw_job({"card": spec.key_parts()}, lambda: draw_card(spec), label, where, fmt="jpeg")
 
 
 def favicon_job(size: int, logo: LogoFile | None, brand: str, letters: str) -> Job:

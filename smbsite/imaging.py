@@ -108,7 +108,10 @@ def probe(raw: bytes, suffix: str) -> tuple[int, int]:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
+    from PIL import UnidentifiedImageError
+    if isinstance(exc, UnidentifiedImageError):  # its text names an object's address: not for a message
+        return "the file is damaged or incomplete"
+    text = re.sub(r" at 0x[0-9a-f]+", "", str(exc).strip()) or type(exc).__name__
     return text if len(text) <= 80 else text[:79] + "…"
 
 

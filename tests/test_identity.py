@@ -317,7 +317,8 @@ LOGO_ERRORS = {
         "draws a logo wider than 480 px"),
     "not a readable PNG": (
         b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
-        "logo 'acme.png' could not be read as a PNG image"),
+        "logo 'acme.png' could not be read as a PNG image (the file is damaged or incomplete) — export the logo "
+        "again from an image program"),
 }
 
 

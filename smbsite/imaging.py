@@ -414,6 +414,7 @@ def _parallel(todo: list[Job], store: ImageStore, workers: int) -> list[Problem]
 SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "&"}
 
 
+@functools.lru_cache(maxsize=65536)
 def initials(name: str) -> str:
     """Up to three letters for a monogram: a leading acronym (SMB Technology Network -> SMB),
     else the first letters of the first two words that count (Aspen Leaf Consulting -> AL)."""

@@ -33,7 +33,7 @@ from .graph import GraphBuilder, Output, SiteGraph
 from .imaging import CachedFile, ImageStore
 from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
-from .render import make_env, render_output, template_dirs
+from .render import GLOBAL_TEMPLATES, make_env, render_output, template_dirs
 from .safefs import link_problem, plain
 from .urls import output_file
 from .validate import LOGO_TYPES, Validator
@@ -332,7 +332,7 @@ class IncrementalSite:
             try:
                 source = loader.get_source(self.env, name)[0]
                 refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
-                direct[name] = {r for r in refs if r}
+                direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES)  # (what logo() renders)
                 if None in refs:  # a computed name: assume it may pull in anything
                     direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
             except jinja2.TemplateError:

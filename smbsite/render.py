@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
+from typing import Any
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import ics, jsonld
 from .graph import Output, SiteGraph
@@ -55,6 +57,30 @@ def _zone_abbr(value: datetime) -> str:
     return value.strftime("%Z")
 
 
+# Templates that Python globals render for every other template (so a change to one touches all pages).
+GLOBAL_TEMPLATES = ("_logo.html",)
+
+
+def logo_function(env: jinja2.Environment) -> Any:
+    """logo(record, box, alt="", lazy=True, monogram=True): the `logo` macro of _logo.html, each
+    distinct result rendered once. A member appears on dozens of pages (directory, regions,
+    specialties); at 10,000 members a macro call per appearance is seconds of every build."""
+    cache: dict[tuple, Markup] = {}
+    macro: list[Any] = []
+
+    def logo(rec: Any, box: str, alt: str = "", lazy: bool = True, monogram: bool = True) -> Markup:
+        drawn = rec.logo_sizes.get(box)
+        key = (box, alt, lazy, monogram, drawn, None if drawn is not None else rec.initials)
+        hit = cache.get(key)
+        if hit is None:
+            if not macro:
+                macro.append(env.get_template("_logo.html").module.logo)  # type: ignore[attr-defined]
+            hit = cache[key] = Markup(macro[0](rec, box, alt, lazy, monogram))
+        return hit
+
+    return logo
+
+
 def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
@@ -73,6 +99,7 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c))
+    env.globals["logo"] = logo_function(env)
     return env
 
 

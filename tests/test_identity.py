@@ -545,3 +545,19 @@ def test_serve_shows_a_replaced_logo_file_like_a_fresh_build(make_site, tmp_path
     assert after == {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*")
                      if p.is_file() and p.name != ".smbsite-output"}
     assert after["members/acme-networks/index.html"] != before["members/acme-networks/index.html"]
+
+
+def test_serve_redraws_every_logo_when_the_logo_template_changes(make_site, tmp_path):
+    site = make_site(with_member_logo("acme.png", BIG_PNG))
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.files()
+    theme = (Path(imaging.__file__).parent / "theme" / "_logo.html").read_text(encoding="utf-8")
+    (site / "templates" / "_logo.html").write_text(theme.replace('class="logo ', 'class="logo framed '),
+                                                   encoding="utf-8")
+    inc.apply({"templates/_logo.html"})
+    after = inc.files()
+    assert 'class="logo framed logo-card"' in after["members/index.html"].decode()
+    fresh = build(site, tmp_path / "fresh", cache=False)
+    assert after == {p.relative_to(fresh).as_posix(): p.read_bytes() for p in fresh.rglob("*")
+                     if p.is_file() and p.name != ".smbsite-output"}

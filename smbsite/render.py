@@ -70,7 +70,7 @@ def logo_function(env: jinja2.Environment) -> Any:
 
     def logo(rec: Any, box: str, alt: str = "", lazy: bool = True, monogram: bool = True) -> Markup:
         drawn = rec.logo_sizes.get(box)
-        key = (box, alt, lazy, monogram, drawn, None if drawn is not None else rec.initials)
+        key = (box, alt, lazy, monogram, drawn, None if drawn is not None else rec.name)  # (name: its initials)
         hit = cache.get(key)
         if hit is None:
             if not macro:

@@ -95,17 +95,17 @@ def add_outputs(b: "GraphBuilder") -> None:
         spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
                         initials=ident.initials, logo=raster_site_logo)
         _add_job(b, imaging.card_job(spec), [url], deps | site_deps)
-        return Social(b.urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image", type="image/jpeg")
+        return Social(b.urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
 
-    ident.site_card = card("/social.jpg", cfg.tagline or cfg.title, "", site_deps,
+    ident.site_card = card("/social.png", cfg.tagline or cfg.title, "", site_deps,
                            f"{cfg.title}: {cfg.tagline}" if cfg.tagline else cfg.title)
     own: dict[str, Social] = {}
     for e in site.events:
         kind = " · ".join(p for p in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if p)
-        own[e.url] = card(f"{e.url}social.jpg", e.title, kind, frozenset({e.source}), f"{e.title}: {kind}")
+        own[e.url] = card(f"{e.url}social.png", e.title, kind, frozenset({e.source}), f"{e.title}: {kind}")
     for a in site.articles:
         kind = f"News · {_day(a.published)}"
-        own[a.url] = card(f"{a.url}social.jpg", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}")
+        own[a.url] = card(f"{a.url}social.png", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}")
 
     # members' and vendors' logos
     logo_deps: dict[str, str] = {}  # page URL -> its logo file: a new file of the same name redraws the page
@@ -160,7 +160,7 @@ def _logo(b: "GraphBuilder", lf: LogoFile, folder: str, boxes: tuple[str, ...], 
     if social:
         w, h = imaging.fit(lf.width, lf.height, SOCIAL_LOGO * 4 // 5, SOCIAL_LOGO * 4 // 5, upscale=True)
         url = f"{folder}social.png"
-        variants[url] = Variant(w, h, "png", background="#ffffff", canvas=(SOCIAL_LOGO, SOCIAL_LOGO))
+        variants[url] = Variant(w, h, "png8", background="#ffffff", canvas=(SOCIAL_LOGO, SOCIAL_LOGO))
         drawn["social"] = Drawn(url, SOCIAL_LOGO, SOCIAL_LOGO)
     urls = list(variants)
     job = imaging.logo_job(lf, [variants[u] for u in urls])

@@ -395,7 +395,7 @@ def test_every_page_has_an_og_image_that_exists_at_the_size_it_states(make_site)
     with Image.open(out / "events/annual-conference/social.png") as im:
         assert im.size == (1200, 630)
     with Image.open(out / "members/acme-networks/social.png") as im:
-        assert im.convert("RGB").getpixel((5, 5)) == (255, 255, 255)  # the logo sits on white
+        assert min(im.convert("RGB").getpixel((5, 5))) >= 250  # the logo sits on white
 
 
 def test_a_card_is_drawn_again_only_when_what_it_shows_changes(make_site):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from test_browser import BASE, browser, bundled, page  # noqa: F401 (fixtures)
+from conftest import BASE
 
 LAYOUT_SHIFT = """async () => {
   let total = 0;

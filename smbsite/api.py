@@ -16,9 +16,11 @@ from typing import Any
 import jinja2
 from zoneinfo import ZoneInfo
 
+from . import imaging
 from .cache import Keys, PageCache, template_digests
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
+from .imaging import ImageStore
 from .load import COLLECTIONS, Loaded, ParseCache, load_site
 from .model import base_url_problem
 from .problems import ContentError, Problem, Problems
@@ -89,12 +91,13 @@ def site_zone(loaded: Loaded) -> str:
 
 
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
-            cache: ParseCache | None = None, one_shot: bool = False,
+            cache: ParseCache | None = None, one_shot: bool = False, store: ImageStore | None = None,
             ) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
     """Load, validate and build the site graph: everything short of rendering.
 
     one_shot: the model lives until the process exits (check, build), so it is
-    handed to the collector's permanent generation instead of being walked by it."""
+    handed to the collector's permanent generation instead of being walked by it.
+    store: where the graph's image files are (or will be) kept; see imaging.py."""
     src = Path(src)
     if not src.is_dir():
         raise UsageError(f"source folder {src} does not exist")
@@ -113,7 +116,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
         graph = None
         if site is not None:
-            graph = build_graph(site, problems, src, static_files(src), failed_urls(problems))
+            graph = build_graph(site, problems, src, static_files(src), failed_urls(problems), store)
     return problems, loaded, site, graph
 
 
@@ -159,13 +162,30 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
     return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
 
 
+CACHE_DIR = ".smbsite-cache"
+
+
+def cache_folder(src: Path, out_dir: Path, cache: str | Path | bool) -> Path | None:
+    """The build cache folder: SRC/.smbsite-cache, another folder, or None (no cache)."""
+    if cache is False:
+        return None
+    folder = Path(src) / CACHE_DIR if cache is True else Path(cache)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"cache folder {folder} exists and is not a folder")
+    resolved, out_resolved = folder.resolve(), out_dir.resolve()
+    if resolved == out_resolved or resolved.is_relative_to(out_resolved) or out_resolved.is_relative_to(resolved):
+        raise UsageError(f"cache folder {folder} must be outside the output folder {out_dir} (each build replaces it)")
+    return folder
+
+
 def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | date | None = None,
           drafts: bool = False, base_url: str | None = None, strict: bool = False,
-          reporter: Reporter | None = None, cache_dir: str | Path | None = None) -> Result:
+          reporter: Reporter | None = None, cache: str | Path | bool = True) -> Result:
     """Build the site into OUT (default SRC/output). Never touches OUT when there are errors.
 
-    cache_dir: keep rendered pages there and reuse those whose inputs did not change
-    (the command line's default is SRC/.smbsite-cache); None builds without a cache."""
+    cache: True keeps rendered pages and processed images in SRC/.smbsite-cache/, a path keeps
+    them there, False renders every page and makes images afresh in a temporary folder; the
+    output is the same bytes either way."""
     start = time.perf_counter()
     src = Path(src)
     out_dir = Path(out) if out is not None else src / "output"
@@ -173,20 +193,26 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         check_out(src, out_dir)
     except (UnsafeOutput, OutputError) as exc:
         raise UsageError(str(exc)) from None
-    if cache_dir is not None and Path(os.path.abspath(cache_dir)).is_relative_to(Path(os.path.abspath(out_dir))):
-        raise UsageError(f"the cache folder {cache_dir} is inside the output folder {out_dir}, which every "
-                         "build replaces; choose another --cache-dir")
+    folder = cache_folder(src, out_dir, cache)
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
-    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
+    store = ImageStore(folder)  # nothing is written to it unless the content is sound
+    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000
         return result
     options = repr((graph.site.as_of.isoformat(), drafts, base_url))
     try:
-        result.files_written = write_site(src, graph, out_dir, reporter,
-                                          cache=(Path(cache_dir), loaded.digests, options) if cache_dir else None)
+        reporter.progress("images")
+        store.claim()
+        image_problems = imaging.materialise(graph.images, store, cpu_jobs())
+        if image_problems:
+            result.problems = sorted(set(result.problems) | set(image_problems))
+        else:
+            pages = (folder, loaded.digests, options) if folder is not None else None
+            result.files_written = write_site(src, graph, out_dir, reporter, cache=pages)
+            store.prune(n for job in graph.images for n in job.names)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
     except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
@@ -195,6 +221,8 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
                                                             "or set search: false")])
     except OutputError as exc:  # the system refused to write OUT; it is left as it was
         raise UsageError(str(exc)) from None
+    finally:
+        store.close()
     result.ms = (time.perf_counter() - start) * 1000
     return result
 
@@ -232,8 +260,9 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     if cache is not None:
         pages = PageCache.open(cache[0])
         if pages is not None:
+            site_logo = graph.site.config.logo
             keyer = Keys(pages.fingerprint, cache[2], cache[1].get("site.yaml", b""), graph.nav, cache[1],
-                         template_digests(env, template_closure(env)), src)
+                         template_digests(env, template_closure(env)), src, (site_logo,) if site_logo else ())
             keys = {o.url: k for o in graph.outputs if (k := keyer.key(o)) is not None}
     staging = Staging(out_dir)
     jobs = jobs or default_jobs(len(graph.outputs))

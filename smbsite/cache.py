@@ -214,27 +214,28 @@ class Keys:
     """The cache key of every output of one build."""
 
     def __init__(self, fingerprint: str, options: str, site_digest: bytes, nav: Any,
-                 file_digests: dict[str, bytes], templates: dict[str, bytes], root: Path):
+                 file_digests: dict[str, bytes], templates: dict[str, bytes], root: Path,
+                 every_page: tuple[str, ...] = ()):
+        """every_page: files every page shows (the site's logo, in the header)."""
+        self.files = file_digests
+        self.root = root
+        self._deps: dict[str, bytes] = {}
         base = hashlib.blake2b(digest_size=16)
         base.update(f"{fingerprint}\0{options}\0".encode())
         base.update(site_digest)
         base.update(repr(nav).encode())
+        for name in every_page:
+            base.update(name.encode() + b"\0" + self.dep(name))
         self.base = base
-        self.files = file_digests
         self.templates = templates  # template -> digest of it and everything it pulls in
-        self.root = root
-        self._deps: dict[str, bytes] = {}
 
     def dep(self, name: str) -> bytes:
         got = self._deps.get(name)
         if got is None:
             if name in self.files:
                 got = self.files[name]
-            elif name.endswith("/"):  # a collection: every record in it, added and removed ones too
-                h = hashlib.blake2b(digest_size=16)
-                for rel in sorted(r for r in self.files if r.startswith(name) and "/" not in r[len(name):]):
-                    h.update(rel.encode() + b"\0" + self.files[rel])
-                got = h.digest()
+            elif name.endswith("/"):  # a collection: every file in its folder (records, logos), added and removed ones too
+                got = self._folder(name)
             else:
                 try:
                     got = digest((self.root / name).read_bytes())
@@ -242,6 +243,23 @@ class Keys:
                     got = b"missing"
             self._deps[name] = got
         return got
+
+    def _folder(self, name: str) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        top = self.root / name
+        for here, dirs, files in os.walk(top):
+            dirs.sort()
+            rel_here = Path(here).relative_to(self.root).as_posix()
+            for f in sorted(files):
+                rel = f"{rel_here}/{f}"
+                got = self.files.get(rel)
+                if got is None:
+                    try:
+                        got = digest((Path(here) / f).read_bytes())
+                    except OSError:
+                        got = b"unreadable"
+                h.update(rel.encode() + b"\0" + got)
+        return h.digest()
 
     def key(self, out: Any) -> str | None:
         """None for outputs that are copied, not rendered, and for templates that cannot be read."""

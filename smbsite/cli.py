@@ -35,17 +35,20 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to keep rendered pages between builds [default: SRC/.smbsite-cache].")
-@click.option("--no-cache", is_flag=True, help="Render every page; neither read nor write the cache.")
+              help="Keep rendered pages, resized logos and drawn cards here between builds "
+                   "[default: SRC/.smbsite-cache].")
+@click.option("--no-cache", is_flag=True, help="Render every page and make every image afresh; keep none (same output bytes).")
 def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, as_of: str | None,
               strict: bool, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Build the site into OUT. Pages whose inputs did not change since the last build are
     taken from the cache; the output is the same as a build without it."""
     reporter = Reporter(quiet=quiet)
-    cache = None if no_cache else (cache_dir if cache_dir is not None else src / ".smbsite-cache")
+    if no_cache and cache_dir is not None:
+        _usage(UsageError("--cache-dir and --no-cache exclude each other"))
+    cache: Path | bool = False if no_cache else (cache_dir if cache_dir is not None else True)
     try:
         result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter,
-                       cache_dir=cache)
+                       cache=cache)
     except UsageError as exc:
         reporter.clear_progress()
         _usage(exc)

@@ -14,21 +14,33 @@ from markupsafe import Markup
 
 from .model import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
                     Specialty, VendorRecord)
+from .imaging import initials
 from .yamlpos import Positions
 
 
 class SiteConfig(SiteRecord):
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
+    logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
 
 
-class Member(MemberRecord):
+class _HasLogo:
+    """Members and vendors: a logo (or the initials of a monogram where there is none)."""
+
+    @property
+    def initials(self) -> str:
+        return initials(self.name)  # type: ignore[attr-defined]
+
+
+class Member(_HasLogo, MemberRecord):
     slug: str = ""
     source: str = ""
     url: str = ""
     pos: Any = None
     description_html: Any = Markup("")
-    logo_url: str | None = None  # site path of the copied logo
+    logo_url: str | None = None  # site path of the logo at its largest published size
+    logo_file: Any = None  # imaging.LogoFile, once validated
+    logo_sizes: dict[str, Any] = {}  # box -> identity.Drawn, planned by the site graph
     letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
     specialty_list: list[Any] = []  # [(key, Specialty)]
     vendor_list: list[Any] = []  # [Vendor]
@@ -47,13 +59,15 @@ class SessionItem(Session):
     end: Any = None
 
 
-class Vendor(VendorRecord):
+class Vendor(_HasLogo, VendorRecord):
     slug: str = ""
     source: str = ""
     url: str = ""
     pos: Any = None
     description_html: Any = Markup("")
     logo_url: str | None = None
+    logo_file: Any = None
+    logo_sizes: dict[str, Any] = {}
     current_benefits: list[Any] = []  # [Benefit], expired ones left out
     members: list[Any] = []  # [Member] partnering with this vendor
 

@@ -14,6 +14,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
+from .imaging import ImageStore
 from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
 from .messages import markdown_problems
 from .model import NATIONWIDE, US_STATES
@@ -54,7 +55,8 @@ class Output:
     deps: frozenset[str] = frozenset()
     lastmod: date | None = None
     sitemap: bool = True
-    copy_from: Any = None  # a file copied verbatim (static assets, logos)
+    copy_from: Any = None  # a file copied verbatim (static assets, logos, cached images)
+    image: Any = None  # the page's og:image (identity.Social)
 
 
 @dataclass
@@ -65,6 +67,8 @@ class SiteGraph:
     nav: list[tuple[str, str]]  # (label, site path) of the main navigation
     by_url: dict[str, Output] = field(default_factory=dict)
     application_url: str | None = None  # where the join page sends a company that wants to join
+    identity: Any = None  # identity.Identity: header logo, favicons, brand colours
+    images: list[Any] = field(default_factory=list)  # imaging.Job: cache files to make before rendering
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}
@@ -125,8 +129,12 @@ def by_state_name(codes: Any) -> list[str]:
 
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, site_root: Any,
-                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None):
+                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None,
+                 store: ImageStore | None = None):
         self.site, self.problems, self.site_root = site, problems, site_root
+        self.store = store if store is not None else ImageStore(None)
+        self.images: list[Any] = []
+        self.identity: Any = None
         self._lines_cache: dict[str, list[str]] = {}
         self.failed_urls = failed_urls or set()
         cfg = site.config
@@ -177,7 +185,7 @@ class GraphBuilder:
     # --- the outputs ------------------------------------------------------------------
 
     def build(self) -> SiteGraph:
-        site, site_root = self.site, self.site_root
+        site = self.site
         self.render_markdown()
         members = site.members
         listed = [m for m in members if m.partnering]
@@ -192,9 +200,6 @@ class GraphBuilder:
             self.add(url=m.url, kind="member", title=m.name, template="member.html",
                      context={"member": m}, deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
                      lastmod=None)
-            if m.logo_url:
-                self.add(url=m.logo_url, kind="asset", sitemap=False,
-                         copy_from=(site_root / m.source).parent / m.logo, deps=frozenset({m.source}))
         self.partners(listed)
         self.regions(listed)
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
@@ -204,9 +209,6 @@ class GraphBuilder:
                      context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits),
                               "members_shown": v.members[:VENDOR_MEMBERS_SHOWN]},
                      deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
-            if v.logo_url:
-                self.add(url=v.logo_url, kind="asset", sitemap=False,
-                         copy_from=(site_root / v.source).parent / v.logo, deps=frozenset({v.source}))
         self.add(url="/events/", kind="events", title="Events", template="events.html",
                  context={"upcoming": upcoming, "past": past}, deps=frozenset({"site.yaml", ALL_EVENTS}))
         for e in site.events:
@@ -236,10 +238,11 @@ class GraphBuilder:
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file,
                      deps=frozenset({"templates/static/" + rel}))
-        from . import machine  # the machine-readable outputs live together
+        from . import identity, machine  # images and machine-readable outputs live together
+        identity.add_outputs(self)
         machine.add_outputs(self)
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
-        graph = SiteGraph(site, self.urls, self.outputs, nav)
+        graph = SiteGraph(site, self.urls, self.outputs, nav, identity=self.identity, images=self.images)
         self.check_urls(graph)
         graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
@@ -482,5 +485,6 @@ class GraphBuilder:
 
 
 def build_graph(site: SiteModel, problems: Problems, site_root: Any,
-                static_files: list[tuple[str, Any]], failed: set[str] | None = None) -> SiteGraph:
-    return GraphBuilder(site, problems, site_root, static_files, failed).build()
+                static_files: list[tuple[str, Any]], failed: set[str] | None = None,
+                store: ImageStore | None = None) -> SiteGraph:
+    return GraphBuilder(site, problems, site_root, static_files, failed, store).build()

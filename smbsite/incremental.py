@@ -26,14 +26,16 @@ from typing import Any
 
 import jinja2
 
-from .api import build_date, from_template, prepare, template_problem
+from . import imaging
+from .api import CACHE_DIR, build_date, cpu_jobs, from_template, prepare, template_problem
 from .graph import GraphBuilder, Output, SiteGraph
+from .imaging import CachedFile, ImageStore
 from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, template_closure, template_dirs
 from .safefs import link_problem, plain
 from .urls import output_file
-from .validate import Validator
+from .validate import LOGO_TYPES, Validator
 
 NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
 
@@ -48,10 +50,12 @@ SHAPE = {
 }
 
 
-def collection_of(rel: str) -> tuple[str, str] | None:
-    """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/)."""
+def collection_of(rel: str, any_file: bool = False) -> tuple[str, str] | None:
+    """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/);
+    with any_file, of any file beside the records too (members/x.png, a logo)."""
     for kind, (folder, suffixes) in COLLECTIONS.items():
-        if rel.startswith(folder + "/") and rel.count("/") == folder.count("/") + 1 and rel.endswith(suffixes):
+        if rel.startswith(folder + "/") and rel.count("/") == folder.count("/") + 1 and (
+                any_file or rel.endswith(suffixes)):
             return kind, folder + "/"
     return None
 
@@ -89,6 +93,7 @@ class IncrementalSite:
         if self.as_of is not None:
             build_date(self.as_of)  # a malformed date is a usage error now, not at the first edit
         self.day: date | None = None  # the build date, as the first full pass resolves it
+        self.store = ImageStore(self.src / CACHE_DIR)  # resized logos and cards, shared with `build`
 
     # --- whole-site passes --------------------------------------------------------
 
@@ -96,7 +101,10 @@ class IncrementalSite:
         """(Re)load everything through the parse cache; mark what the change touches dirty."""
         with self.lock:
             problems, _, site, graph = prepare(self.src, self.day or self.as_of, self.drafts, self.base_url,
-                                               self.cache)
+                                               self.cache, store=self.store)
+            if graph is not None and not problems.errors:
+                self.store.claim()
+                problems.extend(imaging.materialise(graph.images, self.store, cpu_jobs()))
             errors = [p for p in problems.sorted() if p.severity == "error"]
             self.problems = problems.sorted()
             self.render_problems = set()
@@ -143,8 +151,10 @@ class IncrementalSite:
     # --- the fast path ---------------------------------------------------------------
 
     def _fast(self, rel: str) -> Stats | None:
-        where = collection_of(rel)
+        where = collection_of(rel, any_file=True)
         assert self.graph is not None
+        if rel == self.graph.site.config.logo:
+            return None  # the site's logo is on every page
         if (where is not None or rel.startswith("templates/")) and not plain(self.src, rel):
             return None  # reached through a link, or a pipe: the full load checks and reports it
         if where is None:
@@ -157,6 +167,9 @@ class IncrementalSite:
             return None if rel == "site.yaml" else Stats("none")
         kind, key = where
         file = self.src / rel
+        if not rel.endswith((".yaml", ".yml", ".md")):
+            # a logo beside the records: its sizes are planned again; any other file is no part of the site
+            return None if Path(rel).suffix.lower() in LOGO_TYPES else Stats("none")
         site = self.graph.site
         current = {"member": site.member_by_slug, "vendor": site.vendor_by_slug, "event": site.event_by_slug,
                    "article": {a.slug: a for a in site.articles}, "page": {p.slug: p for p in site.pages}}[kind]
@@ -203,7 +216,8 @@ class IncrementalSite:
     @staticmethod
     def _derived_links(kind: str, old: Any) -> dict[str, Any]:
         """Fields that point at other records; the shape check guarantees they still hold."""
-        names = {"member": ("vendor_list", "specialty_list"), "vendor": ("members",),
+        names = {"member": ("vendor_list", "specialty_list", "logo_sizes", "logo_url"),
+                 "vendor": ("members", "logo_sizes", "logo_url"),
                  "event": ("sponsor_list", "guest_list"), "article": (), "page": ()}[kind]
         return {n: getattr(old, n) for n in names}
 
@@ -273,6 +287,7 @@ class IncrementalSite:
 
     def _keys(self, changed: set[str]) -> set[str]:
         keys = set()
+        site_logo = self.graph.site.config.logo if self.graph is not None else None
         known: set[str] | None = None
         for rel in changed:
             keys.add(rel)
@@ -280,9 +295,11 @@ class IncrementalSite:
                 known = known if known is not None else self._input_folders()
                 if self._is_folder(rel, known):
                     keys.add("folder:" + rel.rstrip("/") + "/")  # everything that was or is under it
-            where = collection_of(rel)
+            where = collection_of(rel, any_file=True)
             if where:
                 keys.add(where[1])
+            if rel == site_logo:
+                keys.add("site.yaml")  # the header of every page draws it
             if rel.startswith("templates/") and not rel.startswith("templates/static/"):
                 keys.add("template:" + rel.removeprefix("templates/"))
         return keys
@@ -330,7 +347,8 @@ class IncrementalSite:
     def _render(self, out: Output) -> bytes:
         if out.copy_from is not None:
             file = Path(out.copy_from)
-            if file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
+            made = isinstance(out.copy_from, CachedFile)  # an image smbsite made itself, in its cache
+            if not made and file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
                 # changed into a link or a pipe since the last full load: never read it
                 problem = Problem(file.relative_to(self.src).as_posix(), 1, 1, "this file can no longer be read "
                                   "safely (a link out of the site folder, or not a regular file)")

@@ -128,6 +128,15 @@ def _phone(value: Any) -> str:
     return value.strip()
 
 
+def _hex_color(value: Any) -> str:
+    if value is None:
+        raise PydanticCustomError("hex_color", "found nothing: a # starts a YAML comment, so write the colour in "
+                                               "quotes, like \"#0b5394\"")
+    if not isinstance(value, str) or not re.match(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", value.strip()):
+        raise PydanticCustomError("hex_color", "expected a colour written \"#rrggbb\", like \"#0b5394\"")
+    return value.strip().lower()
+
+
 # The dates every stage can show: calendars, feeds and time zones all work well inside it,
 # and a year outside it is a typo (9999, 0202) rather than an event.
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
@@ -288,6 +297,12 @@ HttpUrl = Annotated[str, BeforeValidator(_http_url), Field(json_schema_extra={"f
 Email = Annotated[str, BeforeValidator(_email), Field(json_schema_extra={"format": "email"})]
 Phone = Annotated[str, BeforeValidator(_phone)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, max_length=64)]
+HexColor = Annotated[str, BeforeValidator(_hex_color),
+                     Field(json_schema_extra={"pattern": r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"})]
+Day = Annotated[date, BeforeValidator(_not_number)]
+When = Annotated[date | datetime, BeforeValidator(_local_datetime)]
+
+
 Day = Annotated[date, BeforeValidator(_not_number), AfterValidator(_date_range)]
 When = Annotated[date | datetime, BeforeValidator(_local_datetime), AfterValidator(_date_range)]
 Count = Annotated[int, Field(gt=0), BeforeValidator(_plain_number)]
@@ -321,6 +336,12 @@ class RadioLinks(Record):
     spotify: HttpUrl | None = None
 
 
+class SiteColors(Record):
+    # not Optional: `brand: #0b5394` without quotes reads as an empty value (# starts a YAML comment)
+    brand: HexColor = None  # type: ignore[assignment]
+    accent: HexColor = None  # type: ignore[assignment]
+
+
 class SiteRecord(Record):
     title: Text
     tagline: str = ""
@@ -333,6 +354,8 @@ class SiteRecord(Record):
     contact: Contact | None = None
     join_url: HttpUrl | None = None
     search: bool = False
+    logo: str | None = None
+    colors: SiteColors | None = None
     repository: Annotated[str, BeforeValidator(_repository),
                           Field(json_schema_extra={"format": "uri", "pattern": "^https://"})] | None = None
     branch: Annotated[str, BeforeValidator(_branch)] = "main"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import typing
 from datetime import date, datetime, time, timedelta
@@ -11,8 +12,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
+from . import imaging
+from .colors import brand_problems
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
+from .imaging import LogoFile
 from .load import LINES, LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, ArticleMeta, EventRecord, MemberRecord,
                     PageMeta, Record, SiteRecord, VendorRecord)
@@ -105,7 +109,7 @@ def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
 
 
 # What members write for a state instead of its postal code: the AP style abbreviations
-# newspapers use (the product brief itself says "Buena Park, Calif.") and a few short forms.
+# newspapers use (as in "Buena Park, Calif.") and a few short forms.
 STATE_ALIASES = {
     "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
     "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN",
@@ -491,10 +495,15 @@ class Validator:
         if rec is None:
             return None
         data = dict(rec)
+        if rec.colors is not None:
+            for key, message, hint in brand_problems(rec.colors.brand, rec.colors.accent):
+                line, col = src.pos.value(("colors", key))
+                self.problems.error(src.path, line, col, message, hint)
+        logo_file = self.site_logo(src, rec.logo) if rec.logo is not None else None
         if self.base_url:
             data["base_url"] = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
         origin, path = _base_parts(data["base_url"])
-        return construct(SiteConfig, **data, origin=origin, base_path=path)
+        return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=logo_file)
 
     def member(self, src: Source, cfg: SiteConfig | None) -> Member | None:
         rec = _check(src, MemberRecord, self.problems, self.choices, self.names)
@@ -516,7 +525,7 @@ class Validator:
         self._duplicates(src, "serves", rec.serves)
         self._duplicates(src, "vendors", rec.vendors)
         if rec.logo is not None:
-            m.logo_url = self.logo(src, rec.logo, f"/members/{src.slug}/")
+            m.logo_file = self.logo(src, rec.logo)
         return m
 
     def vendor(self, src: Source) -> Vendor | None:
@@ -548,7 +557,7 @@ class Validator:
         v.benefits = benefits
         v.current_benefits = [b for b in benefits if b.current]
         if rec.logo is not None:
-            v.logo_url = self.logo(src, rec.logo, f"/vendors/{src.slug}/")
+            v.logo_file = self.logo(src, rec.logo)
         return v
 
     def event(self, src: Source, cfg: SiteConfig | None) -> Event | None:
@@ -710,7 +719,7 @@ class Validator:
         refs: dict[str, str] = {}
         self.raw_markdown(src)
         if src.kind in ("member", "vendor") and isinstance(data.get("logo"), str):
-            self.logo(src, data["logo"], f"/{src.kind}s/{src.slug}/")
+            self.logo(src, data["logo"])
         if src.kind == "member":
             if cfg is not None:
                 self.specialties(src, valid_slugs("specialties"), cfg)
@@ -774,7 +783,7 @@ class Validator:
                 self.problems.error(src.path, line, col, f"'{value}' is listed twice in {key}")
             seen.add(value)
 
-    def logo(self, src: Source, logo: str, folder_url: str) -> str | None:
+    def logo(self, src: Source, logo: str) -> LogoFile | None:
         line, col = src.pos.value(("logo",))
         name = Path(logo).name
         if name != logo or logo.startswith("."):
@@ -800,17 +809,57 @@ class Validator:
             self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
                                 "put the image file itself beside the record")
             return None
+        return self.logo_bytes(src, file, logo, line, col)
+
+    def logo_bytes(self, src: Source, file: Path, logo: str, line: int, col: int) -> LogoFile | None:
+        """The checks of a logo's content: size on disk, type, SVG safety, pixel size from the header."""
         size = file.stat().st_size
         if size > LOGO_MAX:
             self.problems.error(src.path, line, col, f"logo '{logo}' is {-(-size // 1024)} KB; at most 512 KB allowed",
                                 "export it smaller (a 400 px wide PNG or an SVG is plenty)")
             return None
-        found = logo_content_problems(file.read_bytes(), logo)
+        raw = file.read_bytes()
+        suffix = Path(logo).suffix.lower()
+        found = logo_content_problems(raw, logo)
         for problem, hint in found:
             self.problems.error(src.path, line, col, f"logo '{logo}' {problem}", hint)
         if found:
             return None
-        return f"{folder_url}logo{Path(logo).suffix.lower()}"
+        if suffix == ".svg":
+            width, height = imaging.svg_size(raw) or (0.0, 0.0)
+        else:
+            try:
+                width, height = imaging.probe(raw, suffix)
+            except imaging.LogoError as exc:
+                self.problems.error(src.path, line, col, f"logo '{logo}' {exc.message}", exc.hint)
+                return None
+        return LogoFile(file, logo, hashlib.sha256(raw).hexdigest(), suffix == ".svg", width, height,
+                        (src.path, line, col))
+
+    def site_logo(self, src: Source, logo: str) -> LogoFile | None:
+        """site.yaml's logo: a path inside the site folder (site.yaml is trusted, but the build
+        still publishes nothing from outside the folder)."""
+        line, col = src.pos.value(("logo",))
+        root = src.file.parent.resolve()
+        file = src.file.parent / logo
+        if Path(logo).is_absolute() or ".." in Path(logo).parts or not file.resolve().is_relative_to(root):
+            self.problems.error(src.path, line, col, f"logo '{logo}' is outside the site folder",
+                                "put the file in the site folder and write its path from there, e.g. logo.svg")
+            return None
+        if Path(logo).suffix.lower() not in LOGO_TYPES:
+            self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
+            return None
+        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
+            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
+            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file")
+            return None
+        if not file.is_file():
+            near = [p.relative_to(src.file.parent).as_posix() for p in file.parent.glob("*")
+                    if p.suffix.lower() in LOGO_TYPES] if file.parent.is_dir() else []
+            self.problems.error(src.path, line, col, f"logo file '{logo}' not found in the site folder",
+                                did_you_mean(logo, near))
+            return None
+        return self.logo_bytes(src, file, logo, line, col)
 
     # --- references between records ----------------------------------------------------
 

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from test_browser import Served, browser, build_under_base, bundled, page  # noqa: F401
-from test_theme import big_site
+from conftest import Served, build_under_base
+from conftest import big_site
 
 
 def visible_names(pg) -> list[str]:

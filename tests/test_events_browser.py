@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import browser, bundled  # noqa: F401
 
 
 @pytest.mark.browser

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from test_browser import BASE, bundled, browser, expected, page, shown  # noqa: F401
+from conftest import expected, shown
 
 
 @pytest.mark.browser

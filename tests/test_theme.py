@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from conftest import AS_OF, REPO, SITE_YAML
+from conftest import AS_OF, REPO, big_site
 from smbsite import api, tilemap
 from smbsite.model import US_STATES
 
@@ -366,24 +366,6 @@ def test_members_index_holds_only_names_and_slugs(site_out):
     assert doc["members"][:3] == [["9 Lives Repair", "9-lives-repair"], ["Acme Networks", "acme-networks"],
                                   ["Basin Cabling", "basin-cabling"]]
     assert all(len(row) == 2 for row in doc["members"])
-
-
-def big_site(root: Path, members: int) -> None:
-    """A site large enough to split every long page: most names start with S."""
-    from conftest import write_files
-    import shutil
-    files = {"site.yaml": SITE_YAML, "vendors/sonicwall.yaml": "name: Sonicwall\nsummary: Firewalls.\n"}
-    states = sorted(s for s in US_STATES if len(s) == 2)[:51]
-    for i in range(members):
-        first = "Summit" if i % 3 else ["Acme", "Blue", "Cedar", "Delta"][i % 4]
-        serves = "[nationwide]" if i % 97 == 0 else f"[{states[(i + 7) % 51]}, {states[(i + 13) % 51]}]"
-        files[f"members/m{i:05d}.yaml"] = (
-            f"name: {first} Systems {i:05d}\nsummary: Member number {i}, doing cabling and more.\n"
-            f"joined: 2024-01-01\ncity: Springfield\nstate: {states[i % 51]}\nserves: {serves}\n"
-            f"specialties: [cabling{', web-development' if i % 2 else ''}]\nvendors: [sonicwall]\n"
-            f"partnering: {'false' if i % 41 == 5 else 'true'}\n")
-    write_files(root, files)
-    shutil.copytree(REPO / "templates", root / "templates")
 
 
 def test_a_large_directory_splits_by_letter_and_page_and_stays_small(tmp_path):

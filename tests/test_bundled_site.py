@@ -1,4 +1,4 @@
-"""The bundled association site holds what the brief asks of it (issue 2, point 3), read
+"""The bundled association site holds what the product promises of it, read
 through the same model the build uses, so a later edit cannot quietly drop a part of it."""
 from __future__ import annotations
 

@@ -1,0 +1,620 @@
+"""Images through Pillow: logos measured when they are validated, resized and encoded
+once per content hash, and the social cards, favicons and monograms the theme shows.
+
+Three steps, one per build stage:
+
+* validate calls ``probe`` on each logo: the image's size from its header, before
+  any pixel is decoded, so a decompression bomb or an oversized file is an
+  error at the record's ``logo:`` line and costs nothing;
+* the site graph plans every image file (``plan_logo``, ``card_job`` …): its
+  drawn size, its output URL and the cache file that will hold it, whose name
+  is the hash of everything that decides its bytes;
+* ``materialise`` makes the cache files that do not exist yet (in parallel for
+  many); rendering then copies them. A second build finds every file made and
+  decodes nothing.
+
+Output is byte-identical for the same sources: the encoders get fixed settings
+and no metadata, and the cache key holds Pillow's version, so an upgrade that
+encodes differently starts a fresh cache entry instead of mixing the two.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import warnings
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .problems import Problem
+
+RECIPE = "1"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
+WEBP = {"quality": 86, "method": 4, "alpha_quality": 100}  # method 6 is 100x slower for 1 % smaller files
+PNG = {"compress_level": 6}  # "optimize" makes files 4 % smaller in 4x the time
+# link-preview images (cards, logos on white): flat colours, so 256 of them lose nothing visible and make
+# files a quarter the size of full-colour PNG or JPEG (a thousand articles are a thousand cards on every deploy)
+PALETTE = {"colors": 256, "method": "fastoctree", "dither": "none"}
+MAX_SIDE = 4096  # pixels a side; anything larger is refused before it is decoded
+RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
+
+# The boxes (CSS pixels, width x height) the theme draws logos in; each raster
+# logo is written at 1x and 2x of its size in the box, never larger than the source.
+BOXES: dict[str, tuple[int, int]] = {
+    "header": (320, 48),  # the association's logo in the page header
+    "card": (144, 56),  # member cards, the vendor list
+    "row": (80, 32),  # one-line member lists; drawn from the card's files, so no files of its own
+    "page": (240, 120),  # a member's or vendor's own page
+    "sponsor": (160, 64),  # the sponsor strip of an event page
+}
+MEMBER_BOXES = ("card", "page")
+VENDOR_BOXES = ("card", "page", "sponsor")
+CARD_SIZE = (1200, 630)  # og:image cards
+SOCIAL_LOGO = 600  # a logo as og:image: centred on a white square of this size
+FAVICONS = {"/favicon-32.png": 32, "/apple-touch-icon.png": 180}
+SQUARE = (0.8, 1.25)  # width/height ratios a logo can be drawn as an icon at
+
+
+class LogoError(Exception):
+    """A logo that cannot be used; message and hint as a Problem carries them."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _pillow() -> Any:
+    from PIL import Image  # imported when the first image is looked at: check needs it only for logos
+    return Image
+
+
+@functools.lru_cache(maxsize=None)
+def pillow_version() -> str:
+    from PIL import __version__, features
+    return "/".join([__version__, *(str(features.version(lib)) for lib in ("webp", "freetype2", "zlib", "jpg"))])
+
+
+# --- measuring -----------------------------------------------------------------------
+
+def probe(raw: bytes, suffix: str) -> tuple[int, int]:
+    """A raster logo's (width, height) from its header; LogoError when it is no usable image."""
+    Image = _pillow()
+    fmt = RASTER_FORMATS[suffix]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(BytesIO(raw), formats=[fmt]) as im:
+                width, height = im.size
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            pixels = re.search(r"\((\d+) pixels\)", str(exc))
+            claim = f"{int(pixels.group(1)):,} pixels" if pixels else "an enormous size"
+            raise LogoError(f"claims {claim} in its header, far beyond {MAX_SIDE} px a side: refused as a "
+                            "possible decompression bomb", "export the logo again at a normal size") from None
+        except Exception as exc:  # Pillow raises many kinds for a broken file
+            name = "JPEG" if fmt == "JPEG" else fmt
+            raise LogoError(f"could not be read as a {name} image ({_reason(exc)})",
+                            "export the logo again from an image program") from None
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise LogoError(f"is {width}×{height} pixels; at most {MAX_SIDE} px a side allowed",
+                        "export it smaller: the site never draws a logo wider than 480 px")
+    return width, height
+
+
+def _reason(exc: Exception) -> str:
+    from PIL import UnidentifiedImageError
+    if isinstance(exc, UnidentifiedImageError):  # its text names an object's address: not for a message
+        return "the file is damaged or incomplete"
+    text = re.sub(r" at 0x[0-9a-f]+", "", str(exc).strip()) or type(exc).__name__
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def svg_size(raw: bytes) -> tuple[float, float] | None:
+    """An SVG's intrinsic (width, height) from its viewBox, else its width and height; None when unknown."""
+    try:
+        root = ET.fromstring(raw.decode("utf-8-sig"))
+    except (ET.ParseError, UnicodeDecodeError):
+        return None
+    box = root.get("viewBox")
+    if box:
+        parts = re.split(r"[\s,]+", box.strip())
+        try:
+            w, h = float(parts[2]), float(parts[3])
+            if w > 0 and h > 0:
+                return w, h
+        except (IndexError, ValueError):
+            pass
+    sizes = []
+    for attr in ("width", "height"):
+        m = re.fullmatch(r"\s*([0-9.]+)\s*(px)?\s*", root.get(attr) or "")
+        sizes.append(float(m.group(1)) if m and float(m.group(1) or 0) > 0 else None)
+    if sizes[0] and sizes[1]:
+        return sizes[0], sizes[1]
+    return None
+
+
+@dataclass(frozen=True)
+class LogoFile:
+    """A validated logo: where it is, what it hashes to and how large it is."""
+
+    file: Path
+    name: str  # as written in the record
+    digest: str  # sha256 of its bytes
+    svg: bool
+    width: float  # intrinsic size (SVG: viewBox units; 0 when it does not say)
+    height: float
+    where: tuple[str, int, int]  # the record's logo: line, for problems found later
+
+    @property
+    def squareish(self) -> bool:
+        return bool(self.width and self.height) and SQUARE[0] <= self.width / self.height <= SQUARE[1]
+
+
+def fit(width: float, height: float, box_w: int, box_h: int, upscale: bool) -> tuple[int, int]:
+    """The size of width x height scaled to fit the box (contain), at least 1 px a side."""
+    if not width or not height:
+        return box_w, box_h
+    scale = min(box_w / width, box_h / height)
+    if not upscale:
+        scale = min(scale, 1.0)
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+# --- the cache -----------------------------------------------------------------------
+
+CACHE_TAG = "CACHEDIR.TAG"  # the Cache Directory Tagging convention: backup tools skip the folder
+CACHE_TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+                  "# This folder is smbsite's build cache; deleting it only makes the next build cold.\n")
+
+
+class ImageStore:
+    """Finished image files by content-derived name: in the build cache folder, or, without
+    one, in a temporary folder made when the first file is and removed by close()."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self._root = self.cache_dir / "images" if self.cache_dir is not None else None
+        self._tmp: Path | None = None
+
+    def claim(self) -> None:
+        """Make the cache folder (tagged as a cache) before the first file goes in."""
+        if self.cache_dir is None:
+            return
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        tag = self.cache_dir / CACHE_TAG
+        if not tag.is_file():
+            tag.write_text(CACHE_TAG_TEXT, encoding="utf-8")
+
+    @property
+    def root(self) -> Path:
+        if self._root is None:
+            self._tmp = Path(tempfile.mkdtemp(prefix="smbsite-images-"))
+            self._root = self._tmp
+        return self._root
+
+    def file(self, name: str) -> "CachedFile":
+        return CachedFile(self, name)
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def has(self, name: str) -> bool:
+        return (self.root / name).is_file()
+
+    def put(self, name: str, data: bytes) -> None:
+        """Write one file so that no reader ever sees it half written (workers may race)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".{name}.{os.getpid()}.tmp"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.root / name)
+
+    def prune(self, keep: Iterable[str]) -> int:
+        """Remove cached files no build of this site uses any more; returns how many."""
+        if self.cache_dir is None or not (self.cache_dir / CACHE_TAG).is_file() or not self._root.is_dir():
+            return 0  # only a folder smbsite tagged as its cache is ever cleaned
+        wanted, removed = set(keep), 0
+        for entry in os.scandir(self._root):
+            if entry.is_file() and entry.name not in wanted and not entry.name.startswith("."):
+                os.unlink(entry.path)
+                removed += 1
+        return removed
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp, self._root = None, None
+
+
+@dataclass(frozen=True)
+class CachedFile(os.PathLike):
+    """A path into the store, resolved when it is read (the store's folder may not exist yet)."""
+
+    store: ImageStore
+    name: str
+
+    def __fspath__(self) -> str:
+        return str(self.store.path(self.name))
+
+
+# --- jobs: what materialise makes ------------------------------------------------------
+
+@dataclass
+class Job:
+    """Cache files made together (one decode of a logo feeds all its sizes)."""
+
+    names: tuple[str, ...]
+    make: Callable[[], list[bytes]]  # the bytes of each name, in order
+    where: tuple[str, int, int] | None = None  # a logo's record line: a failure there is a content error
+    label: str = ""
+
+
+def key(*parts: Any) -> str:
+    text = json.dumps([RECIPE, pillow_version(), WEBP, PNG, PALETTE, *parts], sort_keys=True, ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class Variant:
+    width: int
+    height: int
+    fmt: str  # webp | png | png8 (256 colours)
+    background: str | None = None  # flatten onto this colour, on a canvas of `canvas` px
+    canvas: tuple[int, int] | None = None
+
+    @property
+    def ext(self) -> str:
+        return "png" if self.fmt == "png8" else self.fmt
+
+
+def variant_name(logo: LogoFile, v: Variant) -> str:
+    return f"{key('logo', logo.digest, v.width, v.height, v.fmt, v.background, v.canvas)}.{v.ext}"
+
+
+def logo_job(logo: LogoFile, variants: list[Variant]) -> Job:
+    names = tuple(variant_name(logo, v) for v in variants)
+
+    def make() -> list[bytes]:
+        raw = logo.file.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != logo.digest:
+            raise LogoError("changed while the site was being built", "build again")
+        im = decode(raw, Path(logo.name).suffix.lower())
+        return [encode(render_variant(im, v), v.fmt) for v in variants]
+
+    return Job(names, make, logo.where, logo.name)
+
+
+def decode(raw: bytes, suffix: str) -> Any:
+    """The logo's pixels, as RGBA, within the limits probe() checked."""
+    Image = _pillow()
+    probe(raw, suffix)  # the same limits, checked again on these very bytes
+    with Image.open(BytesIO(raw), formats=[RASTER_FORMATS[suffix]]) as im:
+        im.seek(0)
+        im.load()
+        return im.convert("RGBA")
+
+
+def resize(im: Any, width: int, height: int) -> Any:
+    """High-quality downscale; colours of transparent edges do not bleed (premultiplied alpha)."""
+    Image = _pillow()
+    if im.size == (width, height):
+        return im
+    return im.convert("RGBa").resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0).convert("RGBA")
+
+
+def render_variant(im: Any, v: Variant) -> Any:
+    Image = _pillow()
+    if v.canvas is None:
+        out = resize(im, v.width, v.height)
+        return out if has_alpha(out) else out.convert("RGB")
+    canvas = Image.new("RGBA", v.canvas, v.background or (0, 0, 0, 0))
+    logo = resize(im, v.width, v.height)
+    canvas.alpha_composite(logo, ((v.canvas[0] - v.width) // 2, (v.canvas[1] - v.height) // 2))
+    return canvas.convert("RGB") if v.background else canvas
+
+
+def has_alpha(im: Any) -> bool:
+    return im.mode == "RGBA" and im.getchannel("A").getextrema()[0] < 255
+
+
+def encode(im: Any, fmt: str) -> bytes:
+    """Fixed encoder settings and no metadata: the same pixels always give the same bytes."""
+    buf = BytesIO()
+    if fmt == "webp":
+        im.save(buf, "WEBP", **WEBP)
+    elif fmt == "png8":
+        Image = _pillow()
+        im.convert("RGB").quantize(PALETTE["colors"], method=Image.Quantize.FASTOCTREE,
+                                   dither=Image.Dither.NONE).save(buf, "PNG", **PNG)
+    else:
+        im.save(buf, "PNG", **PNG)
+    return buf.getvalue()
+
+
+def draw_job(parts: dict[str, Any], draw: Callable[[], Any], label: str,
+             where: tuple[str, int, int] | None = None, fmt: str = "png") -> Job:
+    """One image drawn from the given parts (cards, monograms); its name is their hash."""
+    name = f"{key('draw', fmt, parts)}.png"
+    return Job((name,), lambda: [encode(draw(), fmt)], where, label)
+
+
+# --- making what is missing ------------------------------------------------------------
+
+PARALLEL_FROM = 12  # missing jobs before forking workers pays
+
+
+def materialise(jobs: list[Job], store: ImageStore, workers: int = 1) -> list[Problem]:
+    """Make every cache file the jobs name that the store lacks; the problems of logos that fail."""
+    seen: set[str] = set()
+    todo = []
+    for job in jobs:
+        if job.names[0] in seen:
+            continue
+        seen.add(job.names[0])
+        if not all(store.has(n) for n in job.names):
+            todo.append(job)
+    if not todo:
+        return []
+    if workers > 1 and len(todo) >= PARALLEL_FROM and hasattr(os, "fork"):
+        return _parallel(todo, store, workers)
+    problems: list[Problem] = []
+    for job in todo:
+        problems.extend(run_job(job, store))
+    return problems
+
+
+def run_job(job: Job, store: ImageStore) -> list[Problem]:
+    try:
+        data = job.make()
+    except LogoError as exc:
+        return [_logo_problem(job, exc.message, exc.hint)]
+    except Exception as exc:
+        if job.where is None:
+            raise
+        return [_logo_problem(job, f"could not be converted ({_reason(exc)})",
+                              "export the logo again from an image program")]
+    for name, blob in zip(job.names, data):
+        store.put(name, blob)
+    return []
+
+
+def _logo_problem(job: Job, message: str, hint: str) -> Problem:
+    path, line, col = job.where or ("site.yaml", 1, 1)
+    return Problem(path, line, col, f"logo '{job.label}' {message}", hint)
+
+
+_FORKED: tuple[list[Job], ImageStore] | None = None
+
+
+def _run_index(index: int) -> list[Problem]:
+    assert _FORKED is not None
+    jobs, store = _FORKED
+    return run_job(jobs[index], store)
+
+
+def _parallel(todo: list[Job], store: ImageStore, workers: int) -> list[Problem]:
+    import multiprocessing
+    global _FORKED
+    store.root.mkdir(parents=True, exist_ok=True)  # made once, here, so that workers share it
+    _FORKED = (todo, store)  # forked workers inherit the jobs; only indices travel
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
+            results = pool.map(_run_index, range(len(todo)), chunksize=4)
+    finally:
+        _FORKED = None
+    return [p for batch in results for p in batch]
+
+
+# --- monograms, favicons and cards -------------------------------------------------------
+
+SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "&"}
+
+
+@functools.lru_cache(maxsize=65536)
+def initials(name: str) -> str:
+    """Up to three letters for a monogram: a leading acronym (SMB Technology Network -> SMB),
+    else the first letters of the first two words that count (Aspen Leaf Consulting -> AL)."""
+    text = unicodedata.normalize("NFKD", name)
+    words = re.findall(r"[A-Za-z0-9]+", "".join(c for c in text if not unicodedata.combining(c)))
+    if not words:
+        return "?"
+    if 2 <= len(words[0]) <= 3 and words[0].isupper() and words[0].isalpha():
+        return words[0]
+    counted = [w for w in words if w.lower() not in SMALL_WORDS] or words
+    return "".join(w[0] for w in counted[:2]).upper()
+
+
+def font(size: int) -> Any:
+    from PIL import ImageFont
+    return ImageFont.load_default(size=size)
+
+
+@functools.lru_cache(maxsize=None)
+def _missing_glyph() -> bytes:
+    return bytes(font(40).getmask("\uffff"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _has_glyph(ch: str) -> bool:
+    return ch == " " or bytes(font(40).getmask(ch)) != _missing_glyph()
+
+
+PUNCTUATION = {"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+
+
+def drawable(text: str) -> str:
+    """Text the built-in font can draw: accents dropped, dashes plain, anything else left out."""
+    text = "".join(PUNCTUATION.get(c, c) for c in text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"\s+", " ", "".join(c for c in text if _has_glyph(c))).strip()
+
+
+def monogram(text: str, colour: str, size: int, rounded: bool) -> Any:
+    """A square of the brand colour with white initials, drawn at 4x and scaled down for smooth edges."""
+    from PIL import Image, ImageDraw
+    big = size * 4
+    im = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    d = ImageDraw.Draw(im)
+    if rounded:
+        d.rounded_rectangle((0, 0, big - 1, big - 1), radius=round(big * 0.2), fill=colour)
+    else:
+        d.rectangle((0, 0, big, big), fill=colour)
+    letters = drawable(text) or "?"
+    f = font(round(big * (0.46 if len(letters) <= 2 else 0.34)))
+    d.text((big / 2, big / 2), letters, font=f, fill="#ffffff", anchor="mm",
+           stroke_width=max(1, big // 64), stroke_fill="#ffffff")
+    out = im.resize((size, size), Image.Resampling.LANCZOS)
+    return out if rounded else out.convert("RGB")
+
+
+def monogram_svg(text: str, colour: str) -> bytes:
+    """The favicon as SVG when the logo cannot serve as one: the site's initials on its colour."""
+    from xml.sax.saxutils import escape
+    letters = escape(text or "?")
+    size = 30 if len(text) <= 2 else 23
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64">'
+            f'<rect width="64" height="64" rx="13" fill="{colour}"/>'
+            f'<text x="32" y="32" dy=".35em" fill="#fff" font-family="system-ui,-apple-system,Segoe UI,Roboto,'
+            f'Helvetica,Arial,sans-serif" font-size="{size}" font-weight="700" text-anchor="middle">{letters}</text>'
+            f"</svg>\n").encode("utf-8")
+
+
+def icon_from_logo(im: Any, size: int, background: str | None) -> Any:
+    """A square icon from a square-ish raster logo: contained, centred, on a colour or transparent."""
+    Image = _pillow()
+    pad = 0 if background is None else round(size * 0.1)
+    w, h = fit(im.width, im.height, size - 2 * pad, size - 2 * pad, upscale=True)
+    canvas = Image.new("RGBA", (size, size), background or (0, 0, 0, 0))
+    canvas.alpha_composite(resize(im, w, h), ((size - w) // 2, (size - h) // 2))
+    return canvas.convert("RGB") if background else canvas
+
+
+def wrap(text: str, f: Any, width: int, max_lines: int) -> list[str]:
+    """Greedy line breaks by measured width; the last line ends in … when text is left over."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        candidate = f"{line} {word}".strip()
+        if f.getlength(candidate) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and f.getlength(last + "…") > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines = lines[:max_lines - 1] + [last + "…"]
+    return [ln if f.getlength(ln) <= width else _clip(ln, f, width) for ln in lines]
+
+
+def _clip(text: str, f: Any, width: int) -> str:
+    while text and f.getlength(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+@dataclass
+class CardSpec:
+    """What a social card shows; its fields are the cache key."""
+
+    title: str
+    kind: str  # the small line above the title: "Conference · March 30 - April 1, 2027"
+    site_title: str
+    footer: str  # the site's host name
+    brand: str
+    initials: str
+    logo: LogoFile | None = None  # a raster site logo, drawn on a white panel
+
+    def key_parts(self) -> dict[str, Any]:
+        return {"title": self.title, "kind": self.kind, "site": self.site_title, "footer": self.footer,
+                "brand": self.brand, "initials": self.initials,
+                "logo": self.logo.digest if self.logo else None}
+
+
+CARD_MARGIN = 72
+
+
+def draw_card(spec: CardSpec) -> Any:
+    """1200x630: the association's mark and name at the top, the kind line and the title, the host below."""
+    from PIL import ImageDraw
+    w, h = CARD_SIZE
+    margin = CARD_MARGIN
+    background, header_bottom = _card_background(spec.brand, spec.site_title, spec.footer, spec.initials, spec.logo)
+    im = background.copy()
+    d = ImageDraw.Draw(im)
+    kind_font, title_font = font(30), font(64)
+    y = header_bottom + 64
+    if spec.kind:
+        d.text((margin, y), drawable(spec.kind).upper(), font=kind_font, fill=_tint(spec.brand, 0.78))
+        y += 54
+    lines = wrap(drawable(spec.title), title_font, w - 2 * margin - 120, 3)
+    for line in lines:
+        d.text((margin, y), line, font=title_font, fill="#ffffff", stroke_width=1, stroke_fill="#ffffff")
+        y += 78
+    return im
+
+
+@functools.lru_cache(maxsize=8)
+def _card_background(brand: str, site_title: str, footer: str, initials: str,
+                     logo: LogoFile | None) -> tuple[Any, int]:
+    """What every card of a site shares, drawn once per process: the colour, the mark and name, the host."""
+    from PIL import Image, ImageDraw
+    w, h = CARD_SIZE
+    margin = CARD_MARGIN
+    im = Image.new("RGB", (w, h), brand)
+    d = ImageDraw.Draw(im)
+    # a lighter band on the right gives the card some depth without another colour
+    d.polygon([(w - 330, 0), (w, 0), (w, h), (w - 170, h)], fill=_tint(brand, 0.12))
+    top = 64
+    if logo is not None:
+        pixels = decode(logo.file.read_bytes(), Path(logo.name).suffix.lower())
+        lw, lh = fit(pixels.width, pixels.height, 360, 80, upscale=True)
+        panel = (margin, top, margin + lw + 40, top + lh + 32)
+        d.rounded_rectangle(panel, radius=14, fill="#ffffff")
+        small = resize(pixels, lw, lh)
+        im.paste(small, (margin + 20, top + 16), small)
+        header_bottom = panel[3]
+    else:
+        mark = monogram(initials, brand, 88, rounded=True)
+        tile = Image.new("RGBA", (96, 96), (0, 0, 0, 0))
+        ImageDraw.Draw(tile).rounded_rectangle((0, 0, 95, 95), radius=20, fill="#ffffff")
+        tile.alpha_composite(mark, (4, 4))
+        im.paste(tile, (margin, top), tile)
+        name_font = font(38)
+        name = wrap(drawable(site_title), name_font, w - 2 * margin - 130, 1)[0]
+        d.text((margin + 120, top + 48), name, font=name_font, fill="#ffffff", anchor="lm",
+               stroke_width=1, stroke_fill="#ffffff")
+        header_bottom = top + 96
+    d.line((margin, h - 86, margin + 96, h - 86), fill=_tint(brand, 0.55), width=5)
+    d.text((margin, h - 64), drawable(footer), font=font(28), fill=_tint(brand, 0.85))
+    return im, header_bottom
+
+
+def _tint(colour: str, t: float) -> str:
+    from .colors import mix
+    return mix(colour, "#ffffff", t)
+
+
+def card_job(spec: CardSpec) -> Job:
+    where, label = (spec.logo.where, spec.logo.name) if spec.logo else (None, spec.title)
+    return draw_job({"card": spec.key_parts()}, lambda: draw_card(spec), label, where, fmt="png8")
+
+
+def favicon_job(size: int, logo: LogoFile | None, brand: str, letters: str) -> Job:
+    """A PNG favicon: the raster logo when it is square enough to read small, else the monogram."""
+    apple = size >= 180  # iOS fills transparency with black and rounds the corners itself
+    if logo is not None and not logo.svg and logo.squareish:
+        def draw() -> Any:
+            im = decode(logo.file.read_bytes(), Path(logo.name).suffix.lower())
+            return icon_from_logo(im, size, "#ffffff" if apple else None)
+        return draw_job({"icon": size, "logo": logo.digest}, draw, logo.name, logo.where)
+    return draw_job({"icon": size, "monogram": letters, "brand": brand},
+                    lambda: monogram(letters, brand, size, rounded=not apple), f"favicon {size}")

@@ -46,8 +46,8 @@ def test_a_member_row_is_rendered_once_per_build_and_reused(make_site, monkeypat
     assert build(site, out, as_of=AS_OF).ok
     rows = [slug for name, slug in rendered if name == "_member_row.html"]
     assert sorted(rows) == ["acme-networks", "basalt-data-works"]  # though each is on several pages
-    assert texts(out / "regions" / "wa" / "index.html", "//ul[@class='compact']/li/a") == ["Basalt Data Works"]
-    assert texts(out / "regions" / "ca" / "index.html", "//ul[@class='compact']/li/a")[0] == "Acme Networks"
+    assert texts(out / "regions" / "wa" / "index.html", "//ul[@class='compact']/li//a") == ["Basalt Data Works"]
+    assert texts(out / "regions" / "ca" / "index.html", "//ul[@class='compact']/li//a")[0] == "Acme Networks"
 
 
 def test_serve_rerenders_list_pages_when_the_member_row_changes(make_site, tmp_path):

@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 
 from .content import SiteModel
 from .graph import SiteGraph, build_graph
-from .load import COLLECTIONS, Loaded, ParseCache, load_site
+from .kinds import KINDS
+from .load import Loaded, ParseCache, load_site
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
@@ -114,10 +115,6 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
     return problems, loaded, site, graph
 
 
-URL_OF = {"member": "/members/{}/", "vendor": "/vendors/{}/", "event": "/events/{}/",
-          "article": "/articles/{}/", "page": "/{}/"}
-
-
 def failed_urls(problems: Problems) -> set[str]:
     """Pages that exist as files but were left out for their own errors: a link to one
     is not reported again as a link to a page that does not exist."""
@@ -125,9 +122,9 @@ def failed_urls(problems: Problems) -> set[str]:
     for p in problems.items:
         if p.severity != "error":
             continue
-        for kind, (folder, _) in COLLECTIONS.items():
-            if p.path.startswith(folder + "/") and p.path.count("/") == folder.count("/") + 1:
-                urls.add(URL_OF[kind].format(Path(p.path).stem))
+        for kind in KINDS.values():
+            if p.path.startswith(kind.collection) and p.path.count("/") == kind.folder.count("/") + 1:
+                urls.add(kind.url_of(Path(p.path).stem))
     return urls
 
 

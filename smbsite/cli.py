@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .api import UsageError, build, check
+from .kinds import SCAFFOLD_KINDS
 from .report import Reporter
 
 SRC = click.option("-s", "--source", "src", default=".", show_default=True,
@@ -94,7 +95,7 @@ def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None) 
 
 
 @main.command("new")
-@click.argument("kind", type=click.Choice(["member", "vendor", "event", "article"]))
+@click.argument("kind", type=click.Choice(list(SCAFFOLD_KINDS)))
 @click.argument("name")
 @SRC
 def new_cmd(kind: str, name: str, src: Path) -> None:

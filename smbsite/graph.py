@@ -13,6 +13,9 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
+from .outputs import Output, SiteGraph
+from .kinds import KINDS
+from . import machine
 from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
 from .messages import markdown_problems
 from .model import NATIONWIDE, US_STATES
@@ -37,36 +40,7 @@ PILLARS = [  # (page slug, heading, one-line pitch) of the front page
 # Dependency keys: a source path ("members/acme.yaml"), a whole collection
 # ("members/"), "site.yaml", or "template:<name>" (added while rendering).
 ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES = (
-    "members/", "vendors/", "events/", "content/articles/", "content/pages/")
-
-
-@dataclass
-class Output:
-    url: str  # site path: /members/acme/ or /feed.xml
-    kind: str
-    title: str = ""
-    template: str | None = None  # Jinja template, or
-    produce: Callable[[], bytes] | None = None  # a function for machine-readable files
-    context: dict[str, Any] = field(default_factory=dict)
-    deps: frozenset[str] = frozenset()
-    lastmod: date | None = None
-    sitemap: bool = True
-    copy_from: Any = None  # a file copied verbatim (static assets, logos)
-
-
-@dataclass
-class SiteGraph:
-    site: SiteModel
-    urls: Urls
-    outputs: list[Output]
-    nav: list[tuple[str, str]]  # (label, site path) of the main navigation
-    by_url: dict[str, Output] = field(default_factory=dict)
-
-    def kinds(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for o in self.outputs:
-            counts[o.kind] = counts.get(o.kind, 0) + 1
-        return counts
+    KINDS[k].collection for k in ("member", "vendor", "event", "article", "page"))
 
 
 def region_groups(members: list[Member], states: list[str] | None = None) -> list[tuple[str, list[Member]]]:
@@ -212,8 +186,7 @@ class GraphBuilder:
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file,
                      deps=frozenset({"templates/static/" + rel}))
-        from . import machine  # the machine-readable outputs live together
-        machine.add_outputs(self)
+        self.outputs += machine.outputs(site, self.urls, self.outputs)
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav)
         self.check_urls(graph)
@@ -221,10 +194,9 @@ class GraphBuilder:
 
     def render_markdown(self) -> None:
         site = self.site
-        for kind, records in (("member", site.members), ("vendor", site.vendors), ("event", site.events),
-                              ("article", site.articles), ("page", site.pages)):
-            for rec in records:
-                self.record_markdown(kind, rec)
+        for kind in KINDS.values():
+            for rec in getattr(site, kind.attr):
+                self.record_markdown(kind.name, rec)
 
     def record_markdown(self, kind: str, rec: Any) -> None:
         """Every Markdown field of one record, its site links noted for checking."""

@@ -29,7 +29,8 @@ import jinja2.meta
 
 from .api import build_date, from_template, prepare, template_problem
 from .graph import GraphBuilder, Output, SiteGraph
-from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
+from .kinds import KINDS, kind_of
+from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, template_dirs
 from .safefs import link_problem, plain
@@ -38,23 +39,12 @@ from .validate import Validator
 
 NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
 
-# What decides where a record appears, in which order and beside what: a change
-# to any of these needs the full path. Everything else is copied in place.
-SHAPE = {
-    "member": ("name", "state", "serves", "specialties", "vendors", "partnering", "logo"),
-    "vendor": ("name", "benefits", "logo"),
-    "event": ("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
-    "article": ("title", "date", "draft"),
-    "page": ("title", "menu", "draft"),
-}
 
 
 def collection_of(rel: str) -> tuple[str, str] | None:
     """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/)."""
-    for kind, (folder, suffixes) in COLLECTIONS.items():
-        if rel.startswith(folder + "/") and rel.count("/") == folder.count("/") + 1 and rel.endswith(suffixes):
-            return kind, folder + "/"
-    return None
+    kind = kind_of(rel)
+    return (kind.name, kind.collection) if kind is not None else None
 
 
 @dataclass
@@ -159,10 +149,8 @@ class IncrementalSite:
         kind, key = where
         file = self.src / rel
         site = self.graph.site
-        current = {"member": site.member_by_slug, "vendor": site.vendor_by_slug, "event": site.event_by_slug,
-                   "article": {a.slug: a for a in site.articles}, "page": {p.slug: p for p in site.pages}}[kind]
         slug = Path(rel).stem
-        old = current.get(slug)
+        old = next((r for r in getattr(site, KINDS[kind].attr) if r.slug == slug), None)
         if old is None or old.source != rel or not file.is_file():
             return None  # added, deleted or renamed: the full path
         try:
@@ -183,7 +171,7 @@ class IncrementalSite:
         new = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
                "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source, cfg),
                "page": lambda: validator.page(source)}[kind]()
-        if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in SHAPE[kind]):
+        if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
             return None
         # its Markdown links are checked against the URL set, which the shape check kept
         checker = GraphBuilder(site, local, self.src)
@@ -204,9 +192,7 @@ class IncrementalSite:
     @staticmethod
     def _derived_links(kind: str, old: Any) -> dict[str, Any]:
         """Fields that point at other records; the shape check guarantees they still hold."""
-        names = {"member": ("vendor_list", "specialty_list"), "vendor": ("members",),
-                 "event": ("sponsor_list", "guest_list"), "article": (), "page": ()}[kind]
-        return {n: getattr(old, n) for n in names}
+        return {n: getattr(old, n) for n in KINDS[kind].links}
 
     @staticmethod
     def _copy_in(kind: str, old: Any, new: Any, keep: dict[str, Any]) -> None:
@@ -257,7 +243,7 @@ class IncrementalSite:
 
     def _input_folders(self) -> set[str]:
         """Every folder above a record collection, a source read, a dependency or a template."""
-        paths = [folder + "/" for folder, _ in COLLECTIONS.values()] + ["templates/"]
+        paths = [k.collection for k in KINDS.values()] + ["templates/"]
         paths += list(self.cache)
         paths += [dep for out in self.outputs.values() for dep in out.deps]
         paths += ["templates/" + name for name in self.template_uses]

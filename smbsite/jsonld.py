@@ -17,7 +17,7 @@ from .model import NATIONWIDE, US_STATES
 
 if TYPE_CHECKING:
     from .content import Article, Event, Member, SiteModel
-    from .graph import Output, SiteGraph
+    from .outputs import Output, SiteGraph
     from .urls import Urls
 
 SCHEMA = "https://schema.org"

@@ -7,19 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .kinds import KINDS
 from .model import SLUG_RE
 from .problems import Problems
 from .safefs import LINK_HINT, walk
 from .slugify import slugify
 from .yamlpos import INVISIBLE, Positions, YamlProblem, parse_yaml
 
-COLLECTIONS = {  # kind -> (folder, suffixes)
-    "member": ("members", (".yaml", ".yml")),
-    "vendor": ("vendors", (".yaml", ".yml")),
-    "event": ("events", (".yaml", ".yml")),
-    "page": ("content/pages", (".md",)),
-    "article": ("content/articles", (".md",)),
-}
+COLLECTIONS = {k.name: (k.folder, k.suffixes) for k in KINDS.values()}  # kind -> (folder, suffixes)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -106,7 +101,8 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
         problems.error(path, 1, 1, "the file is empty", "see CONTRIBUTING.md or run 'smbsite new' for a template")
         return None
     body, body_line, yaml_text, offset = "", 1, text, 0
-    if kind in ("page", "article"):
+    front_matter = kind in KINDS and KINDS[kind].front_matter
+    if front_matter:
         m = FRONT_MATTER_RE.match(text)
         if not m:
             if re.match(r"---[ \t]*\r?\n", text):
@@ -126,7 +122,7 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
             problems.error(path, line, col, f"the text holds an invisible control character (U+{ord(bad.group()):04X})",
                            "delete it (copying from a word processor or PDF often leaves one)")
             return None
-    lost = headings_outside_blocks(yaml_text) if kind not in ("page", "article") else []
+    lost = headings_outside_blocks(yaml_text) if not front_matter else []
     for line, key in lost:
         problems.error(path, line, 1, f"this Markdown heading starts at the left edge, so YAML reads it as a "
                        f"comment and it would be left out of '{key}'",
@@ -139,7 +135,7 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
         problems.error(path, exc.line + offset, exc.col, exc.message, exc.hint)
         return None
     pos.line_offset = offset
-    if data is None and kind in ("page", "article"):
+    if data is None and front_matter:
         data = {}
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
@@ -155,7 +151,7 @@ MARKDOWN_MAX = 2 << 20  # bytes of a page or an article
 
 
 def size_limit(kind: str) -> int:
-    return MARKDOWN_MAX if kind in ("page", "article") else RECORD_MAX
+    return MARKDOWN_MAX if KINDS[kind].front_matter else RECORD_MAX
 
 
 def _mb(size: int) -> str:
@@ -189,7 +185,7 @@ def list_collection(root: Path, kind: str, problems: Problems) -> tuple[list[tup
         """Files that sit in a record folder on purpose: a README, and logos (checked where a record names them)."""
         suffix = Path(name).suffix.lower()
         return suffix not in suffixes and (Path(name).stem.lower() == "readme"
-                                           or (kind in ("member", "vendor") and suffix in LOGO_TYPES))
+                                           or ("logo" in KINDS[kind].record.model_fields and suffix in LOGO_TYPES))
 
     listing = walk(root, folder, problems, recursive=False, hint=hint, skip=quiet)
     if folder in listing.refused or any(folder.startswith(r + "/") for r in listing.refused):
@@ -252,7 +248,7 @@ def read_source(kind: str, rel: str, file: Path, problems: Problems) -> bytes | 
     try:
         return read_bytes(file, limit)
     except TooLarge as exc:
-        if kind in ("page", "article"):
+        if KINDS[kind].front_matter:
             what, hint = "a page or an article", "split the text into several pages, or shorten it"
         else:
             what, hint = "a record file", "shorten it: a listing needs a few KB (put long texts on your own website)"
@@ -347,7 +343,7 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
     # templates are read by the renderer, not here, but what they may reach is checked with
     # everything else the site reads (templates/static/ is published as it is)
     walk(root, "templates", problems)
-    for kind in COLLECTIONS:
+    for kind in KINDS:
         listed, unread = list_collection(root, kind, problems)
         if unread is None:
             loaded.refused.add(kind)

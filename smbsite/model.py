@@ -293,8 +293,3 @@ class PageMeta(Record):
     summary: str = ""
     draft: bool = False
 
-
-RECORD_MODELS: dict[str, type[Record]] = {
-    "site": SiteRecord, "member": MemberRecord, "vendor": VendorRecord, "event": EventRecord,
-    "article": ArticleMeta, "page": PageMeta,
-}

@@ -8,7 +8,7 @@ from pathlib import Path
 import jinja2
 
 from . import ics, jsonld
-from .graph import Output, SiteGraph
+from .outputs import Output, SiteGraph
 from .model import US_STATES
 from .problems import Problems
 from .safefs import walk

@@ -26,15 +26,15 @@ from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 
 from . import model
+from .kinds import KINDS as RECORD_KINDS
 from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, EventRecord, Location, MemberRecord, Session,
                     SiteRecord, Specialty, Station, VendorRecord)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
-KINDS: dict[str, type[BaseModel]] = {
-    "site": SiteRecord, "member": MemberRecord, "vendor": VendorRecord, "event": EventRecord,
-}
-RECORD_FOLDERS = {"member": "members", "vendor": "vendors", "event": "events"}
+KINDS: dict[str, type[BaseModel]] = {  # schema name -> model: site.yaml's, then the record kinds that have one
+    "site": SiteRecord, **{k.schema: k.record for k in RECORD_KINDS.values() if k.schema}}
+RECORD_FOLDERS = {k.schema: k.folder for k in RECORD_KINDS.values() if k.schema}
 
 TITLES = {
     "site": ("smbsite site settings (site.yaml)",

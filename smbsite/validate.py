@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
+from .kinds import KINDS, RESERVED_PAGE_SLUGS, url_of
 from .load import LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
@@ -25,8 +26,6 @@ from .slugify import slugify
 
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
-RESERVED_PAGE_SLUGS = {"members", "partners", "regions", "vendors", "events", "radio", "articles",
-                       "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
 
 TYPE_MESSAGES = {
     "string_type": "expected text", "int_type": "expected a whole number",
@@ -396,7 +395,7 @@ class Validator:
             self.raw_checks(src, cfg)
             return None
         m = construct(Member, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                                   url=f"/members/{src.slug}/", letter=_letter(rec.name))
+                                   url=url_of("member", src.slug), letter=_letter(rec.name))
         m.serves_all = NATIONWIDE in rec.serves
         if rec.joined > self.as_of:
             line, col = src.pos.value(("joined",))
@@ -410,7 +409,7 @@ class Validator:
         self._duplicates(src, "serves", rec.serves)
         self._duplicates(src, "vendors", rec.vendors)
         if rec.logo is not None:
-            m.logo_url = self.logo(src, rec.logo, f"/members/{src.slug}/")
+            m.logo_url = self.logo(src, rec.logo, m.url)
         return m
 
     def vendor(self, src: Source) -> Vendor | None:
@@ -419,7 +418,7 @@ class Validator:
             self.raw_checks(src, None)
             return None
         v = construct(Vendor, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                                   url=f"/vendors/{src.slug}/")
+                                   url=url_of("vendor", src.slug))
         benefits = []
         for i, b in enumerate(rec.benefits):
             benefit = construct(Benefit, **dict(b), vendor=v)
@@ -442,7 +441,7 @@ class Validator:
         v.benefits = benefits
         v.current_benefits = [b for b in benefits if b.current]
         if rec.logo is not None:
-            v.logo_url = self.logo(src, rec.logo, f"/vendors/{src.slug}/")
+            v.logo_url = self.logo(src, rec.logo, v.url)
         return v
 
     def event(self, src: Source, cfg: SiteConfig | None) -> Event | None:
@@ -453,7 +452,7 @@ class Validator:
         zone_name = rec.timezone or (cfg.timezone if cfg else "UTC")
         zone = ZoneInfo(zone_name)
         e = construct(Event, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                                  url=f"/events/{src.slug}/", ics_url=f"/events/{src.slug}.ics", zone=zone_name)
+                                  url=url_of("event", src.slug), ics_url=url_of("event", src.slug).rstrip("/") + ".ics", zone=zone_name)
         e.all_day = not isinstance(rec.starts, datetime)
         e.start = _in_zone(rec.starts, zone)
         if rec.ends is None:
@@ -510,7 +509,7 @@ class Validator:
             return None
         zone = ZoneInfo(cfg.timezone if cfg else "UTC")
         return construct(Article, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                                       url=f"/articles/{src.slug}/", body=src.body, body_line=src.body_line,
+                                       url=url_of("article", src.slug), body=src.body, body_line=src.body_line,
                                        published=_in_zone(rec.date, zone))
 
     def body_placeholder(self, src: Source) -> None:
@@ -531,7 +530,7 @@ class Validator:
                                 "rename the file")
             return None
         return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                                    url=f"/{src.slug}/", body=src.body, body_line=src.body_line)
+                                    url=url_of("page", src.slug), body=src.body, body_line=src.body_line)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -561,8 +560,8 @@ class Validator:
 
         refs: dict[str, str] = {}
         self.raw_markdown(src)
-        if src.kind in ("member", "vendor") and isinstance(data.get("logo"), str):
-            self.logo(src, data["logo"], f"/{src.kind}s/{src.slug}/")
+        if "logo" in KINDS[src.kind].record.model_fields and isinstance(data.get("logo"), str):
+            self.logo(src, data["logo"], url_of(src.kind, src.slug))
         if src.kind == "member":
             if cfg is not None:
                 self.specialties(src, valid_slugs("specialties"), cfg)

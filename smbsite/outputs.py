@@ -1,0 +1,38 @@
+"""The site graph's types: every output URL, what renders it, and what it depends on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+from .content import SiteModel
+from .urls import Urls
+
+
+@dataclass
+class Output:
+    url: str  # site path: /members/acme/ or /feed.xml
+    kind: str
+    title: str = ""
+    template: str | None = None  # Jinja template, or
+    produce: Callable[[], bytes] | None = None  # a function for machine-readable files
+    context: dict[str, Any] = field(default_factory=dict)
+    deps: frozenset[str] = frozenset()
+    lastmod: date | None = None
+    sitemap: bool = True
+    copy_from: Any = None  # a file copied verbatim (static assets, logos)
+
+
+@dataclass
+class SiteGraph:
+    site: SiteModel
+    urls: Urls
+    outputs: list[Output]
+    nav: list[tuple[str, str]]  # (label, site path) of the main navigation
+    by_url: dict[str, Output] = field(default_factory=dict)
+
+    def kinds(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for o in self.outputs:
+            counts[o.kind] = counts.get(o.kind, 0) + 1
+        return counts

@@ -1,0 +1,117 @@
+"""The package's shape: stages import only downwards, and nothing imports in a circle.
+
+The import graph is read from the source with ast (imports inside functions and
+under TYPE_CHECKING count too), so a cycle cannot hide behind a late import.
+"""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
+
+# Lowest first. A module may import modules of its own layer or of a lower one.
+LAYERS: list[tuple[str, set[str]]] = [
+    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown"}),
+    ("content model", {"model", "kinds", "content"}),
+    ("load", {"load"}),
+    ("validate", {"messages", "images", "validate", "refs"}),
+    ("derive", {"derive"}),
+    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap"}),
+    ("render", {"render", "template_errors"}),
+    ("write", {"write", "diff", "pool"}),
+    ("orchestrate", {"pipeline"}),
+    ("public face", {"api", "schema", "scaffold", "incremental"}),
+    ("front ends", {"serve", "cli", "__main__", "__init__"}),
+]
+CONTENT_MODEL = {"model", "kinds", "content"}
+NOT_IN_CONTENT_MODEL = {"jinja2", "click", "smbsite.serve", "smbsite.render", "smbsite.cli", "watchdog"}
+MAX_LINES = 500
+
+
+def modules() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every absolute module name path imports, anywhere in the file ('smbsite.x' for its own)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                found.add(node.module or "")
+            elif node.module:
+                found.add("smbsite." + node.module)
+            else:  # from . import x, y
+                found |= {"smbsite." + alias.name for alias in node.names}
+    return found
+
+
+def internal_graph() -> dict[str, set[str]]:
+    mods = modules()
+    graph = {}
+    for name, path in mods.items():
+        graph[name] = {imp.split(".")[1] for imp in imports_of(path)
+                       if imp.startswith("smbsite.") and imp.split(".")[1] in mods} - {name}
+    return graph
+
+
+def layer_of(name: str) -> int:
+    for i, (_, members) in enumerate(LAYERS):
+        if name in members:
+            return i
+    raise AssertionError(f"smbsite/{name}.py is in no layer: add it to LAYERS in {Path(__file__).name}")
+
+
+def test_every_module_has_a_layer():
+    for name in modules():
+        layer_of(name)
+
+
+def test_imports_only_point_to_the_same_or_a_lower_layer():
+    upward = [f"{name} ({LAYERS[layer_of(name)][0]}) imports {dep} ({LAYERS[layer_of(dep)][0]})"
+              for name, deps in internal_graph().items() for dep in sorted(deps) if layer_of(dep) > layer_of(name)]
+    assert upward == []
+
+
+def test_the_import_graph_has_no_cycle():
+    graph = internal_graph()
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    cycles = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for dep in sorted(graph[node]):
+            if state.get(dep) == 1:
+                cycles.append(" -> ".join(stack[stack.index(dep):] + [node, dep]) if dep in stack
+                              else f"{node} -> {dep}")
+            elif dep not in state:
+                visit(dep, stack + [node])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [])
+    assert cycles == []
+
+
+def test_the_content_model_imports_no_templates_cli_server_or_rendering():
+    for name in CONTENT_MODEL & set(modules()):
+        imported = imports_of(modules()[name])
+        bad = {imp for imp in imported if any(imp == b or imp.startswith(b + ".") for b in NOT_IN_CONTENT_MODEL)}
+        assert bad == set(), f"{name} imports {bad}"
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_late_import(tmp_path):
+    (tmp_path / "a.py").write_text("def f():\n    from . import b\n")
+    assert imports_of(tmp_path / "a.py") == {"smbsite.b"}
+    (tmp_path / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .d import X\n")
+    assert "smbsite.d" in imports_of(tmp_path / "c.py")
+
+
+def test_no_module_is_over_500_lines():
+    long = {name: n for name, path in modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}

@@ -20,6 +20,7 @@ from .content import SiteModel
 from .graph import SiteGraph, build_graph
 from .kinds import KINDS
 from .load import Loaded, ParseCache, load_site
+from .model import base_url_problem
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, static_files
 from .report import Reporter
@@ -98,8 +99,8 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         raise UsageError(f"source folder {src} does not exist")
     if not (src / "site.yaml").is_file():
         raise UsageError(f"no site.yaml in {src}: run smbsite in the site folder or pass -s SRC")
-    if base_url is not None and not base_url.startswith(("http://", "https://")):
-        raise UsageError(f"--base-url must be absolute (https://…), not {base_url!r}")
+    if base_url is not None and (problem := base_url_problem(base_url)) is not None:
+        raise UsageError(f"--base-url {problem[0]}, not {base_url!r}; e.g. --base-url {problem[1]}")
     if as_of is not None:
         build_date(as_of)  # a malformed --as-of is a usage error before any work
     problems = Problems()

@@ -57,8 +57,9 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
 
 @main.command("check")
 @SRC
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
-              help="github prints workflow annotations (::error file=…,line=…::…).")
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "markdown"]), default="text",
+              show_default=True, help="github prints workflow annotations (::error file=…,line=…::…); markdown "
+                                      "a table of every problem, for a job summary ($GITHUB_STEP_SUMMARY).")
 @click.option("--as-of", help="The date to check against [default: SOURCE_DATE_EPOCH, else today].")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
@@ -69,6 +70,10 @@ def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool)
         result = check(src, as_of=as_of, strict=strict)
     except UsageError as exc:
         _usage(exc)
+    if fmt == "markdown":
+        from .report import markdown_report
+        click.echo(markdown_report(result.problems, result.ok), nl=False)
+        sys.exit(0 if result.ok else 1)
     reporter.problems(result.problems)
     n_err, n_warn = len(result.errors), len(result.warnings)
     if not quiet and fmt == "text":
@@ -81,15 +86,17 @@ def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool)
 
 @main.command("serve")
 @SRC
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--drafts", is_flag=True, help="Include drafts.")
-@click.option("--as-of", help="The build date [default: today].")
-def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None) -> None:
+@click.option("--drafts", is_flag=True, help="Include articles and pages marked draft: true.")
+@click.option("--as-of", help="The build date (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH, else today].")
+@click.option("-q", "--quiet", is_flag=True, help="Print only problems (no address, no rebuild lines).")
+def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None, quiet: bool) -> None:
     """Build, serve on loopback, rebuild on change and reload the browser."""
     from .serve import serve
     try:
-        serve(src, port=port, bind=bind, drafts=drafts, as_of=as_of)
+        serve(src, port=port, bind=bind, drafts=drafts, as_of=as_of, quiet=quiet)
     except UsageError as exc:
         _usage(exc)
 
@@ -98,14 +105,16 @@ def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None) 
 @click.argument("kind", type=click.Choice(list(SCAFFOLD_KINDS)))
 @click.argument("name")
 @SRC
-def new_cmd(kind: str, name: str, src: Path) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when the file is written.")
+def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
     """Write a commented record to fill in, e.g. smbsite new member "Acme IT"."""
     from .scaffold import new_record
     try:
         path = new_record(src, kind, name)
     except UsageError as exc:
         _usage(exc)
-    click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")
+    if not quiet:
+        click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")
 
 
 @main.command("diff")
@@ -114,19 +123,24 @@ def new_cmd(kind: str, name: str, src: Path) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
               help="markdown suits a pull request's job summary ($GITHUB_STEP_SUMMARY).")
 @click.option("--title", default="Site changes", show_default=True, help="Heading of the markdown report.")
-def diff_cmd(old: Path, new: Path, fmt: str, title: str) -> None:
+@click.option("--link-prefix", metavar="URL",
+              help="In the markdown report, link each page to URL + its path (where a preview is served).")
+def diff_cmd(old: Path, new: Path, fmt: str, title: str, link_prefix: str | None) -> None:
     """List the pages build NEW adds, removes and changes compared with build OLD."""
     from .diff import diff_outputs, format_markdown, format_text
+    if link_prefix is not None and not link_prefix.startswith(("http://", "https://")):
+        _usage(UsageError(f"--link-prefix must be absolute (http://…), not {link_prefix!r}"))
     result = diff_outputs(old, new)
     for skipped in result.skipped:
         click.echo(f"smbsite: warning: {skipped}", err=True)
-    click.echo(format_markdown(result, title) if fmt == "markdown" else format_text(result), nl=False)
+    click.echo(format_markdown(result, title, link_prefix) if fmt == "markdown" else format_text(result), nl=False)
 
 
 @main.command("schema")
 @SRC
 @click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 when a schema is out of date.")
-def schema_cmd(src: Path, check_only: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only schemas that are out of date.")
+def schema_cmd(src: Path, check_only: bool, quiet: bool) -> None:
     """Write the JSON Schemas of the records into SRC/schemas/ (editors autocomplete from them)."""
     from .schema import stale_schemas, write_schemas
     if not (src / "site.yaml").is_file():
@@ -137,6 +151,8 @@ def schema_cmd(src: Path, check_only: bool) -> None:
             click.echo(f"{rel}: out of date with the content model; run smbsite schema", err=True)
         sys.exit(1 if stale else 0)
     written = write_schemas(src)
+    if quiet:
+        return
     for rel in written:
         click.echo(f"wrote {rel}")
     if not written:

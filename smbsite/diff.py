@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .safefs import special_kind
 from .write import MARKER
@@ -118,7 +119,15 @@ def _code(path: str) -> str:
 FOLD_AFTER = 20  # longer lists are folded so the summary stays readable
 
 
-def format_markdown(d: OutputDiff, title: str = "Site changes") -> str:
+def _entry(path: str, link_prefix: str | None) -> str:
+    if not link_prefix or not path.endswith(("/", ".html")):
+        return f"- {_code(path)}"
+    target = link_prefix.rstrip("/") + quote(path)
+    return f"- [{_code(path)}]({target})"
+
+
+def format_markdown(d: OutputDiff, title: str = "Site changes", link_prefix: str | None = None) -> str:
+    """The lists as Markdown; with link_prefix each page links to where a preview serves it."""
     lines = [f"## {title}", ""]
     if not d:
         return "\n".join(lines + ["No page changes: the built site is identical.", ""])
@@ -126,7 +135,7 @@ def format_markdown(d: OutputDiff, title: str = "Site changes") -> str:
     for label, items in (("Added", d.added), ("Removed", d.removed), ("Changed", d.changed)):
         if not items:
             continue
-        entries = [f"- {_code(p)}" for p in items]
+        entries = [_entry(p, link_prefix if label != "Removed" else None) for p in items]
         lines += [f"### {label} ({len(items)})", ""]
         if len(items) > FOLD_AFTER:
             entries = [f"<details><summary>Show all {len(items)}</summary>", "", *entries, "", "</details>"]

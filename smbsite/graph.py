@@ -130,7 +130,8 @@ class GraphBuilder:
 
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:
-            self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").splitlines()
+            # (read_text makes every line end '\n'; splitlines would also break at U+2028 and others)
+            self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").split("\n")
         return self._lines_cache[source]
 
     # --- the outputs ------------------------------------------------------------------
@@ -181,6 +182,10 @@ class GraphBuilder:
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
+        if site.config.repository:
+            from .addform import URL, form_context
+            self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
+                     context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False,
                  deps=frozenset({"site.yaml", ALL_PAGES}))
         for rel, file in self.static_files:
@@ -396,7 +401,9 @@ class GraphBuilder:
         errors has been reported already, so a link to it is not reported again)."""
         failed = self.failed_urls
         for target, source, line, col in self.links:
-            if target in urls or (target + "/") in urls or target in failed or (target + "/") in failed:
+            # the file a page is written to names the page too: /about/index.html is /about/
+            page = target[:-len("index.html")] if target.endswith("/index.html") else target
+            if page in urls or (page + "/") in urls or page in failed or (page + "/") in failed:
                 continue
             candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
             hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"

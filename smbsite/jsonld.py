@@ -55,6 +55,8 @@ def description(graph: "SiteGraph", out: "Output") -> str:
     for key in ("event", "article", "page_doc"):
         if key in ctx:
             return ctx[key].summary or ctx[key].title
+    if out.kind == "form":
+        return ctx["form"]["description"]
     if out.kind == "partner" and "specialty" in ctx:
         return f"Members offering {ctx['specialty'].label}"
     return cfg.tagline or cfg.title

@@ -49,7 +49,7 @@ YAML = (".yaml", ".yml")
 # In the order they are loaded (and listed in the CLI and the schemas).
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("member", "members", YAML, MemberRecord, "/members/{slug}/", "members",
-         shape=("name", "state", "serves", "specialties", "vendors", "partnering", "logo"),
+         shape=("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
          links=("vendor_list", "specialty_list"), scaffold=True, schema="member"),
     Kind("vendor", "vendors", YAML, VendorRecord, "/vendors/{slug}/", "vendors",
          shape=("name", "benefits", "logo"), links=("members",), scaffold=True, schema="vendor"),
@@ -64,7 +64,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 
 # Top-level names a page's slug may not take: another kind's folder of pages, and
 # the site's own listings and files.
-SITE_PATHS = {"partners", "regions", "radio", "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
+SITE_PATHS = {"partners", "regions", "radio", "add-your-company", "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
 RESERVED_PAGE_SLUGS = {k.url.split("/")[1] for k in KINDS.values() if k.url != "/{slug}/"} | SITE_PATHS
 
 

@@ -12,7 +12,7 @@ from .model import SLUG_RE
 from .problems import Problems
 from .safefs import LINK_HINT, walk
 from .slugify import slugify
-from .yamlpos import INVISIBLE, Positions, YamlProblem, parse_yaml
+from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
 
 COLLECTIONS = {k.name: (k.folder, k.suffixes) for k in KINDS.values()}  # kind -> (folder, suffixes)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
@@ -74,7 +74,7 @@ def headings_outside_blocks(text: str) -> list[tuple[int, str]]:
     found = []
     block: tuple[int, str] | None = None  # (indent of the key, key) while inside a block scalar
     seen_text = False
-    for number, raw in enumerate(text.splitlines(), 1):
+    for number, raw in enumerate(LINES.split(text), 1):
         if block is not None:
             if not raw.strip():
                 continue

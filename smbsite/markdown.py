@@ -4,11 +4,14 @@ remembered with its source position so that a broken one is an error there."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from .yamlpos import LINES
 
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.I)
 HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
@@ -163,22 +166,22 @@ class MarkdownRenderer:
         self._rejected = []
         env: dict[str, Any] = {}
         tokens = self.md.parse(text, env)
-        lines = text.splitlines()
+        found = _Destinations(self.md, text)
+        lines = found.lines
         links: list[Link] = []
         findings: list[Finding] = []
-        used: set[tuple[int, int]] = set()
         block_line = 0
         for tok in tokens:
             if tok.map:
                 block_line = tok.map[0]
             if tok.type == "inline" and tok.children:
                 _inspect_inline(tok, block_line, lines, findings)
-                self._rewrite_inline(tok, lines, links, used)
+                self._rewrite_inline(tok, found, links)
         if _TAG_START.search(text):
             findings.extend(self._raw_html(text, lines))
         html = self.md.renderer.render(tokens, self.md.options, {})
-        unsafe = [Link(u, *_find(lines, u, 0, set())) for u in dict.fromkeys(self._rejected)]
-        return Rendered(html, links, unsafe, findings, sorted(set(env.get("too_deep", []))))
+        unsafe = [Link(u, *found.where(u, 0)) for u in dict.fromkeys(self._rejected)]
+        return Rendered(_no_form_feed(html), links, unsafe, findings, sorted(set(env.get("too_deep", []))))
 
     def _raw_html(self, text: str, lines: list[str]) -> list[Finding]:
         """HTML written in the text, which is shown as text (HTML is off): parsed again with
@@ -204,7 +207,7 @@ class MarkdownRenderer:
                         found.append(Finding("raw-html", child.content, *_find(lines, child.content, line, used)))
         return found
 
-    def _rewrite_inline(self, tok: Token, lines: list[str], links: list[Link], used: set[tuple[int, int]]) -> None:
+    def _rewrite_inline(self, tok: Token, found: "_Destinations", links: list[Link]) -> None:
         line = tok.map[0] if tok.map else 0
         for child in tok.children or ():
             if child.type in ("softbreak", "hardbreak"):
@@ -216,8 +219,54 @@ class MarkdownRenderer:
             url = str(child.attrGet(attr) or "")
             if url.startswith("/") and not url.startswith("//"):
                 target = re.split(r"[?#]", url, maxsplit=1)[0]
-                links.append(Link(target, *_find(lines, url, line, used)))
+                links.append(Link(target, *found.where(url, line)))
                 child.attrSet(attr, self.base_path + url[1:])
+
+
+# where a link destination may start: after '](' (inline links and images) or '[label]:'
+# (reference definitions), with spaces and at most one line break before it
+_DEST_START = re.compile(r"\]\([ \t]*\n?[ \t]*|\]:[ \t]*\n?[ \t]*")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9.+\-]{1,31}:[^<>\x00-\x20]*)>")
+
+
+class _Destinations:
+    """Every link destination written in a text, by the URL markdown-it makes of it.
+
+    markdown-it gives a link's URL decoded (entities, backslash escapes) and
+    percent-encoded, with no column: 'jav&#x61;script:', '\\/\\/evil' or 'é' are not
+    in the text as the URL reads. Decoding each destination as written, the same way,
+    finds where the member wrote it."""
+
+    def __init__(self, md: MarkdownIt, text: str):
+        self.lines = LINES.split(text)  # as markdown-it counts them (U+2028 ends no line)
+        starts, offset = [], 0
+        for row in self.lines:
+            starts.append(offset)
+            offset += len(row) + 1
+        flat = "\n".join(self.lines)
+        self.by_url: dict[str, list[tuple[int, int]]] = {}
+        self.used: set[tuple[int, int]] = set()
+        for m in _DEST_START.finditer(flat):
+            res = md.helpers.parseLinkDestination(flat, m.end(), len(flat))
+            if res.ok:
+                at = m.end() + (1 if flat[m.end():m.end() + 1] == "<" else 0)
+                self._add(md.normalizeLink(res.str), at, starts)
+        for m in _AUTOLINK.finditer(flat):
+            self._add(md.normalizeLink(m.group(1)), m.start(1), starts)
+
+    def _add(self, url: str, offset: int, starts: list[int]) -> None:
+        line = bisect_right(starts, offset)
+        self.by_url.setdefault(url, []).append((line, offset - starts[line - 1] + 1))
+
+    def where(self, url: str, near: int) -> tuple[int, int]:
+        """1-based (line, col) of url, searching from the 0-based line `near` on (a link's
+        paragraph), then from the top; a place given to an earlier link is skipped."""
+        places = sorted(self.by_url.get(url, ()), key=lambda p: (p[0] <= near, p))
+        for place in places:
+            if place not in self.used:
+                self.used.add(place)
+                return place
+        return _find(self.lines, url, near, self.used)
 
 
 def _nth(lines: list[str], line: int, pattern: re.Pattern[str], n: int) -> int | None:
@@ -266,8 +315,8 @@ def _inspect_inline(tok: Token, block_line: int, lines: list[str], findings: lis
 
 
 def _find(lines: list[str], url: str, near: int, used: set[tuple[int, int]]) -> tuple[int, int]:
-    """1-based (line, col) of url in the text, searching from line `near`; a place
-    already given to an earlier link with the same address is skipped."""
+    """1-based (line, col) of url as a plain string in the text, searching from line `near`;
+    a place already given to an earlier link with the same address is skipped."""
     order = list(range(near, len(lines))) + list(range(0, near))
     for i in order:
         col = lines[i].find(url)
@@ -277,6 +326,13 @@ def _find(lines: list[str], url: str, near: int, used: set[tuple[int, int]]) -> 
                 return i + 1, col + 1
             col = lines[i].find(url, col + 1)
     return near + 1, 1
+
+
+def _no_form_feed(html: str) -> str:
+    """A character reference to form feed (&#12;) is the one control character markdown-it
+    lets through; XML forbids it and HTML reads it as a space. It becomes U+FFFD, as
+    markdown-it makes of every other control character reference."""
+    return html.replace("\x0c", "\ufffd") if "\x0c" in html else html
 
 
 def source_mapper(value_line: int, value_col: int, style: str | None, file_lines: list[str]) -> Callable[[int, int], tuple[int, int]]:

@@ -15,6 +15,8 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       StringConstraints)
 from pydantic_core import PydanticCustomError
 
+from .yamlpos import LegacyFloat, LegacyNumber
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDER = "REPLACE ME"
 
@@ -65,25 +67,114 @@ def _served(value: Any) -> str:
     return _state(value)
 
 
+# The forms of web addresses, email addresses and phone numbers, written so that
+# ECMA-262 reads them as Python's re does: editors (the JSON Schemas) and the
+# "Add your company" form in the browser check the same patterns.
+HTTP_URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$"
+EMAIL_PATTERN = r'^[^@\s<>"]+@[^@\s<>"]+\.[A-Za-z]{2,}$'
+PHONE_PATTERN = r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$"
+URL_MESSAGE = "expected a web address starting with http:// or https://, found '{v}'"
+EMAIL_MESSAGE = "expected an email address like info@example.com"
+PHONE_MESSAGE = "expected a phone number like +1 555 010 0199"
+
+
 def _http_url(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$", value.strip()):
-        raise PydanticCustomError("url", "expected a web address starting with http:// or https://, found '{v}'",
-                                  {"v": value})
+    if not isinstance(value, str) or not re.match(HTTP_URL_PATTERN, value.strip()):
+        raise PydanticCustomError("url", URL_MESSAGE, {"v": value})
     return value.strip()
 
 
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]")
+
+
+def base_url_problem(url: str) -> tuple[str, str] | None:
+    """(what is wrong, what to write) when url cannot be a site's address, which starts
+    every link of the site: a query or fragment would land in the middle of each link."""
+    m = re.match(r"^(https?)://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", url)
+    if m is None:
+        return "must be an absolute web address starting with http:// or https://", "https://example.org/"
+    scheme, host, path, query, fragment = m.groups()
+    better = f"{scheme}://{_NOT_IN_URL.sub('', host)}{_NOT_IN_URL.sub(lambda c: f'%{ord(c.group()):02X}', path)}"
+    better = better if better.endswith("/") else better + "/"
+    if query is not None or fragment is not None:
+        return "must not have a query (?…) or a fragment (#…): it starts every link of the site", better
+    if _NOT_IN_URL.search(url):
+        return "must not hold spaces, control characters, quotes or any of <>\\^`{|}", better
+    if not host or "@" in host:
+        return "needs a host name, and no user name or password", "https://example.org/"
+    return None
+
+
+def _base_url(value: str) -> str:
+    problem = base_url_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("base_url", problem[0], {"hint": f"e.g. base_url: {problem[1]}"})
+    return value
+
+
 def _email(value: Any) -> str:
-    if not isinstance(value, str) or not re.match(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}$", value.strip()):
-        raise PydanticCustomError("email", "expected an email address like info@example.com")
+    if not isinstance(value, str) or not re.match(EMAIL_PATTERN, value.strip()):
+        raise PydanticCustomError("email", EMAIL_MESSAGE)
     return value.strip()
 
 
 def _phone(value: Any) -> str:
-    if isinstance(value, int):
+    if isinstance(value, (LegacyNumber, LegacyFloat)):
+        value = value.written  # 0301234567 is no octal number here
+    elif isinstance(value, int):
         value = str(value)
-    if not isinstance(value, str) or not re.match(r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$", value.strip()):
-        raise PydanticCustomError("phone", "expected a phone number like +1 555 010 0199")
+    if not isinstance(value, str) or not re.match(PHONE_PATTERN, value.strip()):
+        raise PydanticCustomError("phone", PHONE_MESSAGE)
     return value.strip()
+
+
+# The dates every stage can show: calendars, feeds and time zones all work well inside it,
+# and a year outside it is a typo (9999, 0202) rather than an event.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2200, 12, 31)
+
+
+def _date_range(value: date | datetime) -> date | datetime:
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise PydanticCustomError("date_range", "{v} is outside the dates a site can show ({first} to {last})",
+                                  {"v": day.isoformat(), "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat(),
+                                   "hint": "check the year"})
+    return value
+
+
+_LEGACY_FORMS = {"sexagesimal": "a base-60 number", "hex": "a hexadecimal number", "octal": "an octal number",
+                 "binary": "a binary number"}
+
+
+def _plain_number(value: Any) -> Any:
+    """A number field takes numbers written in plain digits: YAML 1.1 reads 1:30 as 90,
+    0x10 as 16 and 010 as 8, which nobody filling in a record means."""
+    if isinstance(value, (LegacyNumber, LegacyFloat)):
+        if value.form == "octal":
+            digits = value.written.replace("_", "")
+            meant = ("-" if digits.startswith("-") else "") + (digits.lstrip("+-").lstrip("0") or "0")
+        else:
+            meant = str(value)
+        raise PydanticCustomError("legacy_number", "written as {written}, which YAML reads as {form} ({value})",
+                                  {"written": value.written, "form": _LEGACY_FORMS[value.form],
+                                   "value": str(value), "meant": meant})
+    return value
+
+
+def _repository(value: Any) -> str:
+    text = value.strip().rstrip("/").removesuffix(".git") if isinstance(value, str) else ""
+    if not re.match(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", text):
+        raise PydanticCustomError("repository", "expected the repository's web address, like "
+                                  "https://github.com/smbtn/website, found '{v}'", {"v": value})
+    return text
+
+
+def _branch(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if (not re.match(r"^[A-Za-z0-9._/-]+$", text) or text.startswith(("-", "/", ".")) or text.endswith(("/", ".lock"))
+            or ".." in text or "//" in text):
+        raise PydanticCustomError("branch", "expected a branch name such as main, found '{v}'", {"v": value})
+    return text
 
 
 def _not_number(value: Any) -> Any:
@@ -98,7 +189,10 @@ def _local_datetime(value: Any) -> date | datetime:
     """A date, or a local date-time without offset (the event's zone gives it meaning)."""
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            raise PydanticCustomError("local_dt", "write the local time without an offset and set 'timezone'")
+            # which zone applies depends on the record: validate.py says it in the hint
+            raise PydanticCustomError("local_dt", "{v} has a UTC offset, which is not allowed here",
+                                      {"v": value.isoformat(sep="T"),
+                                       "local": value.replace(tzinfo=None).isoformat(timespec="minutes")})
         return value
     if isinstance(value, date):
         return value
@@ -106,8 +200,15 @@ def _local_datetime(value: Any) -> date | datetime:
         text = _no_placeholder(value).strip()
         try:
             return date.fromisoformat(text) if len(text) == 10 else _local_datetime(datetime.fromisoformat(text))
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?", text):
+                # the right form with an impossible day or time of day: say which
+                timed = len(text) > 10
+                raise PydanticCustomError(
+                    "datetime_value", "'{v}' is not a real {what} ({reason})",
+                    {"v": text, "what": "date and time" if timed else "date", "reason": str(exc),
+                     "hint": "a time of day runs from 00:00 to 23:59" if timed and "day" not in str(exc)
+                     else "check the month and the day"}) from None
     raise PydanticCustomError("datetime", "expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM)")
 
 
@@ -122,6 +223,10 @@ def _timezone(value: Any) -> str:
 
 def _duration(value: Any) -> int:
     """Seconds, from an int or [[H:]M]M:SS."""
+    if isinstance(value, LegacyNumber) and value.form == "sexagesimal":
+        value = value.written  # 58:30 unquoted: YAML's base-60 reading, which is what a duration means
+    else:
+        value = _plain_number(value)
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
     if isinstance(value, str) and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value.strip()):
@@ -150,8 +255,10 @@ HttpUrl = Annotated[str, BeforeValidator(_http_url), Field(json_schema_extra={"f
 Email = Annotated[str, BeforeValidator(_email), Field(json_schema_extra={"format": "email"})]
 Phone = Annotated[str, BeforeValidator(_phone)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern, max_length=64)]
-Day = Annotated[date, BeforeValidator(_not_number)]
-When = Annotated[date | datetime, BeforeValidator(_local_datetime)]
+Day = Annotated[date, BeforeValidator(_not_number), AfterValidator(_date_range)]
+When = Annotated[date | datetime, BeforeValidator(_local_datetime), AfterValidator(_date_range)]
+Count = Annotated[int, Field(gt=0), BeforeValidator(_plain_number)]
+Number = Annotated[int, BeforeValidator(_plain_number)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
 Duration = Annotated[int, BeforeValidator(_duration),
                      Field(json_schema_extra={"type": ["string", "integer"], "pattern": r"^(\d+:)?\d{1,2}:\d{2}$"})]
@@ -172,11 +279,14 @@ class SiteRecord(Record):
     title: Text
     tagline: str = ""
     description: str = ""
-    base_url: HttpUrl = "http://localhost:8000/"
+    base_url: Annotated[HttpUrl, AfterValidator(_base_url)] = "http://localhost:8000/"
     language: Annotated[str, StringConstraints(pattern=r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")] = "en"
     timezone: TimeZone = "UTC"
-    membership_goal: Annotated[int, Field(gt=0)] | None = None
+    membership_goal: Count | None = None
     cname: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")] | None = None
+    repository: Annotated[str, BeforeValidator(_repository),
+                          Field(json_schema_extra={"format": "uri", "pattern": "^https://"})] | None = None
+    branch: Annotated[str, BeforeValidator(_branch)] = "main"
     specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
 
 
@@ -195,7 +305,7 @@ class MemberRecord(Record):
     website: HttpUrl | None = None
     email: Email | None = None
     phone: Phone | None = None
-    employees: Annotated[int, Field(gt=0)] | None = None
+    employees: Count | None = None
     partnering: bool = True
     logo: str | None = None
     description: Markdown = ""
@@ -254,7 +364,7 @@ class Station(Record):
 
 class Audio(Record):
     url: HttpUrl
-    bytes: Annotated[int, Field(gt=0)]
+    bytes: Count
     duration: Duration | None = None
 
 
@@ -289,7 +399,7 @@ class ArticleMeta(Record):
 
 class PageMeta(Record):
     title: Text
-    menu: int | None = None
+    menu: Number | None = None
     summary: str = ""
     draft: bool = False
 

@@ -68,3 +68,45 @@ class Reporter:
         print(f"  {'files written'.ljust(width)}  {files:>7}", file=self.out)
         extra = f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else ""
         print(f"Built {out_dir} in {ms:.0f} ms{extra}", file=self.out)
+
+
+# --- a Markdown report, for a pull request's job summary ($GITHUB_STEP_SUMMARY) ------------------
+
+SUMMARY_ROWS = 1000  # a job summary holds at most 1 MiB; no real pull request comes near this
+
+
+def md_text(text: str) -> str:
+    """Text that Markdown (GitHub's) shows as written: file names and values come from pull requests."""
+    text = " ".join(text.split())
+    text = text.replace("&", "&amp;").replace("\\", "\\\\")
+    for ch in "`*_[]<>|~#!":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def md_code(text: str) -> str:
+    return "`" + " ".join(text.split()).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def markdown_report(problems: list[Problem], ok: bool, title: str = "Check") -> str:
+    """Every problem with its place, what is wrong and how to fix it, as a Markdown table."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    counts = (f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+              f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}")
+    lines = [f"## {title} {'passed' if ok else 'failed'}: {counts}", ""]
+    if not problems:
+        return "\n".join(lines + ["Every record, page and link is in order.", ""])
+    if errors:
+        lines += ["Each problem, where it is and how to fix it (the same notes appear under the lines in "
+                  "**Files changed**):", ""]
+    lines += ["| Where | What is wrong | How to fix it |", "|---|---|---|"]
+    for p in problems[:SUMMARY_ROWS]:
+        what = md_text(p.message)
+        if p.severity == "warning":
+            what = "**warning:** " + what
+        lines.append(f"| {md_code(f'{p.path}:{p.line}:{p.col}')} | {what} | {md_text(p.hint)} |")
+    if len(problems) > SUMMARY_ROWS:
+        rest = len(problems) - SUMMARY_ROWS
+        lines += ["", f"… and {rest} more: run `smbsite check` on your computer to see them all."]
+    return "\n".join(lines + [""])

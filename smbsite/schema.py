@@ -60,6 +60,9 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "timezone": "The IANA time zone events use unless they name their own, e.g. America/Los_Angeles.",
         "membership_goal": "Optional: the number of members the association aims for, shown as progress.",
         "cname": "Optional: a custom domain for GitHub Pages, e.g. www.smbtn.org (writes output/CNAME).",
+        "repository": "Optional: the site's repository on GitHub, e.g. https://github.com/smbtn/website. Enables "
+                      "/add-your-company/, a form that opens GitHub's editor with a new member record.",
+        "branch": "The branch the form's new member records are proposed against (default main).",
         "specialties": "The partner-finder vocabulary. Each key (lowercase-with-hyphens) is what members "
                        "write in their specialties list.",
     },
@@ -161,9 +164,7 @@ NO_PLACEHOLDER = rf"^(?![\s\S]*{PLACEHOLDER})"
 ONE_LINE = r"^\s*[^\n]*\s*$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 LOCAL_WHEN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
-HTTP_URL = r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$"
-EMAIL = r'^[^@\s<>"]+@[^@\s<>"]+\.[A-Za-z]{2,}$'
-PHONE = r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$"
+HTTP_URL, EMAIL, PHONE = model.HTTP_URL_PATTERN, model.EMAIL_PATTERN, model.PHONE_PATTERN
 ZONE = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
 LOGO_SUFFIXES = ("png", "jpg", "jpeg", "webp", "svg")
 

@@ -8,10 +8,12 @@ arrives during a rebuild is picked up by the next pass rather than lost.
 """
 from __future__ import annotations
 
+import errno
 import html
 import json
 import mimetypes
 import os
+import re
 import signal
 import sys
 import threading
@@ -76,6 +78,21 @@ class ChangeQueue:
             return taken
 
 
+# Files editors and tools write beside the one being saved, then rename or delete:
+# vim's swap files (.swp, .swo, … .swx) and its write test "4913", backups (name~),
+# Emacs' autosaves (#name#) and lock links (.#name), sed -i's temporary (sed + 6
+# letters or digits, no extension), JetBrains' and Kate's safe-write files, temp files.
+SCRATCH = re.compile(r"""
+    .*\.sw[a-px] | .*~ | \#.* | \.\#.* | 4913 | sed[A-Za-z0-9]{6}
+  | .*\.(tmp|part|crswap|kate-swp) | .*___jb_(tmp|old)___
+""", re.X)
+
+
+def scratch_file(name: str) -> bool:
+    """Whether a file name is an editor's or tool's temporary file rather than a source."""
+    return bool(SCRATCH.fullmatch(name))
+
+
 class Watcher(FileSystemEventHandler):
     def __init__(self, root: Path, queue: ChangeQueue):
         self.root, self.queue = root.resolve(), queue
@@ -88,10 +105,9 @@ class Watcher(FileSystemEventHandler):
             return None
         parts = rel.parts
         if not parts or parts[0] in IGNORED_PARTS or any(x.startswith(".") for x in parts):
+            return None  # (dot files include Emacs' lock files, .#name)
+        if scratch_file(parts[-1]):
             return None
-        name = parts[-1]
-        if name.endswith(("~", ".swp", ".swx", ".tmp", ".part")) or name == "4913" or name.startswith("#"):
-            return None  # editor scratch files
         return rel.as_posix()
 
     def on_any_event(self, event: FileSystemEvent) -> None:
@@ -106,8 +122,9 @@ class Watcher(FileSystemEventHandler):
 
 class DevServer:
     def __init__(self, src: Path, bind: str, port: int, as_of: str | None = None, drafts: bool = False,
-                 out: Any = None):
+                 out: Any = None, quiet: bool = False):
         self.src = Path(src)
+        self.quiet = quiet  # only problems are printed
         self.site = IncrementalSite(self.src, as_of=as_of, drafts=drafts)
         self.out = out or sys.stdout
         self.queue = ChangeQueue()
@@ -163,7 +180,7 @@ class DevServer:
             try:
                 stats = self.site.apply(changed)
             except Exception as exc:  # a bug, not content: keep serving and say so
-                self.say(f"rebuild failed: {exc!r}")
+                print(f"rebuild failed: {exc!r}", file=sys.stderr, flush=True)
                 continue
             ms = (time.perf_counter() - t0) * 1000
             names = ", ".join(sorted(changed)[:3]) + (" …" if len(changed) > 3 else "")
@@ -204,7 +221,8 @@ class DevServer:
     # --- output --------------------------------------------------------------------
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        if not self.quiet:
+            print(text, file=self.out, flush=True)
 
     def report(self, text: str, only_if_new: bool = False) -> None:
         """Print the problems not printed yet (each once, however many pages meet it), then text."""
@@ -377,15 +395,28 @@ def send(handler: BaseHTTPRequestHandler, status: HTTPStatus, data: bytes, ctype
         handler.wfile.write(data)
 
 
+def listen_problem(bind: str, port: int, exc: OSError) -> str:
+    """Why the server cannot listen, and what to do about it."""
+    message = f"cannot listen on {bind}:{port}: {exc.strerror or exc}"
+    if exc.errno == errno.EADDRINUSE:
+        return (f"{message} (another program, perhaps another smbsite serve, uses port {port}) — "
+                f"stop it, or choose another port: smbsite serve --port {port + 1 if 0 < port < 65535 else 8001}")
+    if exc.errno == errno.EACCES:
+        return f"{message} — ports below 1024 need administrator rights: choose another, e.g. --port 8000"
+    if exc.errno == errno.EADDRNOTAVAIL:
+        return f"{message} — {bind} is not an address of this machine: leave out --bind, or use 127.0.0.1"
+    return message
+
+
 def serve(src: Path, port: int = 8000, bind: str = "127.0.0.1", drafts: bool = False,
-          as_of: str | None = None) -> None:
+          as_of: str | None = None, quiet: bool = False) -> None:
     src = Path(src)
     if not (src / "site.yaml").is_file():
         raise UsageError(f"no site.yaml in {src}")
     try:
-        server = DevServer(src, bind, port, as_of=as_of, drafts=drafts)
+        server = DevServer(src, bind, port, as_of=as_of, drafts=drafts, quiet=quiet)
     except OSError as exc:
-        raise UsageError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
+        raise UsageError(listen_problem(bind, port, exc)) from None
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt

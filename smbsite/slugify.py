@@ -6,9 +6,11 @@ import unicodedata
 
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "œ": "oe", "Œ": "oe",
                        "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "&": " and ", "'": "", "’": ""})
+FOLD = {chr(k): v for k, v in _FOLD.items()}  # the same folding, for the "Add your company" form's script
+SLUG_MAX = 64
 
 
-def slugify(text: str, max_length: int = 64) -> str:
+def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     ascii_text = unicodedata.normalize("NFKD", text.translate(_FOLD)).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:

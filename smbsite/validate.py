@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .kinds import KINDS, RESERVED_PAGE_SLUGS, url_of
-from .load import LOGO_TYPES, Loaded, Source
+from .load import LINES, LOGO_TYPES, Loaded, Source
 from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, US_STATES, ArticleMeta, EventRecord, MemberRecord, PageMeta,
                     Record, SiteRecord, VendorRecord)
 from . import messages
@@ -69,8 +69,16 @@ def _label(loc: tuple) -> str:
     return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
 
 
-def _found(value: Any) -> str:
-    """What was written instead, so the message shows why it was not accepted."""
+FOUND_MAX = 40  # characters of a wrong value quoted back in a message
+
+
+def _found(value: Any, written: str | None = None) -> str:
+    """What was written instead, so the message shows why it was not accepted; `written`
+    is the source text of a value YAML 1.1 read as something else (Yes, 12:30, 010)."""
+    if written is not None and value is not None and not isinstance(value, str):
+        shown = _found(value)[len(", found "):]
+        if written != shown and written != str(value):
+            return f", found {written}, which YAML reads as {shown}"
     if value is None:
         return ", found nothing"
     if isinstance(value, bool):
@@ -84,12 +92,14 @@ def _found(value: Any) -> str:
     if isinstance(value, dict):
         return ", found fields (name: value lines)"
     text = str(value)
-    return f", found '{text if len(text) <= 40 else text[:39] + '…'}'"
+    return f", found '{text if len(text) <= FOUND_MAX else text[:FOUND_MAX - 1] + '…'}'"
 
 
-def _quote_hint(key: Any, value: Any) -> str:
+def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
+    """Quoting makes YAML keep what was written as text: quote that, not YAML's reading of it."""
     if isinstance(value, (bool, int, float, date)) and isinstance(key, str):
-        return f'put it in quotes: {key}: "{value}"'
+        text = written if written is not None else str(value)
+        return f'put it in quotes: {key}: "{text}"'
     return ""
 
 
@@ -122,9 +132,12 @@ def _state_hint(value: Any) -> str:
     return f"did you mean '{code}' ({US_STATES[code]})?" if code else ""
 
 
+BARE_ADDRESS = r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$"  # a web address without http(s)://
+
+
 def _url_hint(value: Any) -> str:
     """A web address written without its scheme: show it with one."""
-    if isinstance(value, str) and re.match(r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$", value.strip()):
+    if isinstance(value, str) and re.match(BARE_ADDRESS, value.strip()):
         return f"write it in full: https://{value.strip()}"
     return ""
 
@@ -134,8 +147,9 @@ MONTHS = {name.casefold(): i for i, name in enumerate(
      "November", "December"], 1)}
 
 
-def _date_hint(value: Any) -> str:
-    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly."""
+def _date_hint(value: Any, timed: bool = False) -> str:
+    """The YYYY-MM-DD form of a date written another way, when it can be read without guessing wildly.
+    timed: the field also takes a local date-time (YYYY-MM-DDTHH:MM)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return messages.date_number_hint(value)
     if not isinstance(value, str):
@@ -158,9 +172,11 @@ def _date_hint(value: Any) -> str:
     m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", text)
     if m:
         return show(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?", text)
-    if m:
+    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[ T](\d{1,2}):(\d{2})(:\d{2})?", text)
+    if m and not timed:
         return f"this field is a date without a time: write {m.group(1)}"
+    if m:
+        return f"write it as YYYY-MM-DDTHH:MM: {m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
     words = re.findall(r"[A-Za-z]+|\d+", text)
     months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
     numbers = [int(w) for w in words if w.isdigit()]
@@ -177,9 +193,10 @@ def _value_hint(kind: str, value: Any) -> str:
         return _state_hint(value)
     if kind == "url":
         return _url_hint(value)
-    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact",
-                "datetime"):
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return _date_hint(value)
+    if kind == "datetime":
+        return _date_hint(value, timed=True)
     if isinstance(value, str) and (value.strip()[:1] in ("\u201c", "\u2018", "\u201e")
                                    or value.strip()[-1:] in ("\u201d", "\u2019")):
         # a value wrapped in the quotes a word processor makes: YAML keeps them as text
@@ -252,6 +269,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 f"allowed here: {', '.join(allowed)}" if allowed else "")
         else:
             line, col = src.pos.key(loc) if on_key else src.pos.value(loc)
+            written = None if on_key else src.pos.text(loc)
             if kind == "literal_error":
                 options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
                 message = f"{field}: '{value}' is not one of {', '.join(options)}"
@@ -273,7 +291,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 line, col = _placeholder_at(src, loc, value)
                 message = f"{field}: {messages.placeholder_message(PLACEHOLDER)}"
             elif kind == "string_pattern_mismatch" and last in PATTERN_MESSAGES:
-                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value)}"
+                message = f"{field}: {PATTERN_MESSAGES[last]}{_found(value, written)}"
             elif kind in ("string_too_long", "too_long"):
                 unit = "characters" if kind == "string_too_long" else "items"
                 message = f"{field}: at most {ctx.get('max_length')} {unit} allowed"
@@ -285,23 +303,31 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 n = ctx.get("min_length", 1)
                 message = f"{field}: needs at least {n} item{'s' if n != 1 else ''}"
             elif kind in ("greater_than", "greater_than_equal"):
-                message = f"{field}: must be a positive number{_found(value)}"
+                message = f"{field}: must be a positive number{_found(value, written)}"
             elif kind == "string_too_short":
                 message = f"{field}: must not be empty"
             elif kind == "string_type":
-                message = f"{field}: expected text{_found(value)}"
-                hint = (f"write a value after '{last}:'" if value is None and last else _quote_hint(last, value))
+                message = f"{field}: expected text{_found(value, written)}"
+                hint = (f"write a value after '{last}:'" if value is None and last
+                        else _quote_hint(last, value, written))
             elif kind == "list_type":
-                message = f"{field}: expected a list{_found(value)}"
+                message = f"{field}: expected a list{_found(value, written)}"
                 if isinstance(value, str):
                     hint = messages.list_hint(value)
             elif kind in TYPE_MESSAGES:
-                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value)}"
+                message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value, written)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
                 if kind in ("email", "phone", "datetime", "duration"):
-                    message += _found(value)
-            hint = hint or _value_hint(kind, value)
+                    message += _found(value, written)
+                if kind == "legacy_number":
+                    hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
+                elif kind == "local_dt":
+                    # an event has a 'timezone' field of its own; an article's times are in site.yaml's
+                    hint = f"write the local time without the offset, e.g. {last}: {ctx['local']}" + (
+                        "; the event's 'timezone' field says where it is (default: site.yaml's timezone)"
+                        if src.kind == "event" else "; it is read in site.yaml's timezone")
+            hint = hint or str(ctx.get("hint", "")) or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 
 
@@ -312,6 +338,44 @@ def _check(src: Source, model: type[Record], problems: Problems, choices: dict[s
     except ValidationError as exc:
         report_validation_error(src, model, exc, problems, choices, names)
         return None
+
+
+# what follows a company's name without making it another company ("Acme Networks, LLC")
+COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "company", "corp", "corporation",
+                    "ltd", "limited", "pc", "plc"}
+
+
+def company_key(name: str) -> str:
+    """A company name as compared for duplicates: without case, accents, punctuation and a
+    trailing Inc, LLC, Co, Corp, Ltd and the like."""
+    import unicodedata
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    words = re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    return "".join(words)
+
+
+# hosts where many companies have a page: there the path tells them apart
+SHARED_HOSTS = {"facebook.com", "linkedin.com", "instagram.com", "x.com", "twitter.com", "sites.google.com",
+                "youtube.com", "yelp.com"}
+
+
+def website_host(url: str | None) -> str:
+    """A member's web site as compared for duplicates: its host without 'www.' (with the
+    path on a host such as facebook.com that many companies share); '' when there is none."""
+    from urllib.parse import urlsplit
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:
+        return ""
+    if host in SHARED_HOSTS:
+        path = parts.path.rstrip("/").lower()
+        return host + path if path else ""
+    return host
 
 
 def _base_parts(base_url: str) -> tuple[str, str]:
@@ -358,6 +422,7 @@ class Validator:
         events = [e for s in self.loaded.sources.get("event", []) if (e := self.event(s, cfg))]
         articles = [a for s in self.loaded.sources.get("article", []) if (a := self.article(s, cfg))]
         pages = [p for s in self.loaded.sources.get("page", []) if (p := self.page(s))]
+        self.same_company(members)
         if cfg is None:
             return None
         members.sort(key=lambda m: (m.name.casefold(), m.slug))
@@ -514,7 +579,7 @@ class Validator:
 
     def body_placeholder(self, src: Source) -> None:
         """An article left as `smbsite new` wrote it must not pass the check."""
-        for i, line in enumerate(src.body.splitlines()):
+        for i, line in enumerate(LINES.split(src.body)):
             if PLACEHOLDER in line:
                 self.problems.error(src.path, src.body_line + i, line.index(PLACEHOLDER) + 1,
                                     f"replace the placeholder '{PLACEHOLDER}' in the text")
@@ -531,6 +596,32 @@ class Validator:
             return None
         return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
                                     url=url_of("page", src.slug), body=src.body, body_line=src.body_line)
+
+    def same_company(self, members: list[Member]) -> None:
+        """Two records for one company (a copy saved under another file name, the name in
+        other case or with 'LLC' added, the same web site): an error at the later file, in
+        the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
+        first_name: dict[str, Member] = {}
+        first_host: dict[str, Member] = {}
+        for m in sorted(members, key=lambda m: (m.slug, m.source)):
+            key = company_key(m.name)
+            if key in first_name:
+                other = first_name[key]
+                line, col = m.pos.value(("name",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member named '{other.name}'",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif key:
+                first_name[key] = m
+            host = website_host(m.website)
+            if host in first_host:
+                other = first_host[host]
+                line, col = m.pos.value(("website",))
+                self.problems.error(m.source, line, col,
+                                    f"{other.source} already lists a member with the web site {host}",
+                                    f"edit {other.source} instead of adding a second file for the same company")
+            elif host:
+                first_host[host] = m
 
     # --- helpers ----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ reported instead of silently accepted.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +21,14 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Path = tuple[str | int, ...]
-STR_TAG = "tag:yaml.org,2002:str"
-# Characters HTML and XML 1.0 forbid in text (tab, line feed, carriage return and form feed are fine)
-INVISIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+CORE = "tag:yaml.org,2002:"
+STR_TAG = CORE + "str"
+# Characters HTML and XML 1.0 forbid in text, and form feed, which XML forbids and HTML
+# takes for a space (tab, line feed and carriage return are fine)
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+# Numbers only YAML 1.1 reads as numbers; nobody writing a record means them as such
+LEGACY_NUMBER = re.compile(r"^[-+]?(?:(?P<hex>0x[0-9a-fA-F_]+)|(?P<binary>0b[01_]+)|(?P<octal>0[0-7_]+)"
+                           r"|(?P<sexagesimal>[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?))$")
 MAX_NODES = 50_000  # far above any real record; stops alias bombs
 
 
@@ -33,6 +39,8 @@ class Positions:
     values: dict[Path, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
     styles: dict[Path, str | None] = field(default_factory=dict)
+    # what was written for a value YAML read as something other than text (Yes, 12:30, 010)
+    texts: dict[Path, str] = field(default_factory=dict)
     line_offset: int = 0  # added to every line (front matter starts after '---')
 
     def value(self, path: Path) -> tuple[int, int]:
@@ -56,6 +64,70 @@ class Positions:
     def style(self, path: Path) -> str | None:
         return self.styles.get(tuple(path))
 
+    def text(self, path: Path) -> str | None:
+        """The source text of a value YAML did not read as text, e.g. 'Yes' for true."""
+        return self.texts.get(tuple(path))
+
+
+class LegacyNumber(int):
+    """A whole number written in a form only YAML 1.1 reads as one (1:30, 0x10, 010):
+    a number field refuses it, saying what was written."""
+
+    written: str
+    form: str
+
+    def __new__(cls, value: int, written: str, form: str) -> "LegacyNumber":
+        self = super().__new__(cls, value)
+        self.written, self.form = written, form
+        return self
+
+    def __reduce__(self) -> tuple:
+        return LegacyNumber, (int(self), self.written, self.form)
+
+
+class LegacyFloat(float):
+    """A base-60 number with a fraction (1:30.5), as LegacyNumber."""
+
+    written: str
+    form: str
+
+    def __new__(cls, value: float, written: str, form: str) -> "LegacyFloat":
+        self = super().__new__(cls, value)
+        self.written, self.form = written, form
+        return self
+
+    def __reduce__(self) -> tuple:
+        return LegacyFloat, (float(self), self.written, self.form)
+
+
+class _Lines:
+    """Line and column as an editor counts them, where only CR and LF end a line.
+
+    libyaml also ends lines at NEL, LS and PS (U+0085, U+2028, U+2029), so after one
+    of those, even inside a quoted value, its line numbers run ahead of the file's."""
+
+    def __init__(self, text: str):
+        self.odd = any(ch in text for ch in "\x85\u2028\u2029")
+        if self.odd:
+            self.starts = [0] + [m.end() for m in LINES.finditer(text)]
+            self.yaml_starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+            self.size = len(text)
+
+    def of_mark(self, mark: Any) -> tuple[int, int]:
+        if not self.odd:
+            return mark.line + 1, mark.column + 1
+        return self.of_index(mark.index)
+
+    def of_index(self, index: int) -> tuple[int, int]:
+        line = bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def of_yaml(self, line: int, col: int) -> tuple[int, int]:
+        """libyaml's 1-based (line, col) -> the file's."""
+        if not self.odd or not 0 < line <= len(self.yaml_starts):
+            return line, col
+        return self.of_index(min(self.yaml_starts[line - 1] + col - 1, self.size))
+
 
 class YamlProblem(Exception):
     def __init__(self, message: str, line: int, col: int, hint: str = ""):
@@ -63,61 +135,88 @@ class YamlProblem(Exception):
         self.message, self.line, self.col, self.hint = message, line, col, hint
 
 
-def _mark(node: Node) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
-
-
 class _Walker:
-    def __init__(self, loader: Any):
+    def __init__(self, loader: Any, text: str):
         self.loader = loader
+        self.lines = _Lines(text)
         self.pos = Positions()
         self.count = 0
         self.stack: set[int] = set()
 
-    def scalar(self, node: ScalarNode) -> Any:
+    def mark(self, node: Node) -> tuple[int, int]:
+        return self.lines.of_mark(node.start_mark)
+
+    def check_tag(self, node: Node) -> None:
+        """Only what YAML resolves by itself (text, numbers, true/false, dates, lists and
+        fields) may be written; a tag such as !!binary or !!python/tuple is refused. An
+        explicit !!str is fine, and so is a tag that changes nothing (!!int 5)."""
+        if isinstance(node, ScalarNode):
+            if node.tag == STR_TAG:
+                return
+            implicit = self.loader.resolve(ScalarNode, node.value, (True, False)) if not node.style else STR_TAG
+            if node.tag == implicit:
+                return
+        elif isinstance(node, SequenceNode) and node.tag == CORE + "seq":
+            return
+        elif isinstance(node, MappingNode) and node.tag == CORE + "map":
+            return
+        tag = node.tag.replace(CORE, "!!")
+        raise YamlProblem(f"tags are not allowed ('{tag}')", *self.mark(node),
+                          hint=f"remove '{tag}'; a record holds plain text, numbers, dates, lists and fields")
+
+    def scalar(self, node: ScalarNode, path: Path | None) -> Any:
         if node.style == '"' and INVISIBLE.search(node.value):
-            # only a double-quoted escape (\a, \x1b, \ufffe) can make one: the reader refuses
+            # only a double-quoted escape (\a, \x1b, \f, \ufffe) can make one: the reader refuses
             # them raw. HTML and XML forbid them, so they would break pages and feeds.
             code = f"U+{ord(INVISIBLE.search(node.value).group()):04X}"  # type: ignore[union-attr]
-            raise YamlProblem(f"the text holds an invisible control character ({code})", *_mark(node),
+            raise YamlProblem(f"the text holds an invisible control character ({code})", *self.mark(node),
                               hint="remove the escape; write line breaks as real new lines")
         if node.tag == STR_TAG:  # the common case needs no constructor (a third of load time)
             return node.value
-        if node.tag == "tag:yaml.org,2002:merge":  # a value '<<' is just text
+        self.check_tag(node)
+        if node.tag in (CORE + "merge", CORE + "value"):  # a value '<<' or '=' is just text
             return node.value
+        if not node.style and path is not None:
+            self.pos.texts[path] = node.value
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except Exception as exc:
             # PyYAML's constructors fail in many ways on values a tag forces on them
-            # (2024-02-30, '!!float' with nothing after it); all of them are content errors
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            if node.tag not in self.loader.yaml_constructors:
-                raise YamlProblem(f"unknown tag '{tag}'", *_mark(node),
-                                  hint="remove it; records hold plain text, numbers, dates, lists and fields") from None
-            if node.value == "":
-                raise YamlProblem(f"'{tag}' needs a value after it", *_mark(node)) from None
+            # (2024-02-30, 25:00:00); all of them are content errors
+            tag = node.tag.replace(CORE, "!!")
             reason = str(exc) if isinstance(exc, (ValueError, OverflowError)) else f"not a valid {tag} value"
             if tag == "!!timestamp":
-                raise YamlProblem(f"'{node.value}' is not a real date ({reason})", *_mark(node),
+                if re.search(r"\d:\d", node.value):
+                    raise YamlProblem(f"'{node.value}' is not a real date and time ({reason})", *self.mark(node),
+                                      hint="a time of day runs from 00:00 to 23:59" if "day" not in reason
+                                      else "check the month and the day") from None
+                raise YamlProblem(f"'{node.value}' is not a real date ({reason})", *self.mark(node),
                                   hint="write dates as YYYY-MM-DD, e.g. 2027-03-30") from None
-            raise YamlProblem(f"invalid value '{node.value}' ({reason})", *_mark(node)) from None
+            raise YamlProblem(f"invalid value '{node.value}' ({reason})", *self.mark(node)) from None
+        if not node.style and isinstance(value, (int, float)) and not isinstance(value, bool):
+            legacy = LEGACY_NUMBER.match(node.value)
+            if legacy:
+                form = legacy.lastgroup or "octal"
+                return (LegacyNumber if isinstance(value, int) else LegacyFloat)(value, node.value, form)
+        return value
 
     def walk(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise YamlProblem("document too large (too many values or aliases)", *_mark(node))
-        self.pos.values[path] = _mark(node)
+            raise YamlProblem("document too large (too many values or aliases)", *self.mark(node))
+        self.pos.values[path] = self.mark(node)
         if isinstance(node, ScalarNode):
             self.pos.styles[path] = node.style
             try:
-                return self.scalar(node)
+                return self.scalar(node, path)
             except YamlProblem as exc:
                 if path:  # say which field, as schema errors do
                     exc.message = " › ".join(f"item {p + 1}" if isinstance(p, int) else str(p)
                                              for p in path) + ": " + exc.message
                 raise
         if id(node) in self.stack:
-            raise YamlProblem("recursive alias", *_mark(node))
+            raise YamlProblem("recursive alias", *self.mark(node))
+        self.check_tag(node)
         self.stack.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -126,26 +225,25 @@ class _Walker:
                 out: dict[Any, Any] = {}
                 for knode, vnode in node.value:
                     if not isinstance(knode, ScalarNode):
-                        raise YamlProblem("a key must be a plain name, not a list or mapping", *_mark(knode))
-                    if knode.tag == "tag:yaml.org,2002:merge":
-                        raise YamlProblem("merge keys ('<<') are not supported", *_mark(knode),
+                        raise YamlProblem("a key must be a plain name, not a list or mapping", *self.mark(knode))
+                    if knode.tag == CORE + "merge":
+                        raise YamlProblem("merge keys ('<<') are not supported", *self.mark(knode),
                                           hint="write the fields out")
-                    key = self.scalar(knode)
-                    if not isinstance(key, (str, int, bool, float)) and key is not None:
-                        key = str(key)
-                    if isinstance(key, bool) or key is None:
-                        # YAML 1.1 reads 'yes'/'no'/'on'/'off' keys as booleans
+                    key = self.scalar(knode, None)
+                    if not isinstance(key, str):
+                        # a key is a name as written: YAML 1.1 reads 'on:' as a boolean and
+                        # '123:' as a number, and a number would pass for a list position
                         key = knode.value
                     if key in out:
                         first = self.pos.keys.get(path + (key,), (0, 0))[0]
-                        raise YamlProblem(f"duplicate key '{key}'", *_mark(knode),
+                        raise YamlProblem(f"duplicate key '{key}'", *self.mark(knode),
                                           hint=f"it is already set on line {first}")
-                    self.pos.keys[path + (key,)] = _mark(knode)
+                    self.pos.keys[path + (key,)] = self.mark(knode)
                     out[key] = self.walk(vnode, path + (key,))
                 return out
         finally:
             self.stack.discard(id(node))
-        raise YamlProblem(f"unsupported YAML node {type(node).__name__}", *_mark(node))  # pragma: no cover
+        raise YamlProblem(f"unsupported YAML node {type(node).__name__}", *self.mark(node))  # pragma: no cover
 
 
 # PyYAML's problems in a member's words: (fragment of its problem, of its context,
@@ -179,6 +277,7 @@ SYNTAX_HELP = [
      "put each '- item' on a line of its own below, indented, or write the list as [cabling, voip]"),
 ]
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, not all of str.splitlines
+LINES = re.compile(r"\r\n|\r|\n")  # an editor's line breaks (str.splitlines also breaks at U+2028, U+000C…)
 FIELD_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
 KEY_WITHOUT_SPACE = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
 
@@ -259,6 +358,39 @@ def _misplaced_field(text: str, line: int, col: int) -> tuple[str, int, int, str
     return None
 
 
+def _syntax_problem(text: str, exc: yaml.MarkedYAMLError) -> YamlProblem:
+    """PyYAML's syntax error in a member's words, at libyaml's (line, col)."""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    msg = (exc.problem or exc.context or "invalid YAML").strip()
+    if "another document" in msg:
+        return YamlProblem("a record holds one YAML document, but a second one starts here",
+                           line, col, hint="remove the extra '---' line")
+    if "cannot start any token" in msg and mark is not None and text[mark.index:mark.index + 1] == "\t":
+        msg = "found a tab character"
+    runaway = _runaway_quote(text, line)
+    if runaway is not None:
+        return YamlProblem("YAML syntax error: this quote is never closed", *runaway,
+                           hint=f"add the closing quote; the next one is on line {_Lines(text).of_yaml(line, col)[0]}, "
+                                "so every line until there was read as part of this value")
+    misplaced = None
+    if "mapping values are not allowed" in msg:
+        misplaced = _misplaced_field(text, line, col)
+    elif "could not find expected ':'" in msg and exc.context_mark is not None:
+        misplaced = _no_space_after_colon(text, exc.context_mark.line)
+    elif any(m in msg for m in ("did not find expected key", "expected <block end>", "expected ',' or")):
+        misplaced = _after_closing_quote(text, line, col)
+    if misplaced is not None:
+        friendly, line, col, hint = misplaced
+        return YamlProblem(f"YAML syntax error: {friendly}", line, col, hint)
+    for fragment, context, at_start, friendly, hint in SYNTAX_HELP:
+        if fragment in msg and context in (exc.context or ""):
+            if at_start and exc.context_mark is not None:
+                line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
+            return YamlProblem(f"YAML syntax error: {friendly}", line, col, hint)
+    return YamlProblem(f"YAML syntax error: {msg}", line, col)
+
+
 def parse_yaml(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document; raise YamlProblem with a position on any failure."""
     loader = _Loader(text)
@@ -266,35 +398,9 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
         try:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            msg = (exc.problem or exc.context or "invalid YAML").strip()
-            if "another document" in msg:
-                raise YamlProblem("a record holds one YAML document, but a second one starts here",
-                                  line, col, hint="remove the extra '---' line") from None
-            if "cannot start any token" in msg and mark is not None and text[mark.index:mark.index + 1] == "\t":
-                msg = "found a tab character"
-            runaway = _runaway_quote(text, line)
-            if runaway is not None:
-                raise YamlProblem("YAML syntax error: this quote is never closed", *runaway,
-                                  hint=f"add the closing quote; the next one is on line {line}, so every line "
-                                       "until there was read as part of this value") from None
-            misplaced = None
-            if "mapping values are not allowed" in msg:
-                misplaced = _misplaced_field(text, line, col)
-            elif "could not find expected ':'" in msg and exc.context_mark is not None:
-                misplaced = _no_space_after_colon(text, exc.context_mark.line)
-            elif any(m in msg for m in ("did not find expected key", "expected <block end>", "expected ',' or")):
-                misplaced = _after_closing_quote(text, line, col)
-            if misplaced is not None:
-                    friendly, line, col, hint = misplaced
-                    raise YamlProblem(f"YAML syntax error: {friendly}", line, col, hint) from None
-            for fragment, context, at_start, friendly, hint in SYNTAX_HELP:
-                if fragment in msg and context in (exc.context or ""):
-                    if at_start and exc.context_mark is not None:
-                        line, col = exc.context_mark.line + 1, exc.context_mark.column + 1
-                    raise YamlProblem(f"YAML syntax error: {friendly}", line, col, hint) from None
-            raise YamlProblem(f"YAML syntax error: {msg}", line, col) from None
+            problem = _syntax_problem(text, exc)
+            problem.line, problem.col = _Lines(text).of_yaml(problem.line, problem.col)
+            raise problem from None
         except yaml.reader.ReaderError as exc:
             # libyaml's position is not a character index for non-ASCII text: the first
             # such character is the one it stopped at
@@ -309,7 +415,7 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
             raise YamlProblem(f"YAML syntax error: {first}", 1, 1) from None
         if node is None:
             return None, Positions()
-        walker = _Walker(loader)
+        walker = _Walker(loader, text)
         try:
             data = walker.walk(node, ())
         except YamlProblem:

@@ -13,15 +13,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
     ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown"}),
-    ("content model", {"model", "kinds", "content"}),
+    ("content model", {"model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "images", "validate", "refs"}),
     ("derive", {"derive"}),
-    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap"}),
+    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform"}),
     ("render", {"render", "template_errors"}),
     ("write", {"write", "diff", "pool"}),
     ("orchestrate", {"pipeline"}),
-    ("public face", {"api", "schema", "scaffold", "incremental"}),
+    ("public face", {"api", "scaffold", "incremental"}),
     ("front ends", {"serve", "cli", "__main__", "__init__"}),
 ]
 CONTENT_MODEL = {"model", "kinds", "content"}

@@ -134,7 +134,7 @@ def test_usage_errors_exit_2(make_site, cli, tmp_path):
         ("build", "-s", str(site), "-o", str(site.parent), "--as-of", AS_OF): "contains the source folder",
         ("build", "-s", str(site), "-o", str(stranger), "--as-of", AS_OF): "not empty and was not made by smbsite",
         ("build", "-s", str(site), "-o", str(site / "members" / "out"), "--as-of", AS_OF): "inside the site's members/",
-        ("build", "-s", str(site), "--base-url", "example.org", "--as-of", AS_OF): "--base-url must be absolute",
+        ("build", "-s", str(site), "--base-url", "example.org", "--as-of", AS_OF): "--base-url must be an absolute web address",
         ("build", "--nonsense"): "No such option",
     }
     for args, message in cases.items():

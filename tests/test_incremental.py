@@ -98,6 +98,7 @@ class Editor:
         f = self.pick("members")
         d = load(f)
         d["name"] = f"Newcomer Tech {self.n}"
+        d["website"] = f"https://newcomer-{self.n}.example.com"
         new = self.site / "members" / f"newcomer-tech-{self.n}.yaml"
         dump(new, d)
         return {self.rel(new)}

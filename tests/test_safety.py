@@ -139,7 +139,8 @@ def test_check_writes_nothing(make_site, cli):
 # --- reproducible ---------------------------------------------------------------------------------
 
 def test_two_builds_of_the_same_input_and_date_are_byte_identical(make_site, cli, tmp_path):
-    site = make_site({"members/zeta-it.yaml": MEMBER_YAML.replace("Acme Networks", "Zeta IT")})
+    site = make_site({"members/zeta-it.yaml": MEMBER_YAML.replace("Acme Networks", "Zeta IT")
+                      .replace("acme.example.com", "zeta.example.com")})
     first, second = tmp_path / "first", tmp_path / "second"
     assert cli("build", "-s", str(site), "-o", str(first), "--as-of", AS_OF, "-q").returncode == 0
     assert cli("build", "-s", str(site), "-o", str(second), "-q",

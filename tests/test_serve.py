@@ -135,7 +135,8 @@ def test_edit_shows_up_and_errors_overlay_then_recover(served):
 def test_added_and_deleted_files(served):
     site, root, proc, status = served()
     new = site / "members" / "zeta-cabling.yaml"
-    new.write_text((site / "members" / "acme-networks.yaml").read_text().replace("Acme Networks", "Zeta Cabling"))
+    new.write_text((site / "members" / "acme-networks.yaml").read_text().replace("Acme Networks", "Zeta Cabling")
+                   .replace("acme.example.com", "zeta.example.com"))
     wait_for(lambda: get(root + "/net/members/zeta-cabling/")[0] == 200, what="the new member page")
     assert b"Zeta Cabling" in get(root + "/net/partners/cabling/")[2]
     new.unlink()
@@ -167,7 +168,8 @@ def test_changes_arriving_during_a_rebuild_are_not_lost(served):
     member = (site / "members" / "acme-networks.yaml").read_text()
     # a burst of new files, each written while the previous one is being taken in
     for i in range(6):
-        (site / "members" / f"burst-{i}.yaml").write_text(member.replace("Acme Networks", f"Burst Company {i}"))
+        (site / "members" / f"burst-{i}.yaml").write_text(member.replace("Acme Networks", f"Burst Company {i}")
+                                                      .replace("acme.example", f"burst-{i}.example"))
         time.sleep(0.015)
     (site / "members" / "acme-networks.yaml").write_text(member.replace("Fresno", "Visalia"))
     for i in range(6):

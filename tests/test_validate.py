@@ -358,7 +358,9 @@ EVENT_RULES = {
         "found 'next spring'"),
     "starts has a UTC offset": (
         {E: RADIO.replace("starts: 2027-01-12T10:00", "starts: 2027-01-12T10:00:00+02:00")},
-        f"{E}:3:9: error: starts: write the local time without an offset and set 'timezone'"),
+        f"{E}:3:9: error: starts: 2027-01-12T10:00:00+02:00 has a UTC offset, which is not allowed here — write "
+        "the local time without the offset, e.g. starts: 2027-01-12T10:00; the event's 'timezone' field says "
+        "where it is (default: site.yaml's timezone)"),
     "ends before starts": (
         edit(E, "ends: 2027-04-01", "ends: 2027-03-29"),
         f"{E}:4:7: error: ends (2027-03-29) is before starts (2027-03-30)"),

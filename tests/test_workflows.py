@@ -69,10 +69,22 @@ def test_zizmor_finds_nothing():
 
 # --- what the workflows promise ---------------------------------------------------------------
 
+JOB_PERMISSIONS = {
+    (CHECK, "check"): {"contents": "read"},
+    (CHECK, "changes"): {"contents": "read"},
+    (CHECK, "test"): {"contents": "read"},
+    # configure-pages reads the Pages site through the API: a private repository's needs pages: read
+    (PAGES, "build"): {"contents": "read", "pages": "read"},
+    (PAGES, "deploy"): {"pages": "write", "id-token": "write"},
+}
+
+
 @pytest.mark.parametrize("path", [CHECK, PAGES], ids=lambda p: p.name)
 def test_least_privilege_and_no_template_injection(path):
     wf = load(path)
-    assert wf["permissions"] == {"contents": "read"}
+    assert wf["permissions"] == {}  # nothing by default: each job says what it needs
+    for job_id, job in wf["jobs"].items():
+        assert job["permissions"] == JOB_PERMISSIONS[path, job_id], job_id
     for job_id, step in steps(wf):
         if step.get("uses", "").startswith("actions/checkout@"):
             assert step["with"]["persist-credentials"] is False, f"{job_id}: checkout keeps the token"
@@ -81,14 +93,43 @@ def test_least_privilege_and_no_template_injection(path):
     assert "pull_request_target" not in wf["on"]
 
 
+def test_no_step_needs_write_access_or_the_target_repositorys_secrets():
+    for path in (CHECK, PAGES):
+        wf = load(path)
+        assert set(wf["on"]) <= {"pull_request", "push", "schedule", "workflow_dispatch"}
+    check = load(CHECK)
+    assert all("write" not in job["permissions"].values() for job in check["jobs"].values())
+    assert "secrets." not in CHECK.read_text()
+
+
 def test_pull_request_workflow_steps():
     wf = load(CHECK)
     assert "pull_request" in wf["on"]
+    check = {step["name"]: step for step in wf["jobs"]["check"]["steps"]}
     runs = "\n".join(step.get("run", "") for _, step in steps(wf))
     assert "smbsite check --format github" in runs
-    assert re.search(r"smbsite diff .* --format markdown[^\n]*\n?[^\n]*>> \"\$GITHUB_STEP_SUMMARY\"", runs)
+    # every problem reaches the summary, in a step that runs when the check has failed
+    listing = check["List every problem in the job summary"]
+    assert listing["if"] == "always()"
+    assert 'smbsite check --format markdown >> "$GITHUB_STEP_SUMMARY"' in listing["run"]
+    assert re.search(r"smbsite diff .* --format markdown", runs) and '>> "$GITHUB_STEP_SUMMARY"' in runs
+    # the built site is uploaded and linked from the summary
+    upload = check["Upload the built site as a preview"]
+    assert upload["uses"].startswith("actions/upload-artifact@") and upload["with"]["path"].endswith("/site-pr")
+    summary = check["Summarise the pages this pull request adds, removes or changes"]
+    assert summary["env"]["PREVIEW_ZIP"] == "${{ steps.preview.outputs.artifact-url }}"
     assert ".ci/run" in runs  # the tests, as on a clean machine
     assert wf["concurrency"]["cancel-in-progress"] is True
+
+
+def test_the_tests_run_only_when_more_than_records_content_and_logos_change():
+    wf = load(CHECK)
+    test = wf["jobs"]["test"]
+    assert test["needs"] == "changes"
+    assert test["if"] == "needs.changes.outputs.code == 'true'"
+    assert wf["jobs"]["changes"]["outputs"]["code"] == "${{ steps.paths.outputs.code }}"
+    # the check job never waits for the tests, nor they for it
+    assert "needs" not in wf["jobs"]["check"]
 
 
 def test_pages_workflow_steps():
@@ -103,25 +144,32 @@ def test_pages_workflow_steps():
     assert any(s.get("uses", "").startswith("actions/upload-pages-artifact@") for s in build.values())
     deploy = wf["jobs"]["deploy"]
     assert deploy["needs"] == "build"
+    assert wf["jobs"]["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert wf["on"]["schedule"] and wf["on"]["schedule"][0]["cron"]  # the daily rebuild
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["steps"][0]["uses"].startswith("actions/deploy-pages@")
 
 
 # --- running the steps ----------------------------------------------------------------------
 
-class Runner:
-    """Runs a job's `run:` steps like GitHub's runner: bash -eo pipefail, $GITHUB_ENV between steps."""
+ARTIFACT_URL = "https://github.com/smbtn/website/actions/runs/1/artifacts/2"
 
-    def __init__(self, tmp: Path):
+
+class Runner:
+    """Runs a job's steps like GitHub's runner: `run:` steps in bash -eo pipefail with the job's env,
+    $GITHUB_ENV and $GITHUB_OUTPUT between steps, `if:` as success() (the default) or always();
+    `uses:` steps are stood in for by the outputs they would give."""
+
+    def __init__(self, tmp: Path, job: dict | None = None):
         self.workspace = tmp / "workspace"
         self.temp = tmp / "runner-temp"
         bin_dir = tmp / "bin"
         for d in (self.workspace, self.temp, bin_dir):
             d.mkdir()
-        self.env_file, self.summary = tmp / "github-env", tmp / "step-summary"
-        self.env_file.touch()
-        self.summary.touch()
+        self.env_file, self.summary, self.output = tmp / "github-env", tmp / "step-summary", tmp / "github-output"
+        for f in (self.env_file, self.summary, self.output):
+            f.touch()
         # smbsite is installed in this Python already: `python -m venv` makes a stand-in whose pip does
         # nothing and whose smbsite is this one, so no step reaches a package index
         self._script(bin_dir / "smbsite", f'exec "{sys.executable}" -m smbsite "$@"')
@@ -136,22 +184,40 @@ fi
 exec "{sys.executable}" "$@\"""")
         self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
                     "RUNNER_TEMP": str(self.temp), "GITHUB_ENV": str(self.env_file),
-                    "GITHUB_STEP_SUMMARY": str(self.summary), "GITHUB_WORKSPACE": str(self.workspace)}
+                    "GITHUB_STEP_SUMMARY": str(self.summary), "GITHUB_WORKSPACE": str(self.workspace),
+                    "GITHUB_OUTPUT": str(self.output)}
         self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.env.update({k: str(v) for k, v in (job or {}).get("env", {}).items()})
+        self.values = {"runner.temp": str(self.temp)}  # what ${{ … }} expressions stand for
 
     @staticmethod
     def _script(path: Path, body: str) -> None:
         path.write_text("#!/usr/bin/env bash\n" + body + "\n")
         path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
+    def expand(self, text: str) -> str:
+        return re.sub(r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: self.values[m.group(1)], str(text))
+
     def run(self, step: dict) -> subprocess.CompletedProcess:
         for line in self.env_file.read_text().splitlines():
             key, _, value = line.partition("=")
             self.env[key] = value
-        env = {**self.env, **{k: str(v) for k, v in step.get("env", {}).items()}}
+        env = {**self.env, **{k: self.expand(v) for k, v in step.get("env", {}).items()}}
         cwd = self.workspace / step.get("working-directory", ".")
-        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd,
-                              env=env, capture_output=True, text=True, timeout=300)
+        self.output.write_text("")
+        res = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=cwd,
+                             env=env, capture_output=True, text=True, timeout=300)
+        if step.get("id"):
+            for line in self.output.read_text().splitlines():
+                key, _, value = line.partition("=")
+                self.values[f"steps.{step['id']}.outputs.{key}"] = value
+        return res
+
+    def stand_in(self, step: dict) -> None:
+        """A `uses:` step: its outputs as GitHub would give them."""
+        if step["uses"].startswith("actions/upload-artifact@"):
+            assert Path(self.expand(step["with"]["path"])).is_dir()
+            self.values[f"steps.{step['id']}.outputs.artifact-url"] = ARTIFACT_URL
 
 
 def fixture_site(root: Path, files: dict) -> None:
@@ -167,65 +233,177 @@ def fixture_site(root: Path, files: dict) -> None:
     write_schemas(root)
 
 
-def check_job_steps() -> list[dict]:
-    job = load(CHECK)["jobs"]["check"]
+def check_job() -> dict:
+    return load(CHECK)["jobs"]["check"]
+
+
+def installing(step: dict) -> bool:
     # installing from the pull request is pip's business; this Python has smbsite already
-    return [s for s in job["steps"] if "run" in s and not s["run"].startswith("python -m pip install")]
+    return step.get("run", "").startswith("python -m pip install")
 
 
-def run_check_job(tmp_path: Path, pr_files: dict, base_files_: dict | None = None):
-    runner = Runner(tmp_path)
+def run_check_job(tmp_path: Path, pr_files: dict, base_files_: dict | None = None, same_program: bool = False):
+    """Run the check job's steps; returns the runner and (step name, result or None when skipped)."""
+    job = check_job()
+    runner = Runner(tmp_path, job)
     pr, base = runner.workspace / "pr", runner.workspace / "base"
     pr.mkdir()
     base.mkdir()
     fixture_site(pr, pr_files)
     fixture_site(base, base_files_ or {})
+    if same_program:  # both checkouts carry the same program
+        for root in (pr, base):
+            shutil.copytree(REPO / "smbsite", root / "smbsite", ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copy(REPO / "pyproject.toml", root)
     results = []
-    for step in check_job_steps():
+    failed = False
+    for step in job["steps"]:
+        condition = step.get("if", "success()")
+        assert condition in ("success()", "always()"), condition
+        if installing(step) or (failed and condition != "always()"):
+            results.append((step.get("name"), None))
+            continue
+        if "uses" in step:
+            runner.stand_in(step)
+            continue
         res = runner.run(step)
         results.append((step["name"], res))
-        if res.returncode != 0:
-            break
+        failed = failed or res.returncode != 0
     return runner, results
+
+
+def ran(results) -> dict:
+    return {name: res for name, res in results if res is not None}
 
 
 def test_check_job_summarises_the_pages_a_pull_request_changes(tmp_path):
     runner, results = run_check_job(tmp_path, {"members/basalt-data-works.yaml": NEW_MEMBER})
-    for name, res in results:
+    for name, res in ran(results).items():
         assert res.returncode == 0, f"{name}: {res.stdout}{res.stderr}"
-    assert len(results) == len(check_job_steps())
+    assert all(res is not None for name, res in results if name != "Install smbsite from the pull request")
     assert re.fullmatch(r"AS_OF=\d{4}-\d{2}-\d{2}\n", runner.env_file.read_text())
     summary = runner.summary.read_text()
-    assert summary.startswith("## Pages this pull request adds, removes or changes\n")
-    assert "### Added (2)\n\n- `/members/basalt-data-works/`\n- `/regions/wa/`\n" in summary
-    assert "- `/partners/cabling/`" in summary
+    assert summary.startswith("## Check passed: 0 errors, 0 warnings\n\nEvery record, page and link is in order.")
+    pages = summary.split("## Pages this pull request adds, removes or changes\n", 1)[1]
+    preview = "http://localhost:8000/"
+    assert ("### Added (2)\n\n"
+            f"- [`/members/basalt-data-works/`]({preview}members/basalt-data-works/)\n"
+            f"- [`/regions/wa/`]({preview}regions/wa/)\n") in pages
+    assert f"- [`/partners/cabling/`]({preview}partners/cabling/)" in pages
+    # the built site to download, linked from the summary
+    assert f"[Download the built site]({ARTIFACT_URL})" in pages
+    assert "python3 -m http.server 8000 --directory site-preview" in pages
     log = results[-1][1].stdout
     assert "added    /members/basalt-data-works/" in log.splitlines()
+    # the preview links to itself where the reviewer serves it
+    home = (runner.temp / "site-pr" / "index.html").read_text()
+    assert '<link rel="canonical" href="http://localhost:8000/">' in home
 
 
-def test_check_job_annotates_the_lines_of_a_broken_record(tmp_path):
+def test_a_broken_record_fails_the_check_and_the_summary_lists_every_problem(tmp_path):
     broken = NEW_MEMBER.replace("state: WA", "state: Wash").replace("[cabling]", "[cabeling]")
-    _, results = run_check_job(tmp_path, {"members/basalt-data-works.yaml": broken})
-    name, res = results[-1]
-    assert name == "Check every record (annotations on the pull request's lines)"
-    assert res.returncode == 1
-    assert res.stdout.splitlines() == [
+    runner, results = run_check_job(tmp_path, {"members/basalt-data-works.yaml": broken})
+    done = ran(results)
+    check = done["Check every record (annotations on the pull request's lines)"]
+    assert check.returncode == 1
+    assert check.stdout.splitlines() == [
         "::error file=members/basalt-data-works.yaml,line=5,col=8::state: unknown US state code 'Wash' — did you "
         "mean 'WA' (Washington)?",
         "::error file=members/basalt-data-works.yaml,line=6,col=15::unknown specialty 'cabeling' — did you mean "
         "'cabling'?",
     ]
+    # the summary step runs after the failure and passes; nothing is built
+    assert done["List every problem in the job summary"].returncode == 0
+    assert [name for name, res in results if res is not None] == [
+        "Check every record (annotations on the pull request's lines)", "List every problem in the job summary"]
+    assert runner.summary.read_text() == (
+        "## Check failed: 2 errors, 0 warnings\n\n"
+        "Each problem, where it is and how to fix it (the same notes appear under the lines in **Files changed**):\n\n"
+        "| Where | What is wrong | How to fix it |\n|---|---|---|\n"
+        "| `members/basalt-data-works.yaml:5:8` | state: unknown US state code 'Wash' | did you mean 'WA' "
+        "(Washington)? |\n"
+        "| `members/basalt-data-works.yaml:6:15` | unknown specialty 'cabeling' | did you mean 'cabling'? |\n")
+
+
+def test_the_summary_lists_more_problems_than_github_shows_annotations(tmp_path):
+    members = {f"members/broken-{i:02d}.yaml": NEW_MEMBER.replace("state: WA", f"state: X{i}")
+               for i in range(25)}
+    runner, results = run_check_job(tmp_path, members)
+    summary = runner.summary.read_text()
+    rows = [line for line in summary.splitlines() if line.startswith("| `members/broken-")]
+    assert len(rows) == 25
+    assert summary.startswith("## Check failed: 25 errors")
 
 
 def test_check_job_copes_with_a_base_that_does_not_build(tmp_path):
     runner, results = run_check_job(tmp_path, {}, {"members/acme-networks.yaml": "name: [unclosed\n"})
-    for name, res in results:
+    for name, res in ran(results).items():
         assert res.returncode == 0, f"{name}: {res.stdout}{res.stderr}"
-    base_step = next(res for name, res in results if name.startswith("Build the base branch"))
+    base_step = ran(results)["Build the base branch with its own smbsite"]
     assert "::warning::The base branch does not build" in base_step.stdout
     summary = runner.summary.read_text()
-    assert "- `/members/acme-networks/`" in summary
+    assert "`/members/acme-networks/`" in summary
     assert "Removed" not in summary and "Changed" not in summary
+
+
+def test_the_base_is_built_by_the_pull_requests_smbsite_when_the_program_is_unchanged(tmp_path):
+    runner, results = run_check_job(tmp_path, {"members/basalt-data-works.yaml": NEW_MEMBER}, same_program=True)
+    assert all(res.returncode == 0 for res in ran(results).values())
+    assert (runner.temp / "site-base" / "index.html").is_file()
+    assert not (runner.temp / "base-venv").exists()  # no second install
+
+
+def test_the_base_gets_its_own_smbsite_when_the_program_changes(tmp_path):
+    runner, results = run_check_job(tmp_path, {"members/basalt-data-works.yaml": NEW_MEMBER})
+    assert all(res.returncode == 0 for res in ran(results).values())
+    assert (runner.temp / "base-venv" / "bin" / "smbsite").is_file()
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True,
+                          env=env).stdout
+
+
+@pytest.mark.parametrize("changed, tests", [
+    (["members/basalt-data-works.yaml"], False),
+    (["members/basalt-data-works.yaml", "members/basalt-data-works.png"], False),
+    (["vendors/harborline.yaml", "events/meetup.yaml", "content/articles/news.md", "content/pages/about.md"], False),
+    (["members/basalt-data-works.yaml", "smbsite/cli.py"], True),
+    (["smbsite/theme/base.html"], True),
+    (["templates/home.html"], True),
+    (["tests/test_cli.py"], True),
+    (["pyproject.toml"], True),
+    ([".github/workflows/check.yml"], True),
+    ([".ci/run"], True),
+    (["site.yaml"], True),
+    (["CONTRIBUTING.md"], True),
+    (["schemas/member.schema.json"], True),
+])
+def test_path_filter_runs_the_tests_only_when_more_than_records_content_and_logos_change(tmp_path, changed, tests):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "README.md").write_text("base\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "switch", "-qc", "pr")
+    for rel in changed:
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text("changed\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "pull request")
+    git(repo, "switch", "-q", "main")
+    (repo / "README.md").write_text("main moved on\n")  # the base has changes of its own
+    git(repo, "commit", "-qam", "meanwhile")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "pr")  # what GitHub checks out for a pull request
+    step = next(s for s in load(CHECK)["jobs"]["changes"]["steps"] if s.get("id") == "paths")
+    runner = Runner(tmp_path)
+    res = runner.run({**step, "working-directory": str(repo)})
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == sorted(changed)
+    assert runner.values["steps.paths.outputs.code"] == ("true" if tests else "false")
 
 
 @pytest.mark.parametrize("pages_url, prefix", [

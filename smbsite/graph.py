@@ -6,8 +6,6 @@ complete set of URLs; a broken one is reported at its file:line:col.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, Callable
 
 from markupsafe import Markup

@@ -27,8 +27,10 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from .api import build_date, from_template, prepare, template_problem
-from .graph import GraphBuilder, Output, SiteGraph
+from .pipeline import build_date, prepare
+from .template_errors import from_template, template_problem
+from .graph import GraphBuilder
+from .outputs import Output, SiteGraph
 from .kinds import KINDS, kind_of
 from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems

@@ -16,7 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from .api import UsageError, build_date
+from .pipeline import build_date
+from .problems import UsageError
 from .kinds import KINDS as RECORD_KINDS, SCAFFOLD_KINDS
 from .model import NATIONWIDE, PLACEHOLDER, US_STATES, ArticleMeta, BenefitRecord, EventRecord, MemberRecord, \
     VendorRecord

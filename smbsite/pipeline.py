@@ -1,0 +1,152 @@
+"""The build as a list of stages: load, validate and derive, routes, render, write.
+
+prepare() runs everything short of rendering (check stops there); write_site()
+renders every output into a staging folder and swaps it in.
+"""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from zoneinfo import ZoneInfo
+
+from .content import SiteModel
+from .graph import build_graph
+from .kinds import KINDS
+from .load import Loaded, ParseCache, load_site
+from .model import base_url_problem
+from .outputs import SiteGraph
+from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
+from .problems import ContentError, Problems, UsageError
+from .render import make_env, render_output, static_files
+from .report import Reporter
+from .template_errors import from_template, template_problem
+from .urls import output_file
+from .validate import validate
+from .write import Staging
+
+def build_date(as_of: str | date | None, tz: str = "UTC") -> date:
+    """--as-of, else SOURCE_DATE_EPOCH, else today in the site's zone."""
+    if isinstance(as_of, date):
+        return as_of
+    if as_of:
+        try:
+            return date.fromisoformat(as_of)
+        except ValueError:
+            raise UsageError(f"--as-of must be a date like 2027-03-30, not {as_of!r}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    try:
+        zone = ZoneInfo(tz)
+    except Exception:
+        zone = ZoneInfo("UTC")
+    return datetime.now(zone).date()
+
+
+def site_zone(loaded: Loaded) -> str:
+    """The site's timezone as written (for 'today'), before validation; UTC when unusable."""
+    zone = loaded.site.data.get("timezone") if loaded.site is not None else None
+    try:
+        ZoneInfo(str(zone))
+    except Exception:
+        return "UTC"
+    return str(zone)
+
+
+def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
+            cache: ParseCache | None = None, one_shot: bool = False,
+            ) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
+    """Load, validate and build the site graph: everything short of rendering.
+
+    one_shot: the model lives until the process exits (check, build), so it is
+    handed to the collector's permanent generation instead of being walked by it."""
+    src = Path(src)
+    if not src.is_dir():
+        raise UsageError(f"source folder {src} does not exist")
+    if not (src / "site.yaml").is_file():
+        raise UsageError(f"no site.yaml in {src}: run smbsite in the site folder or pass -s SRC")
+    if base_url is not None and (problem := base_url_problem(base_url)) is not None:
+        raise UsageError(f"--base-url {problem[0]}, not {base_url!r}; e.g. --base-url {problem[1]}")
+    if as_of is not None:
+        build_date(as_of)  # a malformed --as-of is a usage error before any work
+    problems = Problems()
+    with no_gc(freeze=one_shot):
+        loaded = load_site(src, problems, cache, jobs=min(2, cpu_jobs()))
+        day = build_date(as_of, site_zone(loaded))
+        # a record folder that is a link out of the site was not read: checking what refers
+        # to its records would bury that one error under noise
+        site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
+        graph = None
+        if site is not None:
+            graph = build_graph(site, problems, src, static_files(src), failed_urls(problems))
+    return problems, loaded, site, graph
+
+
+def failed_urls(problems: Problems) -> set[str]:
+    """Pages that exist as files but were left out for their own errors: a link to one
+    is not reported again as a link to a page that does not exist."""
+    urls = set()
+    for p in problems.items:
+        if p.severity != "error":
+            continue
+        for kind in KINDS.values():
+            if p.path.startswith(kind.collection) and p.path.count("/") == kind.folder.count("/") + 1:
+                urls.add(kind.url_of(Path(p.path).stem))
+    return urls
+
+
+def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None) -> int:
+    env = make_env(src, graph)
+    for o in {o.template: o for o in graph.outputs if o.template}.values():
+        try:
+            env.get_template(o.template)  # compile once, before any fork, so workers share it
+        except jinja2.TemplateError as exc:
+            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+    staging = Staging(out_dir)
+    jobs = jobs or default_jobs(len(graph.outputs))
+    try:
+        if jobs > 1:
+            render_parallel(env, graph, staging, jobs, reporter, src)
+        else:
+            render_slice(env, graph, staging, 0, 1, reporter, src)
+        staging.commit()
+    except BaseException:
+        staging.abort()
+        raise
+    return len(graph.outputs)
+
+
+def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step: int,
+                 reporter: Reporter | None = None, src: Path | None = None) -> None:
+    """Render and write every step-th output starting at index."""
+    outputs = graph.outputs
+    total = len(outputs)
+    collector_off()
+    for i in range(index, total, step):
+        o = outputs[i]
+        if o.copy_from is not None:
+            staging.copy(output_file(o.url), Path(o.copy_from))
+            continue
+        try:
+            data = render_output(env, graph, o)
+        except Exception as exc:
+            if not from_template(exc):
+                raise  # our bug, not the template's: keep the traceback
+            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+        staging.write(output_file(o.url), data)
+        if reporter is not None and i % 1000 == index:
+            reporter.progress("rendering", i, total)
+
+
+def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter,
+                    src: Path | None = None) -> None:
+    """Each of jobs processes renders and writes its share; this one reports progress."""
+    fork_slices(lambda index, step: render_slice(env, graph, staging, index, step,
+                                                 reporter if index == 0 else None, src), jobs)

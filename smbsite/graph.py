@@ -293,7 +293,9 @@ class GraphBuilder:
         counts = {code: len(ms) for code, ms in regions}
         vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
                          key=lambda v: (v.name.casefold(), v.slug))
-        self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html", deps=deps,
+        # the finder filters by vendor: it names every vendor a listed member works with
+        self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html",
+                 deps=deps | {ALL_VENDORS},
                  context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
                           "states": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                           "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),

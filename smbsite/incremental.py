@@ -138,6 +138,8 @@ class IncrementalSite:
     def _fast(self, rel: str) -> Stats | None:
         where = collection_of(rel)
         assert self.graph is not None
+        if self.errors:
+            return None  # the last pass failed: its errors may be anywhere, and only a full pass clears them
         if (where is not None or rel.startswith("templates/")) and not plain(self.src, rel):
             return None  # reached through a link, or a pipe: the full load checks and reports it
         if where is None:

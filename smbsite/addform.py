@@ -19,7 +19,8 @@ from .model import (EMAIL_MESSAGE, EMAIL_PATTERN, HTTP_URL_PATTERN, PHONE_MESSAG
                     URL_MESSAGE, US_STATES, MemberRecord)
 from .schema import schema_comment
 from .slugify import FOLD, SLUG_MAX
-from .validate import BARE_ADDRESS, FOUND_MAX, LOGO_MAX, LOGO_TYPES
+from .schema_messages import BARE_ADDRESS, FOUND_MAX
+from .validate import LOGO_MAX, LOGO_TYPES
 
 URL = "/add-your-company/"
 

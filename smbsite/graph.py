@@ -83,8 +83,10 @@ def by_state_name(codes: Any) -> list[str]:
 
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, site_root: Any,
-                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None):
+                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None,
+                 texts: dict[str, str] | None = None):
         self.site, self.problems, self.site_root = site, problems, site_root
+        self.texts = texts or {}  # source path -> its text as loaded, for the lines links are found on
         self._lines_cache: dict[str, list[str]] = {}
         self.failed_urls = failed_urls or set()
         cfg = site.config
@@ -129,7 +131,9 @@ class GraphBuilder:
     def _file_lines(self, source: str) -> list[str]:
         if source not in self._lines_cache:
             # (read_text makes every line end '\n'; splitlines would also break at U+2028 and others)
-            self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").split("\n")
+            # lines as a text file reads them ('\r\n' is a line end; U+2028 and others are not)
+            text = self.texts[source]
+            self._lines_cache[source] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return self._lines_cache[source]
 
     # --- the outputs ------------------------------------------------------------------
@@ -417,6 +421,6 @@ class GraphBuilder:
         return "site.yaml"
 
 
-def build_graph(site: SiteModel, problems: Problems, site_root: Any,
+def build_graph(site: SiteModel, problems: Problems, site_root: Any, texts: dict[str, str],
                 static_files: list[tuple[str, Any]], failed: set[str] | None = None) -> SiteGraph:
-    return GraphBuilder(site, problems, site_root, static_files, failed).build()
+    return GraphBuilder(site, problems, site_root, static_files, failed, texts).build()

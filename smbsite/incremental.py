@@ -178,7 +178,7 @@ class IncrementalSite:
         if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
             return None
         # its Markdown links are checked against the URL set, which the shape check kept
-        checker = GraphBuilder(site, local, self.src)
+        checker = GraphBuilder(site, local, self.src, texts={rel: source.text})
         checker.record_markdown(kind, new)
         checker.check_links(self.outputs)
         if local.errors:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .kinds import KINDS
+from .markdown import needs_check
 from .model import SLUG_RE
 from .problems import Problems
 from .safefs import LINK_HINT, walk
@@ -44,6 +45,11 @@ class Loaded:
     # collections whose folder is a link out of the site: none of their records was read, so
     # what refers to them cannot be checked (it would only report noise)
     refused: set[str] = field(default_factory=set)
+
+    def texts(self) -> dict[str, str]:
+        """Source path -> its text, for every record whose text a later stage may need
+        (to place what it finds in a Markdown field at its line in the file)."""
+        return {s.path: s.text for sources in self.sources.values() for s in sources if s.text}
 
 
 def _rel(root: Path, file: Path) -> str:
@@ -259,6 +265,18 @@ def read_source(kind: str, rel: str, file: Path, problems: Problems) -> bytes | 
     return None
 
 
+def strings(value: Any) -> Any:
+    """Every string in a parsed value, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+
+
 ParseCache = dict[str, tuple[bytes, "Source | None", list]]
 
 
@@ -297,8 +315,9 @@ def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: P
 def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path) -> tuple[list[Source], list]:
     """Parse half the files in a forked child while this process parses the other half.
 
-    The child sends back what it parsed (data and positions, not the text: a third of
-    the bytes), which costs about half of what parsing them here would.
+    The child sends back what it parsed: data and positions, and the text only of a record
+    whose Markdown has something to check by line (the text is a third of the bytes),
+    which costs about half of what parsing them here would.
     """
     import multiprocessing
     import pickle
@@ -311,7 +330,9 @@ def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path) -> tu
         try:
             sources, probs = _parse_share(kind, theirs, root, None)
             for src in sources:
-                src.text, src.file = "", None  # type: ignore[assignment]  # rebuilt by the parent
+                if not any(needs_check(v) for v in strings(src.data)):
+                    src.text = ""  # nothing in it is checked by line, so it need not travel
+                src.file = None  # type: ignore[assignment]  # rebuilt by the parent
             send.send_bytes(pickle.dumps((sources, probs), protocol=pickle.HIGHEST_PROTOCOL))
         finally:
             send.close()

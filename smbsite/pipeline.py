@@ -85,7 +85,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
         graph = None
         if site is not None:
-            graph = build_graph(site, problems, src, static_files(src), failed_urls(problems))
+            graph = build_graph(site, problems, src, loaded.texts(), static_files(src), failed_urls(problems))
     return problems, loaded, site, graph
 
 

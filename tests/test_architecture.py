@@ -15,7 +15,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown"}),
     ("content model", {"model", "kinds", "content", "schema"}),
     ("load", {"load"}),
-    ("validate", {"messages", "images", "validate", "refs"}),
+    ("validate", {"messages", "schema_messages", "images", "validate"}),
     ("derive", {"derive"}),
     ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform"}),
     ("render", {"render", "template_errors"}),
@@ -115,3 +115,26 @@ def test_no_module_is_over_500_lines():
     long = {name: n for name, path in modules().items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_nothing_after_loading_reads_a_source_file_again(make_site):
+    """Positions of what is found in a Markdown field come from the text as loaded: the
+    files may change or go away once loading is done, and no later stage notices."""
+    from datetime import date
+
+    from smbsite.graph import build_graph
+    from smbsite.load import load_site
+    from smbsite.problems import Problems
+    from smbsite.validate import validate
+
+    member = ("name: Acme Networks\nsummary: Cabling.\njoined: 2024-05-01\ncity: Fresno\nstate: CA\n"
+              "specialties: [cabling]\ndescription: |\n  Intro.\n\n  See [the old page](/gone/).\n")
+    site = make_site({"members/acme-networks.yaml": member})
+    problems = Problems()
+    loaded = load_site(site, problems)
+    for record in site.glob("members/*.yaml"):
+        record.unlink()
+    model = validate(loaded, problems, date(2026, 11, 26))
+    build_graph(model, problems, site, loaded.texts(), [])
+    [link] = [p for p in problems.items if "/gone/" in p.message]
+    assert (link.path, link.line, link.col) == ("members/acme-networks.yaml", 10, 22)

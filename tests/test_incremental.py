@@ -359,7 +359,7 @@ class FieldValues:
 
     def __init__(self, site: Path):
         self.site, self.n = site, 0
-        from smbsite.validate import REFERENCE_FIELDS
+        from smbsite.schema_messages import REFERENCE_FIELDS
         self.references = REFERENCE_FIELDS
         self.slugs = {"specialty": sorted(load(site / "site.yaml")["specialties"]),
                       "vendor": sorted(p.stem for p in (site / "vendors").glob("*.yaml")),

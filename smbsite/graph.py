@@ -26,14 +26,6 @@ LETTER_PAGES_FROM = 300  # a directory this large is split into one page per let
 DIRECTORY_PAGE_SIZE = 200  # member cards per letter page: a letter of thousands stays far below 500 KB
 VENDOR_MEMBERS_SHOWN = 1000  # names on a vendor page; the partner finder filters by vendor for the rest
 PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
-PILLARS = [  # (page slug, heading, one-line pitch) of the front page
-    ("business-development", "Business development",
-     "Partner with members who do what you don't, refer work and market together."),
-    ("professional-development", "Professional development",
-     "Training, certification and peer know-how from vendors and fellow members."),
-    ("vendor-relations", "Vendor relations",
-     "Discounts, programmes and a stronger voice with the vendors we all sell."),
-]
 
 # Dependency keys: a source path ("members/acme.yaml"), a whole collection
 # ("members/"), "site.yaml", or "template:<name>" (added while rendering).
@@ -157,8 +149,8 @@ class GraphBuilder:
             if m.logo_url:
                 self.add(url=m.logo_url, kind="asset", sitemap=False,
                          copy_from=(site_root / m.source).parent / m.logo, deps=frozenset({m.source}))
-        self.partners(listed)
-        self.regions(listed)
+        partner_state_url = self.partners(listed)
+        self.regions(listed, partner_state_url)
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
                  context={"vendors": site.vendors}, deps=frozenset({"site.yaml", ALL_VENDORS}))
         for v in site.vendors:
@@ -230,7 +222,6 @@ class GraphBuilder:
                 if q and len(featured) < 6:
                     featured.append(q.pop(0))
         pages = {p.slug: p for p in site.pages}
-        pillars = [(title, blurb, pages[slug].url if slug in pages else None) for slug, title, blurb in PILLARS]
         spec_counts: dict[str, int] = {k: 0 for k in site.config.specialties}
         for m in listed:
             for key in m.specialties:
@@ -238,7 +229,7 @@ class GraphBuilder:
         return {"upcoming": upcoming[:3], "articles": site.articles[:3], "benefits": featured,
                 "member_count": count, "goal": goal,
                 "goal_percent": min(100, round(100 * count / goal)) if goal else None,
-                "pillars": pillars,
+                "page_urls": {slug: p.url for slug, p in pages.items()},
                 "specialties": [(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
                 "join_url": pages["join"].url if "join" in pages else None}
 
@@ -286,7 +277,9 @@ class GraphBuilder:
     def state_map(self, counts: dict[str, int], href: Callable[[str], str], label: str, map_id: str) -> Markup:
         return tile_map(counts, lambda code: self.urls.rel(href(code)), label, map_id=map_id)
 
-    def partners(self, listed: list[Member]) -> None:
+    def partners(self, listed: list[Member]) -> dict[tuple[str, str], str]:
+        """The finder and a page per specialty (per state, when it is long); returns where
+        the members offering a specialty in a state are listed, which region pages link to."""
         specs = self.site.config.specialties
         by_spec: dict[str, list[Member]] = {k: [] for k in specs}
         for m in listed:
@@ -308,20 +301,20 @@ class GraphBuilder:
                                                       "finder-map"),
                           "legend": legend(counts)})
         # (specialty, state) -> where the members offering it there are listed; region pages link there
-        self.partner_state_url: dict[tuple[str, str], str] = {}
+        partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
             groups = sorted(region_groups(by_spec[key]), key=lambda g: US_STATES[g[0]])
             split = sum(len(ms) for _, ms in groups) > PARTNER_SPLIT_FROM
             base = f"/partners/{key}/"
             for code, _ in groups:
-                self.partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
+                partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
             counts = {code: len(ms) for code, ms in groups}
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
                      context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
                               "groups": [] if split else groups,
-                              "states": [(code, US_STATES[code], counts[code], self.partner_state_url[key, code])
+                              "states": [(code, US_STATES[code], counts[code], partner_state_url[key, code])
                                          for code in by_state_name(counts)],
-                              "state_map": self.state_map(counts, lambda c, k=key: self.partner_state_url[k, c],
+                              "state_map": self.state_map(counts, lambda c, k=key: partner_state_url[k, c],
                                                           f"{spec.label}: members by state served", "spec-map"),
                               "legend": legend(counts)})
             if split:
@@ -332,8 +325,9 @@ class GraphBuilder:
                                                  "state_name": US_STATES[code],
                                                  "based": [m for m in ms if m.state == code],
                                                  "serving": [m for m in ms if m.state != code]})
+        return partner_state_url
 
-    def regions(self, listed: list[Member]) -> None:
+    def regions(self, listed: list[Member], partner_state_url: dict[tuple[str, str], str]) -> None:
         deps = frozenset({"site.yaml", ALL_MEMBERS})
         groups = region_groups(listed)
         counts = {code: len(ms) for code, ms in groups}
@@ -354,7 +348,7 @@ class GraphBuilder:
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
                      deps=deps, context={"code": code, "state_name": US_STATES[code], "based": based,
                                          "serving": serving, "members": ms,
-                                         "specialties": [(specs[k].label, offered[k], self.partner_state_url[k, code])
+                                         "specialties": [(specs[k].label, offered[k], partner_state_url[k, code])
                                                          for k in specs if k in offered]})
 
     @staticmethod

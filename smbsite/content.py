@@ -11,10 +11,16 @@ from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
+from pydantic import ConfigDict
 
+from .markdown import LazyHtml
 from .model import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
                     Specialty, VendorRecord)
 from .yamlpos import Positions
+
+
+Html = LazyHtml | Markup  # Markdown rendered (or to be rendered when a template shows it)
+# (the derived fields below hold types pydantic does not know: arbitrary_types_allowed)
 
 
 class SiteConfig(SiteRecord):
@@ -23,77 +29,88 @@ class SiteConfig(SiteRecord):
 
 
 class Member(MemberRecord):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
-    description_html: Any = Markup("")
+    pos: Positions | None = None
+    description_html: Html = Markup("")
     logo_url: str | None = None  # site path of the copied logo
     letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
-    specialty_list: list[Any] = []  # [(key, Specialty)]
-    vendor_list: list[Any] = []  # [Vendor]
+    specialty_list: list[tuple[str, Specialty]] = []
+    vendor_list: list[Vendor] = []
     serves_all: bool = False
 
 
 class Benefit(BenefitRecord):
-    details_html: Any = Markup("")
-    vendor: Any = None
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    details_html: Html = Markup("")
+    vendor: Vendor | None = None
     current: bool = True
 
 
 class SessionItem(Session):
-    description_html: Any = Markup("")
-    start: Any = None  # aware datetime
-    end: Any = None
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    description_html: Html = Markup("")
+    start: datetime | None = None  # aware
+    end: datetime | None = None
 
 
 class Vendor(VendorRecord):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
-    description_html: Any = Markup("")
+    pos: Positions | None = None
+    description_html: Html = Markup("")
     logo_url: str | None = None
-    current_benefits: list[Any] = []  # [Benefit], expired ones left out
-    members: list[Any] = []  # [Member] partnering with this vendor
+    current_benefits: list[Benefit] = []  # expired ones left out
+    members: list[Member] = []  # partnering with this vendor
 
 
 class Event(EventRecord):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
     ics_url: str = ""
-    pos: Any = None
-    description_html: Any = Markup("")
+    pos: Positions | None = None
+    description_html: Html = Markup("")
     zone: str = "UTC"  # the event's IANA zone (its own or the site's)
-    start: Any = None  # aware datetime (all-day events: midnight local)
-    end: Any = None  # aware datetime, exclusive for all-day events
+    start: datetime | None = None  # aware (all-day events: midnight local)
+    end: datetime | None = None  # aware, exclusive for all-day events
     all_day: bool = True
     upcoming: bool = True
-    sponsor_list: list[Any] = []
-    guest_list: list[Any] = []
-    session_days: list[Any] = []  # [(date, [Session])]
+    sponsor_list: list[Vendor] = []
+    guest_list: list[Member] = []
+    session_days: list[tuple[date, list[SessionItem]]] = []
 
 
 class Article(ArticleMeta):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
+    pos: Positions | None = None
     body: str = ""
     body_line: int = 1
-    html: Any = Markup("")
-    published: Any = None  # aware datetime in the site's zone
+    html: Html = Markup("")
+    published: datetime | None = None  # aware, in the site's zone
 
 
 class Page(PageMeta):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
+    pos: Positions | None = None
     body: str = ""
     body_line: int = 1
-    html: Any = Markup("")
+    html: Html = Markup("")
+
+
+for _cls in (Member, Benefit, Vendor, Event):
+    _cls.model_rebuild()  # they name each other
 
 
 @dataclass

@@ -117,6 +117,27 @@ def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
         click.echo(f"wrote {path}: fill in every REPLACE ME, then run smbsite check")
 
 
+@main.command("init")
+@click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when the site is written.")
+def init_cmd(directory: Path, quiet: bool) -> None:
+    """Start a new association site in DIR (created; an existing DIR must be empty).
+
+    Writes a commented site.yaml, one example member, vendor, event, article and
+    page, the JSON Schemas, the GitHub workflows that check pull requests and
+    publish to GitHub Pages, CONTRIBUTING.md, a README and a .gitignore. The site
+    builds as it is: try smbsite serve -s DIR.
+    """
+    from .newsite import init_site
+    try:
+        written = init_site(directory)
+    except UsageError as exc:
+        _usage(exc)
+    if not quiet:
+        click.echo(f"wrote {len(written)} files into {directory}: read its README.md, then run "
+                   f"smbsite serve -s {directory}")
+
+
 @main.command("diff")
 @click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))

@@ -138,3 +138,24 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     build_graph(model, problems, site, loaded.texts(), [])
     [link] = [p for p in problems.items if "/gone/" in p.message]
     assert (link.path, link.line, link.col) == ("members/acme-networks.yaml", 10, 22)
+
+
+def test_record_kinds_folders_and_urls_are_written_only_in_the_registry():
+    """A kind's folder, collection key and URL pattern are spelt out in kinds.py alone: no
+    other module names members/ or builds /members/<slug>/ by hand."""
+    from smbsite.kinds import KINDS
+
+    spelt = {k.collection for k in KINDS.values()} | {k.url for k in KINDS.values()}
+    spelt |= {k.folder for k in KINDS.values() if "/" in k.folder}
+    prefixes = {k.url.split("{")[0] for k in KINDS.values()} - {"/"}
+    found = []
+    for name, path in modules().items():
+        if name == "kinds":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in spelt:
+                found.append(f"{name}.py:{node.lineno}: {node.value!r}")
+            if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
+                    and node.values[0].value in prefixes and len(node.values) > 1:
+                found.append(f"{name}.py:{node.lineno}: an f-string starting {node.values[0].value!r}")
+    assert found == []

@@ -1,8 +1,5 @@
-"""Stage 3, site graph: every output URL, what renders it, and what it depends on.
-
-Markdown is rendered here because its links must be checked against the
-complete set of URLs; a broken one is reported at its file:line:col.
-"""
+"""Stage 3, routes: every output URL, what renders it (template and context), and what it
+depends on. Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
 import math
@@ -14,10 +11,8 @@ from .content import Event, Member, SiteModel
 from .outputs import Output, SiteGraph
 from .kinds import KINDS
 from . import machine
-from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
-from .messages import markdown_problems
 from .model import NATIONWIDE, US_STATES
-from .problems import Problems, did_you_mean
+from .problems import Problems
 from .tilemap import legend, tile_map
 from .urls import Urls
 
@@ -75,17 +70,11 @@ def by_state_name(codes: Any) -> list[str]:
 
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, site_root: Any,
-                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None,
-                 texts: dict[str, str] | None = None):
+                 static_files: list[tuple[str, Any]] = ()):
         self.site, self.problems, self.site_root = site, problems, site_root
-        self.texts = texts or {}  # source path -> its text as loaded, for the lines links are found on
-        self._lines_cache: dict[str, list[str]] = {}
-        self.failed_urls = failed_urls or set()
         cfg = site.config
         self.urls = Urls(cfg.origin, cfg.base_path)
-        self.md = MarkdownRenderer(cfg.base_path)
         self.outputs: list[Output] = []
-        self.links: list[tuple[str, str, int, int]] = []  # (target, source path, line, col)
         self.static_files = list(static_files)
 
     def add(self, **kw: Any) -> Output:
@@ -93,46 +82,10 @@ class GraphBuilder:
         self.outputs.append(out)
         return out
 
-    # --- Markdown with link positions --------------------------------------------------
-
-    def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
-        """Markdown of a YAML value; parsed now only when it has links to check."""
-        if not text or not needs_check(text):
-            return LazyHtml(self.md, text or "")
-        rendered = self.md.render(text)
-        line, col = rec.pos.value(key)
-        to_file = source_mapper(line, col, rec.pos.style(key), self._file_lines(rec.source))
-        self._record_links(rendered, rec.source, to_file)
-        return LazyHtml(self.md, text, rendered.html)
-
-    def markdown_body(self, rec: Any) -> LazyHtml:
-        """Markdown below front matter; its lines follow the front matter's."""
-        if not needs_check(rec.body):
-            return LazyHtml(self.md, rec.body)
-        rendered = self.md.render(rec.body)
-        self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
-        return LazyHtml(self.md, rec.body, rendered.html)
-
-    def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
-        for link in rendered.links:
-            self.links.append((link.target, source, *to_file(link.line, link.col)))
-        for line, col, severity, message, hint in markdown_problems(rendered):
-            add = self.problems.warning if severity == "warning" else self.problems.error
-            add(source, *to_file(line, col), message, hint)
-
-    def _file_lines(self, source: str) -> list[str]:
-        if source not in self._lines_cache:
-            # (read_text makes every line end '\n'; splitlines would also break at U+2028 and others)
-            # lines as a text file reads them ('\r\n' is a line end; U+2028 and others are not)
-            text = self.texts[source]
-            self._lines_cache[source] = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-        return self._lines_cache[source]
-
     # --- the outputs ------------------------------------------------------------------
 
     def build(self) -> SiteGraph:
         site, site_root = self.site, self.site_root
-        self.render_markdown()
         members = site.members
         listed = [m for m in members if m.partnering]
         upcoming = [e for e in site.events if e.upcoming]
@@ -190,25 +143,6 @@ class GraphBuilder:
         graph = SiteGraph(site, self.urls, self.outputs, nav)
         self.check_urls(graph)
         return graph
-
-    def render_markdown(self) -> None:
-        site = self.site
-        for kind in KINDS.values():
-            for rec in getattr(site, kind.attr):
-                self.record_markdown(kind.name, rec)
-
-    def record_markdown(self, kind: str, rec: Any) -> None:
-        """Every Markdown field of one record, its site links noted for checking."""
-        if kind in ("member", "vendor", "event"):
-            rec.description_html = self.markdown_field(rec, ("description",), rec.description)
-        if kind == "vendor":
-            for i, b in enumerate(rec.benefits):
-                b.details_html = self.markdown_field(rec, ("benefits", i, "details"), b.details)
-        if kind == "event":
-            for i, s in enumerate(rec.sessions):
-                s.description_html = self.markdown_field(rec, ("sessions", i, "description"), s.description)
-        if kind in ("article", "page"):
-            rec.html = self.markdown_body(rec)
 
     def home_context(self, listed: list[Member], upcoming: list[Event]) -> dict[str, Any]:
         site = self.site
@@ -392,20 +326,6 @@ class GraphBuilder:
                                     f"two outputs write {o.url}: {self._src_of(first)} and {self._src_of(o)}")
             seen[o.url] = o
         graph.by_url = seen
-        self.check_links(seen)
-
-    def check_links(self, urls: Any) -> None:
-        """Every site link noted so far must name one of urls (a page left out for its own
-        errors has been reported already, so a link to it is not reported again)."""
-        failed = self.failed_urls
-        for target, source, line, col in self.links:
-            # the file a page is written to names the page too: /about/index.html is /about/
-            page = target[:-len("index.html")] if target.endswith("/index.html") else target
-            if page in urls or (page + "/") in urls or page in failed or (page + "/") in failed:
-                continue
-            candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
-            hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
-            self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
 
     @staticmethod
     def _src_of(o: Output) -> str:
@@ -415,6 +335,6 @@ class GraphBuilder:
         return "site.yaml"
 
 
-def build_graph(site: SiteModel, problems: Problems, site_root: Any, texts: dict[str, str],
-                static_files: list[tuple[str, Any]], failed: set[str] | None = None) -> SiteGraph:
-    return GraphBuilder(site, problems, site_root, static_files, failed, texts).build()
+def build_graph(site: SiteModel, problems: Problems, site_root: Any,
+                static_files: list[tuple[str, Any]]) -> SiteGraph:
+    return GraphBuilder(site, problems, site_root, static_files).build()

@@ -29,7 +29,7 @@ import jinja2.meta
 
 from .pipeline import build_date, prepare
 from .template_errors import from_template, template_problem
-from .graph import GraphBuilder
+from .links import MarkdownLinks
 from .outputs import Output, SiteGraph
 from .kinds import KINDS, kind_of
 from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
@@ -178,7 +178,7 @@ class IncrementalSite:
         if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
             return None
         # its Markdown links are checked against the URL set, which the shape check kept
-        checker = GraphBuilder(site, local, self.src, texts={rel: source.text})
+        checker = MarkdownLinks(site.config.base_path, local, {rel: source.text})
         checker.record_markdown(kind, new)
         checker.check_links(self.outputs)
         if local.errors:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from .content import SiteModel
 from .graph import build_graph
 from .kinds import KINDS
+from .links import MarkdownLinks
 from .load import Loaded, ParseCache, load_site
 from .model import base_url_problem
 from .outputs import SiteGraph
@@ -85,7 +86,11 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
         graph = None
         if site is not None:
-            graph = build_graph(site, problems, src, loaded.texts(), static_files(src), failed_urls(problems))
+            failed = failed_urls(problems)
+            links = MarkdownLinks(site.config.base_path, problems, loaded.texts())
+            links.render_all(site)  # the last of deriving: nothing changes the model after this
+            graph = build_graph(site, problems, src, static_files(src))
+            links.check_links(graph.by_url, failed)
     return problems, loaded, site, graph
 
 

@@ -16,7 +16,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("content model", {"model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "images", "validate"}),
-    ("derive", {"derive"}),
+    ("derive", {"links"}),
     ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform"}),
     ("render", {"render", "template_errors"}),
     ("write", {"write", "diff", "pool"}),
@@ -122,7 +122,7 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     files may change or go away once loading is done, and no later stage notices."""
     from datetime import date
 
-    from smbsite.graph import build_graph
+    from smbsite.links import MarkdownLinks
     from smbsite.load import load_site
     from smbsite.problems import Problems
     from smbsite.validate import validate
@@ -135,7 +135,9 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     for record in site.glob("members/*.yaml"):
         record.unlink()
     model = validate(loaded, problems, date(2026, 11, 26))
-    build_graph(model, problems, site, loaded.texts(), [])
+    links = MarkdownLinks(model.config.base_path, problems, loaded.texts())
+    links.render_all(model)
+    links.check_links({"/": None})
     [link] = [p for p in problems.items if "/gone/" in p.message]
     assert (link.path, link.line, link.col) == ("members/acme-networks.yaml", 10, 22)
 

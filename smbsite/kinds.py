@@ -26,6 +26,9 @@ class Kind:
     # Derived fields that point at other records (kept as they are when a record
     # is edited without touching its shape).
     links: tuple[str, ...] = ()
+    # Its Markdown fields: ("description",) renders into description_html, ("benefits",
+    # "details") into details_html of every benefit. A front-matter kind's body renders into html.
+    markdown: tuple[tuple[str, ...], ...] = ()
     front_matter: bool = False  # Markdown with YAML front matter, not a YAML file
     scaffold: bool = False  # `smbsite new KIND` writes one
     schema: str | None = None  # the JSON Schema's name (schemas/<name>.schema.json), None for none
@@ -50,12 +53,14 @@ YAML = (".yaml", ".yml")
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("member", "members", YAML, MemberRecord, "/members/{slug}/", "members",
          shape=("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
-         links=("vendor_list", "specialty_list"), scaffold=True, schema="member"),
+         links=("vendor_list", "specialty_list"), markdown=(("description",),), scaffold=True, schema="member"),
     Kind("vendor", "vendors", YAML, VendorRecord, "/vendors/{slug}/", "vendors",
-         shape=("name", "benefits", "logo"), links=("members",), scaffold=True, schema="vendor"),
+         shape=("name", "benefits", "logo"), links=("members",),
+         markdown=(("description",), ("benefits", "details")), scaffold=True, schema="vendor"),
     Kind("event", "events", YAML, EventRecord, "/events/{slug}/", "events",
          shape=("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
-         links=("sponsor_list", "guest_list"), scaffold=True, schema="event"),
+         links=("sponsor_list", "guest_list"), markdown=(("description",), ("sessions", "description")),
+         scaffold=True, schema="event"),
     Kind("page", "content/pages", (".md",), PageMeta, "/{slug}/", "pages",
          shape=("title", "menu", "draft"), front_matter=True),
     Kind("article", "content/articles", (".md",), ArticleMeta, "/articles/{slug}/", "articles",
@@ -64,7 +69,8 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 
 # Top-level names a page's slug may not take: another kind's folder of pages, and
 # the site's own listings and files.
-SITE_PATHS = {"partners", "regions", "radio", "add-your-company", "static", "feed", "sitemap", "robots", "404", "members-json", "index"}
+SITE_PATHS = {"partners", "regions", "radio", "add-your-company", "static", "feed", "sitemap", "robots", "404",
+              "members-json", "index"}
 RESERVED_PAGE_SLUGS = {k.url.split("/")[1] for k in KINDS.values() if k.url != "/{slug}/"} | SITE_PATHS
 
 

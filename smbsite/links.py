@@ -31,15 +31,15 @@ class MarkdownLinks:
 
     def record_markdown(self, kind: str, rec: Any) -> None:
         """Every Markdown field of one record, its site links noted for checking."""
-        if kind in ("member", "vendor", "event"):
-            rec.description_html = self.markdown_field(rec, ("description",), rec.description)
-        if kind == "vendor":
-            for i, b in enumerate(rec.benefits):
-                b.details_html = self.markdown_field(rec, ("benefits", i, "details"), b.details)
-        if kind == "event":
-            for i, s in enumerate(rec.sessions):
-                s.description_html = self.markdown_field(rec, ("sessions", i, "description"), s.description)
-        if kind in ("article", "page"):
+        declared = KINDS[kind]
+        for path in declared.markdown:
+            if len(path) == 1:
+                setattr(rec, path[0] + "_html", self.markdown_field(rec, path, getattr(rec, path[0])))
+                continue
+            items, field = path
+            for i, item in enumerate(getattr(rec, items)):
+                setattr(item, field + "_html", self.markdown_field(rec, (items, i, field), getattr(item, field)))
+        if declared.front_matter:
             rec.html = self.markdown_body(rec)
 
     def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:

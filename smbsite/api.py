@@ -14,6 +14,7 @@ from .outputs import SiteGraph
 from .pipeline import build_date, prepare, write_site
 from .problems import ContentError, Problem, UsageError
 from .report import Reporter
+from .search import SearchIndexError
 from .write import OutputError, UnsafeOutput, check_out
 
 __all__ = ["Result", "UsageError", "build", "build_date", "check", "prepare"]
@@ -62,7 +63,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         raise UsageError(str(exc)) from None
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
-    problems, _, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
+    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000
@@ -71,6 +72,10 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         result.files_written = write_site(src, graph, out_dir, reporter)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
+    except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
+        line, col = loaded.site.pos.key(("search",)) if loaded.site is not None else (1, 1)
+        result.problems = sorted([*result.problems, Problem("site.yaml", line, col, str(exc),
+                                                            "or set search: false")])
     except OutputError as exc:  # the system refused to write OUT; it is left as it was
         raise UsageError(str(exc)) from None
     result.ms = (time.perf_counter() - start) * 1000

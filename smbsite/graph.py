@@ -63,6 +63,16 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
+ADD_YOUR_COMPANY = "/add-your-company/"
+
+
+def application_url(join_url: str | None, urls: Any) -> str | None:
+    """The membership application: site.yaml's join_url, else the site's own "add your company" page."""
+    if join_url:
+        return join_url
+    return ADD_YOUR_COMPANY if ADD_YOUR_COMPANY in urls else None
+
+
 def by_state_name(codes: Any) -> list[str]:
     """State codes in the order a reader looks for them: by the state's name."""
     return sorted(codes, key=lambda code: US_STATES[code])
@@ -133,6 +143,9 @@ class GraphBuilder:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
                      context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
+        if site.config.search:  # the index itself is written after rendering (search.py)
+            self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False,
+                     deps=frozenset({"site.yaml"}))
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False,
                  deps=frozenset({"site.yaml", ALL_PAGES}))
         for rel, file in self.static_files:
@@ -142,6 +155,7 @@ class GraphBuilder:
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav)
         self.check_urls(graph)
+        graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
 
     def home_context(self, listed: list[Member], upcoming: list[Event]) -> dict[str, Any]:

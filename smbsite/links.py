@@ -11,7 +11,8 @@ from typing import Any, Callable, Iterable
 
 from .content import SiteModel
 from .kinds import KINDS
-from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
+from .markdown import LazyHtml, MarkdownRenderer, needs_check
+from .sourcemap import source_mapper
 from .messages import markdown_problems
 from .problems import Problems, did_you_mean
 

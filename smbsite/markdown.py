@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .urls import tel_href
 from .yamlpos import LINES
 
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.I)
@@ -179,7 +180,7 @@ class MarkdownRenderer:
                 self._rewrite_inline(tok, found, links)
         if _TAG_START.search(text):
             findings.extend(self._raw_html(text, lines))
-        html = self.md.renderer.render(tokens, self.md.options, {})
+        html = linkify(self.md.renderer.render(tokens, self.md.options, {}))
         unsafe = [Link(u, *found.where(u, 0)) for u in dict.fromkeys(self._rejected)]
         return Rendered(_no_form_feed(html), links, unsafe, findings, sorted(set(env.get("too_deep", []))))
 
@@ -223,6 +224,93 @@ class MarkdownRenderer:
                 child.attrSet(attr, self.base_path + url[1:])
 
 
+# --- plain addresses become links ----------------------------------------------------
+# Applied to the HTML of either renderer, so both give the same bytes: text outside
+# links, code and preformatted blocks is searched for web addresses written out with
+# http(s)://, email addresses and phone numbers. A link whose text is its own address
+# is marked data-bare (the print stylesheet does not print such an address twice).
+
+_LINKIFY_HINT = re.compile(r"https?://|@|\d{3}[ .)\-]")
+_TAG = re.compile(r"(<[^>]*>)")
+_PHONE = re.compile(
+    r"(?<![\w+/.\-])(?:(?:\+\d{1,3}|1)[ .\-]?)?(?:\(\d{3}\)[ .\-]?|\d{3}[ .\-])\d{3}[ .\-]\d{4}(?![\w\-])"
+    r"|(?<![\w+/])\+\d{1,3}(?:[ .\-]\d{1,4}){2,5}(?![\w\-])")
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})  # markdown-it's escapeHtml
+_SKIP = {"a", "code", "pre"}
+_linkifier: Any = None
+
+
+def _escape(text: str) -> str:
+    return text.translate(_HTML_ESCAPES)
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, href) of every address in plain text, in order, none overlapping."""
+    global _linkifier
+    found: list[tuple[int, int, str]] = []
+    if "://" in text or "@" in text:
+        if _linkifier is None:
+            from linkify_it import LinkifyIt
+            _linkifier = LinkifyIt(options={"fuzzy_link": False, "fuzzy_ip": False, "fuzzy_email": True})
+        for m in _linkifier.match(text) or ():
+            if re.match(r"^(https?://|mailto:)", m.url, re.I):
+                found.append((m.index, m.last_index, m.url))
+    for m in _PHONE.finditer(text):
+        if len(re.sub(r"\D", "", m.group())) < 8:
+            continue
+        if not any(s < m.end() and m.start() < e for s, e, _ in found):
+            found.append((m.start(), m.end(), tel_href(m.group())))
+    return sorted(found)
+
+
+def _linkify_text(escaped: str) -> str:
+    text = _unescape(escaped)
+    found = _matches(text)
+    if not found:
+        return escaped
+    out, at = [], 0
+    for start, end, href in found:
+        out.append(_escape(text[at:start]))
+        bare = ' data-bare=""' if href.startswith("http") else ""
+        out.append(f'<a href="{_escape(href)}"{bare}>{_escape(text[start:end])}</a>')
+        at = end
+    out.append(_escape(text[at:]))
+    return "".join(out)
+
+
+def linkify_plain(text: str) -> str:
+    """Plain text (a benefit's "how to claim") as HTML, its addresses made links."""
+    return _linkify_text(_escape(text))
+
+
+def linkify(html: str) -> str:
+    """Rendered Markdown with plain web and email addresses and phone numbers made links."""
+    if not _LINKIFY_HINT.search(html):
+        return html
+    parts = _TAG.split(html)
+    inside: list[str] = []  # open a/code/pre elements
+    for i, part in enumerate(parts):
+        if i % 2 == 1:  # a tag
+            m = re.match(r"<(/?)([a-zA-Z0-9]+)", part)
+            if not m or m.group(2).lower() not in _SKIP:
+                continue
+            name = m.group(2).lower()
+            if m.group(1):
+                if name in inside:
+                    del inside[len(inside) - 1 - inside[::-1].index(name)]
+            else:
+                inside.append(name)
+                href = re.match(r'<a href="(https?://[^"]*)"', part)
+                if href and "data-bare" not in part and i + 2 < len(parts) and parts[i + 2] == "</a>" and \
+                        _unescape(parts[i + 1]) == _unescape(href.group(1)):
+                    parts[i] = part[:-1] + ' data-bare="">'
+        elif part and not inside:
+            parts[i] = _linkify_text(part)
+    return "".join(parts)
 # where a link destination may start: after '](' (inline links and images) or '[label]:'
 # (reference definitions), with spaces and at most one line break before it
 _DEST_START = re.compile(r"\]\([ \t]*\n?[ \t]*|\]:[ \t]*\n?[ \t]*")
@@ -333,135 +421,3 @@ def _no_form_feed(html: str) -> str:
     lets through; XML forbids it and HTML reads it as a space. It becomes U+FFFD, as
     markdown-it makes of every other control character reference."""
     return html.replace("\x0c", "\ufffd") if "\x0c" in html else html
-
-
-def source_mapper(value_line: int, value_col: int, style: str | None, file_lines: list[str]) -> Callable[[int, int], tuple[int, int]]:
-    """Map a (line, col) in a YAML string value's text back to the file.
-
-    The scalar is scanned again from the file, character by character, the way
-    YAML reads it (block indentation, folding of line breaks, quote escapes), so
-    a link in a folded or quoted description is reported where it is written.
-    """
-    chars = _scalar_chars(value_line, value_col, style, file_lines)
-    index: dict[tuple[int, int], tuple[int, int]] = {}
-    line, col = 1, 1
-    for ch, where in chars:
-        index[(line, col)] = where
-        line, col = (line + 1, 1) if ch == "\n" else (line, col + 1)
-
-    def to_file(line: int, col: int) -> tuple[int, int]:
-        if (line, col) in index:
-            return index[(line, col)]
-        if style in ("|", ">"):  # not found (should not happen): the block's usual layout
-            return value_line + line, col
-        return value_line + line - 1, (value_col + col - 1) if line == 1 else col
-
-    return to_file
-
-
-_Chars = list[tuple[str, tuple[int, int]]]  # (character of the value, its 1-based (line, col) in the file)
-
-
-def _indent(text: str) -> int:
-    return len(text) - len(text.lstrip(" "))
-
-
-def _scalar_chars(value_line: int, value_col: int, style: str | None, lines: list[str]) -> _Chars:
-    try:
-        if style in ("|", ">"):
-            return _block_chars(value_line, value_col, style, lines)
-        return _flow_chars(value_line, value_col, style, lines)
-    except (IndexError, ValueError):  # the file changed since it was parsed: fall back to the plain mapping
-        return []
-
-
-def _block_chars(value_line: int, value_col: int, style: str, lines: list[str]) -> _Chars:
-    header = lines[value_line - 1][value_col - 1:]
-    digit = re.match(r"^[|>][+-]?([1-9])|^[|>]([1-9])", header)
-    first = value_line  # 0-based index of the line after the indicator
-    body = [i for i in range(first, len(lines)) if lines[i].strip()]
-    if not body:
-        return []
-    if digit:
-        # relative to the mapping that holds the key, which may sit after list dashes
-        parent = re.match(r"^ *(?:- +)*", lines[value_line - 1])
-        indent = (parent.end() if parent else 0) + int(digit.group(1) or digit.group(2))
-    else:
-        indent = _indent(lines[body[0]])
-    out: _Chars = []
-    previous_text = False  # the last line held text at the block's own indentation (for folding)
-    pending_breaks: list[tuple[int, int]] = []
-    for i in range(first, len(lines)):
-        raw = lines[i]
-        if not raw.strip():
-            pending_breaks.append((i + 1, len(raw) + 1))
-            continue
-        if _indent(raw) < indent:
-            break
-        more_indented = raw[indent:indent + 1] in (" ", "\t")
-        if out:
-            if style == ">" and previous_text and not more_indented and not pending_breaks:
-                out.append((" ", (i, len(lines[i - 1]) + 1)))
-            else:
-                breaks = pending_breaks if style == ">" and previous_text and not more_indented else \
-                    [(i, len(lines[i - 1]) + 1)] + pending_breaks
-                out.extend(("\n", where) for where in breaks)
-        else:  # empty lines before the first text are part of the value
-            out.extend(("\n", where) for where in pending_breaks)
-        pending_breaks = []
-        out.extend((ch, (i + 1, indent + k + 1)) for k, ch in enumerate(raw[indent:]))
-        previous_text = not more_indented
-    return out
-
-
-_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
-            "r": "\r", "e": "\x1b", " ": " ", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
-
-
-def _flow_chars(value_line: int, value_col: int, style: str | None, lines: list[str]) -> _Chars:
-    """Plain and quoted scalars: line breaks fold to a space, an empty line to a newline."""
-    quote = style if style in ('"', "'") else None
-    out: _Chars = []
-    row, c = value_line - 1, value_col - 1 + (1 if quote else 0)
-    key_indent = _indent(lines[row])
-    while row < len(lines):
-        raw = lines[row]
-        k, keep, joined = c, len(out), False  # keep: out's length without the line's trailing spaces
-        while k < len(raw):
-            ch = raw[k]
-            if quote == "'" and ch == "'":
-                if raw[k + 1:k + 2] != "'":
-                    return out
-                out.append(("'", (row + 1, k + 1)))
-                k, keep = k + 2, len(out)
-                continue
-            if quote == '"' and ch == '"':
-                return out
-            if quote == '"' and ch == "\\":
-                nxt = raw[k + 1:k + 2]
-                if nxt == "":  # an escaped line break joins the lines, keeping the spaces before it
-                    joined, keep = True, len(out)
-                    break
-                width = {"x": 4, "u": 6, "U": 10}.get(nxt, 2)
-                char = chr(int(raw[k + 2:k + width], 16)) if width > 2 else _ESCAPES.get(nxt, nxt)
-                out.append((char, (row + 1, k + 1)))
-                k, keep = k + width, len(out)
-                continue
-            if quote is None and (raw.startswith(" #", k) or raw.startswith("\t#", k)):
-                break
-            out.append((ch, (row + 1, k + 1)))
-            k += 1
-            if ch not in " \t":
-                keep = len(out)
-        del out[keep:]
-        row += 1
-        blanks = []
-        while row < len(lines) and not lines[row].strip():
-            blanks.append((row + 1, 1))
-            row += 1
-        if row >= len(lines) or (quote is None and _indent(lines[row]) <= key_indent):
-            return out
-        if not joined:
-            out.extend([("\n", where) for where in blanks] or [(" ", (row, len(lines[row - 1]) + 1))])
-        c = len(lines[row]) - len(lines[row].lstrip(" \t"))
-    return out

@@ -275,6 +275,12 @@ class Specialty(Record):
     description: str = ""
 
 
+class Contact(Record):
+    email: Email | None = None
+    phone: Phone | None = None
+    address: Sentence | None = None
+
+
 class SiteRecord(Record):
     title: Text
     tagline: str = ""
@@ -284,6 +290,9 @@ class SiteRecord(Record):
     timezone: TimeZone = "UTC"
     membership_goal: Count | None = None
     cname: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$")] | None = None
+    contact: Contact | None = None
+    join_url: HttpUrl | None = None
+    search: bool = False
     repository: Annotated[str, BeforeValidator(_repository),
                           Field(json_schema_extra={"format": "uri", "pattern": "^https://"})] | None = None
     branch: Annotated[str, BeforeValidator(_branch)] = "main"

@@ -30,6 +30,7 @@ class SiteGraph:
     outputs: list[Output]
     nav: list[tuple[str, str]]  # (label, site path) of the main navigation
     by_url: dict[str, Output] = field(default_factory=dict)
+    application_url: str | None = None  # where the join page sends a company that wants to join
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}

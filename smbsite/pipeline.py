@@ -24,6 +24,7 @@ from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
 from .problems import ContentError, Problems, UsageError
 from .render import make_env, render_output, static_files
 from .report import Reporter
+from .search import build_index
 from .template_errors import from_template, template_problem
 from .urls import output_file
 from .validate import validate
@@ -121,6 +122,9 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
             render_parallel(env, graph, staging, jobs, reporter, src)
         else:
             render_slice(env, graph, staging, 0, 1, reporter, src)
+        if graph.site.config.search:
+            reporter.progress("indexing for search")
+            build_index(staging.tmp)
         staging.commit()
     except BaseException:
         staging.abort()

@@ -6,12 +6,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from . import ics, jsonld
+from .markdown import linkify_plain
 from .outputs import Output, SiteGraph
 from .model import US_STATES
 from .problems import Problems
 from .safefs import walk
+from .urls import tel_href
 
 THEME = Path(__file__).resolve().parent / "theme"
 
@@ -71,8 +74,10 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
         url=functools.lru_cache(maxsize=65536)(urls.rel), abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
         as_of=graph.site.as_of, state_names=US_STATES,
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
+        application_url=graph.application_url,
     )
-    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c))
+    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c), tel=tel_href,
+                       linkify=lambda text: Markup(linkify_plain(str(text))))
     return env
 
 

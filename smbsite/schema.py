@@ -27,8 +27,8 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import model
 from .kinds import KINDS as RECORD_KINDS
-from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, EventRecord, Location, MemberRecord, Session,
-                    SiteRecord, Specialty, Station, VendorRecord)
+from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Location, MemberRecord,
+                    Session, SiteRecord, Specialty, Station, VendorRecord)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -60,11 +60,21 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "timezone": "The IANA time zone events use unless they name their own, e.g. America/Los_Angeles.",
         "membership_goal": "Optional: the number of members the association aims for, shown as progress.",
         "cname": "Optional: a custom domain for GitHub Pages, e.g. www.smbtn.org (writes output/CNAME).",
+        "contact": "Optional: how to reach the association (email, phone, postal address), shown in the "
+                   "footer of every page.",
+        "join_url": "Optional: the address of the membership application the join page links to.",
+        "search": "Optional: true adds a search box to every page and builds a search index into "
+                  "output/pagefind/.",
         "repository": "Optional: the site's repository on GitHub, e.g. https://github.com/smbtn/website. Enables "
                       "/add-your-company/, a form that opens GitHub's editor with a new member record.",
         "branch": "The branch the form's new member records are proposed against (default main).",
         "specialties": "The partner-finder vocabulary. Each key (lowercase-with-hyphens) is what members "
                        "write in their specialties list.",
+    },
+    Contact: {
+        "email": "The association's email address, e.g. office@example.org.",
+        "phone": "The association's phone number, e.g. +1 916 555 0100.",
+        "address": "The postal address; line breaks are kept.",
     },
     Specialty: {
         "label": "The specialty's name as visitors read it, e.g. Structured cabling.",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from . import messages
 from .load import Source
 from .model import PLACEHOLDER, SLUG_RE, US_STATES, Record
-from .markdown import source_mapper
+from .sourcemap import source_mapper
 from .problems import Problems, did_you_mean
 from .slugify import slugify
 

@@ -1,6 +1,7 @@
 """The one place that knows the base path: site paths -> link URLs and files."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -29,3 +30,12 @@ def output_file(site_path: str) -> str:
     if path == "" or path.endswith("/"):
         return path + "index.html"
     return path
+
+
+def tel_href(phone: str) -> str:
+    """A tel: link for a phone number as people write it: the digits and a leading +, and an
+    extension as ';ext=' (RFC 3966): '(916) 555-0199 x12' -> 'tel:9165550199;ext=12'."""
+    m = re.match(r"^(.*?)(?:\s*(?:x|ext\.?)\s*([0-9]+))?\s*$", phone.strip(), re.I)
+    number, ext = (m.group(1), m.group(2)) if m else (phone, None)
+    plus = "+" if number.lstrip().startswith("+") else ""
+    return f"tel:{plus}{re.sub(r'[^0-9]', '', number)}" + (f";ext={ext}" if ext else "")

@@ -18,7 +18,8 @@ from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, ArticleMeta, EventRecord, 
                     VendorRecord)
 from . import messages
 from .images import logo_content_problems
-from .markdown import MarkdownRenderer, needs_check, source_mapper
+from .markdown import MarkdownRenderer, needs_check
+from .sourcemap import source_mapper
 from .problems import Problems, did_you_mean
 from .safefs import link_problem, special_kind
 from .schema_messages import check_record

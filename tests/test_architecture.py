@@ -12,14 +12,14 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown"}),
+    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap"}),
     ("content model", {"model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "images", "validate"}),
     ("derive", {"links"}),
     ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform"}),
     ("render", {"render", "template_errors"}),
-    ("write", {"write", "diff", "pool"}),
+    ("write", {"write", "diff", "pool", "search"}),
     ("orchestrate", {"pipeline"}),
     ("public face", {"api", "scaffold", "incremental"}),
     ("front ends", {"serve", "newsite", "cli", "__main__", "__init__"}),

@@ -45,9 +45,8 @@ def test_vendors_and_their_benefits(site):
         assert 1 <= len(v.benefits) <= 4, v.slug
     types = {b.type for v in site.vendors for b in v.benefits}
     assert {"training", "discount", "marketing"} <= types
-    expired = [b for v in site.vendors for b in v.benefits if b.ends and b.ends < TODAY]
-    assert len(expired) >= 1
-    assert all(b not in v.current_benefits for v in site.vendors for b in expired)
+    # bundled offers run past the next two years, so a fresh clone builds without a warning
+    assert all(b.ends is None or b.ends >= date(2029, 2, 1) for v in site.vendors for b in v.benefits)
 
 
 def test_next_years_conference_in_buena_park_and_last_years(site):

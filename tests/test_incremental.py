@@ -32,8 +32,9 @@ def full_build_files(site: Path, out: Path) -> dict[str, bytes]:
         shutil.rmtree(out)
     result = build(site, out, as_of=AS_OF)
     assert result.ok, [p.text() for p in result.errors]
+    # the search index is written by build alone (serve's search page says it has none)
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*")
-            if p.is_file() and p.name != MARKER}
+            if p.is_file() and p.name != MARKER and p.relative_to(out).parts[0] != "pagefind"}
 
 
 def load(path: Path) -> dict:

@@ -308,7 +308,7 @@ def test_home_pitch_progress_events_news_benefits_and_finder(site_out):
     bar = doc.xpath("//progress")[0]
     assert (bar.get("max"), bar.get("value")) == ("10", "5")  # 5 members of a goal of 10
     label = doc.xpath(f'//label[@for="{bar.get("id")}"]')[0]
-    assert text(label) == "5 of 10 members: 50% of our goal"
+    assert text(label) == "5 member companies in our directory: 50% of our goal of 10"
     assert any(h.endswith("/events/annual-conference/") for h in hrefs(doc))
     assert any(h.endswith("/articles/hello-members/") for h in hrefs(doc))
     benefits = text(doc.get_element_by_id("benefits-h").getparent())

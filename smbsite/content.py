@@ -84,6 +84,10 @@ class Event(EventRecord):
     sponsor_list: list[Vendor] = []
     guest_list: list[Member] = []
     session_days: list[tuple[date, list[SessionItem]]] = []
+    zone_label: str = ""  # whose time the times are: "Buena Park time", "Pacific time"
+    map_url: str | None = None  # an OpenStreetMap search for the location
+    hotel_map_url: str | None = None
+    registration_open: bool = True  # False once register_by has passed
 
 
 class Article(ArticleMeta):

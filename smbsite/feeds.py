@@ -134,7 +134,9 @@ def podcast(site: "SiteModel", urls: "Urls", cover: bool = True) -> bytes:
         out.append(f"<lastBuildDate>{format_datetime(items[0].start)}</lastBuildDate>")
     out += [f"<itunes:author>{text(cfg.title)}</itunes:author>",
             "<itunes:type>episodic</itunes:type>",
-            f"<itunes:owner><itunes:name>{text(cfg.title)}</itunes:name></itunes:owner>"]
+            f"<itunes:owner><itunes:name>{text(cfg.title)}</itunes:name>"
+            + (f"<itunes:email>{text(cfg.contact.email)}</itunes:email>" if cfg.contact and cfg.contact.email else "")
+            + "</itunes:owner>"]
     if cover:
         out += [f"<itunes:image href={attr(urls.abs(PODCAST_COVER))}/>",
                 f"<image><url>{text(urls.abs(PODCAST_COVER))}</url><title>{text(title)}</title>"

@@ -3,6 +3,7 @@ depends on. Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any, Callable
 
 from markupsafe import Markup
@@ -20,6 +21,8 @@ ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
 DIRECTORY_PAGE_SIZE = 200  # member cards per letter page: a letter of thousands stays far below 500 KB
 VENDOR_MEMBERS_SHOWN = 1000  # names on a vendor page; the partner finder filters by vendor for the rest
+COVER_FILE = "podcast-cover.png"  # in static/: the podcast's artwork, shown on the radio page too
+COVER_SIZE = 160  # CSS pixels the radio page draws it at
 PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
 
 # Dependency keys: a source path ("members/acme.yaml"), a whole collection
@@ -130,11 +133,13 @@ class GraphBuilder:
             self.add(url=e.url, kind="event", title=e.title, template="event.html", context={"event": e},
                      deps=frozenset({e.source, "site.yaml", ALL_VENDORS, ALL_MEMBERS}))
         radio = [e for e in site.events if e.type == "radio"]
+        cover = self.podcast_cover()
         self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
                  context={"upcoming": [e for e in radio if e.upcoming],
                           "past": [e for e in reversed(radio) if not e.upcoming],
-                          "stations": self.stations(radio)},
-                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS}))
+                          "stations": self.stations(radio), "cover": cover},
+                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
+                                 *(["templates/static/" + COVER_FILE] if cover else [])}))
         self.articles()
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
@@ -222,8 +227,8 @@ class GraphBuilder:
     def letter_id(letter: str) -> str:
         return "letter-" + ("0-9" if letter == "#" else letter.lower())
 
-    def state_map(self, counts: dict[str, int], href: Callable[[str], str], label: str, map_id: str) -> Markup:
-        return tile_map(counts, lambda code: self.urls.rel(href(code)), label, map_id=map_id)
+    def state_map(self, counts: dict[str, int], href: Callable[[str], str], map_id: str) -> Markup:
+        return tile_map(counts, lambda code: self.urls.rel(href(code)), map_id=map_id)
 
     def partners(self, listed: list[Member]) -> dict[tuple[str, str], str]:
         """The finder and a page per specialty (per state, when it is long); returns where
@@ -244,9 +249,7 @@ class GraphBuilder:
                  context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
                           "states": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                           "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
-                                                      "Members by state served; each state links to its list",
-                                                      "finder-map"),
+                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
                           "legend": legend(counts)})
         # (specialty, state) -> where the members offering it there are listed; region pages link there
         partner_state_url: dict[tuple[str, str], str] = {}
@@ -257,13 +260,18 @@ class GraphBuilder:
             for code, _ in groups:
                 partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
             counts = {code: len(ms) for code, ms in groups}
+            # the page lists each member once; a row per state names who works there, leaving
+            # out those serving every state (said once, not in every row)
+            nationwide = [m for m in by_spec[key] if m.serves_all]
+            rows = [] if split else [(code, len(ms), [m for m in ms if not m.serves_all or m.state == code])
+                                     for code, ms in sorted(groups, key=lambda g: US_STATES[g[0]])]
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
                      context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
-                              "groups": [] if split else groups,
+                              "rows": rows, "nationwide": nationwide,
                               "states": [(code, US_STATES[code], counts[code], partner_state_url[key, code])
                                          for code in by_state_name(counts)],
                               "state_map": self.state_map(counts, lambda c, k=key: partner_state_url[k, c],
-                                                          f"{spec.label}: members by state served", "spec-map"),
+                                                          "spec-map"),
                               "legend": legend(counts)})
             if split:
                 for code, ms in groups:
@@ -282,9 +290,7 @@ class GraphBuilder:
         specs = self.site.config.specialties
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
                  context={"regions": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/",
-                                                      "Members by state served; each state links to its list",
-                                                      "region-map"),
+                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
                           "legend": legend(counts)})
         for code, ms in groups:
             based = [m for m in ms if m.state == code]
@@ -301,11 +307,26 @@ class GraphBuilder:
 
     @staticmethod
     def stations(radio: list[Event]) -> list[Any]:
+        """Every station that has aired the show, as the latest episode lists it (its air time
+        and listen-live address may have changed since)."""
         seen: dict[tuple, Any] = {}
-        for e in radio:
+        for e in radio:  # oldest first: a later episode's entry replaces an earlier one
             for s in e.stations:
-                seen.setdefault((s.state, s.city, s.station), s)
+                seen[(s.state, s.city, s.station)] = s
         return [seen[k] for k in sorted(seen)]
+
+    def podcast_cover(self) -> dict[str, Any] | None:
+        """The show's cover art (static/podcast-cover.png), with the size the radio page draws it."""
+        for rel, file in self.static_files:
+            if rel == COVER_FILE:
+                raw = Path(file).read_bytes()[:24]
+                if raw[:8] != b"\x89PNG\r\n\x1a\n":
+                    return None
+                width, height = int.from_bytes(raw[16:20], "big"), int.from_bytes(raw[20:24], "big")
+                if not width or not height:
+                    return None
+                return {"url": "/static/" + rel, "width": COVER_SIZE, "height": round(COVER_SIZE * height / width)}
+        return None
 
     def articles(self) -> None:
         arts = self.site.articles

@@ -230,9 +230,11 @@ class IncrementalSite:
             return None  # a new or deleted asset changes the output set
         if Path(out.copy_from or "") != self.src / rel:
             return None  # the site's file now replaces the theme's (or stops doing so): the full path
-        self.dirty.add(url)
+        # and the pages that read the file (the radio page draws the podcast cover at its proportions)
+        dirty = {url} | {u for u, o in self.outputs.items() if rel in o.deps}
+        self.dirty |= dirty
         self.generation += 1
-        return Stats("fast", dirty=1)
+        return Stats("fast", dirty=len(dirty))
 
     def _is_folder(self, rel: str, known: set[str] | None = None) -> bool:
         """Whether rel is (or was, before it was deleted or moved away) a folder that holds

@@ -32,6 +32,8 @@ def outputs(site: SiteModel, urls: Urls, pages_so_far: list[Output]) -> list[Out
     out += [
         Output(url="/members.json", kind="data", sitemap=False,
                deps=frozenset({"site.yaml", KINDS["member"].collection}), produce=lambda: members_json(site, urls)),
+        Output(url="/members/index.json", kind="data", sitemap=False,
+               deps=frozenset({"site.yaml", KINDS["member"].collection}), produce=lambda: members_index(site)),
         Output(url="/feed.xml", kind="feed", sitemap=False,
                deps=frozenset({"site.yaml", KINDS["article"].collection}), produce=lambda: feeds.atom(site, urls)),
         Output(url="/radio/feed.xml", kind="feed", sitemap=False,
@@ -62,6 +64,14 @@ def members_json(site: SiteModel, urls: Urls) -> bytes:
     doc = {"format": MEMBERS_JSON_FORMAT, "generator": "smbsite", "site": site.config.title,
            "url": abs_url("/"), "count": len(rows), "members": rows}
     # Compact: with thousands of members this is what the partner finder downloads.
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def members_index(site: SiteModel) -> bytes:
+    """Every member's name and slug in directory order: what the directory's name filter
+    searches when the directory is split into letter pages (a few dozen bytes a member)."""
+    rows = [[m.name, m.slug] for m in site.members]
+    doc = {"format": MEMBERS_JSON_FORMAT, "count": len(rows), "members": rows}
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
-                      StringConstraints)
+                      StringConstraints, model_validator)
 from pydantic_core import PydanticCustomError
 
 from .yamlpos import LegacyFloat, LegacyNumber
@@ -238,6 +238,39 @@ def _duration(value: Any) -> int:
     raise PydanticCustomError("duration", "expected a duration like \"58:30\" or \"1:02:00\", or seconds")
 
 
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _weekday(value: Any) -> str:
+    """Monday … Sunday, whatever the case; 'Saturdays' reads as Saturday."""
+    if isinstance(value, str):
+        word = value.strip().capitalize()
+        for day in WEEKDAYS:
+            if word in (day, day + "s", day[:3], day[:3] + "."):
+                return day
+    raise PydanticCustomError("weekday", "expected a day of the week such as Saturday")
+
+
+def _clock(value: Any) -> str:
+    """A time of day as HH:MM (24-hour), from "18:00", "9:30", "6 PM" or "6:30 pm"."""
+    if isinstance(value, LegacyNumber) and value.form == "sexagesimal":
+        value = value.written  # 18:30 unquoted: YAML 1.1 reads it as a base-60 number, but it means the time
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise PydanticCustomError("clock_number", "expected a time of day such as \"18:00\" or \"6:30 PM\"")
+    if isinstance(value, str):
+        m = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?\s*", value)
+        if m and (m.group(2) is not None or m.group(3)):
+            hour, minute = int(m.group(1)), int(m.group(2) or 0)
+            half = (m.group(3) or "").lower()[:1]
+            if half and 1 <= hour <= 12:
+                hour = hour % 12 + (12 if half == "p" else 0)
+            elif half:
+                hour = 99
+            if hour < 24 and minute < 60:
+                return f"{hour:02d}:{minute:02d}"
+    raise PydanticCustomError("clock", "expected a time of day such as \"18:00\" or \"6:30 PM\"")
+
+
 # Titles, names and labels go into page titles, feeds and calendars, where a line break
 # has no place (an .ics header would even break); longer text is Sentence or Markdown.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_one_line),
@@ -260,6 +293,8 @@ When = Annotated[date | datetime, BeforeValidator(_local_datetime), AfterValidat
 Count = Annotated[int, Field(gt=0), BeforeValidator(_plain_number)]
 Number = Annotated[int, BeforeValidator(_plain_number)]
 TimeZone = Annotated[str, AfterValidator(_timezone)]
+Weekday = Annotated[str, BeforeValidator(_weekday), Field(json_schema_extra={"enum": list(WEEKDAYS)})]
+Clock = Annotated[str, BeforeValidator(_clock)]
 Duration = Annotated[int, BeforeValidator(_duration),
                      Field(json_schema_extra={"type": ["string", "integer"], "pattern": r"^(\d+:)?\d{1,2}:\d{2}$"})]
 
@@ -281,6 +316,11 @@ class Contact(Record):
     address: Sentence | None = None
 
 
+class RadioLinks(Record):
+    apple: HttpUrl | None = None
+    spotify: HttpUrl | None = None
+
+
 class SiteRecord(Record):
     title: Text
     tagline: str = ""
@@ -297,6 +337,7 @@ class SiteRecord(Record):
                           Field(json_schema_extra={"format": "uri", "pattern": "^https://"})] | None = None
     branch: Annotated[str, BeforeValidator(_branch)] = "main"
     specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
+    radio: RadioLinks | None = None
 
 
 # --- members ---------------------------------------------------------------------
@@ -355,11 +396,30 @@ class Location(Record):
     state: State | None = None
 
 
+class Speaker(Record):
+    name: Text | None = None
+    member: Slug | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> "Speaker":
+        if self.name is None and self.member is None:
+            raise PydanticCustomError("speaker", "a speaker needs a name, a member, or both")
+        return self
+
+
+def _speaker(value: Any) -> Any:
+    """A plain text speaker ("Ann Lee (Acme Networks)") is a speaker with just a name."""
+    return {"name": value} if isinstance(value, str) else value
+
+
+SpeakerItem = Annotated[Speaker, BeforeValidator(_speaker)]
+
+
 class Session(Record):
     title: Text
     starts: When
     ends: When | None = None
-    speakers: list[Text] = []
+    speakers: list[SpeakerItem] = []
     room: str = ""
     track: str = ""
     description: Markdown = ""
@@ -369,6 +429,18 @@ class Station(Record):
     city: Text
     state: State
     station: Text
+    day: Weekday | None = None
+    time: Clock | None = None
+    listen: HttpUrl | None = None
+
+
+class Hotel(Record):
+    name: Text
+    address: str = ""
+    city: str = ""
+    state: State | None = None
+    url: HttpUrl | None = None
+    note: Text | None = None
 
 
 class Audio(Record):
@@ -388,6 +460,9 @@ class EventRecord(Record):
     location: Location | None = None
     online: HttpUrl | None = None
     registration: HttpUrl | None = None
+    register_by: Day | None = None
+    price: Text | None = None
+    hotel: Hotel | None = None
     sponsors: list[Slug] = []
     sessions: list[Session] = []
     stations: list[Station] = []

@@ -58,6 +58,12 @@ def _zone_abbr(value: datetime) -> str:
     return value.strftime("%Z")
 
 
+def _clock(value: str) -> str:
+    """"18:30" -> "6:30 PM", "09:00" -> "9 AM", as the theme writes times."""
+    hour, minute = (int(part) for part in value.split(":"))
+    return _date(datetime(2000, 1, 1, hour, minute), "time")
+
+
 def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
@@ -76,8 +82,8 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
         application_url=graph.application_url,
     )
-    env.filters.update(date=_date, zone_abbr=_zone_abbr, state_name=lambda c: US_STATES.get(c, c), tel=tel_href,
-                       linkify=lambda text: Markup(linkify_plain(str(text))))
+    env.filters.update(date=_date, zone_abbr=_zone_abbr, clock=_clock, state_name=lambda c: US_STATES.get(c, c),
+                       tel=tel_href, linkify=lambda text: Markup(linkify_plain(str(text))))
     return env
 
 

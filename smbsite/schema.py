@@ -27,8 +27,8 @@ from pydantic.json_schema import GenerateJsonSchema
 
 from . import model
 from .kinds import KINDS as RECORD_KINDS
-from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Location, MemberRecord,
-                    Session, SiteRecord, Specialty, Station, VendorRecord)
+from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location,
+                    MemberRecord, RadioLinks, Session, SiteRecord, Speaker, Specialty, Station, VendorRecord)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -70,9 +70,15 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "branch": "The branch the form's new member records are proposed against (default main).",
         "specialties": "The partner-finder vocabulary. Each key (lowercase-with-hyphens) is what members "
                        "write in their specialties list.",
+        "radio": "Optional: where the radio show's podcast can be followed besides its RSS feed.",
+    },
+    RadioLinks: {
+        "apple": "The show's page on Apple Podcasts (http or https).",
+        "spotify": "The show's page on Spotify (http or https).",
     },
     Contact: {
-        "email": "The association's email address, e.g. office@example.org.",
+        "email": "The association's email address, e.g. office@example.org; the podcast feed names it as the "
+                 "show's owner.",
         "phone": "The association's phone number, e.g. +1 916 555 0100.",
         "address": "The postal address; line breaks are kept.",
     },
@@ -128,6 +134,9 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "location": "Where it takes place: name, address, city, state.",
         "online": "The address where it is streamed or held online (http or https).",
         "registration": "Where to register (http or https).",
+        "register_by": "Optional last day to register (YYYY-MM-DD); afterwards the Register button is not shown.",
+        "price": "Optional: what it costs, in one line, e.g. \"$295 for members, $445 for guests\".",
+        "hotel": "Optional: the recommended hotel: name, address, city, state, url and a note (rate, booking code).",
         "sponsors": "Sponsoring vendors, by their file name in vendors/ without .yaml.",
         "sessions": "A conference programme: each session's title, times, speakers, room and track.",
         "stations": "Radio episodes only (required there): the stations that air it.",
@@ -144,15 +153,31 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "title": "The session's title.",
         "starts": "Local date and time it starts, e.g. 2027-03-30T09:00 (within the event's days).",
         "ends": "Local date and time it ends.",
-        "speakers": "Who speaks, e.g. [\"Ann Lee (Acme Networks)\"].",
+        "speakers": "Who speaks: text such as \"Ann Lee (Sonicwall)\", or {name: Ann Lee, member: acme-networks} "
+                    "to link the member's page.",
         "room": "The room.",
         "track": "The track, e.g. Business development.",
         "description": "What the session covers, in Markdown.",
+    },
+    Speaker: {
+        "name": "The speaker's name.",
+        "member": "The member company the speaker is from, by its file name in members/ without .yaml.",
     },
     Station: {
         "city": "The city the station broadcasts to.",
         "state": "Two-letter US state code.",
         "station": "Call sign and frequency, e.g. KXBZ 1340 AM.",
+        "day": "Optional: the day of the week the station airs the show, e.g. Saturday.",
+        "time": "Optional: the local time the station airs it, e.g. \"09:00\", 18:30 or \"6:30 PM\".",
+        "listen": "Optional: the address of the station's live stream (http or https).",
+    },
+    Hotel: {
+        "name": "The hotel's name.",
+        "address": "The street address.",
+        "city": "The city.",
+        "state": "Two-letter US state or territory code.",
+        "url": "Where to book (http or https).",
+        "note": "One line, e.g. the conference rate and booking code.",
     },
     Audio: {
         "url": "The address of the audio file (http or https).",
@@ -176,6 +201,7 @@ DATE = r"^\d{4}-\d{2}-\d{2}$"
 LOCAL_WHEN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
 HTTP_URL, EMAIL, PHONE = model.HTTP_URL_PATTERN, model.EMAIL_PATTERN, model.PHONE_PATTERN
 ZONE = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
+CLOCK = r"^\s*\d{1,2}(:\d{2})?\s*([AaPp]\.?[Mm]\.?)?\s*$"
 LOGO_SUFFIXES = ("png", "jpg", "jpeg", "webp", "svg")
 
 _MARK = "x-smbsite-validators"
@@ -230,6 +256,15 @@ def _timezone(node: dict) -> None:
     node.update(pattern=ZONE, examples=["America/Los_Angeles", "America/New_York", "UTC"])
 
 
+def _clock(node: dict) -> None:
+    node.update(type="string", pattern=CLOCK, examples=["09:00", "18:30", "6:30 PM"],
+                patternErrorMessage="a time of day such as \"18:00\" or \"6:30 PM\"")
+
+
+def _weekday(node: dict) -> None:
+    node.update(type="string")
+
+
 def _duration(node: dict) -> None:
     node.update(minimum=1, patternErrorMessage="a duration like \"58:30\" or \"1:02:00\", or seconds")
 
@@ -245,6 +280,8 @@ ADJUST: dict[Callable[..., Any], Callable[[dict], None]] = {
     model._phone: _phone,
     model._timezone: _timezone,
     model._duration: _duration,
+    model._clock: _clock,
+    model._weekday: _weekday,
 }
 _NAMES = {fn: fn.__name__ for fn in ADJUST}
 _BY_NAME = {fn.__name__: adjust for fn, adjust in ADJUST.items()}
@@ -331,6 +368,9 @@ def record_schema(kind: str, specialties: dict[str, str] | None = None) -> dict[
         listing = "; ".join(f"{key} ({label})" for key, label in sorted(specialties.items()))
         generated["properties"]["specialties"]["description"] += f" This site's keys: {listing}."
     if kind == "event":
+        # a speaker is a name (plain text) or {name, member}
+        session = generated["$defs"]["Session"]["properties"]["speakers"]
+        session["items"] = {"anyOf": [{"type": "string", "minLength": 1, "pattern": ONE_LINE}, session["items"]]}
         generated["allOf"] = [{
             "if": {"properties": {"type": {"const": "radio"}}, "required": ["type"]},
             "then": {"required": ["stations"], "properties": {"stations": {"minItems": 1}}},

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import messages
 from .load import Source
-from .model import PLACEHOLDER, SLUG_RE, US_STATES, Record
+from .model import PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, Record
 from .sourcemap import source_mapper
 from .problems import Problems, did_you_mean
 from .slugify import slugify
@@ -96,7 +96,7 @@ def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
 
 
 # What members write for a state instead of its postal code: the AP style abbreviations
-# newspapers use (the product brief itself says "Buena Park, Calif.") and a few short forms.
+# newspapers use (as in "Buena Park, Calif.") and a few short forms.
 STATE_ALIASES = {
     "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
     "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "mass": "MA", "mich": "MI", "minn": "MN",
@@ -185,6 +185,14 @@ def _value_hint(kind: str, value: Any) -> str:
         return _state_hint(value)
     if kind == "url":
         return _url_hint(value)
+    if kind == "clock_number" and isinstance(value, int):
+        # a whole number meant as an hour (18) or as a 24-hour clock without its colon (1830)
+        hour, minute = (value, 0) if value < 24 else divmod(value, 100)
+        if 0 <= hour < 24 and 0 <= minute < 60:
+            return f'write it as a time: "{hour:02d}:{minute:02d}"'
+        return 'write the time as "18:00" or "6:30 PM"'
+    if kind == "weekday" and isinstance(value, str):
+        return did_you_mean(value.strip().capitalize(), list(WEEKDAYS))
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
         return _date_hint(value)
     if kind == "datetime":
@@ -310,7 +318,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 message = f"{field}: {TYPE_MESSAGES[kind]}{_found(value, written)}"
             else:
                 message = f"{field}: {err['msg'][0].lower()}{err['msg'][1:]}" if err["msg"] else field
-                if kind in ("email", "phone", "datetime", "duration"):
+                if kind in ("email", "phone", "datetime", "duration", "weekday", "clock", "clock_number"):
                     message += _found(value, written)
                 if kind == "legacy_number":
                     hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"

@@ -2,8 +2,15 @@
 
 Drawn at build time from a count per state, so the map works without
 JavaScript and costs one small block of markup. Shading is a CSS class per
-bucket (``tile-0`` … ``tile-5``): the colours live in the stylesheet, where
-light and dark mode each get a palette whose text keeps AA contrast.
+band (``tile-0`` for none, ``tile-1`` and ``tile-2``): the colours live in the
+stylesheet, where light and dark mode each get a palette in which neighbouring
+bands differ by at least 3:1 and the text on each keeps AA contrast. Two bands
+is all that allows (three steps of 3:1 would need more than the 21:1 between
+white and black), and every tile prints its count anyway.
+
+The map is a picture for pointer users: it is hidden from assistive technology
+and its links are out of the tab order, since the list of states beside every
+map is the keyboard and screen-reader path to the same pages.
 """
 from __future__ import annotations
 
@@ -33,19 +40,25 @@ GRID: dict[str, tuple[int, int]] = {
 TERRITORIES = frozenset({"AS", "GU", "MP", "PR", "VI"})
 COLUMNS, ROWS = 11, 8
 TILE, GAP = 44, 4
-BUCKETS = 5  # shades for counts above zero
+BUCKETS = 2  # shaded bands for counts above zero
 
 
 def buckets(counts: dict[str, int]) -> list[int]:
-    """Upper bounds of the shading buckets: equal steps up to the largest count.
+    """Upper bounds of the shaded bands, each a count some state has: the first band ends
+    where it splits the states with a count most nearly in half, the second at the top.
 
-    Equal steps (not quantiles) so a shade means the same count range on every
-    map of one build, whatever the spread.
+    Bounds taken from the counts drawn mean no band is empty, so the legend
+    never lists a range that no tile shows or skips one between two it does.
     """
-    top = max(counts.values(), default=0)
-    if top <= BUCKETS:
-        return list(range(1, BUCKETS + 1))
-    return [round(top * (i + 1) / BUCKETS) for i in range(BUCKETS)]
+    values = sorted(c for c in counts.values() if c > 0)
+    if not values:
+        return []
+    distinct = sorted(set(values))
+    if len(distinct) == 1:
+        return distinct
+    half = len(values) / 2
+    split = min(distinct[:-1], key=lambda t: (abs(sum(1 for v in values if v <= t) - half), t))
+    return [split, distinct[-1]]
 
 
 def shade(count: int, bounds: list[int]) -> int:
@@ -54,48 +67,50 @@ def shade(count: int, bounds: list[int]) -> int:
     for i, upper in enumerate(bounds):
         if count <= upper:
             return i + 1
-    return BUCKETS
+    return len(bounds)
+
+
+def drawn(code: str, counts: dict[str, int]) -> bool:
+    """Territories appear only when they have a count; every state always does."""
+    return code not in TERRITORIES or counts.get(code, 0) > 0
 
 
 def legend(counts: dict[str, int]) -> list[tuple[int, str]]:
-    """(shade, label) pairs for the key under the map, only for shades in use."""
-    bounds = buckets(counts)
-    used = {shade(c, bounds) for c in counts.values()}
-    out, low = [], 1
-    for i, upper in enumerate(bounds):
-        if i + 1 in used:
-            out.append((i + 1, str(upper) if low >= upper else f"{low}–{upper}"))
+    """(shade, label) of the key under the map: 'none' only when a drawn tile has no count,
+    then each band as the range of counts it covers, contiguous from 1."""
+    out = [(0, "none")] if any(drawn(c, counts) and counts.get(c, 0) <= 0 for c in GRID) else []
+    low = 1
+    for i, upper in enumerate(buckets(counts)):
+        out.append((i + 1, str(upper) if low == upper else f"{low}–{upper}"))
         low = upper + 1
     return out
 
 
-def tile_map(counts: dict[str, int], href: Callable[[str], str | None], label: str,
+def tile_map(counts: dict[str, int], href: Callable[[str], str | None],
              noun: tuple[str, str] = ("member", "members"), map_id: str = "us-map") -> Markup:
     """An inline <svg>: each state a square linked to ``href(code)`` when it has a count.
 
-    ``label`` names the map for assistive technology; each linked tile's name
-    (its <title>) says the state and its count ("Nevada: 3 members"). States without a count
-    are drawn muted and are not links, so every link leads to a page that exists.
+    Each linked tile's <title> ("Nevada: 3 members") is its tooltip. States
+    without a count are drawn muted and are not links, so every link leads to a
+    page that exists.
     """
     bounds = buckets(counts)
     width, height = COLUMNS * (TILE + GAP) - GAP, ROWS * (TILE + GAP) - GAP
     parts = [f'<svg class="tilemap" id={quoteattr(map_id)} viewBox="0 0 {width} {height}" '
-             f'role="group" aria-label={quoteattr(label)}>']
+             'aria-hidden="true">']
     for code, (col, row) in sorted(GRID.items(), key=lambda kv: (kv[1][1], kv[1][0])):
         count = counts.get(code, 0)
-        if code in TERRITORIES and not count:
+        if not drawn(code, counts):
             continue
         x, y = col * (TILE + GAP), row * (TILE + GAP)
         tile = (f'<rect x="{x}" y="{y}" width="{TILE}" height="{TILE}" rx="4"/>'
                 f'<text x="{x + TILE // 2}" y="{y + 19}">{code}</text>')
         target = href(code) if count else None
         if target is None:
-            parts.append(f'<g class="tile tile-0" aria-hidden="true">{tile}</g>')
+            parts.append(f'<g class="tile tile-0">{tile}</g>')
             continue
         name = f"{US_STATES[code]}: {count} {noun[0] if count == 1 else noun[1]}"
-        # the <title> names the link ("Nevada: 3 members") and is its tooltip; an aria-label
-        # would hide the visible "NV 3" from speech-input users who say what they see
-        parts.append(f'<a href={quoteattr(target)} class="tile tile-{shade(count, bounds)}">'
+        parts.append(f'<a href={quoteattr(target)} tabindex="-1" class="tile tile-{shade(count, bounds)}">'
                      f'<title>{escape(name)}</title>{tile}'
                      f'<text class="n" x="{x + TILE // 2}" y="{y + 35}">{count}</text></a>')
     parts.append("</svg>")

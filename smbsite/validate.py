@@ -21,11 +21,14 @@ from .images import logo_content_problems
 from .markdown import MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
 from .problems import Problems, did_you_mean
+from .places import map_url, zone_label
 from .safefs import link_problem, special_kind
 from .schema_messages import check_record
 
 LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
+
+AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
 
 # what follows a company's name without making it another company ("Acme Networks, LLC")
 COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "company", "corp", "corporation",
@@ -245,11 +248,27 @@ class Validator:
                                         f"session '{s.title}' {key} {_when_text(when)} is outside the event "
                                         f"({first_day} to {last_day})")
             days.setdefault(s_start.date(), []).append(s)
+        if days and first_day <= last_day and (last_day - first_day).days < AGENDA_DAYS_MAX:
+            # every day of the event has its place in the agenda, with sessions or without
+            for n in range((last_day - first_day).days + 1):
+                days.setdefault(first_day + timedelta(days=n), [])
         e.session_days = [(d, sorted(ss, key=lambda s: (sort_key_when(s.starts), s.title)))
                           for d, ss in sorted(days.items())]
         e.upcoming = e.end.date() > self.as_of if e.all_day else e.end.astimezone(zone).date() >= self.as_of
+        e.zone_label = zone_label(zone_name, rec.location.city if rec.location else "")
+        if rec.location is not None:
+            e.map_url = map_url(rec.location)
+        if rec.hotel is not None:
+            e.hotel_map_url = map_url(rec.hotel)
+        if rec.register_by is not None:
+            e.registration_open = self.as_of <= rec.register_by
+            if first_day <= last_day and rec.register_by > last_day:
+                line, col = src.pos.value(("register_by",))
+                self.problems.error(src.path, line, col,
+                                    f"register_by ({rec.register_by}) is after the event's last day ({last_day})")
         self._duplicates(src, "sponsors", rec.sponsors)
         self._duplicates(src, "guests", rec.guests)
+        self.speaker_members(src)
         return e
 
     def article(self, src: Source, cfg: SiteConfig | None) -> Article | None:
@@ -346,6 +365,7 @@ class Validator:
             refs = {"vendors": "vendor"}
         elif src.kind == "event":
             refs = {"sponsors": "vendor", "guests": "member"}
+            self.speaker_members(src)
             # (a 'stations' value of the wrong kind has its own schema error already)
             if data.get("type") == "radio" and data.get("stations", []) == []:
                 self.radio_without_stations(src)
@@ -354,6 +374,17 @@ class Validator:
             for i, slug in valid_slugs(key):
                 if slug not in known:
                     self._unknown(src.path, src.pos, (key, i), what, slug, known)
+
+    def speaker_members(self, src: Source) -> None:
+        """Each session speaker's `member:` must name a member of the site."""
+        sessions = src.data.get("sessions") if isinstance(src.data, dict) else None
+        known = self.loaded.slugs.get("member", set())
+        for i, session in enumerate(sessions if isinstance(sessions, list) else []):
+            speakers = session.get("speakers") if isinstance(session, dict) else None
+            for j, sp in enumerate(speakers if isinstance(speakers, list) else []):
+                slug = sp.get("member") if isinstance(sp, dict) else None
+                if isinstance(slug, str) and SLUG_RE.match(slug) and slug not in known:
+                    self._unknown(src.path, src.pos, ("sessions", i, "speakers", j, "member"), "member", slug, known)
 
     def raw_markdown(self, src: Source) -> None:
         """The Markdown of a record the schema rejected, checked as a valid record's is when

@@ -1,14 +1,26 @@
 """Shared fixtures: small sites written into tmp_path, and the CLI run as a user runs it."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from smbsite import api
+from smbsite.model import US_STATES
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-26"
@@ -161,3 +173,196 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# --- browsers, served sites and other helpers shared by several test files ------------------------
+
+CHROMIUM = os.environ.get("SMBSITE_CHROMIUM", "/usr/bin/chromium")
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+BASE_URL, BASE = "https://example.github.io/smbtn/", "/smbtn/"
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip locally when a tool is missing; in CI a missing tool is a failure, never a skip."""
+    if ok:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
+    pytest.skip(reason)
+
+
+def node_file(package_path: str) -> Path | None:
+    """A file of an npm package, from $SMBSITE_NODE_MODULES or .ci/node (where .ci/run installs them)."""
+    dirs = [os.environ.get("SMBSITE_NODE_MODULES", ""), str(REPO / ".ci" / "node" / "node_modules")]
+    for d in dirs:
+        if d and (Path(d) / package_path).is_file():
+            return Path(d) / package_path
+    return None
+
+
+def need_vnu() -> list[str]:
+    jar = node_file("vnu-jar/build/dist/vnu.jar")
+    java = shutil.which("java")
+    require(jar is not None, "the W3C Nu checker (npm vnu-jar) is not installed: "
+                             "npm install --prefix .ci/node vnu-jar")
+    require(java is not None, "java is not installed (apt-get install default-jre-headless)")
+    return [java, "-jar", str(jar)]
+
+
+def need_axe() -> Path:
+    axe = node_file("axe-core/axe.min.js")
+    require(axe is not None, "axe-core is not installed: npm install --prefix .ci/node axe-core")
+    return axe
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+class Served:
+    """OUT served by a threaded http.server on 127.0.0.1, as /smbtn/... like GitHub Pages would."""
+
+    def __init__(self, root: Path):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def url(self, site_path: str) -> str:
+        return self.origin + BASE + site_path.lstrip("/")
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def build_under_base(src: Path, root: Path) -> Path:
+    out = root / BASE.strip("/")
+    result = api.build(src, out, as_of=AS_OF, base_url=BASE_URL)
+    assert result.ok, [str(p) for p in result.problems]
+    return out
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory):
+    root = tmp_path_factory.mktemp("served")
+    out = build_under_base(REPO, root)
+    served = Served(root)
+    served.out = out
+    yield served
+    served.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "the Python package playwright is not installed (pip install -e '.[test]')")
+    require(Path(CHROMIUM).is_file(), f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield pg
+    context.close()
+    assert errors == [], "the page logged errors"
+
+
+def expected(members: list[dict], specialty: str = "", state: str = "", vendor: str = "") -> list[str]:
+    """What the finder must show, computed independently from members.json."""
+    st = state.upper()
+    found = [m for m in members if m["partnering"] is not False
+             and (not specialty or specialty in m["specialties"])
+             and (not vendor or vendor in m["vendors"])
+             and (not st or m["state"] == st or st in m["serves"] or "nationwide" in m["serves"])]
+    return sorted(m["name"] for m in found)
+
+
+def shown(pg) -> list[str]:
+    return sorted(pg.locator("#finder-list > li.card h3 a").all_inner_texts())
+
+
+def query(pg) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(pg.url).query)
+
+
+def big_site(root: Path, members: int) -> None:
+    """A site large enough to split every long page: most names start with S."""
+    from conftest import write_files
+    import shutil
+    files = {"site.yaml": SITE_YAML, "vendors/sonicwall.yaml": "name: Sonicwall\nsummary: Firewalls.\n"}
+    states = sorted(s for s in US_STATES if len(s) == 2)[:51]
+    for i in range(members):
+        first = "Summit" if i % 3 else ["Acme", "Blue", "Cedar", "Delta"][i % 4]
+        serves = "[nationwide]" if i % 97 == 0 else f"[{states[(i + 7) % 51]}, {states[(i + 13) % 51]}]"
+        files[f"members/m{i:05d}.yaml"] = (
+            f"name: {first} Systems {i:05d}\nsummary: Member number {i}, doing cabling and more.\n"
+            f"joined: 2024-01-01\ncity: Springfield\nstate: {states[i % 51]}\nserves: {serves}\n"
+            f"specialties: [cabling{', web-development' if i % 2 else ''}]\nvendors: [sonicwall]\n"
+            f"partnering: {'false' if i % 41 == 5 else 'true'}\n")
+    write_files(root, files)
+    shutil.copytree(REPO / "templates", root / "templates")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def get(url: str, follow: bool = True) -> tuple[int, dict, bytes]:
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=10) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file (and empty folder) under root with the hash of its bytes."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_symlink():
+            out[rel] = "link:" + str(p.readlink())
+        elif p.is_file():
+            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
+        elif p.is_dir() and not any(p.iterdir()):
+            out[rel + "/"] = "empty"
+    return out

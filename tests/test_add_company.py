@@ -20,7 +20,7 @@ from smbsite import api
 from smbsite.addform import MESSAGES, field_rules
 from smbsite.model import MemberRecord
 from smbsite.slugify import slugify
-from test_browser import AXE_TAGS, BASE, BASE_URL, Served, browser, need_axe  # noqa: F401 (browser: a fixture)
+from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe
 
 REPOSITORY = "https://github.com/smbtn/website"
 FORM_SITE = SITE_YAML + f"repository: {REPOSITORY}\n"

@@ -7,127 +7,17 @@ Debian (chromium, java) and npm (axe-core, vnu-jar; .ci/run installs them into
 """
 from __future__ import annotations
 
-import functools
 import json
-import os
-import shutil
 import subprocess
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import AS_OF, REPO
+from conftest import AS_OF, AXE_TAGS, BASE, REPO, Served, build_under_base, expected, need_axe, need_vnu, query, shown
 from smbsite import api
-from test_theme import big_site
-
-CHROMIUM = os.environ.get("SMBSITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-BASE_URL, BASE = "https://example.github.io/smbtn/", "/smbtn/"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def require(ok: bool, reason: str) -> None:
-    """Skip locally when a tool is missing; in CI a missing tool is a failure, never a skip."""
-    if ok:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: .ci/run must install it)")
-    pytest.skip(reason)
-
-
-def node_file(package_path: str) -> Path | None:
-    """A file of an npm package, from $SMBSITE_NODE_MODULES or .ci/node (where .ci/run installs them)."""
-    dirs = [os.environ.get("SMBSITE_NODE_MODULES", ""), str(REPO / ".ci" / "node" / "node_modules")]
-    for d in dirs:
-        if d and (Path(d) / package_path).is_file():
-            return Path(d) / package_path
-    return None
-
-
-def need_vnu() -> list[str]:
-    jar = node_file("vnu-jar/build/dist/vnu.jar")
-    java = shutil.which("java")
-    require(jar is not None, "the W3C Nu checker (npm vnu-jar) is not installed: "
-                             "npm install --prefix .ci/node vnu-jar")
-    require(java is not None, "java is not installed (apt-get install default-jre-headless)")
-    return [java, "-jar", str(jar)]
-
-
-def need_axe() -> Path:
-    axe = node_file("axe-core/axe.min.js")
-    require(axe is not None, "axe-core is not installed: npm install --prefix .ci/node axe-core")
-    return axe
+from conftest import big_site
 
 
 # --- the site, served under its base path ----------------------------------------------------
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-class Served:
-    """OUT served by a threaded http.server on 127.0.0.1, as /smbtn/... like GitHub Pages would."""
-
-    def __init__(self, root: Path):
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def url(self, site_path: str) -> str:
-        return self.origin + BASE + site_path.lstrip("/")
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
-def build_under_base(src: Path, root: Path) -> Path:
-    out = root / BASE.strip("/")
-    result = api.build(src, out, as_of=AS_OF, base_url=BASE_URL)
-    assert result.ok, [str(p) for p in result.problems]
-    return out
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory):
-    root = tmp_path_factory.mktemp("served")
-    out = build_under_base(REPO, root)
-    served = Served(root)
-    served.out = out
-    yield served
-    served.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require(False, "the Python package playwright is not installed (pip install -e '.[test]')")
-    require(Path(CHROMIUM).is_file(), f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    yield pg
-    context.close()
-    assert errors == [], "the page logged errors"
 
 
 # --- W3C Nu checker ------------------------------------------------------------------------------
@@ -215,32 +105,22 @@ def test_map_tile_text_keeps_aa_contrast(browser, bundled, scheme):
 
 # --- the partner finder ----------------------------------------------------------------------------
 
-def expected(members: list[dict], specialty: str = "", state: str = "", vendor: str = "") -> list[str]:
-    """What the finder must show, computed independently from members.json."""
-    st = state.upper()
-    found = [m for m in members if m["partnering"] is not False
-             and (not specialty or specialty in m["specialties"])
-             and (not vendor or vendor in m["vendors"])
-             and (not st or m["state"] == st or st in m["serves"] or "nationwide" in m["serves"])]
-    return sorted(m["name"] for m in found)
 
-
-def shown(pg) -> list[str]:
-    return sorted(pg.locator("#finder-list > li.card h3 a").all_inner_texts())
-
-
-def query(pg) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(pg.url).query)
+def settled(pg, text: str) -> None:
+    """Wait until the finder's status (announced once the choice settles) reads `text`."""
+    pg.wait_for_function("t => document.getElementById('finder-status').textContent === t", arg=text)
 
 
 @pytest.mark.browser
-def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page, bundled):
+def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_leaves(page, bundled):
     members = json.loads((bundled.out / "members.json").read_text())["members"]
     pg = page
+    pg.goto(bundled.url("/members/"))
     pg.goto(bundled.url("/partners/"))
+    entries = pg.evaluate("history.length")
     status = pg.locator("#finder-status")
     assert status.get_attribute("aria-live") == "polite"
-    pg.wait_for_function("document.getElementById('finder-status').textContent.startsWith('Choose')")
+    assert status.inner_text().startswith("Choose")
     assert pg.locator("#finder").is_visible() and not pg.locator("#finder-results").is_visible()
 
     pg.select_option("#f-specialty", label="Structured cabling")
@@ -249,7 +129,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
     assert shown(pg) == cabling
     assert query(pg) == {"specialty": ["cabling"]}
-    assert status.inner_text() == f"{len(cabling)} members offer Structured cabling."
+    settled(pg, f"{len(cabling)} members offer Structured cabling.")
 
     pg.select_option("#f-state", label="Nevada")
     in_nv = expected(members, "cabling", "nv")
@@ -257,7 +137,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
     assert shown(pg) == in_nv
     assert query(pg) == {"specialty": ["cabling"], "state": ["nv"]}
-    assert status.inner_text() == f"{len(in_nv)} members offer Structured cabling in Nevada."
+    settled(pg, f"{len(in_nv)} members offer Structured cabling in Nevada.")
     assert not any(m["name"] in in_nv for m in members if m["partnering"] is False)
     # members based in the state come first; every result links to its page under the base path
     first = pg.locator("#finder-list > li.card").first
@@ -265,19 +145,13 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_works(page
     for href in pg.locator("#finder-list > li.card h3 a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
         assert href.startswith(BASE + "members/") and (bundled.out / href[len(BASE):] / "index.html").is_file()
 
+    # the choices replaced the address instead of adding history: back leaves the finder
+    assert pg.evaluate("history.length") == entries
     pg.go_back()
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
-    assert query(pg) == {"specialty": ["cabling"]}
-    assert pg.input_value("#f-state") == "" and pg.input_value("#f-specialty") == "cabling"
-    assert shown(pg) == cabling
-
-    pg.go_back()
-    pg.wait_for_function("document.getElementById('finder-results').hidden")
-    assert pg.input_value("#f-specialty") == "" and query(pg) == {}
-
+    assert pg.url == bundled.url("/members/")
     pg.go_forward()
-    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(cabling))
-    assert pg.input_value("#f-specialty") == "cabling"
+    pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
+    assert pg.input_value("#f-specialty") == "cabling" and pg.input_value("#f-state") == "nv"
 
 
 @pytest.mark.browser
@@ -290,8 +164,10 @@ def test_a_shared_finder_url_opens_with_its_choice(page, bundled):
     assert shown(page) == want
     assert [page.input_value(s) for s in ("#f-specialty", "#f-state", "#f-vendor")] == [
         "web-development", "ca", "microsoft"]
+    page.wait_for_function("n => document.getElementById('finder-status').textContent.startsWith(n)",
+                           arg=f"{len(want)} member")
     text = page.inner_text("#finder-status")
-    assert text.startswith(f"{len(want)} member") and "in California" in text and "Microsoft" in text
+    assert "in California" in text and "Microsoft" in text
     # an unknown value in a shared link is ignored, not an error
     page.goto(bundled.url("/partners/?specialty=nonsense&state=nv"))
     page.wait_for_function("document.querySelectorAll('#finder-list > li').length > 0")
@@ -311,7 +187,7 @@ def test_finder_shows_the_first_results_then_all_on_request(page, tmp_path):
         want = expected(members, "cabling")
         page.wait_for_function("document.querySelectorAll('#finder-list > li').length > 0")
         assert page.locator("#finder-list > li").count() == 60
-        assert page.inner_text("#finder-status") == f"{len(want)} members offer Structured cabling. Showing the first 60."
+        settled(page, f"{len(want)} members offer Structured cabling. Showing the first 60.")
         page.click("#finder-more")
         page.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(want))
         assert shown(page) == want and not page.locator("#finder-more").is_visible()
@@ -324,17 +200,23 @@ def test_finder_and_map_work_without_javascript(browser, bundled):
     context = browser.new_context(java_script_enabled=False)
     pg = context.new_page()
     pg.goto(bundled.url("/partners/"))
-    assert not pg.locator("#finder").is_visible()  # the form needs the script, so it stays hidden
+    # the form stays, and says it needs the script; the lists below are the way without it
+    assert pg.locator("#finder").is_visible() and pg.locator("#finder button[type=submit]").is_visible()
+    assert "needs JavaScript" in pg.locator("#finder-nojs").inner_text()
+    assert not pg.locator("#finder-status").is_visible()
     pg.get_by_role("link", name="Structured cabling").first.click()
     assert pg.url == bundled.url("/partners/cabling/")
     assert pg.locator("h1").inner_text() == "Structured cabling"
-    pg.get_by_role("link", name="Nevada", exact=True).click()  # the state list jumps to the section
+    pg.locator("svg.tilemap a[href$='#st-nv']").click()  # the map jumps to the state's row
     assert pg.url.endswith("/partners/cabling/#st-nv")
-    assert "Coastline Cabling Co." in pg.locator("#st-nv + ul").inner_text()
+    assert "Coastline Cabling Co." in pg.locator("#st-nv").inner_text()
+    pg.locator("#st-nv").get_by_role("link", name="Coastline Cabling Co.").click()  # and on to its card
+    assert pg.url.endswith("/partners/cabling/#m-coastline-cabling-co")
+    assert pg.locator("#m-coastline-cabling-co").is_visible()
     pg.goto(bundled.url("/partners/"))
-    # each map tile is a link named by its state and count
-    tile = pg.get_by_role("link", name="Nevada: ")
-    assert tile.count() == 1 and tile.get_attribute("href") == BASE + "regions/nv/"
+    # each map tile links to its state's page (for the mouse: the state list is the keyboard path)
+    tile = pg.locator(f"svg.tilemap a[href='{BASE}regions/nv/']")
+    assert tile.count() == 1 and tile.locator("title").text_content() == "Nevada: 5 members"
     tile.click()
     assert pg.url == bundled.url("/regions/nv/") and pg.locator("h1").inner_text() == "Members in Nevada"
     context.close()
@@ -345,7 +227,7 @@ def test_finder_and_map_work_without_javascript(browser, bundled):
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["/", "/members/", "/members/coastline-cabling-co/", "/partners/",
                                   "/partners/cabling/", "/vendors/microsoft/", "/events/smbtn-conference-2027/",
-                                  "/radio/", "/articles/"])
+                                  "/events/", "/events/radio-conference-preview/", "/radio/", "/articles/"])
 def test_pages_fit_a_320_pixel_screen(browser, bundled, path):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     pg = context.new_page()

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import AS_OF, SITE_YAML, base_files, write_files
 from smbsite import api
-from test_browser import BASE, AXE_TAGS, Served, bundled, browser, need_axe  # noqa: F401 (fixtures)
+from conftest import BASE, AXE_TAGS, Served, need_axe
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import AS_OF
 from smbsite.cli import main
-from test_serve import free_port, get, wait_for
+from conftest import free_port, get, wait_for
 
 COMMANDS = sorted(main.commands.items())
 

@@ -48,7 +48,10 @@ def dump(path: Path, data: dict) -> None:
 def referenced_members(site: Path) -> set[str]:
     refs = set()
     for f in (site / "events").glob("*.yaml"):
-        refs |= set(load(f).get("guests") or [])
+        event = load(f)
+        refs |= set(event.get("guests") or [])
+        refs |= {sp["member"] for s in event.get("sessions") or [] for sp in s.get("speakers") or []
+                 if isinstance(sp, dict) and sp.get("member")}
     for f in list((site / "content").rglob("*.md")) + list((site / "members").glob("*.yaml")):
         text = f.read_text(encoding="utf-8")
         refs |= {s.split("/")[0] for s in text.split("/members/")[1:] if s}

@@ -17,7 +17,7 @@ from smbsite import write
 from smbsite.api import UsageError, build
 from smbsite.write import MARKER, remove_leftovers
 
-from test_safety import tree
+from conftest import tree
 
 
 def one_line_usage_error(res: subprocess.CompletedProcess, out: str) -> None:

@@ -2,32 +2,17 @@
 unsafe output folders are refused, nothing outside OUT changes, and builds are reproducible."""
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import AS_OF, MEMBER_YAML, REPO
+from conftest import AS_OF, MEMBER_YAML, REPO, tree
 from smbsite.api import UsageError, build
 from smbsite.write import MARKER, Staging, UnsafeOutput
 
 M = "members/acme-networks.yaml"
 NOON_OF_AS_OF = str(int(datetime.fromisoformat(AS_OF + "T12:00:00+00:00").timestamp()))
-
-
-def tree(root: Path) -> dict[str, str]:
-    """Every file (and empty folder) under root with the hash of its bytes."""
-    out = {}
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root).as_posix()
-        if p.is_symlink():
-            out[rel] = "link:" + str(p.readlink())
-        elif p.is_file():
-            out[rel] = hashlib.sha256(p.read_bytes()).hexdigest()
-        elif p.is_dir() and not any(p.iterdir()):
-            out[rel + "/"] = "empty"
-    return out
 
 
 def without_output(site: Path) -> dict[str, str]:

@@ -13,39 +13,9 @@ import urllib.request
 
 import pytest
 
-from conftest import AS_OF
+from conftest import AS_OF, free_port, get, wait_for
 
 from smbsite.render import THEME
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def get(url: str, follow: bool = True) -> tuple[int, dict, bytes]:
-    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(url, timeout=10) as r:
-            return r.status, dict(r.headers), r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, dict(e.headers), e.read()
-
-
-def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AS_OF
 from smbsite.serve import DevServer, scratch_file
-from test_serve import wait_for
+from conftest import wait_for
 
 SCRATCH = ["acme-networks.yaml.swp", ".acme-networks.yaml.swx", "acme-networks.yaml.swo", "acme-networks.yaml~",
            ".#acme-networks.yaml", "#acme-networks.yaml#", "sedxOPJpz", "sed4Kq9Zt", "4913",

@@ -13,7 +13,7 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from conftest import AS_OF, REPO, SITE_YAML
+from conftest import AS_OF, REPO, big_site
 from smbsite import api, tilemap
 from smbsite.model import US_STATES
 
@@ -285,8 +285,10 @@ def test_colours_keep_aa_contrast(scheme):
                    ("accent", "soft2"), ("accent-fg", "accent"), ("fg", "soft2")]:
         assert contrast(v[fg], v[bg]) >= 4.5, f"{scheme}: {fg} on {bg}"
     assert contrast(v["focus"], v["bg"]) >= 3, "focus ring"
-    # the darker shades must be told apart from the page without relying on text alone
-    assert contrast(v[f"t{tilemap.BUCKETS}"], v["bg"]) >= 3
+    # each band is told apart from the next one, and from the page, without relying on its text
+    for shade in range(tilemap.BUCKETS):
+        assert contrast(v[f"t{shade}"], v[f"t{shade + 1}"]) >= 3, f"{scheme}: tile-{shade} beside tile-{shade + 1}"
+    assert contrast(v["t1"], v["bg"]) >= 3 and contrast(v[f"t{tilemap.BUCKETS}"], v["bg"]) >= 3
 
 
 def test_member_page_weighs_under_30_kb(site_out):
@@ -338,22 +340,32 @@ def test_directory_has_az_jump_list_with_counts_and_cards(site_out):
     assert "Quiet CRM Shop" in text(doc)
 
 
-def big_site(root: Path, members: int) -> None:
-    """A site large enough to split every long page: most names start with S."""
-    from conftest import write_files
-    import shutil
-    files = {"site.yaml": SITE_YAML, "vendors/sonicwall.yaml": "name: Sonicwall\nsummary: Firewalls.\n"}
-    states = sorted(s for s in US_STATES if len(s) == 2)[:51]
-    for i in range(members):
-        first = "Summit" if i % 3 else ["Acme", "Blue", "Cedar", "Delta"][i % 4]
-        serves = "[nationwide]" if i % 97 == 0 else f"[{states[(i + 7) % 51]}, {states[(i + 13) % 51]}]"
-        files[f"members/m{i:05d}.yaml"] = (
-            f"name: {first} Systems {i:05d}\nsummary: Member number {i}, doing cabling and more.\n"
-            f"joined: 2024-01-01\ncity: Springfield\nstate: {states[i % 51]}\nserves: {serves}\n"
-            f"specialties: [cabling{', web-development' if i % 2 else ''}]\nvendors: [sonicwall]\n"
-            f"partnering: {'false' if i % 41 == 5 else 'true'}\n")
-    write_files(root, files)
-    shutil.copytree(REPO / "templates", root / "templates")
+def test_directory_is_one_grid_with_each_letters_heading_on_its_first_card(site_out):
+    doc = page(site_out, "/members/")
+    grids = doc.xpath(f"//main//ul[{has_class('cards')}]")
+    assert len(grids) == 1 and grids[0].get("id") == "directory"
+    cards = grids[0].xpath("./li")
+    assert len(cards) == 5  # every member, partnering or not
+    headings = [(text(h), h.getparent().xpath("./h3")[0]) for h in grids[0].xpath("./li/h2")]
+    assert [(letter, text(h3)) for letter, h3 in headings] == [
+        ("A", "Acme Networks"), ("B", "Basin Cabling"), ("E", "Everywhere Web"), ("Q", "Quiet CRM Shop"),
+        ("0–9", "9 Lives Repair")]
+    # the A-Z list jumps to those headings
+    jump = doc.xpath('//nav[@aria-label="Members by first letter"]//a/@href')
+    assert [doc.get_element_by_id(h.lstrip("#")).getparent().getparent() is grids[0] for h in jump] == [True] * 5
+    # the name filter is there for the script, and hidden without it
+    box = doc.get_element_by_id("name-filter")
+    assert "needs-js" in box.get("class") and box.get("data-here") == "all"
+    assert box.xpath(".//label[@for='name-filter-q']") and box.xpath(".//input[@type='search']")
+    assert doc.xpath(f'//script[@src="{BASE_PATH}static/directory.js"]')
+
+
+def test_members_index_holds_only_names_and_slugs(site_out):
+    doc = json.loads((site_out / "members" / "index.json").read_text(encoding="utf-8"))
+    assert doc["count"] == 5
+    assert doc["members"][:3] == [["9 Lives Repair", "9-lives-repair"], ["Acme Networks", "acme-networks"],
+                                  ["Basin Cabling", "basin-cabling"]]
+    assert all(len(row) == 2 for row in doc["members"])
 
 
 def test_a_large_directory_splits_by_letter_and_page_and_stays_small(tmp_path):
@@ -401,7 +413,16 @@ def test_a_large_directory_splits_by_letter_and_page_and_stays_small(tmp_path):
 def test_partner_finder_works_without_javascript(site_out):
     doc = page(site_out, "/partners/")
     form = doc.get_element_by_id("finder")
-    assert form.get("hidden") is not None  # shown by the script only
+    # the form is always there, with a button; without scripts a note says how to browse instead
+    assert form.get("hidden") is None and form.get("method") == "get"
+    assert form.xpath('.//button[@type="submit"]')
+    note = form.xpath(".//noscript")[0]
+    assert "needs JavaScript" in text(note) and "a link with a choice in it" in text(note)
+    assert hrefs(note) == ["#by-specialty", "#by-state"]
+    assert doc.get_element_by_id("by-specialty").tag == "h2" and doc.get_element_by_id("by-state").tag == "h2"
+    # what only the script can fill is hidden when scripts are off
+    assert ".needs-js { display: none" in doc.xpath("//head/noscript")[0].text_content()
+    assert "needs-js" in doc.get_element_by_id("finder-out").get("class")
     assert form.get("data-members") == BASE_PATH + "members.json"
     states = form.xpath('.//select[@id="f-state"]/option/@value')
     assert states == [""] + sorted((c.lower() for c in US_STATES), key=lambda c: US_STATES[c.upper()])
@@ -416,15 +437,34 @@ def test_partner_finder_works_without_javascript(site_out):
     assert doc.xpath(f'//script[@src="{BASE_PATH}static/finder.js"]')
 
 
-def test_partner_pages_group_by_state_and_leave_out_non_partnering(site_out):
+def test_partner_pages_list_each_member_once_with_states_and_summary(site_out):
     doc = page(site_out, "/partners/cabling/")
-    nv = doc.get_element_by_id("st-nv").getparent()
-    assert [text(a) for a in nv.xpath(".//ul//a")] == ["Acme Networks", "Basin Cabling"]
+    cards = doc.xpath(f"//main//li[{has_class('card')}]")
+    assert [text(c.xpath("./h3")[0]) for c in cards] == ["Acme Networks", "Basin Cabling"]  # once each, A-Z
+    acme = text(cards[0])
+    assert "Fresno, CA" in acme and "Also serves Nevada" in acme and "Cabling and web sites for small offices." in acme
     assert "Quiet CRM Shop" not in text(doc)
+    # a row per state names who works there, linking to the cards above
+    nv = doc.get_element_by_id("st-nv")
+    assert [(text(a), a.get("href")) for a in nv.xpath(".//a")] == [
+        ("Nevada", BASE_PATH + "regions/nv/"), ("Acme Networks", "#m-acme-networks"), ("Basin Cabling", "#m-basin-cabling")]
+    assert doc.get_element_by_id("m-acme-networks") is cards[0]
     # the map on a specialty page jumps to the state's section
     tiles = {t.findtext("title"): t.get("href") for t in doc.xpath("//svg//a")}
     here = BASE_PATH + "partners/cabling/"
     assert tiles == {"California: 1 member": here + "#st-ca", "Nevada: 2 members": here + "#st-nv"}
+
+
+def test_members_serving_every_state_are_named_once_not_in_every_state_row(site_out):
+    doc = page(site_out, "/partners/web-development/")
+    cards = [text(c.xpath("./h3")[0]) for c in doc.xpath(f"//main//li[{has_class('card')}]")]
+    assert cards == ["Acme Networks", "Everywhere Web"]
+    assert "Serving every state: Everywhere Web." in text(doc)
+    rows = doc.xpath(f"//ul[{has_class('by-state')}]/li")
+    assert len(rows) == 51 + 5
+    assert text(doc.get_element_by_id("st-nv")) == "Nevada (2): Acme Networks, and 1 serving every state"
+    assert text(doc.get_element_by_id("st-id")) == "Idaho (1): Everywhere Web"  # where it is based
+    assert text(doc.get_element_by_id("st-vt")) == "Vermont (1): 1 serving every state"
 
 
 def test_region_pages_split_based_and_serving(site_out):
@@ -442,8 +482,12 @@ def test_region_pages_split_based_and_serving(site_out):
 def test_tile_map_links_states_with_members_and_names_each(site_out):
     doc = page(site_out, "/regions/")
     svg = doc.xpath("//svg")[0]
-    assert svg.get("role") == "group" and svg.get("aria-label")
+    # a picture for pointer users: the state list below is the keyboard and screen-reader path
+    assert svg.get("aria-hidden") == "true"
     links = svg.xpath(".//a")
+    assert {a.get("tabindex") for a in links} == {"-1"}
+    listed = {text(a): a.get("href") for a in doc.xpath(f"//ul[{has_class('states')}]//a")}
+    assert {href for href in listed.values()} == {a.get("href") for a in links}
     names = {a.findtext("title"): a.get("href") for a in links}
     # Everywhere Web serves the nation, so every state and DC has at least one member
     assert len(names) == 51 + 5
@@ -452,14 +496,14 @@ def test_tile_map_links_states_with_members_and_names_each(site_out):
 
 
 def test_tile_map_draws_empty_states_as_muted_non_links():
-    svg = etree.fromstring(str(tilemap.tile_map({"NV": 3, "CA": 12, "PR": 1}, lambda c: f"/regions/{c.lower()}/",
-                                                "Members by state")))
+    svg = etree.fromstring(str(tilemap.tile_map({"NV": 3, "CA": 12, "PR": 1}, lambda c: f"/regions/{c.lower()}/")))
     tiles = [g for g in svg if g.tag in ("a", "g")]
     by_code = {t.findall("text")[0].text: t for t in tiles}
     assert set(by_code) == set(tilemap.GRID) - {"AS", "GU", "MP", "VI"}  # territories only with members
-    assert by_code["VT"].tag == "g" and by_code["VT"].get("aria-hidden") == "true"
+    assert by_code["VT"].tag == "g" and by_code["VT"].get("class") == "tile tile-0"
     assert by_code["NV"].tag == "a" and by_code["NV"].findtext("title") == "Nevada: 3 members"
-    assert by_code["CA"].get("class") == "tile tile-5" and by_code["NV"].get("class") == "tile tile-2"
+    assert by_code["CA"].get("class") == "tile tile-2" and by_code["NV"].get("class") == "tile tile-2"
+    assert by_code["PR"].get("class") == "tile tile-1"
 
 
 def test_tile_grid_places_every_state_once():
@@ -473,13 +517,42 @@ def test_tile_grid_places_every_state_once():
     assert row("WA") < row("OR") < row("CA") and row("ND") < row("KS") < row("TX")
 
 
-def test_shading_buckets_are_ordered_and_labelled():
+def test_shading_bands_are_only_those_drawn_and_leave_no_gap():
     counts = {"CA": 100, "NV": 1, "AZ": 20, "UT": 55}
     bounds = tilemap.buckets(counts)
-    assert bounds == [20, 40, 60, 80, 100]
-    assert [tilemap.shade(counts[s], bounds) for s in ("NV", "AZ", "UT", "CA")] == [1, 1, 3, 5]
-    assert tilemap.legend(counts) == [(1, "1–20"), (3, "41–60"), (5, "81–100")]
-    assert tilemap.buckets({"NV": 2}) == [1, 2, 3, 4, 5] and tilemap.legend({"NV": 2}) == [(2, "2")]
+    assert bounds == [20, 100]  # the lower half of the states, then the rest
+    assert [tilemap.shade(counts[s], bounds) for s in ("NV", "AZ", "UT", "CA")] == [1, 1, 2, 2]
+    # other states are drawn with no count, so 'none' is listed first
+    assert tilemap.legend(counts) == [(0, "none"), (1, "1–20"), (2, "21–100")]
+    assert tilemap.buckets({"NV": 2}) == [2] and tilemap.legend({"NV": 2})[1:] == [(1, "1–2")]
+    assert tilemap.buckets({}) == [] and tilemap.legend({}) == [(0, "none")]
+
+
+def test_legend_leaves_out_none_when_every_drawn_state_has_a_count():
+    states = sorted(code for code in tilemap.GRID if code not in tilemap.TERRITORIES)
+    every = {code: 1 if i % 2 else 3 for i, code in enumerate(states)}
+    assert tilemap.legend(every) == [(1, "1"), (2, "2–3")]
+    assert tilemap.legend({**every, "PR": 0})[0] != (0, "none")  # an empty territory is not drawn
+
+
+@pytest.mark.parametrize("path", ["/partners/", "/regions/", "/partners/cabling/", "/partners/web-development/"])
+def test_legend_matches_the_counts_on_the_tiles(site_out, path):
+    doc = page(site_out, path)
+    legend = [(li.xpath("./i")[0].get("class"), text(li)) for li in doc.xpath(f"//ul[{has_class('legend')}]/li")]
+    tiles = [(t.get("class").split()[-1], t.xpath("./text[@class='n']/text()")) for t in doc.xpath("//svg/*")]
+    used = {cls for cls, _ in tiles}
+    assert [cls for cls, _ in legend] == sorted(used)  # every band drawn is listed, and only those
+    low = 1
+    for cls, label in legend:
+        if cls == "tile-0":
+            assert label == "none"
+            continue
+        lo, _, hi = label.partition("–")
+        assert int(lo) == low  # ranges follow each other from 1, none skipped
+        low = int(hi or lo) + 1
+        for tile_cls, n in tiles:
+            if tile_cls == cls:
+                assert int(lo) <= int(n[0]) <= int(hi or lo)
 
 
 # --- vendors, events, radio ------------------------------------------------------------------
@@ -504,11 +577,11 @@ def test_event_page_shows_zone_venue_agenda_and_sponsors(site_out):
     assert text(doc.get_element_by_id("day-1")) == "Tuesday, March 30"
     session = text(doc.xpath(f"//ul[{has_class('agenda')}]/li")[0])
     assert session.startswith("9 AM–10 AM Opening") and "Ann Lee" in session
-    assert "Times are PDT (America/Los_Angeles)." in text(doc)
+    assert "Times are Buena Park time (PDT)." in text(doc)
     sponsors = [a for a in doc.xpath("//main//a") if text(a) == "Sonicwall"]
     assert sponsors[0].get("href") == BASE_PATH + "vendors/sonicwall/"
     radio = text(page(site_out, "/events/radio-pilot/").xpath("//dl")[0])
-    assert "Thursday, May 7, 2026, 6 PM – 7 PM MST (time zone America/Phoenix)" in radio
+    assert "Thursday, May 7, 2026, 6 PM – 7 PM MST (Arizona time)" in radio
 
 
 def test_radio_page_lists_stations_episodes_and_guests(site_out):

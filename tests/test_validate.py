@@ -1,4 +1,4 @@
-"""One test per rule of PRODUCT.md: the exact `path:line:col: error: message` a member sees.
+"""One test per rule of the record formats: the exact `path:line:col: error: message` a member sees.
 
 Each fixture changes one line of the small valid site in conftest, so the line
 and column of the offending value are known by reading the fixture.
@@ -408,12 +408,63 @@ EVENT_RULES = {
         {E: RADIO + "audio: {url: https://example.org/ep1.mp3, bytes: 1000, duration: an hour}\n"},
         f"{E}:8:66: error: audio › duration: expected a duration like \"58:30\" or \"1:02:00\", or seconds, "
         "found 'an hour'"),
+    "station air day unknown": (
+        {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, day: Satruday}")},
+        f"{E}:6:59: error: stations › item 1 › day: expected a day of the week such as Saturday, found 'Satruday' "
+        "— did you mean 'Saturday'?"),
+    "station air time as a bare number": (
+        {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, time: 1830}")},
+        f"{E}:6:60: error: stations › item 1 › time: expected a time of day such as \"18:00\" or \"6:30 PM\", "
+        "found the number 1830 — write it as a time: \"18:30\""),
+    "station air time unreadable": (
+        {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, time: noon}")},
+        f"{E}:6:60: error: stations › item 1 › time: expected a time of day such as \"18:00\" or \"6:30 PM\", "
+        "found 'noon'"),
+    "station listen-live address not http": (
+        {E: RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, listen: kfre.example.com/live}")},
+        f"{E}:6:62: error: stations › item 1 › listen: expected a web address starting with http:// or https://, "
+        "found 'kfre.example.com/live' — write it in full: https://kfre.example.com/live"),
+    "speaker names an unknown member": (
+        edit(E, "speakers: [Ann Lee]", "speakers: [{name: Ann Lee, member: acme-network}]"),
+        f"{E}:8:107: error: unknown member 'acme-network' — did you mean 'acme-networks'?"),
+    "speaker with neither name nor member": (
+        edit(E, "speakers: [Ann Lee]", "speakers: [{room: A}]"),
+        f"{E}:8:84: error: unknown field 'room' in sessions › item 1 › speakers › item 1 — allowed here: "
+        "name, member"),
+    "register_by after the event": (
+        {E: EVENT_YAML + "register_by: 2027-04-02\n"},
+        f"{E}:9:14: error: register_by (2027-04-02) is after the event's last day (2027-04-01)"),
+    "hotel without a name": (
+        {E: EVENT_YAML + "hotel: {address: 2 Main St}\n"},
+        f"{E}:9:8: error: missing required field 'name' in hotel — add a line 'name: …'"),
 }
 
 
 @pytest.mark.parametrize("files,expected", EVENT_RULES.values(), ids=EVENT_RULES.keys())
 def test_event_rule(make_site, files, expected):
     assert problems(make_site(files)) == [expected]
+
+
+def test_a_speaker_with_an_unknown_member_is_reported_even_when_the_record_has_other_errors(make_site):
+    text = EVENT_YAML.replace("speakers: [Ann Lee]", "speakers: [{member: acme-network}]")
+    text = text.replace("title: Annual Conference", "title: ''")
+    assert problems(make_site({E: text})) == [
+        f"{E}:1:8: error: title: must not be empty",
+        f"{E}:8:92: error: unknown member 'acme-network' — did you mean 'acme-networks'?",
+    ]
+
+
+def test_station_times_days_and_speakers_in_their_other_forms_are_valid(make_site):
+    text = RADIO.replace("KFRE 1340 AM}", 'KFRE 1340 AM, day: saturdays, time: "6:30 pm", listen: https://k.example.com/}')
+    assert problems(make_site({E: text})) == []
+    # unquoted, YAML 1.1 would read 18:30 as the number 1110; it is taken as the time it says
+    text = RADIO.replace("KFRE 1340 AM}", "KFRE 1340 AM, day: Sat, time: 18:30}")
+    site = make_site({E: text})
+    assert problems(site) == []
+    [event] = check(site, as_of=AS_OF).graph.site.events
+    assert (event.stations[0].day, event.stations[0].time) == ("Saturday", "18:30")
+    text = EVENT_YAML.replace("speakers: [Ann Lee]", 'speakers: ["Ann Lee (Sonicwall)", {member: acme-networks}]')
+    assert problems(make_site({E: text})) == []
 
 
 def test_stations_of_the_wrong_kind_are_one_mistake_not_two(make_site):

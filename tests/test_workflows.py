@@ -1,4 +1,4 @@
-"""The GitHub Actions workflows: valid, audited, least-privilege, and their shell steps work.
+"""The GitHub Actions workflows: valid, clean under zizmor, least-privilege, and their shell steps work.
 
 check-jsonschema and zizmor are the test extra's; locally a missing tool skips
 its test, with CI=true it fails. The `run:` steps of the pull-request job and

@@ -1,10 +1,21 @@
 // Partner finder: filters members.json in the page. Without this script the
-// page still works through its links to /partners/<specialty>/ and /regions/<state>/.
+// page still works through its links to /partners/<specialty>/ and /regions/<state>/,
+// and says so. A change of choice replaces the address (the back button leaves
+// the finder instead of stepping through every option tried), and the count is
+// announced once the choice settles, not once per arrow key.
 (function () {
   "use strict";
   var form = document.getElementById("finder");
   if (!form || !window.fetch || !window.URLSearchParams) return;
   var status = document.getElementById("finder-status");
+  var out = document.getElementById("finder-out");
+  var SETTLE = 400; // ms without a change before the count is announced
+  var announceTimer = null;
+  // A shared link with a choice: keep the rest of the first screen for the results, before
+  // the page below is laid out, so the results push nothing down when they arrive.
+  if (/[?&](specialty|state|vendor)=[^&]/.test(location.search)) {
+    out.style.minHeight = Math.max(0, window.innerHeight - out.getBoundingClientRect().top) + "px";
+  }
   var results = document.getElementById("finder-results");
   var list = document.getElementById("finder-list");
   var more = document.getElementById("finder-more");
@@ -112,7 +123,7 @@
       a.addEventListener("click", function (e) {
         e.preventDefault();
         fields[k].value = "";
-        changed();
+        changed(true);
         heading.focus();
       });
       links.push(a);
@@ -124,6 +135,16 @@
     });
   }
 
+  // The status is a live region: a screen reader speaks each new text, so it is
+  // written once the choice has settled.
+  function announce(text) {
+    if (announceTimer) clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () {
+      announceTimer = null;
+      if (status.textContent !== text) status.textContent = text;
+    }, SETTLE);
+  }
+
   function render() {
     var c = choice();
     if (!members) return;
@@ -131,7 +152,7 @@
     none.hidden = true;
     if (!c.specialty && !c.state && !c.vendor) {
       results.hidden = true;
-      status.textContent = "Choose a specialty, a state or a vendor to see matching members.";
+      announce("Choose a specialty, a state or a vendor to see matching members.");
       return;
     }
     var st = c.state.toUpperCase();
@@ -153,28 +174,34 @@
     results.hidden = false;
     more.hidden = shown.length === found.length;
     more.textContent = "Show all " + found.length + " members";
-    status.textContent = describe(c, found.length) + (shown.length < found.length ? " Showing the first " + shown.length + "." : "");
+    announce(describe(c, found.length) + (shown.length < found.length ? " Showing the first " + shown.length + "." : ""));
   }
 
-  function changed() {
+  // push: a new history entry (following a link); otherwise the current one is replaced
+  function changed(push) {
     showAll = false;
+    out.style.minHeight = ""; // the room kept for results of a shared link is not needed any more
     var next = toUrl(choice());
-    if (next !== location.pathname + location.search) history.pushState(choice(), "", next);
+    if (next !== location.pathname + location.search) {
+      if (push === true) history.pushState(choice(), "", next);
+      else history.replaceState(choice(), "", next);
+    }
     render();
   }
 
-  Object.keys(fields).forEach(function (k) { fields[k].addEventListener("change", changed); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); changed(); });
+  Object.keys(fields).forEach(function (k) { fields[k].addEventListener("change", function () { changed(false); }); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); changed(false); });
   more.addEventListener("click", function () { showAll = true; render(); });
   window.addEventListener("popstate", function () { showAll = false; fromUrl(); render(); });
 
-  form.hidden = false;
   fromUrl();
-  status.textContent = "Loading the member list…";
+  var c0 = choice();
+  if (c0.specialty || c0.state || c0.vendor) status.textContent = "Loading the member list…";
   fetch(form.dataset.members, { credentials: "same-origin" })
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
     .then(function (doc) { members = doc.members || []; render(); })
     .catch(function () {
+      if (announceTimer) clearTimeout(announceTimer);
       status.textContent = "The member list could not be loaded; browse by specialty or state below.";
     });
 })();

@@ -1,6 +1,6 @@
 """The partner finder when a choice matches nobody: it offers the nearest searches that do.
 
-Found in the issue 4 audit: a specialty and state with no member left an empty
+Without this, a specialty and state with no member would leave an empty
 "Matching members" section and no way forward but guessing.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from test_browser import AXE_TAGS, bundled, browser, expected, need_axe, page, query, shown  # noqa: F401
+from conftest import AXE_TAGS, expected, need_axe, query, shown
 
 
 def dead_end(members: list[dict], specialties: list[str], states: list[str]) -> tuple[str, str]:

@@ -1,4 +1,4 @@
-"""The build's promises not covered elsewhere: every URL of PRODUCT.md's list exists and is
+"""The build's promises not covered elsewhere: every URL the product promises exists and is
 styled, the news list is paginated, content pages form the menu in their order, and a long
 build shows progress on a terminal (and only there)."""
 from __future__ import annotations

@@ -668,27 +668,20 @@ class Validator:
         """Two records for one company (a copy saved under another file name, the name in
         other case or with 'LLC' added, the same web site): an error at the later file, in
         the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
-        first_name: dict[str, Member] = {}
-        first_host: dict[str, Member] = {}
-        for m in sorted(members, key=lambda m: (m.slug, m.source)):
-            key = company_key(m.name)
-            if key in first_name:
-                other = first_name[key]
-                line, col = m.pos.value(("name",))
-                self.problems.error(m.source, line, col,
-                                    f"{other.source} already lists a member named '{other.name}'",
-                                    f"edit {other.source} instead of adding a second file for the same company")
-            elif key:
-                first_name[key] = m
-            host = website_host(m.website)
-            if host in first_host:
-                other = first_host[host]
-                line, col = m.pos.value(("website",))
-                self.problems.error(m.source, line, col,
-                                    f"{other.source} already lists a member with the web site {host}",
-                                    f"edit {other.source} instead of adding a second file for the same company")
-            elif host:
-                first_host[host] = m
+        rules = (("name", lambda m: company_key(m.name), "a member named '{name}'"),
+                 ("website", lambda m: website_host(m.website), "a member with the web site {key}"))
+        for field, key_of, what in rules:
+            first: dict[str, Member] = {}
+            for m in sorted(members, key=lambda m: (m.slug, m.source)):
+                key = key_of(m)
+                if key in first:
+                    other = first[key]
+                    line, col = m.pos.value((field,))
+                    self.problems.error(m.source, line, col,
+                                        f"{other.source} already lists " + what.format(name=other.name, key=key),
+                                        f"edit {other.source} instead of adding a second file for the same company")
+                elif key:
+                    first[key] = m
 
     # --- helpers ----------------------------------------------------------------------
 

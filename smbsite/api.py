@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from . import imaging
+from .imaging import CACHE_DIR, ImageStore
 from .outputs import SiteGraph
 from .pipeline import build_date, prepare, write_site
 from .problems import ContentError, Problem, UsageError
+from .pool import cpu_jobs
 from .report import Reporter
 from .search import SearchIndexError
 from .write import OutputError, UnsafeOutput, check_out
@@ -50,10 +53,26 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
     return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
 
 
+def cache_folder(src: Path, out_dir: Path, cache: str | Path | bool) -> Path | None:
+    """The build cache folder: SRC/.smbsite-cache, another folder, or None (no cache)."""
+    if cache is False:
+        return None
+    folder = Path(src) / CACHE_DIR if cache is True else Path(cache)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"cache folder {folder} exists and is not a folder")
+    resolved, out_resolved = folder.resolve(), out_dir.resolve()
+    if resolved == out_resolved or resolved.is_relative_to(out_resolved) or out_resolved.is_relative_to(resolved):
+        raise UsageError(f"cache folder {folder} must be outside the output folder {out_dir} (each build replaces it)")
+    return folder
+
+
 def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | date | None = None,
           drafts: bool = False, base_url: str | None = None, strict: bool = False,
-          reporter: Reporter | None = None) -> Result:
-    """Build the site into OUT (default SRC/output). Never touches OUT when there are errors."""
+          reporter: Reporter | None = None, cache: str | Path | bool = True) -> Result:
+    """Build the site into OUT (default SRC/output). Never touches OUT when there are errors.
+
+    cache: True keeps processed images in SRC/.smbsite-cache/, a path keeps them there,
+    False makes them afresh in a temporary folder; the output is the same bytes either way."""
     start = time.perf_counter()
     src = Path(src)
     out_dir = Path(out) if out is not None else src / "output"
@@ -61,15 +80,24 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         check_out(src, out_dir)
     except (UnsafeOutput, OutputError) as exc:
         raise UsageError(str(exc)) from None
+    folder = cache_folder(src, out_dir, cache)
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
-    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True)
+    store = ImageStore(folder)  # nothing is written to it unless the content is sound
+    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
         result.ms = (time.perf_counter() - start) * 1000
         return result
     try:
-        result.files_written = write_site(src, graph, out_dir, reporter)
+        reporter.progress("images")
+        store.claim()
+        image_problems = imaging.materialise(graph.images, store, cpu_jobs())
+        if image_problems:
+            result.problems = sorted(set(result.problems) | set(image_problems))
+        else:
+            result.files_written = write_site(src, graph, out_dir, reporter)
+            store.prune(n for job in graph.images for n in job.names)
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
     except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
@@ -78,5 +106,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
                                                             "or set search: false")])
     except OutputError as exc:  # the system refused to write OUT; it is left as it was
         raise UsageError(str(exc)) from None
+    finally:
+        store.close()
     result.ms = (time.perf_counter() - start) * 1000
     return result

@@ -35,12 +35,19 @@ def main() -> None:
 @click.option("--as-of", help="The build date (YYYY-MM-DD) [default: SOURCE_DATE_EPOCH, else today].")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep resized logos and drawn cards here [default: SRC/.smbsite-cache].")
+@click.option("--no-cache", is_flag=True, help="Make every image afresh and keep none (same output bytes).")
 def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, as_of: str | None,
-              strict: bool, quiet: bool) -> None:
+              strict: bool, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Build the site into OUT."""
     reporter = Reporter(quiet=quiet)
+    if no_cache and cache_dir is not None:
+        _usage(UsageError("--cache-dir and --no-cache exclude each other"))
+    cache: Path | bool = False if no_cache else (cache_dir if cache_dir is not None else True)
     try:
-        result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter)
+        result = build(src, out, as_of=as_of, drafts=drafts, base_url=base_url, strict=strict, reporter=reporter,
+                       cache=cache)
     except UsageError as exc:
         reporter.clear_progress()
         _usage(exc)

@@ -16,6 +16,7 @@ from pydantic import ConfigDict
 from .markdown import LazyHtml
 from .model import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
                     Specialty, VendorRecord)
+from .imaging import initials
 from .yamlpos import Positions
 
 
@@ -26,16 +27,38 @@ Html = LazyHtml | Markup  # Markdown rendered (or to be rendered when a template
 class SiteConfig(SiteRecord):
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
+    logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
 
 
-class Member(MemberRecord):
+class _HasLogo:
+    """Members and vendors: a logo (or the initials of a monogram where there is none)."""
+
+    @property
+    def initials(self) -> str:
+        return initials(self.name)  # type: ignore[attr-defined]
+
+    @property
+    def logo_sizes(self) -> dict[str, Any]:
+        """{box: logos.Drawn} of the theme's boxes; empty without a logo."""
+        plan = self.logo_plan  # type: ignore[attr-defined]
+        return plan.drawn if plan is not None else {}
+
+    @property
+    def logo_url(self) -> str | None:
+        """Site path of the logo at its largest published size."""
+        plan = self.logo_plan  # type: ignore[attr-defined]
+        return plan.url if plan is not None else None
+
+
+class Member(_HasLogo, MemberRecord):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
     pos: Positions | None = None
     description_html: Html = Markup("")
-    logo_url: str | None = None  # site path of the copied logo
+    logo_file: Any = None  # imaging.LogoFile, once validated
+    logo_plan: Any = None  # logos.LogoPlan: where it is published, at which sizes
     letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
     specialty_list: list[tuple[str, Specialty]] = []
     vendor_list: list[Vendor] = []
@@ -56,14 +79,15 @@ class SessionItem(Session):
     end: datetime | None = None
 
 
-class Vendor(VendorRecord):
+class Vendor(_HasLogo, VendorRecord):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     slug: str = ""
     source: str = ""
     url: str = ""
     pos: Positions | None = None
     description_html: Html = Markup("")
-    logo_url: str | None = None
+    logo_file: Any = None
+    logo_plan: Any = None
     current_benefits: list[Benefit] = []  # expired ones left out
     members: list[Member] = []  # partnering with this vendor
 

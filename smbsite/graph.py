@@ -11,8 +11,9 @@ from markupsafe import Markup
 from .content import Event, Member, SiteModel
 from .outputs import Output, SiteGraph
 from .kinds import KINDS
-from . import machine
-from .model import NATIONWIDE, US_STATES
+from . import identity, machine
+from .imaging import ImageStore
+from .fields import NATIONWIDE, US_STATES
 from .problems import Problems
 from .tilemap import legend, tile_map
 from .urls import Urls
@@ -83,8 +84,9 @@ def by_state_name(codes: Any) -> list[str]:
 
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, site_root: Any,
-                 static_files: list[tuple[str, Any]] = ()):
+                 static_files: list[tuple[str, Any]] = (), store: ImageStore | None = None):
         self.site, self.problems, self.site_root = site, problems, site_root
+        self.store = store if store is not None else ImageStore(None)
         cfg = site.config
         self.urls = Urls(cfg.origin, cfg.base_path)
         self.outputs: list[Output] = []
@@ -98,7 +100,7 @@ class GraphBuilder:
     # --- the outputs ------------------------------------------------------------------
 
     def build(self) -> SiteGraph:
-        site, site_root = self.site, self.site_root
+        site = self.site
         members = site.members
         listed = [m for m in members if m.partnering]
         upcoming = [e for e in site.events if e.upcoming]
@@ -112,9 +114,6 @@ class GraphBuilder:
             self.add(url=m.url, kind="member", title=m.name, template="member.html",
                      context={"member": m}, deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
                      lastmod=None)
-            if m.logo_url:
-                self.add(url=m.logo_url, kind="asset", sitemap=False,
-                         copy_from=(site_root / m.source).parent / m.logo, deps=frozenset({m.source}))
         partner_state_url = self.partners(listed)
         self.regions(listed, partner_state_url)
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
@@ -124,9 +123,6 @@ class GraphBuilder:
                      context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits),
                               "members_shown": v.members[:VENDOR_MEMBERS_SHOWN]},
                      deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
-            if v.logo_url:
-                self.add(url=v.logo_url, kind="asset", sitemap=False,
-                         copy_from=(site_root / v.source).parent / v.logo, deps=frozenset({v.source}))
         self.add(url="/events/", kind="events", title="Events", template="events.html",
                  context={"upcoming": upcoming, "past": past}, deps=frozenset({"site.yaml", ALL_EVENTS}))
         for e in site.events:
@@ -156,9 +152,16 @@ class GraphBuilder:
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file,
                      deps=frozenset({"templates/static/" + rel}))
+        planned = identity.plan(site, self.urls, self.store)
+        for out in self.outputs:
+            if out.template:
+                out.image = planned.shares.get(out.url, planned.identity.site_card)
+                if out.url in planned.logo_deps:
+                    out.deps = out.deps | {planned.logo_deps[out.url]}
+        self.outputs += planned.outputs
         self.outputs += machine.outputs(site, self.urls, self.outputs)
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
-        graph = SiteGraph(site, self.urls, self.outputs, nav)
+        graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
         self.check_urls(graph)
         graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
@@ -371,5 +374,5 @@ class GraphBuilder:
 
 
 def build_graph(site: SiteModel, problems: Problems, site_root: Any,
-                static_files: list[tuple[str, Any]]) -> SiteGraph:
-    return GraphBuilder(site, problems, site_root, static_files).build()
+                static_files: list[tuple[str, Any]], store: ImageStore | None = None) -> SiteGraph:
+    return GraphBuilder(site, problems, site_root, static_files, store).build()

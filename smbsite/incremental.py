@@ -27,25 +27,30 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from . import imaging
+from .imaging import CACHE_DIR, CachedFile, ImageStore
 from .pipeline import build_date, prepare
+from .pool import cpu_jobs
 from .template_errors import from_template, template_problem
 from .links import MarkdownLinks
 from .outputs import Output, SiteGraph
 from .kinds import KINDS, kind_of
 from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
-from .render import make_env, render_output, template_dirs
+from .render import GLOBAL_TEMPLATES, make_env, render_output, template_dirs
 from .safefs import link_problem, plain
 from .urls import output_file
+from .load import LOGO_TYPES
 from .validate import Validator
 
 NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
 
 
 
-def collection_of(rel: str) -> tuple[str, str] | None:
-    """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/)."""
-    kind = kind_of(rel)
+def collection_of(rel: str, any_file: bool = False) -> tuple[str, str] | None:
+    """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/);
+    with any_file, of any file beside the records too (members/x.png, a logo)."""
+    kind = kind_of(rel, any_file)
     return (kind.name, kind.collection) if kind is not None else None
 
 
@@ -82,6 +87,7 @@ class IncrementalSite:
         if self.as_of is not None:
             build_date(self.as_of)  # a malformed date is a usage error now, not at the first edit
         self.day: date | None = None  # the build date, as the first full pass resolves it
+        self.store = ImageStore(self.src / CACHE_DIR)  # resized logos and cards, shared with `build`
 
     # --- whole-site passes --------------------------------------------------------
 
@@ -89,7 +95,10 @@ class IncrementalSite:
         """(Re)load everything through the parse cache; mark what the change touches dirty."""
         with self.lock:
             problems, _, site, graph = prepare(self.src, self.day or self.as_of, self.drafts, self.base_url,
-                                               self.cache)
+                                               self.cache, store=self.store)
+            if graph is not None and not problems.errors:
+                self.store.claim()
+                problems.extend(imaging.materialise(graph.images, self.store, cpu_jobs()))
             errors = [p for p in problems.sorted() if p.severity == "error"]
             self.problems = problems.sorted()
             self.render_problems = set()
@@ -136,10 +145,12 @@ class IncrementalSite:
     # --- the fast path ---------------------------------------------------------------
 
     def _fast(self, rel: str) -> Stats | None:
-        where = collection_of(rel)
+        where = collection_of(rel, any_file=True)
         assert self.graph is not None
         if self.errors:
             return None  # the last pass failed: its errors may be anywhere, and only a full pass clears them
+        if rel == self.graph.site.config.logo:
+            return None  # the site's logo is on every page
         if (where is not None or rel.startswith("templates/")) and not plain(self.src, rel):
             return None  # reached through a link, or a pipe: the full load checks and reports it
         if where is None:
@@ -152,6 +163,9 @@ class IncrementalSite:
             return None if rel == "site.yaml" else Stats("none")
         kind, key = where
         file = self.src / rel
+        if not rel.endswith((".yaml", ".yml", ".md")):
+            # a logo beside the records: its sizes are planned again; any other file is no part of the site
+            return None if Path(rel).suffix.lower() in LOGO_TYPES else Stats("none")
         site = self.graph.site
         slug = Path(rel).stem
         old = next((r for r in getattr(site, KINDS[kind].attr) if r.slug == slug), None)
@@ -264,6 +278,7 @@ class IncrementalSite:
 
     def _keys(self, changed: set[str]) -> set[str]:
         keys = set()
+        site_logo = self.graph.site.config.logo if self.graph is not None else None
         known: set[str] | None = None
         for rel in changed:
             keys.add(rel)
@@ -271,9 +286,11 @@ class IncrementalSite:
                 known = known if known is not None else self._input_folders()
                 if self._is_folder(rel, known):
                     keys.add("folder:" + rel.rstrip("/") + "/")  # everything that was or is under it
-            where = collection_of(rel)
+            where = collection_of(rel, any_file=True)
             if where:
                 keys.add(where[1])
+            if rel == site_logo:
+                keys.add("site.yaml")  # the header of every page draws it
             if rel.startswith("templates/") and not rel.startswith("templates/static/"):
                 keys.add("template:" + rel.removeprefix("templates/"))
         return keys
@@ -307,7 +324,7 @@ class IncrementalSite:
             try:
                 source = loader.get_source(self.env, name)[0]
                 refs = jinja2.meta.find_referenced_templates(self.env.parse(source))
-                direct[name] = {r for r in refs if r}
+                direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES)  # (what logo() renders)
                 if None in refs:  # a computed name: assume it may pull in anything
                     direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
             except jinja2.TemplateError:
@@ -345,7 +362,8 @@ class IncrementalSite:
     def _render(self, out: Output) -> bytes:
         if out.copy_from is not None:
             file = Path(out.copy_from)
-            if file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
+            made = isinstance(out.copy_from, CachedFile)  # an image smbsite made itself, in its cache
+            if not made and file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
                 # changed into a link or a pipe since the last full load: never read it
                 problem = Problem(file.relative_to(self.src).as_posix(), 1, 1, "this file can no longer be read "
                                   "safely (a link out of the site folder, or not a regular file)")

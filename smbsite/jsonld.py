@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from .model import NATIONWIDE, US_STATES
+from .fields import NATIONWIDE, US_STATES
 
 if TYPE_CHECKING:
     from .content import Article, Event, Member, SiteModel
@@ -35,6 +35,10 @@ def for_output(graph: "SiteGraph", out: "Output") -> Markup:
     urls, site = graph.urls, graph.site
     if out.kind == "home":
         data = organization(site, urls)
+        ident = graph.identity
+        if ident is not None:  # the header logo, or the square icon every site has
+            data["logo"] = urls.abs(ident.logo.src2x or ident.logo.src) if ident.logo else urls.abs(
+                ident.favicons[-1][0])
     elif out.kind == "event":
         data = event(out.context["event"], site, urls)
     elif out.kind == "member":

@@ -41,10 +41,11 @@ class Kind:
         """The dependency key of the whole collection: members/."""
         return self.folder + "/"
 
-    def holds(self, rel: str) -> bool:
-        """Whether rel (relative to the site, forward slashes) is a record file of this kind."""
+    def holds(self, rel: str, any_file: bool = False) -> bool:
+        """Whether rel (relative to the site, forward slashes) is a record file of this kind;
+        with any_file, any file beside its records (members/acme.png, a logo)."""
         return (rel.startswith(self.folder + "/") and rel.count("/") == self.folder.count("/") + 1
-                and rel.endswith(self.suffixes))
+                and (any_file or rel.endswith(self.suffixes)))
 
 
 YAML = (".yaml", ".yml")
@@ -74,10 +75,11 @@ SITE_PATHS = {"partners", "regions", "radio", "add-your-company", "static", "fee
 RESERVED_PAGE_SLUGS = {k.url.split("/")[1] for k in KINDS.values() if k.url != "/{slug}/"} | SITE_PATHS
 
 
-def kind_of(rel: str) -> Kind | None:
-    """The kind whose record rel is (members/acme.yaml -> member), else None."""
+def kind_of(rel: str, any_file: bool = False) -> Kind | None:
+    """The kind whose record rel is (members/acme.yaml -> member), else None; with any_file,
+    the kind whose folder rel is directly in."""
     for kind in KINDS.values():
-        if kind.holds(rel):
+        if kind.holds(rel, any_file):
             return kind
     return None
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .kinds import KINDS
 from .markdown import needs_check
-from .model import SLUG_RE
+from .fields import SLUG_RE
 from .problems import Problems
 from .safefs import LINK_HINT, walk
 from .slugify import slugify

@@ -10,7 +10,7 @@ import json
 from xml.sax.saxutils import escape
 
 from . import feeds, ics
-from .content import SiteModel
+from .content import Member, SiteModel
 from .kinds import KINDS
 from .outputs import Output
 from .urls import Urls
@@ -56,11 +56,25 @@ def robots(urls: Urls) -> bytes:
 def members_json(site: SiteModel, urls: Urls) -> bytes:
     """The directory as open data: one row per member, compact, sorted by slug."""
     abs_url = urls.abs
-    rows = [{
-        "slug": m.slug, "name": m.name, "summary": m.summary, "city": m.city, "state": m.state,
-        "serves": list(m.serves), "specialties": list(m.specialties), "vendors": list(m.vendors),
-        "url": abs_url(m.url), "website": m.website, "partnering": m.partnering,
-    } for m in sorted(site.members, key=lambda m: m.slug)]
+
+    def logo(m: Member) -> dict | None:
+        """The logo as member cards draw it (the partner finder makes cards from this file)."""
+        card = m.logo_sizes.get("card")
+        if card is None:
+            return None
+        row = {"src": abs_url(card.src), "width": card.width, "height": card.height}
+        if card.src2x:
+            row["src2x"] = abs_url(card.src2x)
+        return row
+
+    rows = []
+    for m in sorted(site.members, key=lambda m: m.slug):
+        row = {"slug": m.slug, "name": m.name, "summary": m.summary, "city": m.city, "state": m.state,
+               "serves": list(m.serves), "specialties": list(m.specialties), "vendors": list(m.vendors),
+               "url": abs_url(m.url), "website": m.website, "partnering": m.partnering}
+        if m.logo_sizes:
+            row["logo"] = logo(m)
+        rows.append(row)
     doc = {"format": MEMBERS_JSON_FORMAT, "generator": "smbsite", "site": site.config.title,
            "url": abs_url("/"), "count": len(rows), "members": rows}
     # Compact: with thousands of members this is what the partner finder downloads.

@@ -20,7 +20,8 @@ class Output:
     deps: frozenset[str] = frozenset()
     lastmod: date | None = None
     sitemap: bool = True
-    copy_from: Any = None  # a file copied verbatim (static assets, logos)
+    copy_from: Any = None  # a file copied verbatim (static assets, logos, cached images)
+    image: Any = None  # the page's og:image (identity.Social)
 
 
 @dataclass
@@ -31,6 +32,8 @@ class SiteGraph:
     nav: list[tuple[str, str]]  # (label, site path) of the main navigation
     by_url: dict[str, Output] = field(default_factory=dict)
     application_url: str | None = None  # where the join page sends a company that wants to join
+    identity: Any = None  # identity.Identity: header logo, favicons, brand colours
+    images: list[Any] = field(default_factory=list)  # imaging.Job: cache files to make before rendering
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -15,10 +15,11 @@ from zoneinfo import ZoneInfo
 
 from .content import SiteModel
 from .graph import build_graph
+from .imaging import ImageStore
 from .kinds import KINDS
 from .links import MarkdownLinks
 from .load import Loaded, ParseCache, load_site
-from .model import base_url_problem
+from .fields import base_url_problem
 from .outputs import SiteGraph
 from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
 from .problems import ContentError, Problems, UsageError
@@ -63,12 +64,13 @@ def site_zone(loaded: Loaded) -> str:
 
 
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
-            cache: ParseCache | None = None, one_shot: bool = False,
+            cache: ParseCache | None = None, one_shot: bool = False, store: ImageStore | None = None,
             ) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
     """Load, validate and build the site graph: everything short of rendering.
 
     one_shot: the model lives until the process exits (check, build), so it is
-    handed to the collector's permanent generation instead of being walked by it."""
+    handed to the collector's permanent generation instead of being walked by it.
+    store: where the graph's image files are (or will be) kept; see imaging.py."""
     src = Path(src)
     if not src.is_dir():
         raise UsageError(f"source folder {src} does not exist")
@@ -90,7 +92,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
             failed = failed_urls(problems)
             links = MarkdownLinks(site.config.base_path, problems, loaded.texts())
             links.render_all(site)  # the last of deriving: nothing changes the model after this
-            graph = build_graph(site, problems, src, static_files(src))
+            graph = build_graph(site, problems, src, static_files(src), store)
             links.check_links(graph.by_url, failed)
     return problems, loaded, site, graph
 

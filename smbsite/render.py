@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime
+from typing import Any
 from pathlib import Path
 
 import jinja2
@@ -11,7 +12,7 @@ from markupsafe import Markup
 from . import ics, jsonld
 from .markdown import linkify_plain
 from .outputs import Output, SiteGraph
-from .model import US_STATES
+from .fields import US_STATES
 from .problems import Problems
 from .safefs import walk
 from .urls import tel_href
@@ -64,6 +65,30 @@ def _clock(value: str) -> str:
     return _date(datetime(2000, 1, 1, hour, minute), "time")
 
 
+# Templates that Python globals render for every other template (so a change to one touches all pages).
+GLOBAL_TEMPLATES = ("_logo.html",)
+
+
+def logo_function(env: jinja2.Environment) -> Any:
+    """logo(record, box, alt="", lazy=True, monogram=True): the `logo` macro of _logo.html, each
+    distinct result rendered once. A member appears on dozens of pages (directory, regions,
+    specialties); at 10,000 members a macro call per appearance is seconds of every build."""
+    cache: dict[tuple, Markup] = {}
+    macro: list[Any] = []
+
+    def logo(rec: Any, box: str, alt: str = "", lazy: bool = True, monogram: bool = True) -> Markup:
+        drawn = rec.logo_sizes.get(box)
+        key = (box, alt, lazy, monogram, drawn, None if drawn is not None else rec.name)  # (name: its initials)
+        hit = cache.get(key)
+        if hit is None:
+            if not macro:
+                macro.append(env.get_template("_logo.html").module.logo)  # type: ignore[attr-defined]
+            hit = cache[key] = Markup(macro[0](rec, box, alt, lazy, monogram))
+        return hit
+
+    return logo
+
+
 def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
@@ -78,12 +103,13 @@ def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     urls = graph.urls
     env.globals.update(
         url=functools.lru_cache(maxsize=65536)(urls.rel), abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
-        as_of=graph.site.as_of, state_names=US_STATES,
+        as_of=graph.site.as_of, state_names=US_STATES, identity=graph.identity,
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
         application_url=graph.application_url,
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, clock=_clock, state_name=lambda c: US_STATES.get(c, c),
                        tel=tel_href, linkify=lambda text: Markup(linkify_plain(str(text))))
+    env.globals["logo"] = logo_function(env)
     return env
 
 
@@ -105,5 +131,6 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
     template = env.get_template(out.template)
     page = {"url": out.url, "kind": out.kind, "title": out.title, "canonical": graph.urls.abs(out.url),
             "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out),
-            "description": jsonld.description(graph, out)}
+            "description": jsonld.description(graph, out),
+            "image": out.image or (graph.identity.site_card if graph.identity else None)}
     return template.render(page=page, **out.context).encode("utf-8")

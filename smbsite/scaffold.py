@@ -19,8 +19,8 @@ from pydantic import BaseModel
 from .pipeline import build_date
 from .problems import UsageError
 from .kinds import KINDS as RECORD_KINDS, SCAFFOLD_KINDS
-from .model import NATIONWIDE, PLACEHOLDER, US_STATES, ArticleMeta, BenefitRecord, EventRecord, MemberRecord, \
-    VendorRecord
+from .fields import NATIONWIDE, PLACEHOLDER, US_STATES
+from .model import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
 from .safefs import link_problem
 from .schema import FIELD_DOCS, schema_comment
 from .slugify import slugify

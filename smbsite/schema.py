@@ -25,10 +25,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 
-from . import model
+from . import fields
 from .kinds import KINDS as RECORD_KINDS
-from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location,
-                    MemberRecord, RadioLinks, Session, SiteRecord, Speaker, Specialty, Station, VendorRecord)
+from .fields import PLACEHOLDER
+from .model import (ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location, MemberRecord,
+                    RadioLinks, Session, SiteColors, SiteRecord, Speaker, Specialty, Station, VendorRecord)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -65,6 +66,12 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "join_url": "Optional: the address of the membership application the join page links to.",
         "search": "Optional: true adds a search box to every page and builds a search index into "
                   "output/pagefind/.",
+        "logo": "Optional: the association's logo, an SVG or PNG (or JPEG, WebP) file in the site folder, e.g. "
+                "logo.svg. Shown in the page header (in place of the title, so a wordmark reads best), and the "
+                "source of the favicons and link-preview cards.",
+        "colors": "Optional brand colours, written \"#rrggbb\": brand (buttons, the header rule, monograms, "
+                  "link-preview cards; white text sits on it) and accent (links). Each must reach 4.5:1 contrast "
+                  "where the theme uses it.",
         "repository": "Optional: the site's repository on GitHub, e.g. https://github.com/smbtn/website. Enables "
                       "/add-your-company/, a form that opens GitHub's editor with a new member record.",
         "branch": "The branch the form's new member records are proposed against (default main).",
@@ -81,6 +88,12 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
                  "show's owner.",
         "phone": "The association's phone number, e.g. +1 916 555 0100.",
         "address": "The postal address; line breaks are kept.",
+    },
+    SiteColors: {
+        "brand": "The main colour, e.g. \"#0b5394\" (in quotes): buttons, the header rule, monograms and "
+                 "link-preview cards, with white text on it (at least 4.5:1 contrast).",
+        "accent": "The colour of links, e.g. \"#0b5394\"; default: brand. At least 4.5:1 contrast on the "
+                  "theme's light backgrounds.",
     },
     Specialty: {
         "label": "The specialty's name as visitors read it, e.g. Structured cabling.",
@@ -199,7 +212,7 @@ NO_PLACEHOLDER = rf"^(?![\s\S]*{PLACEHOLDER})"
 ONE_LINE = r"^\s*[^\n]*\s*$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 LOCAL_WHEN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
-HTTP_URL, EMAIL, PHONE = model.HTTP_URL_PATTERN, model.EMAIL_PATTERN, model.PHONE_PATTERN
+HTTP_URL, EMAIL, PHONE = fields.HTTP_URL_PATTERN, fields.EMAIL_PATTERN, fields.PHONE_PATTERN
 ZONE = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
 CLOCK = r"^\s*\d{1,2}(:\d{2})?\s*([AaPp]\.?[Mm]\.?)?\s*$"
 LOGO_SUFFIXES = ("png", "jpg", "jpeg", "webp", "svg")
@@ -212,6 +225,7 @@ def _case_insensitive(word: str) -> str:
 
 
 LOGO = r"^[^/\\]+\.(" + "|".join(_case_insensitive(s) for s in LOGO_SUFFIXES) + ")$"
+SITE_LOGO = r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\]+\.(" + "|".join(_case_insensitive(s) for s in LOGO_SUFFIXES) + ")$"
 
 
 def _extra_pattern(node: dict, pattern: str, message: str) -> None:
@@ -271,17 +285,17 @@ def _duration(node: dict) -> None:
 
 # The model's validator functions, by what they mean for the schema.
 ADJUST: dict[Callable[..., Any], Callable[[dict], None]] = {
-    model._no_placeholder: _placeholder,
-    model._one_line: _one_line,
-    model._not_number: _not_number,
-    model._local_datetime: _local_datetime,
-    model._http_url: _http_url,
-    model._email: _email,
-    model._phone: _phone,
-    model._timezone: _timezone,
-    model._duration: _duration,
-    model._clock: _clock,
-    model._weekday: _weekday,
+    fields._no_placeholder: _placeholder,
+    fields._one_line: _one_line,
+    fields._not_number: _not_number,
+    fields._local_datetime: _local_datetime,
+    fields._http_url: _http_url,
+    fields._email: _email,
+    fields._phone: _phone,
+    fields._timezone: _timezone,
+    fields._duration: _duration,
+    fields._clock: _clock,
+    fields._weekday: _weekday,
 }
 _NAMES = {fn: fn.__name__ for fn in ADJUST}
 _BY_NAME = {fn.__name__: adjust for fn, adjust in ADJUST.items()}
@@ -337,10 +351,12 @@ def _describe(schema: dict, root: type[BaseModel]) -> None:
             if name in docs:
                 properties[name] = prop = {"description": docs[name], **prop}
             if name == "logo":  # checked by validate.py, not the model, but an editor can say it early
+                in_site = cls is SiteRecord
                 for option in prop.get("anyOf", [prop]):
                     if option.get("type") == "string":
-                        option.update(pattern=LOGO, patternErrorMessage="a png, jpg, webp or svg file name "
-                                                                        "beside the record")
+                        option.update(pattern=SITE_LOGO if in_site else LOGO,
+                                      patternErrorMessage="a png, jpg, webp or svg file in the site folder" if in_site
+                                      else "a png, jpg, webp or svg file name beside the record")
 
 
 def _site_specialties(src: Path | None) -> dict[str, str]:

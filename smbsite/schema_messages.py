@@ -13,7 +13,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import messages
 from .load import Source
-from .model import PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS, Record
+from .fields import PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS
+from .model import Record
 from .sourcemap import source_mapper
 from .problems import Problems, did_you_mean
 from .slugify import slugify

@@ -1,31 +1,30 @@
 """Stage 2, validate: raw documents -> the typed content model, or problems at file:line:col.
 
-Schema errors are put in a member's words in schema_messages.py, logo contents are checked
-in images.py."""
+Schema errors are put in a member's words in schema_messages.py; logo files are checked
+in logos.py (their contents in images.py)."""
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
+from . import logos
+from .imaging import MEMBER_BOXES, VENDOR_BOXES
+from .colors import brand_problems
 from .content import (construct, Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                       sort_key_when)
 from .kinds import KINDS, RESERVED_PAGE_SLUGS, url_of
-from .load import LINES, LOGO_TYPES, Loaded, Source
-from .model import (NATIONWIDE, PLACEHOLDER, SLUG_RE, ArticleMeta, EventRecord, MemberRecord, PageMeta, SiteRecord,
-                    VendorRecord)
+from .load import LINES, Loaded, Source
+from .fields import NATIONWIDE, PLACEHOLDER, SLUG_RE
+from .model import ArticleMeta, EventRecord, MemberRecord, PageMeta, SiteRecord, VendorRecord
 from . import messages
-from .images import logo_content_problems
 from .markdown import MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
-from .problems import Problems, did_you_mean
+from .problems import Problems
 from .places import map_url, zone_label
-from .safefs import link_problem, special_kind
 from .schema_messages import check_record
 
-LOGO_MAX = 512 * 1024
 EXPIRY_WARNING_DAYS = 30
 
 AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
@@ -139,10 +138,15 @@ class Validator:
         if rec is None:
             return None
         data = dict(rec)
+        if rec.colors is not None:
+            for key, message, hint in brand_problems(rec.colors.brand, rec.colors.accent):
+                line, col = src.pos.value(("colors", key))
+                self.problems.error(src.path, line, col, message, hint)
+        logo_file = logos.site_logo(src, rec.logo, self.problems) if rec.logo is not None else None
         if self.base_url:
             data["base_url"] = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
         origin, path = _base_parts(data["base_url"])
-        return construct(SiteConfig, **data, origin=origin, base_path=path)
+        return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=logo_file)
 
     def member(self, src: Source, cfg: SiteConfig | None) -> Member | None:
         rec = check_record(src, MemberRecord, self.problems, self.choices, self.names)
@@ -164,7 +168,9 @@ class Validator:
         self._duplicates(src, "serves", rec.serves)
         self._duplicates(src, "vendors", rec.vendors)
         if rec.logo is not None:
-            m.logo_url = self.logo(src, rec.logo, m.url)
+            m.logo_file = logos.record_logo(src, rec.logo, self.loaded.root, self.problems)
+            if m.logo_file is not None:
+                m.logo_plan = logos.plan_logo(m.logo_file, m.url, MEMBER_BOXES, social=True)
         return m
 
     def vendor(self, src: Source) -> Vendor | None:
@@ -196,7 +202,9 @@ class Validator:
         v.benefits = benefits
         v.current_benefits = [b for b in benefits if b.current]
         if rec.logo is not None:
-            v.logo_url = self.logo(src, rec.logo, v.url)
+            v.logo_file = logos.record_logo(src, rec.logo, self.loaded.root, self.problems)
+            if v.logo_file is not None:
+                v.logo_plan = logos.plan_logo(v.logo_file, v.url, VENDOR_BOXES, social=True)
         return v
 
     def event(self, src: Source, cfg: SiteConfig | None) -> Event | None:
@@ -307,27 +315,20 @@ class Validator:
         """Two records for one company (a copy saved under another file name, the name in
         other case or with 'LLC' added, the same web site): an error at the later file, in
         the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
-        first_name: dict[str, Member] = {}
-        first_host: dict[str, Member] = {}
-        for m in sorted(members, key=lambda m: (m.slug, m.source)):
-            key = company_key(m.name)
-            if key in first_name:
-                other = first_name[key]
-                line, col = m.pos.value(("name",))
-                self.problems.error(m.source, line, col,
-                                    f"{other.source} already lists a member named '{other.name}'",
-                                    f"edit {other.source} instead of adding a second file for the same company")
-            elif key:
-                first_name[key] = m
-            host = website_host(m.website)
-            if host in first_host:
-                other = first_host[host]
-                line, col = m.pos.value(("website",))
-                self.problems.error(m.source, line, col,
-                                    f"{other.source} already lists a member with the web site {host}",
-                                    f"edit {other.source} instead of adding a second file for the same company")
-            elif host:
-                first_host[host] = m
+        rules = (("name", lambda m: company_key(m.name), "a member named '{name}'"),
+                 ("website", lambda m: website_host(m.website), "a member with the web site {key}"))
+        for field, key_of, what in rules:
+            first: dict[str, Member] = {}
+            for m in sorted(members, key=lambda m: (m.slug, m.source)):
+                key = key_of(m)
+                if key in first:
+                    other = first[key]
+                    line, col = m.pos.value((field,))
+                    self.problems.error(m.source, line, col,
+                                        f"{other.source} already lists " + what.format(name=other.name, key=key),
+                                        f"edit {other.source} instead of adding a second file for the same company")
+                elif key:
+                    first[key] = m
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -358,7 +359,7 @@ class Validator:
         refs: dict[str, str] = {}
         self.raw_markdown(src)
         if "logo" in KINDS[src.kind].record.model_fields and isinstance(data.get("logo"), str):
-            self.logo(src, data["logo"], url_of(src.kind, src.slug))
+            logos.record_logo(src, data["logo"], self.loaded.root, self.problems)
         if src.kind == "member":
             if cfg is not None:
                 self.specialties(src, valid_slugs("specialties"), cfg)
@@ -421,44 +422,6 @@ class Validator:
                 line, col = src.pos.value((key, i))
                 self.problems.error(src.path, line, col, f"'{value}' is listed twice in {key}")
             seen.add(value)
-
-    def logo(self, src: Source, logo: str, folder_url: str) -> str | None:
-        line, col = src.pos.value(("logo",))
-        name = Path(logo).name
-        if name != logo or logo.startswith("."):
-            self.problems.error(src.path, line, col, f"logo '{logo}' must be a file name beside the record",
-                                f"put the file next to {src.path} and write just its name")
-            return None
-        if Path(logo).suffix.lower() not in LOGO_TYPES:
-            self.problems.error(src.path, line, col, f"logo '{logo}' must be a png, jpg, webp or svg file")
-            return None
-        file = src.file.parent / logo
-        if file.exists() and not file.is_file():  # never opened: a pipe would hang the build
-            what = "a folder" if file.is_dir() else special_kind(file.stat().st_mode)
-            self.problems.error(src.path, line, col, f"logo '{logo}' is {what}, not an image file",
-                                "put the image file itself beside the record")
-            return None
-        if not file.is_file():
-            siblings = [p.name for p in src.file.parent.iterdir() if p.suffix.lower() in LOGO_TYPES]
-            self.problems.error(src.path, line, col, f"logo file '{logo}' not found beside {src.path}",
-                                did_you_mean(logo, siblings))
-            return None
-        if link_problem(self.loaded.root, file) is not None:
-            # a link out of the site could publish any file of the machine that builds it
-            self.problems.error(src.path, line, col, f"logo '{logo}' is a link to another file",
-                                "put the image file itself beside the record")
-            return None
-        size = file.stat().st_size
-        if size > LOGO_MAX:
-            self.problems.error(src.path, line, col, f"logo '{logo}' is {-(-size // 1024)} KB; at most 512 KB allowed",
-                                "export it smaller (a 400 px wide PNG or an SVG is plenty)")
-            return None
-        found = logo_content_problems(file.read_bytes(), logo)
-        for problem, hint in found:
-            self.problems.error(src.path, line, col, f"logo '{logo}' {problem}", hint)
-        if found:
-            return None
-        return f"{folder_url}logo{Path(logo).suffix.lower()}"
 
     # --- references between records ----------------------------------------------------
 

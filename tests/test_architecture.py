@@ -12,19 +12,19 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places"}),
-    ("content model", {"model", "kinds", "content", "schema"}),
+    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places", "colors", "imaging", "drawing"}),
+    ("content model", {"fields", "model", "kinds", "content", "schema"}),
     ("load", {"load"}),
-    ("validate", {"messages", "schema_messages", "images", "validate"}),
+    ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),
     ("derive", {"links"}),
-    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform"}),
+    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
     ("render", {"render", "template_errors"}),
     ("write", {"write", "diff", "pool", "search"}),
     ("orchestrate", {"pipeline"}),
     ("public face", {"api", "scaffold", "incremental"}),
     ("front ends", {"serve", "newsite", "cli", "__main__", "__init__"}),
 ]
-CONTENT_MODEL = {"model", "kinds", "content"}
+CONTENT_MODEL = {"fields", "model", "kinds", "content"}
 NOT_IN_CONTENT_MODEL = {"jinja2", "click", "smbsite.serve", "smbsite.render", "smbsite.cli", "watchdog"}
 MAX_LINES = 500
 

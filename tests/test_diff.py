@@ -36,7 +36,7 @@ def test_lists_added_removed_and_changed_pages(two_builds):
     removed = [line.split()[1] for line in lines if line.startswith("removed ")]
     changed = {line.split()[1] for line in lines if line.startswith("changed ")}
     assert {"/members/basalt-data-works/", "/regions/wa/"} <= added
-    assert removed == ["/articles/hello-members/"]
+    assert removed == ["/articles/hello-members/", "/articles/hello-members/social.png"]  # the page and its card
     assert {"/", "/members/", "/partners/cabling/", "/members.json", "/sitemap.xml", "/feed.xml"} <= changed
     assert not any(p.startswith("/vendors/") for p in added | changed)
     d = diff_outputs(base, head)

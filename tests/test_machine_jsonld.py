@@ -138,7 +138,9 @@ def test_every_page_has_open_graph_and_twitter_card(make_site):
         assert meta("property", "og:title")
         assert meta("property", "og:description")
         assert meta("property", "og:type") in ("website", "article")
-        assert meta("name", "twitter:card") == "summary"
+        # without logos every page shares a drawn 1200x630 card (test_identity.py checks the images)
+        assert meta("name", "twitter:card") == "summary_large_image"
+        assert meta("property", "og:image").startswith(BASE)
 
 
 def test_open_graph_values_follow_the_page(make_site):

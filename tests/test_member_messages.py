@@ -181,7 +181,12 @@ def test_a_logo_of_another_type_than_its_name_is_named_for_what_it_is(make_site,
 
 
 def test_renaming_the_logo_as_told_makes_it_pass(make_site, cli):
-    site = make_site({M: MEMBER_YAML + "logo: logo.jpg\n", "members/logo.jpg": JPEG})
+    import io
+
+    from PIL import Image
+    real_jpeg = io.BytesIO()
+    Image.new("RGB", (40, 20), "#246").save(real_jpeg, "JPEG")  # (its pixel size is read as well)
+    site = make_site({M: MEMBER_YAML + "logo: logo.jpg\n", "members/logo.jpg": real_jpeg.getvalue()})
     assert check(cli, site) == (0, [])
 
 

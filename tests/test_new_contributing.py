@@ -28,6 +28,7 @@ def bundled(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     site.mkdir()
     shutil.copy(REPO / "site.yaml", site)
+    shutil.copy(REPO / "smbtn-logo.svg", site)
     for folder in ("members", "vendors", "events", "content", "templates", "schemas"):
         shutil.copytree(REPO / folder, site / folder)
     return site

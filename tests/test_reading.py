@@ -2,11 +2,13 @@
 files, nothing larger than the limits, and nothing in a record folder is skipped without a word."""
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import AS_OF, MEMBER_YAML, run_cli
 from smbsite import load
@@ -124,7 +126,9 @@ def test_links_that_stay_inside_the_site_work(make_site, tmp_path):
     (site / "assets" / "brand.css").write_text("body { color: #123; }\n", encoding="utf-8")
     (site / "templates" / "static" / "brand.css").symlink_to("../../assets/brand.css")
     (site / "templates" / "static" / "loop").symlink_to(".")  # a loop stays inside: listed once, no hang
-    (site / "members" / "acme.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    png = io.BytesIO()
+    Image.new("RGB", (40, 20), "#246").save(png, "PNG")
+    (site / "members" / "acme.png").write_bytes(png.getvalue())
     (site / "logos").mkdir()
     shutil.move(site / "members" / "acme.png", site / "logos" / "acme.png")
     (site / "members" / "acme.png").symlink_to("../logos/acme.png")
@@ -134,7 +138,7 @@ def test_links_that_stay_inside_the_site_work(make_site, tmp_path):
     out = site / "output"
     assert (out / "vendors" / "sonicwall" / "index.html").is_file()
     assert (out / "static" / "brand.css").read_text(encoding="utf-8") == "body { color: #123; }\n"
-    assert (out / "members" / "acme-networks" / "logo.png").is_file()
+    assert (out / "members" / "acme-networks" / "logo-40x20.webp").is_file()  # resized from the linked file
     assert not (out / "static" / "loop").exists()
 
 

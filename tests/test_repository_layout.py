@@ -84,3 +84,21 @@ def test_each_stage_uses_only_the_stages_before_it():
 def test_the_cli_is_a_thin_shell_over_the_library():
     assert {"api"} <= local_imports("cli")
     assert not local_imports("cli") & {"load", "validate", "graph", "render", "write"}
+
+
+def test_no_test_module_imports_another():
+    """Shared fixtures and helpers live in conftest.py, so each test file reads on its own."""
+    for path in sorted((REPO / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n.split(".")[0].startswith("test_")], path.name
+
+
+def test_nothing_under_ci_but_the_script_is_tracked():
+    """.ci/run installs .ci/node and .ci/venv on each machine; a tracked link there breaks a clean clone."""
+    import subprocess
+    tracked = subprocess.run(["git", "ls-files", ".ci"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    if tracked:  # (not a git checkout: nothing to check)
+        assert tracked == [".ci/run"]

@@ -30,8 +30,8 @@ def test_a_build_with_content_errors_leaves_out_untouched(make_site, cli):
     res = cli("build", "-s", str(site), "--as-of", AS_OF)
     assert res.returncode == 1
     assert tree(site / "output") == before
-    assert sorted(p.name for p in site.iterdir()) == sorted(["content", "events", "members", "output", "site.yaml",
-                                                             "templates", "vendors"])
+    assert sorted(p.name for p in site.iterdir()) == sorted([".smbsite-cache", "content", "events", "members", "output",
+                                                             "site.yaml", "templates", "vendors"])
 
 
 def test_a_build_that_fails_while_rendering_leaves_out_untouched(make_site, cli):
@@ -90,14 +90,19 @@ def test_an_empty_folder_or_an_earlier_build_may_be_replaced(make_site, tmp_path
 
 
 def test_nothing_outside_out_is_written(make_site, tmp_path):
+    """Nothing but OUT, and the build cache in the site's .smbsite-cache/ (or nothing at all without one)."""
     site = make_site()
     out = tmp_path / "public" / "site"
     (tmp_path / "public").mkdir()
     (tmp_path / "public" / "keep.txt").write_text("keep", encoding="utf-8")
     src_before, parent_before = tree(site), sorted(p.name for p in (tmp_path / "public").iterdir())
-    result = build(site, out, as_of=AS_OF)
+    result = build(site, out, as_of=AS_OF, cache=False)
     assert result.ok and result.files_written > 0
     assert tree(site) == src_before
+    assert sorted(p.name for p in (tmp_path / "public").iterdir()) == sorted(parent_before + ["site"])
+    result = build(site, out, as_of=AS_OF)
+    assert result.ok
+    assert {k: v for k, v in tree(site).items() if not k.startswith(".smbsite-cache/")} == src_before
     assert sorted(p.name for p in (tmp_path / "public").iterdir()) == sorted(parent_before + ["site"])
     assert (tmp_path / "public" / "keep.txt").read_text(encoding="utf-8") == "keep"
 

@@ -5,6 +5,8 @@ and column of the offending value are known by reading the fixture.
 """
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from conftest import AS_OF, ARTICLE_MD, EVENT_YAML, MEMBER_YAML, PAGE_MD, SITE_YAML, VENDOR_YAML
@@ -253,19 +255,27 @@ def test_logo_rule(make_site, files, expected):
     assert problems(make_site(files)) == [expected]
 
 
-@pytest.mark.parametrize("name,content", [("acme.png", PNG), ("acme.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 16),
-                                          ("acme.webp", b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 8),
-                                          ("acme.svg", SVG_OK)])
-def test_logo_of_each_allowed_type_is_accepted(make_site, name, content):
-    assert problems(make_site(with_logo(name, content))) == []
+def image_bytes(fmt: str) -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), "#246").save(buf, fmt)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name,fmt", [("acme.png", "PNG"), ("acme.jpg", "JPEG"), ("acme.jpeg", "JPEG"),
+                                      ("acme.webp", "WEBP"), ("acme.svg", None)])
+def test_logo_of_each_allowed_type_is_accepted(make_site, name, fmt):
+    assert problems(make_site(with_logo(name, image_bytes(fmt) if fmt else SVG_OK))) == []
 
 
 def test_a_valid_logo_is_published_beside_the_page(make_site, tmp_path):
+    """An SVG as it is; a raster logo resized to the sizes the theme draws (test_identity.py)."""
     from smbsite.api import build
-    site = make_site({**with_logo("acme.png", PNG), V: "logo: sonic.svg\n" + VENDOR_YAML, "vendors/sonic.svg": SVG_OK})
+    site = make_site({**with_logo("acme.png", image_bytes("PNG")), V: "logo: sonic.svg\n" + VENDOR_YAML,
+                      "vendors/sonic.svg": SVG_OK})
     result = build(site, tmp_path / "out", as_of=AS_OF)
     assert result.ok, [p.text() for p in result.problems]
-    assert (tmp_path / "out/members/acme-networks/logo.png").read_bytes() == PNG
+    assert (tmp_path / "out/members/acme-networks/logo-40x20.webp").is_file()
     assert (tmp_path / "out/vendors/sonicwall/logo.svg").read_bytes() == SVG_OK
 
 

@@ -72,8 +72,39 @@
     return e;
   }
 
+  // The same initials the site's own cards show (smbsite.images.initials).
+  var SMALL = ["a", "an", "and", "at", "for", "in", "of", "on", "the", "to"];
+  function initials(name) {
+    var words = name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[A-Za-z0-9]+/g) || [];
+    if (!words.length) return "?";
+    var first = words[0];
+    if (first.length >= 2 && first.length <= 3 && /^[A-Z]+$/.test(first)) return first;
+    var counted = words.filter(function (w) { return SMALL.indexOf(w.toLowerCase()) < 0; });
+    if (!counted.length) counted = words;
+    return counted.slice(0, 2).map(function (w) { return w[0]; }).join("").toUpperCase();
+  }
+
+  // members.json holds absolute addresses of the published site; a preview serves the same paths
+  function local(u) {
+    try { return new URL(u, location.href).pathname; } catch (e) { return u; }
+  }
+
+  function logoBox(m) {
+    var box = el("div", { "class": "card-logo" });
+    if (m.logo) {
+      var attrs = { "class": "logo logo-card", src: local(m.logo.src), width: m.logo.width, height: m.logo.height,
+                    alt: "", "aria-hidden": "true", loading: "lazy", decoding: "async" };
+      if (m.logo.src2x) attrs.srcset = local(m.logo.src2x) + " 2x";
+      box.appendChild(el("img", attrs));
+    } else {
+      box.appendChild(el("span", { "class": "monogram monogram-card", "aria-hidden": "true" }, initials(m.name)));
+    }
+    return box;
+  }
+
   function card(m) {
     var li = el("li", { "class": "card" });
+    li.appendChild(logoBox(m));
     var h = el("h3");
     h.appendChild(el("a", { href: form.dataset.memberBase + m.slug + "/" }, m.name));
     li.appendChild(h);

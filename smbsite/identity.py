@@ -1,0 +1,178 @@
+"""The site's look as data: logos at the sizes the theme draws, favicons, social cards
+and brand colours, planned into the site graph.
+
+Every image here is an Output copied from the image cache (see imaging.py); this
+module only decides sizes, URLs and which image each page shares. Templates get:
+
+* ``identity``: the header logo, the favicon links and the brand colours' CSS;
+* ``rec.logo_sizes[box]`` on members and vendors: ``Drawn(src, width, height, src2x)``
+  per box of imaging.BOXES, plus ``row`` (half the card size);
+* ``page.image``: the og:image of the page (url, width, height, alt, twitter card).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from markupsafe import Markup
+
+from . import colors, imaging
+from .content import SiteModel
+from .drawing import CardSpec, card_job, favicon_job, monogram_svg
+from .imaging import CARD_SIZE, ImageStore, LogoFile
+from .logos import Drawn, LogoPlan, plan_logo
+from .outputs import Output
+from .urls import Urls
+
+EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
+               "meetup": "Meetup"}
+
+
+@dataclass(frozen=True)
+class Social:
+    """A page's og:image."""
+
+    url: str
+    width: int
+    height: int
+    alt: str
+    card: str  # twitter:card: summary_large_image for cards, summary for logos
+    type: str = "image/png"
+
+
+@dataclass
+class Identity:
+    brand: str
+    initials: str
+    logo: Drawn | None = None  # the header logo
+    favicon_svg: str | None = None
+    favicons: list[tuple[str, int]] = field(default_factory=list)  # (site path, size) of the PNG icons
+    style: Markup = Markup("")  # the brand colours as CSS custom properties ('' for the theme's own)
+    site_card: Social | None = None
+
+
+@dataclass
+class Planned:
+    """What the site's images add to the graph."""
+
+    identity: Identity
+    outputs: list[Output] = field(default_factory=list)  # every image file, at its URL
+    images: list[imaging.Job] = field(default_factory=list)  # the cache files to make before rendering
+    shares: dict[str, Social] = field(default_factory=dict)  # page URL -> its og:image, where not the site's
+    logo_deps: dict[str, str] = field(default_factory=dict)  # page URL -> its logo file (a new file redraws it)
+
+
+def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
+    """Plan every image of the site, and say which image each page shares."""
+    cfg = site.config
+    c = cfg.colors
+    brand = colors.normalise(c.brand or c.accent) if c and (c.brand or c.accent) else colors.DEFAULT_BRAND
+    ident = Identity(brand=brand, initials=imaging.initials(cfg.title), style=_style(c))
+    p = Planned(ident)
+    logo: LogoFile | None = cfg.logo_file
+    site_deps = frozenset({"site.yaml", *([f"{cfg.logo}"] if cfg.logo else [])})
+    raster_site_logo = logo if logo is not None and not logo.svg else None
+
+    def add(url: str, deps: frozenset[str], **kw: Any) -> None:
+        p.outputs.append(Output(url=url, kind="image", sitemap=False, deps=deps, **kw))
+
+    def add_job(job: imaging.Job, job_urls: list[str], deps: frozenset[str]) -> None:
+        p.images.append(job)
+        for url, name in zip(job_urls, job.names):
+            add(url, deps, copy_from=store.file(name))
+
+    def add_logo(lp: LogoPlan, deps: frozenset[str]) -> None:
+        if lp.copy_url is not None:
+            add(lp.copy_url, deps, copy_from=lp.file.file)
+        if lp.variants:
+            job_urls = list(lp.variants)
+            add_job(imaging.logo_job(lp.file, [lp.variants[u] for u in job_urls]), job_urls, deps)
+
+    # the header logo
+    if logo is not None:
+        header = plan_logo(logo, "/", ("header",), social=False)
+        add_logo(header, site_deps)
+        ident.logo = header.drawn["header"]
+
+    # favicons: the SVG logo itself when it is square enough, else the monogram
+    if logo is not None and logo.svg and logo.squareish:
+        add("/favicon.svg", site_deps, copy_from=logo.file)
+    else:
+        svg = monogram_svg(ident.initials, brand)
+        add("/favicon.svg", site_deps, produce=lambda: svg)
+    ident.favicon_svg = "/favicon.svg"
+    for url, size in imaging.FAVICONS.items():
+        add_job(favicon_job(size, logo, brand, ident.initials), [url], site_deps)
+        ident.favicons.append((url, size))
+
+    # the site's card, and one per event and article
+    host = cfg.base_url.split("://", 1)[-1].rstrip("/")
+
+    def card(url: str, title: str, kind: str, deps: frozenset[str], alt: str) -> Social:
+        spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
+                        initials=ident.initials, logo=raster_site_logo)
+        add_job(card_job(spec), [url], deps | site_deps)
+        return Social(urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
+
+    ident.site_card = card("/social.png", cfg.tagline or cfg.title, "", site_deps,
+                           f"{cfg.title}: {cfg.tagline}" if cfg.tagline else cfg.title)
+    for e in site.events:
+        kind = " · ".join(part for part in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if part)
+        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, frozenset({e.source}), f"{e.title}: {kind}")
+    for a in site.articles:
+        kind = f"News · {_day(a.published)}"
+        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}")
+
+    # members' and vendors' logos, at the sizes validation planned
+    for records in (site.members, site.vendors):
+        for rec in records:
+            lp: LogoPlan | None = rec.logo_plan
+            if lp is None:
+                continue
+            file = _rel(rec.source, lp.file.name)
+            p.logo_deps[rec.url] = file
+            add_logo(lp, frozenset({rec.source, file}))
+            shared = lp.drawn.get("social")
+            if shared is not None:
+                p.shares[rec.url] = Social(urls.abs(shared.src), shared.width, shared.height,
+                                           alt=f"{rec.name} logo", card="summary")
+    return p
+
+
+def _rel(source: str, name: str) -> str:
+    return source.rsplit("/", 1)[0] + "/" + name if "/" in source else name
+
+
+def _style(c: Any) -> Markup:
+    props = colors.theme_properties(c.brand if c else None, c.accent if c else None)
+    if not props["light"]:
+        return Markup("")
+
+    def block(values: dict[str, str]) -> str:
+        return ":root{" + ";".join(f"{k}:{v}" for k, v in values.items()) + "}"
+
+    # hex colours only (validated), so nothing here can end the <style> element
+    return Markup(block(props["light"]) + "@media (prefers-color-scheme:dark){" + block(props["dark"]) + "}")
+
+
+def _day(when: datetime) -> str:
+    return f"{when:%B} {when.day}, {when.year}"
+
+
+def _when(e: Any) -> str:
+    start = e.start
+    last = (e.end - timedelta(microseconds=1)) if e.all_day else e.end
+    if last.date() == start.date():
+        return _day(start)
+    if (last.year, last.month) == (start.year, start.month):
+        return f"{start:%B} {start.day}-{last.day}, {start.year}"
+    if last.year == start.year:
+        return f"{start:%B} {start.day} - {last:%B} {last.day}, {start.year}"
+    return f"{_day(start)} - {_day(last)}"
+
+
+def _place(e: Any) -> str:
+    if e.location and e.location.city:
+        return e.location.city + (f", {e.location.state}" if e.location.state else "")
+    return "Online" if e.online else ""

@@ -21,10 +21,13 @@ from .yamlpos import Positions
 
 
 Html = LazyHtml | Markup  # Markdown rendered (or to be rendered when a template shows it)
-# (the derived fields below hold types pydantic does not know: arbitrary_types_allowed)
+# Frozen: once derive.py has made the model, nothing changes it (an assignment raises).
+# The derived fields hold types pydantic does not know: arbitrary_types_allowed.
+FROZEN = ConfigDict(arbitrary_types_allowed=True, frozen=True)
 
 
 class SiteConfig(SiteRecord):
+    model_config = FROZEN
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
     logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
@@ -51,7 +54,7 @@ class _HasLogo:
 
 
 class Member(_HasLogo, MemberRecord):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
@@ -66,21 +69,21 @@ class Member(_HasLogo, MemberRecord):
 
 
 class Benefit(BenefitRecord):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     details_html: Html = Markup("")
     vendor: Vendor | None = None
     current: bool = True
 
 
 class SessionItem(Session):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     description_html: Html = Markup("")
     start: datetime | None = None  # aware
     end: datetime | None = None
 
 
 class Vendor(_HasLogo, VendorRecord):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
@@ -93,7 +96,7 @@ class Vendor(_HasLogo, VendorRecord):
 
 
 class Event(EventRecord):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
@@ -115,7 +118,7 @@ class Event(EventRecord):
 
 
 class Article(ArticleMeta):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
@@ -127,7 +130,7 @@ class Article(ArticleMeta):
 
 
 class Page(PageMeta):
-    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
@@ -141,9 +144,9 @@ for _cls in (Member, Benefit, Vendor, Event):
     _cls.model_rebuild()  # they name each other
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteModel:
-    """The whole validated site."""
+    """The whole site, as derive.py made it."""
 
     config: SiteConfig
     as_of: date
@@ -155,9 +158,9 @@ class SiteModel:
     drafts: bool = False
 
     def __post_init__(self) -> None:
-        self.member_by_slug = {m.slug: m for m in self.members}
-        self.vendor_by_slug = {v.slug: v for v in self.vendors}
-        self.event_by_slug = {e.slug: e for e in self.events}
+        object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
+        object.__setattr__(self, "vendor_by_slug", {v.slug: v for v in self.vendors})
+        object.__setattr__(self, "event_by_slug", {e.slug: e for e in self.events})
 
     @property
     def specialties(self) -> dict[str, Specialty]:
@@ -172,6 +175,12 @@ __all__ = ["Article", "Benefit", "Event", "Member", "Page", "Positions", "SiteCo
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def derived(obj: Any, **values: Any) -> None:
+    """Set fields of a record that derive.py is still making (its links, its rendered
+    Markdown); the only way past the freeze, for the derive stage alone."""
+    obj.__dict__.update(values)
 
 
 def construct(cls: type[Any], **values: Any) -> Any:

@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
-from . import imaging
+from . import derive, imaging
 from .imaging import CACHE_DIR, CachedFile, ImageStore
 from .pipeline import build_date, prepare
 from .pool import cpu_jobs
@@ -184,12 +184,15 @@ class IncrementalSite:
             return None
         known = Loaded(root=self.src, site=None,
                        slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
-        validator = Validator(known, local, self.day, self.drafts, self.base_url)
+        validator = Validator(known, local, self.day, self.drafts)
         cfg = site.config
-        new = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
-               "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source, cfg),
-               "page": lambda: validator.page(source)}[kind]()
-        if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
+        valid = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
+                 "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source),
+                 "page": lambda: validator.page(source)}[kind]()
+        if valid is None or local.errors:
+            return None
+        new = derive.record(kind, valid, cfg, self.day)
+        if any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
             return None
         # its Markdown links are checked against the URL set, which the shape check kept
         checker = MarkdownLinks(site.config.base_path, local, {rel: source.text})

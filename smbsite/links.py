@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .content import SiteModel
+from .content import SiteModel, derived
 from .kinds import KINDS
 from .markdown import LazyHtml, MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
@@ -35,13 +35,13 @@ class MarkdownLinks:
         declared = KINDS[kind]
         for path in declared.markdown:
             if len(path) == 1:
-                setattr(rec, path[0] + "_html", self.markdown_field(rec, path, getattr(rec, path[0])))
+                derived(rec, **{path[0] + "_html": self.markdown_field(rec, path, getattr(rec, path[0]))})
                 continue
             items, field = path
             for i, item in enumerate(getattr(rec, items)):
-                setattr(item, field + "_html", self.markdown_field(rec, (items, i, field), getattr(item, field)))
+                derived(item, **{field + "_html": self.markdown_field(rec, (items, i, field), getattr(item, field))})
         if declared.front_matter:
-            rec.html = self.markdown_body(rec)
+            derived(rec, html=self.markdown_body(rec))
 
     def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
         """Markdown of a YAML value; parsed now only when it has links to check."""

@@ -14,6 +14,7 @@ import jinja2
 from zoneinfo import ZoneInfo
 
 from .content import SiteModel
+from .derive import derive
 from .graph import build_graph
 from .imaging import ImageStore
 from .kinds import KINDS
@@ -86,9 +87,10 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
         day = build_date(as_of, site_zone(loaded))
         # a record folder that is a link out of the site was not read: checking what refers
         # to its records would bury that one error under noise
-        site = validate(loaded, problems, day, drafts, base_url) if not loaded.refused else None
-        graph = None
-        if site is not None:
+        checked = validate(loaded, problems, day, drafts) if not loaded.refused else None
+        site = graph = None
+        if checked is not None:
+            site = derive(checked, day, drafts, base_url)
             failed = failed_urls(problems)
             links = MarkdownLinks(site.config.base_path, problems, loaded.texts())
             links.render_all(site)  # the last of deriving: nothing changes the model after this

@@ -16,7 +16,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("content model", {"fields", "model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),
-    ("derive", {"links"}),
+    ("derive", {"derive", "links"}),
     ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
     ("render", {"render", "template_errors"}),
     ("write", {"write", "diff", "pool", "search"}),
@@ -122,6 +122,7 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     files may change or go away once loading is done, and no later stage notices."""
     from datetime import date
 
+    from smbsite.derive import derive
     from smbsite.links import MarkdownLinks
     from smbsite.load import load_site
     from smbsite.problems import Problems
@@ -134,7 +135,7 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     loaded = load_site(site, problems)
     for record in site.glob("members/*.yaml"):
         record.unlink()
-    model = validate(loaded, problems, date(2026, 11, 26))
+    model = derive(validate(loaded, problems, date(2026, 11, 26)), date(2026, 11, 26))
     links = MarkdownLinks(model.config.base_path, problems, loaded.texts())
     links.render_all(model)
     links.check_links({"/": None})

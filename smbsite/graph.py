@@ -17,6 +17,9 @@ from .fields import NATIONWIDE, US_STATES
 from .problems import Problems
 from .tilemap import legend, tile_map
 from .urls import Urls
+from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView, HomeView,
+                    LetterView, MemberView, PageView, PartnerStateView, PartnersView, PartnerView, RadioView,
+                    RegionsView, RegionView, VendorsView, VendorView)
 
 ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
@@ -112,38 +115,38 @@ class GraphBuilder:
         self.directory(members)
         for m in members:
             self.add(url=m.url, kind="member", title=m.name, template="member.html",
-                     context={"member": m}, deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
+                     context=MemberView(member=m), deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
                      lastmod=None)
         partner_state_url = self.partners(listed)
         self.regions(listed, partner_state_url)
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
-                 context={"vendors": site.vendors}, deps=frozenset({"site.yaml", ALL_VENDORS}))
+                 context=VendorsView(vendors=site.vendors), deps=frozenset({"site.yaml", ALL_VENDORS}))
         for v in site.vendors:
             self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
-                     context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits),
-                              "members_shown": v.members[:VENDOR_MEMBERS_SHOWN]},
+                     context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
+                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]),
                      deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
         self.add(url="/events/", kind="events", title="Events", template="events.html",
-                 context={"upcoming": upcoming, "past": past}, deps=frozenset({"site.yaml", ALL_EVENTS}))
+                 context=EventsView(upcoming=upcoming, past=past), deps=frozenset({"site.yaml", ALL_EVENTS}))
         for e in site.events:
-            self.add(url=e.url, kind="event", title=e.title, template="event.html", context={"event": e},
+            self.add(url=e.url, kind="event", title=e.title, template="event.html", context=EventView(event=e),
                      deps=frozenset({e.source, "site.yaml", ALL_VENDORS, ALL_MEMBERS}))
         radio = [e for e in site.events if e.type == "radio"]
         cover = self.podcast_cover()
         self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
-                 context={"upcoming": [e for e in radio if e.upcoming],
-                          "past": [e for e in reversed(radio) if not e.upcoming],
-                          "stations": self.stations(radio), "cover": cover},
+                 context=RadioView(upcoming=[e for e in radio if e.upcoming],
+                                   past=[e for e in reversed(radio) if not e.upcoming],
+                                   stations=self.stations(radio), cover=cover),
                  deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
                                  *(["templates/static/" + COVER_FILE] if cover else [])}))
         self.articles()
         for p in site.pages:
-            self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
+            self.add(url=p.url, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p),
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
         if site.config.repository:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
-                     context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
+                     context=FormView(form=form_context(site)), deps=frozenset({"site.yaml", ALL_VENDORS}))
         if site.config.search:  # the index itself is written after rendering (search.py)
             self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False,
                      deps=frozenset({"site.yaml"}))
@@ -166,7 +169,7 @@ class GraphBuilder:
         graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
 
-    def home_context(self, listed: list[Member], upcoming: list[Event]) -> dict[str, Any]:
+    def home_context(self, listed: list[Member], upcoming: list[Event]) -> HomeView:
         site = self.site
         goal = site.config.membership_goal
         count = len(site.members)
@@ -182,12 +185,12 @@ class GraphBuilder:
         for m in listed:
             for key in m.specialties:
                 spec_counts[key] = spec_counts.get(key, 0) + 1
-        return {"upcoming": upcoming[:3], "articles": site.articles[:3], "benefits": featured,
-                "member_count": count, "goal": goal,
-                "goal_percent": min(100, round(100 * count / goal)) if goal else None,
-                "page_urls": {slug: p.url for slug, p in pages.items()},
-                "specialties": [(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
-                "join_url": pages["join"].url if "join" in pages else None}
+        return HomeView(upcoming=upcoming[:3], articles=site.articles[:3], benefits=featured,
+                        member_count=count, goal=goal,
+                        goal_percent=min(100, round(100 * count / goal)) if goal else None,
+                        page_urls={slug: p.url for slug, p in pages.items()},
+                        specialties=[(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
+                        join_url=pages["join"].url if "join" in pages else None)
 
     def directory(self, members: list[Member]) -> None:
         letters: dict[str, list[Member]] = {}
@@ -201,8 +204,8 @@ class GraphBuilder:
                  (self.letter_url(letter) if split else "#" + self.letter_id(letter)) if letter in letters else None)
                 for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *(["#"] if "#" in letters else [])]]
         self.add(url="/members/", kind="members", title="Member directory", template="members.html", deps=deps,
-                 context={"groups": [(letter, self.letter_id(letter), ms) for letter, ms in groups],
-                          "split": split, "jump": jump, "total": len(members)})
+                 context=DirectoryView(groups=[(letter, self.letter_id(letter), ms) for letter, ms in groups],
+                                       split=split, jump=jump, total=len(members)))
         if not split:
             return
         for letter, ms in groups:
@@ -217,10 +220,10 @@ class GraphBuilder:
                 self.add(url=page_url(n), kind="members-letter",
                          title=f"Members: {letter}" + (f", page {n}" if n > 1 else ""),
                          template="members_letter.html", deps=deps,
-                         context={"letter": letter, "members": chunk, "jump": here, "letter_total": len(ms),
-                                  "page_number": n, "page_count": len(chunks),
-                                  "prev_url": page_url(n - 1) if n > 1 else None,
-                                  "next_url": page_url(n + 1) if n < len(chunks) else None})
+                         context=LetterView(letter=letter, members=chunk, jump=here, letter_total=len(ms),
+                                            page_number=n, page_count=len(chunks),
+                                            prev_url=page_url(n - 1) if n > 1 else None,
+                                            next_url=page_url(n + 1) if n < len(chunks) else None))
 
     @staticmethod
     def letter_url(letter: str) -> str:
@@ -249,11 +252,12 @@ class GraphBuilder:
         # the finder filters by vendor: it names every vendor a listed member works with
         self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html",
                  deps=deps | {ALL_VENDORS},
-                 context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
-                          "states": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
-                          "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
-                          "legend": legend(counts)})
+                 context=PartnersView(
+                     specialties=[(k, spec, len(by_spec[k])) for k, spec in specs.items()],
+                     states=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
+                     vendors=[(v.slug, v.name) for v in vendors], listed_count=len(listed),
+                     state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
+                     legend=legend(counts)))
         # (specialty, state) -> where the members offering it there are listed; region pages link there
         partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
@@ -269,21 +273,21 @@ class GraphBuilder:
             rows = [] if split else [(code, len(ms), [m for m in ms if not m.serves_all or m.state == code])
                                      for code, ms in sorted(groups, key=lambda g: US_STATES[g[0]])]
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
-                     context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
-                              "rows": rows, "nationwide": nationwide,
-                              "states": [(code, US_STATES[code], counts[code], partner_state_url[key, code])
-                                         for code in by_state_name(counts)],
-                              "state_map": self.state_map(counts, lambda c, k=key: partner_state_url[k, c],
-                                                          "spec-map"),
-                              "legend": legend(counts)})
+                     context=PartnerView(
+                         key=key, specialty=spec, members=by_spec[key], split=split, rows=rows,
+                         nationwide=nationwide,
+                         states=[(code, US_STATES[code], counts[code], partner_state_url[key, code])
+                                 for code in by_state_name(counts)],
+                         state_map=self.state_map(counts, lambda c, k=key: partner_state_url[k, c], "spec-map"),
+                         legend=legend(counts)))
             if split:
                 for code, ms in groups:
                     self.add(url=f"{base}{code.lower()}/", kind="partner-state",
                              title=f"{spec.label} in {US_STATES[code]}", template="partner_state.html",
-                             deps=deps, context={"key": key, "specialty": spec, "code": code,
-                                                 "state_name": US_STATES[code],
-                                                 "based": [m for m in ms if m.state == code],
-                                                 "serving": [m for m in ms if m.state != code]})
+                             deps=deps, context=PartnerStateView(key=key, specialty=spec, code=code,
+                                                                 state_name=US_STATES[code],
+                                                                 based=[m for m in ms if m.state == code],
+                                                                 serving=[m for m in ms if m.state != code]))
         return partner_state_url
 
     def regions(self, listed: list[Member], partner_state_url: dict[tuple[str, str], str]) -> None:
@@ -292,9 +296,10 @@ class GraphBuilder:
         counts = {code: len(ms) for code, ms in groups}
         specs = self.site.config.specialties
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
-                 context={"regions": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
-                          "legend": legend(counts)})
+                 context=RegionsView(
+                     regions=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
+                     state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
+                     legend=legend(counts)))
         for code, ms in groups:
             based = [m for m in ms if m.state == code]
             serving = [m for m in ms if m.state != code]
@@ -303,10 +308,11 @@ class GraphBuilder:
                 for key in m.specialties:
                     offered[key] = offered.get(key, 0) + 1
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
-                     deps=deps, context={"code": code, "state_name": US_STATES[code], "based": based,
-                                         "serving": serving, "members": ms,
-                                         "specialties": [(specs[k].label, offered[k], partner_state_url[k, code])
-                                                         for k in specs if k in offered]})
+                     deps=deps, context=RegionView(code=code, state_name=US_STATES[code], based=based,
+                                                   serving=serving, members=ms,
+                                                   specialties=[(specs[k].label, offered[k],
+                                                                 partner_state_url[k, code])
+                                                                for k in specs if k in offered]))
 
     @staticmethod
     def stations(radio: list[Event]) -> list[Any]:
@@ -343,14 +349,14 @@ class GraphBuilder:
             chunk = arts[(n - 1) * ARTICLES_PER_PAGE: n * ARTICLES_PER_PAGE]
             self.add(url=page_url(n), kind="articles", title="News" if n == 1 else f"News, page {n}",
                      template="articles.html", deps=deps,
-                     context={"articles": chunk, "page_number": n, "page_count": pages,
-                              "prev_url": page_url(n - 1) if n > 1 else None,
-                              "next_url": page_url(n + 1) if n < pages else None})
+                     context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
+                                          prev_url=page_url(n - 1) if n > 1 else None,
+                                          next_url=page_url(n + 1) if n < pages else None))
         for i, a in enumerate(arts):
             newer = arts[i - 1] if i > 0 else None
             older = arts[i + 1] if i + 1 < len(arts) else None
             self.add(url=a.url, kind="article", title=a.title, template="article.html",
-                     context={"article": a, "newer": newer, "older": older},
+                     context=ArticleView(article=a, newer=newer, older=older),
                      deps=frozenset({a.source, "site.yaml", ALL_ARTICLES}), lastmod=a.published.date())
 
     # --- integrity ----------------------------------------------------------------------

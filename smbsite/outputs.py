@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .content import SiteModel
 from .urls import Urls
+
+if TYPE_CHECKING:
+    from .views import View
 
 
 @dataclass
@@ -16,7 +19,7 @@ class Output:
     title: str = ""
     template: str | None = None  # Jinja template, or
     produce: Callable[[], bytes] | None = None  # a function for machine-readable files
-    context: dict[str, Any] = field(default_factory=dict)
+    context: View | None = None  # the template's own variables (views.py); None: it has none
     deps: frozenset[str] = frozenset()
     lastmod: date | None = None
     sitemap: bool = True

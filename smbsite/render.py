@@ -16,6 +16,7 @@ from .fields import US_STATES
 from .problems import Problems
 from .safefs import walk
 from .urls import tel_href
+from .views import PageInfo
 
 THEME = Path(__file__).resolve().parent / "theme"
 
@@ -129,8 +130,9 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
         return out.produce()
     assert out.template is not None
     template = env.get_template(out.template)
-    page = {"url": out.url, "kind": out.kind, "title": out.title, "canonical": graph.urls.abs(out.url),
-            "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out),
-            "description": jsonld.description(graph, out),
-            "image": out.image or (graph.identity.site_card if graph.identity else None)}
-    return template.render(page=page, **out.context).encode("utf-8")
+    page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
+                    crumbs=breadcrumbs(graph, out.url), jsonld=jsonld.for_output(graph, out),
+                    description=jsonld.description(graph, out),
+                    image=out.image or (graph.identity.site_card if graph.identity else None))
+    variables = out.context.variables() if out.context is not None else {}
+    return template.render(page=page, **variables).encode("utf-8")

@@ -161,6 +161,19 @@ class SiteModel:
         object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
         object.__setattr__(self, "vendor_by_slug", {v.slug: v for v in self.vendors})
         object.__setattr__(self, "event_by_slug", {e.slug: e for e in self.events})
+        object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
+        object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
+
+    def current(self, rec: Any) -> Any:
+        """This model's record of rec's kind and slug (rec may come from an older model);
+        rec itself when this model has none such."""
+        if isinstance(rec, Benefit):  # by its place among its vendor's benefits
+            vendor = self.current(rec.vendor)
+            index = next(i for i, b in enumerate(rec.vendor.benefits) if b is rec)
+            return vendor.benefits[index] if index < len(vendor.benefits) else rec
+        table = {Member: self.member_by_slug, Vendor: self.vendor_by_slug, Event: self.event_by_slug,
+                 Article: self.article_by_slug, Page: self.page_by_slug}.get(type(rec))
+        return table.get(rec.slug, rec) if table is not None else rec
 
     @property
     def specialties(self) -> dict[str, Specialty]:

@@ -100,7 +100,7 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
         add("/favicon.svg", site_deps, copy_from=logo.file)
     else:
         svg = monogram_svg(ident.initials, brand)
-        add("/favicon.svg", site_deps, produce=lambda: svg)
+        add("/favicon.svg", site_deps, produce=lambda site: svg)
     ident.favicon_svg = "/favicon.svg"
     for url, size in imaging.FAVICONS.items():
         add_job(favicon_job(size, logo, brand, ident.initials), [url], site_deps)

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import gc
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import jinja2.meta
@@ -33,6 +32,7 @@ from .pipeline import build_date, prepare
 from .pool import cpu_jobs
 from .template_errors import from_template, template_problem
 from .links import MarkdownLinks
+from .content import SiteModel
 from .outputs import Output, SiteGraph
 from .kinds import KINDS, kind_of
 from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
@@ -76,6 +76,7 @@ class IncrementalSite:
         self.src = Path(self.src)
         self.cache: ParseCache = {}
         self.graph: SiteGraph | None = None
+        self.built_from: SiteModel | None = None
         self.env: jinja2.Environment | None = None
         self.pages: dict[str, bytes] = {}  # site path -> bytes, for every clean output
         self.dirty: set[str] = set()
@@ -107,6 +108,7 @@ class IncrementalSite:
             old_nav = self.graph.nav if self.graph is not None else None
             old_outputs = self.outputs
             self.graph = graph
+            self.built_from = graph.site  # the model the outputs' views were made from
             self.day = graph.site.as_of
             self.env = make_env(self.src, graph)
             self.template_uses = self._template_closure()
@@ -200,7 +202,11 @@ class IncrementalSite:
         checker.check_links(self.outputs)
         if local.errors:
             return self.full({rel})  # reports them; the served site stays as it was
-        self._copy_in(kind, old, new, self._derived_links(kind, old))
+        # a new model, the edited record in it; the old one stays as it was
+        site = derive.relinked(site, new)
+        self.graph = replace(self.graph, site=site)
+        assert self.env is not None
+        self.env.globals.update(site=site, config=site.config)
         self.cache[rel] = (raw, source, [])
         self.problems = sorted({p for p in self.problems if p.path != rel} | set(local.warnings))
         keys = {rel, key}
@@ -209,20 +215,6 @@ class IncrementalSite:
             self.dirty.add(url)
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
-
-    @staticmethod
-    def _derived_links(kind: str, old: Any) -> dict[str, Any]:
-        """Fields that point at other records; the shape check guarantees they still hold."""
-        return {n: getattr(old, n) for n in KINDS[kind].links}
-
-    @staticmethod
-    def _copy_in(kind: str, old: Any, new: Any, keep: dict[str, Any]) -> None:
-        values = dict(new.__dict__)
-        values.update(keep)
-        old.__dict__.update(values)
-        if kind == "vendor":
-            for b in old.benefits:
-                b.vendor = old  # the new benefits were made pointing at the new object
 
     def _template_changed(self, rel: str) -> Stats:
         name = rel.removeprefix("templates/")
@@ -374,6 +366,8 @@ class IncrementalSite:
                 raise ContentError([problem])
             return file.read_bytes()
         assert self.env is not None and self.graph is not None
+        if out.context is not None and self.graph.site is not self.built_from:
+            out = replace(out, context=out.context.rebind(self.graph.site))  # records of the current model
         try:
             return render_output(self.env, self.graph, out)
         except Exception as exc:

@@ -23,9 +23,6 @@ class Kind:
     # The fields that decide where a record appears, in which order and beside what
     # (on other pages than its own): a change to one re-validates the whole site.
     shape: tuple[str, ...]
-    # Derived fields that point at other records (kept as they are when a record
-    # is edited without touching its shape).
-    links: tuple[str, ...] = ()
     # Its Markdown fields: ("description",) renders into description_html, ("benefits",
     # "details") into details_html of every benefit. A front-matter kind's body renders into html.
     markdown: tuple[tuple[str, ...], ...] = ()
@@ -54,13 +51,13 @@ YAML = (".yaml", ".yml")
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("member", "members", YAML, MemberRecord, "/members/{slug}/", "members",
          shape=("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
-         links=("vendor_list", "specialty_list"), markdown=(("description",),), scaffold=True, schema="member"),
+         markdown=(("description",),), scaffold=True, schema="member"),
     Kind("vendor", "vendors", YAML, VendorRecord, "/vendors/{slug}/", "vendors",
-         shape=("name", "benefits", "logo"), links=("members",),
+         shape=("name", "benefits", "logo"),
          markdown=(("description",), ("benefits", "details")), scaffold=True, schema="vendor"),
     Kind("event", "events", YAML, EventRecord, "/events/{slug}/", "events",
          shape=("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
-         links=("sponsor_list", "guest_list"), markdown=(("description",), ("sessions", "description")),
+         markdown=(("description",), ("sessions", "description")),
          scaffold=True, schema="event"),
     Kind("page", "content/pages", (".md",), PageMeta, "/{slug}/", "pages",
          shape=("title", "menu", "draft"), front_matter=True),

@@ -18,7 +18,8 @@ class Output:
     kind: str
     title: str = ""
     template: str | None = None  # Jinja template, or
-    produce: Callable[[], bytes] | None = None  # a function for machine-readable files
+    # machine-readable files: their bytes, made from the site model (serve's current one)
+    produce: Callable[[SiteModel], bytes] | None = None
     context: View | None = None  # the template's own variables (views.py); None: it has none
     deps: frozenset[str] = frozenset()
     lastmod: date | None = None

@@ -127,7 +127,7 @@ def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
 
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
     if out.produce is not None:
-        return out.produce()
+        return out.produce(graph.site)
     assert out.template is not None
     template = env.get_template(out.template)
     page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),

@@ -11,10 +11,12 @@ import functools
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-    from .content import Article, Benefit, Event, Member, Page, Specialty, Vendor
+    from .content import Article, Benefit, Event, Member, Page, SiteModel, Specialty, Vendor
     from .model import Station
 
 
@@ -30,6 +32,21 @@ class View:
     def variables(self) -> dict[str, Any]:
         """The fields by name, as they are (not copied): the template's keyword arguments."""
         return {name: getattr(self, name) for name in _names(type(self))}
+
+    def rebind(self, site: SiteModel) -> View:
+        """The same view with every record in it taken from site: serve swaps in a new model
+        after an edit, and pages of the old one are rendered from the new one's records."""
+        return type(self)(**{name: _rebind(getattr(self, name), site) for name in _names(type(self))})
+
+
+def _rebind(value: Any, site: SiteModel) -> Any:
+    if isinstance(value, BaseModel):
+        return site.current(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_rebind(v, site) for v in value)
+    if isinstance(value, dict):
+        return {k: _rebind(v, site) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True, slots=True)

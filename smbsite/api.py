@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import imaging
 from .imaging import CACHE_DIR, ImageStore
 from .outputs import SiteGraph
-from .pipeline import build_date, prepare, write_site
+from .pipeline import build_date, prepare, publish
 from .problems import ContentError, Problem, UsageError
-from .pool import cpu_jobs
 from .report import Reporter
 from .search import SearchIndexError
 from .write import OutputError, UnsafeOutput, check_out
@@ -90,14 +88,9 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         result.ms = (time.perf_counter() - start) * 1000
         return result
     try:
-        reporter.progress("images")
-        store.claim()
-        image_problems = imaging.materialise(graph.images, store, cpu_jobs())
-        if image_problems:
-            result.problems = sorted(set(result.problems) | set(image_problems))
-        else:
-            result.files_written = write_site(src, graph, out_dir, reporter)
-            store.prune(n for job in graph.images for n in job.names)
+        written, image_problems = publish(src, graph, out_dir, store, reporter)
+        result.files_written = written
+        result.problems = sorted(set(result.problems) | set(image_problems))
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
     except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met

@@ -33,7 +33,15 @@ class SiteConfig(SiteRecord):
     logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
 
 
-class _HasLogo:
+class _Named:
+    """Records name themselves by kind and slug: they point at each other (a member at its
+    vendors, a vendor at its members), and pydantic's repr would walk those links for ever."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.slug!r})"  # type: ignore[attr-defined]
+
+
+class _HasLogo(_Named):
     """Members and vendors: a logo (or the initials of a monogram where there is none)."""
 
     @property
@@ -70,6 +78,9 @@ class Member(_HasLogo, MemberRecord):
 
 class Benefit(BenefitRecord):
     model_config = FROZEN
+
+    def __repr__(self) -> str:
+        return f"Benefit({self.title!r} of {self.vendor!r})"
     details_html: Html = Markup("")
     vendor: Vendor | None = None
     current: bool = True
@@ -95,7 +106,7 @@ class Vendor(_HasLogo, VendorRecord):
     members: list[Member] = []  # partnering with this vendor
 
 
-class Event(EventRecord):
+class Event(_Named, EventRecord):
     model_config = FROZEN
     slug: str = ""
     source: str = ""
@@ -117,7 +128,7 @@ class Event(EventRecord):
     registration_open: bool = True  # False once register_by has passed
 
 
-class Article(ArticleMeta):
+class Article(_Named, ArticleMeta):
     model_config = FROZEN
     slug: str = ""
     source: str = ""
@@ -129,7 +140,7 @@ class Article(ArticleMeta):
     published: datetime | None = None  # aware, in the site's zone
 
 
-class Page(PageMeta):
+class Page(_Named, PageMeta):
     model_config = FROZEN
     slug: str = ""
     source: str = ""

@@ -1,7 +1,8 @@
-"""The build as a list of stages: load, validate and derive, routes, render, write.
+"""The build as a list of stages: load, validate, derive, routes, render, write.
 
-prepare() runs everything short of rendering (check stops there); write_site()
-renders every output into a staging folder and swaps it in.
+prepare() runs everything short of rendering (check stops there); publish() makes
+the images the cache lacks and write_site() renders every output into a staging
+folder and swaps it in.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from .content import SiteModel
 from .derive import derive
 from .graph import build_graph
+from . import imaging
 from .imaging import ImageStore
 from .kinds import KINDS
 from .links import MarkdownLinks
@@ -23,7 +25,7 @@ from .load import Loaded, ParseCache, load_site
 from .fields import base_url_problem
 from .outputs import SiteGraph
 from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
-from .problems import ContentError, Problems, UsageError
+from .problems import ContentError, Problem, Problems, UsageError
 from .render import make_env, render_output, static_files
 from .report import Reporter
 from .search import build_index
@@ -110,6 +112,20 @@ def failed_urls(problems: Problems) -> set[str]:
             if p.path.startswith(kind.collection) and p.path.count("/") == kind.folder.count("/") + 1:
                 urls.add(kind.url_of(Path(p.path).stem))
     return urls
+
+
+def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, reporter: Reporter
+            ) -> tuple[int, list[Problem]]:
+    """Make the images the graph needs that the cache lacks, then write the site: (files written,
+    problems of logos that could not be converted; OUT is not touched when there are any)."""
+    reporter.progress("images")
+    store.claim()
+    image_problems = imaging.materialise(graph.images, store, cpu_jobs())
+    if image_problems:
+        return 0, image_problems
+    written = write_site(src, graph, out_dir, reporter)
+    store.prune(n for job in graph.images for n in job.names)
+    return written, []
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None) -> int:

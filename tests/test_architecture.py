@@ -162,3 +162,29 @@ def test_record_kinds_folders_and_urls_are_written_only_in_the_registry():
                     and node.values[0].value in prefixes and len(node.values) > 1:
                 found.append(f"{name}.py:{node.lineno}: an f-string starting {node.values[0].value!r}")
     assert found == []
+
+
+def test_the_site_model_cannot_be_changed_once_derived(tmp_path):
+    """Every record of the model is frozen: a later stage that tried to set a field would
+    fail at once instead of changing what other pages show."""
+    import dataclasses
+
+    import pydantic
+    import pytest
+
+    from conftest import AS_OF, REPO
+    from smbsite import check
+
+    result = check(REPO, as_of=AS_OF)
+    assert result.ok and result.graph is not None
+    site = result.graph.site
+    records = [site.config, *site.members, *site.vendors, *site.events, *site.articles, *site.pages,
+               *(b for v in site.vendors for b in v.benefits), *(s for e in site.events for s in e.sessions)]
+    assert {type(r).__name__ for r in records} >= {"SiteConfig", "Member", "Vendor", "Event", "Article", "Page",
+                                                    "Benefit", "SessionItem"}
+    for record in records:
+        name = next(iter(type(record).model_fields))
+        with pytest.raises(pydantic.ValidationError, match="frozen"):
+            setattr(record, name, getattr(record, name))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        site.members = []  # type: ignore[misc]

@@ -541,3 +541,30 @@ def test_a_field_left_out_of_a_kinds_shape_list_fails_the_field_by_field_compari
                                                                                if f != "state")))
     with pytest.raises(AssertionError, match="member.state"):
         edit_every_field(tmp_path, {"member": KINDS["member"]})
+
+
+def test_an_edit_swaps_in_a_new_model_and_leaves_the_old_one_as_it_was(tmp_path):
+    """serve never changes a record it has rendered from: it makes a new model with the
+    edited record (and new objects for the records that point at it) and renders from that."""
+    site = copy_bundled(tmp_path / "site")
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.render_dirty()
+    old = inc.graph.site
+    member = old.member_by_slug["granite-peak-it"]
+    partner = member.vendor_list[0]
+    f = site / "members" / "granite-peak-it.yaml"
+    d = load(f)
+    before, d["city"] = d["city"], "Cityneverseen"
+    dump(f, d)
+    assert inc.apply({"members/granite-peak-it.yaml"}).path == "fast"
+    new = inc.graph.site
+    assert new is not old
+    assert member.city == before and old.member_by_slug["granite-peak-it"] is member
+    edited = new.member_by_slug["granite-peak-it"]
+    assert edited.city == "Cityneverseen"
+    # the vendor it partners with is a new object too, listing the new record, not the old one
+    vendor = new.vendor_by_slug[partner.slug]
+    assert vendor is not partner and edited in vendor.members and member not in vendor.members
+    assert member in partner.members  # the old vendor still lists the old record
+    assert b"Cityneverseen" in inc.render(partner.url)  # its list of members is drawn from the new model

@@ -27,6 +27,18 @@ def template_dirs(src: Path) -> list[Path]:
     return [own, THEME] if own.is_dir() else [THEME]
 
 
+THEME_PREFIX = "theme/"  # the packaged theme's templates by this name too, for a site's own to extend
+
+
+def template_loader(src: Path) -> jinja2.BaseLoader:
+    """A name finds the site's file first, then the theme's; "theme/NAME" always the theme's,
+    so that the site's NAME can extend the theme's and replace only some of its blocks."""
+    return jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
+        jinja2.PrefixLoader({THEME_PREFIX.rstrip("/"): jinja2.FileSystemLoader(str(THEME))}),
+    ])
+
+
 def static_files(src: Path, problems: Problems | None = None) -> list[tuple[str, Path]]:
     """(path under static/, file): the theme's static files, each replaced by the site's file of the same path.
 
@@ -92,7 +104,7 @@ def logo_function(env: jinja2.Environment) -> Any:
 
 def make_env(src: Path, graph: SiteGraph) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
+        loader=template_loader(src),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

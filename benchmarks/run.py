@@ -3,7 +3,7 @@
 Every target is reported as a ratio to Hugo's cold build measured in the same run.
 
     python3 benchmarks/run.py [--sizes 1000,10000] [--runs 3] [--only smbsite,floor,hugo,jekyll,pelican]
-                              [--workdir /tmp/smbsite-bench] [--slow 180]
+                              [--workdir /tmp/smbsite-bench] [--slow 180] [--baseline CHECKOUT]
 
 For each size N: make_site.py --members N --articles N//10 into WORKDIR/N/site, the
 repository's templates/ copied in, the Hugo/Jekyll/Pelican projects converted from
@@ -12,6 +12,8 @@ build is cold (a new process, its output folder and tool cache removed first) ex
 "smbsite warm": one member edited, then a build through the cache of the previous build.
 A tool whose first run takes longer than --slow seconds runs only once at that size.
 Prints a table and writes benchmarks/RESULTS.md (keeping its "## Where the time goes").
+--baseline times another checkout of smbsite (say the last release, in a git worktree)
+in the same rounds, as "smbsite build (baseline)": a change's cost, measured alternating.
 """
 import argparse
 import datetime
@@ -69,10 +71,14 @@ def restore_members():
         f.write_bytes(original)
 
 
-def tools():
+def tools(baseline: Path | None = None):
     smb, py, env = smbsite_argv(), sys.executable, {"PYTHONPATH": str(REPO)}
     warm = smb + ["build", "-s", "{d}/site", "-o", "{d}/out-warm", "-q", "--cache-dir", "{d}/cache-warm"]
-    return [
+    before = [] if baseline is None else [
+        Tool("smbsite build (baseline)", "smbsite", [py, "-m", "smbsite", "build", "-s", "{d}/site", "-o",
+                                                      "{d}/out-baseline", "-q"],
+             ("out-baseline", "site/.smbsite-cache"), "out-baseline", {"PYTHONPATH": str(baseline.resolve())})]
+    return before + [
         Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q"],
              ("out-smbsite", "site/.smbsite-cache"), "out-smbsite", env),
         Tool("smbsite warm", "smbsite", warm, (), "out-warm", env,
@@ -188,6 +194,7 @@ def main():
     ap.add_argument("--slow", type=float, default=180, help="run a tool once per size if its first run exceeds this (s)")
     ap.add_argument("--make-site", type=Path, default=REPO.parent / "shared/bench/make_site.py")
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--baseline", type=Path, help="another smbsite checkout to time in the same rounds")
     a = ap.parse_args()
     sizes = [int(s) for s in a.sizes.split(",")]
     groups = set(a.only.split(","))
@@ -197,7 +204,9 @@ def main():
         ap.error(f"{a.make_site} not found (pass --make-site)")
 
     selected = []
-    for tool in tools():
+    if a.baseline is not None and not (a.baseline / "smbsite" / "__init__.py").is_file():
+        ap.error(f"--baseline {a.baseline} is not a checkout of smbsite")
+    for tool in tools(a.baseline):
         if tool.group in groups:
             reason = unavailable(tool)
             print(f"skip {tool.name}: {reason}" if reason else f"use  {tool.name}: {' '.join(tool.argv)}")
@@ -263,9 +272,10 @@ def medians(results, sizes, names):
 def render_report(a, sizes, selected, results, started, host, versions):
     names = [t.name for t in selected]
     med = medians(results, sizes, names)
-    out = [f"# smbsite benchmark results\n",
+    out = ["# smbsite benchmark results\n",
            f"- date: {started:%Y-%m-%d %H:%M %Z}",
-           f"- command: `python3 benchmarks/run.py --sizes {a.sizes} --runs {a.runs} --only {a.only}`",
+           f"- command: `python3 benchmarks/run.py --sizes {a.sizes} --runs {a.runs} --only {a.only}"
+           + (f" --baseline {a.baseline}`" if a.baseline else "`"),
            f"- machine: {host}, at end {os.getloadavg()[0]:.2f}"]
     out += [f"- {k}: {v}" for k, v in versions.items()]
     out += ["", "Wall time of a cold build (new process, output and caches removed): median, min and max of the "

@@ -15,11 +15,14 @@ from typing import Any
 from urllib.parse import quote
 
 from .content import SiteModel
-from .model import (EMAIL_MESSAGE, EMAIL_PATTERN, HTTP_URL_PATTERN, PHONE_MESSAGE, PHONE_PATTERN, PLACEHOLDER,
-                    URL_MESSAGE, US_STATES, MemberRecord)
+from .fields import (EMAIL_MESSAGE, EMAIL_PATTERN, HTTP_URL_PATTERN, PHONE_MESSAGE, PHONE_PATTERN, PLACEHOLDER,
+                     URL_MESSAGE, US_STATES)
+from .model import MemberRecord
 from .schema import schema_comment
 from .slugify import FOLD, SLUG_MAX
-from .validate import BARE_ADDRESS, FOUND_MAX, LOGO_MAX, LOGO_TYPES
+from .schema_messages import BARE_ADDRESS, FOUND_MAX
+from .load import LOGO_TYPES
+from .logos import LOGO_MAX
 
 URL = "/add-your-company/"
 

@@ -9,6 +9,7 @@ import click
 
 from . import __version__
 from .api import UsageError, build, check
+from .kinds import SCAFFOLD_KINDS
 from .report import Reporter
 
 SRC = click.option("-s", "--source", "src", default=".", show_default=True,
@@ -110,7 +111,7 @@ def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None, 
 
 
 @main.command("new")
-@click.argument("kind", type=click.Choice(["member", "vendor", "event", "article"]))
+@click.argument("kind", type=click.Choice(list(SCAFFOLD_KINDS)))
 @click.argument("name")
 @SRC
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the file is written.")

@@ -11,112 +11,153 @@ from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
+from pydantic import ConfigDict
 
+from .markdown import LazyHtml
 from .model import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
                     Specialty, VendorRecord)
 from .imaging import initials
 from .yamlpos import Positions
 
 
+Html = LazyHtml | Markup  # Markdown rendered (or to be rendered when a template shows it)
+# Frozen: once derive.py has made the model, nothing changes it (an assignment raises).
+# The derived fields hold types pydantic does not know: arbitrary_types_allowed.
+FROZEN = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+
 class SiteConfig(SiteRecord):
+    model_config = FROZEN
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
     logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
 
 
-class _HasLogo:
+class _Named:
+    """Records name themselves by kind and slug: they point at each other (a member at its
+    vendors, a vendor at its members), and pydantic's repr would walk those links for ever."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.slug!r})"  # type: ignore[attr-defined]
+
+
+class _HasLogo(_Named):
     """Members and vendors: a logo (or the initials of a monogram where there is none)."""
 
     @property
     def initials(self) -> str:
         return initials(self.name)  # type: ignore[attr-defined]
 
+    @property
+    def logo_sizes(self) -> dict[str, Any]:
+        """{box: logos.Drawn} of the theme's boxes; empty without a logo."""
+        plan = self.logo_plan  # type: ignore[attr-defined]
+        return plan.drawn if plan is not None else {}
+
+    @property
+    def logo_url(self) -> str | None:
+        """Site path of the logo at its largest published size."""
+        plan = self.logo_plan  # type: ignore[attr-defined]
+        return plan.url if plan is not None else None
+
 
 class Member(_HasLogo, MemberRecord):
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
-    description_html: Any = Markup("")
-    logo_url: str | None = None  # site path of the logo at its largest published size
+    pos: Positions | None = None
+    description_html: Html = Markup("")
     logo_file: Any = None  # imaging.LogoFile, once validated
-    logo_sizes: dict[str, Any] = {}  # box -> identity.Drawn, planned by the site graph
+    logo_plan: Any = None  # logos.LogoPlan: where it is published, at which sizes
     letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
-    specialty_list: list[Any] = []  # [(key, Specialty)]
-    vendor_list: list[Any] = []  # [Vendor]
+    specialty_list: list[tuple[str, Specialty]] = []
+    vendor_list: list[Vendor] = []
     serves_all: bool = False
 
 
 class Benefit(BenefitRecord):
-    details_html: Any = Markup("")
-    vendor: Any = None
+    model_config = FROZEN
+
+    def __repr__(self) -> str:
+        return f"Benefit({self.title!r} of {self.vendor!r})"
+    details_html: Html = Markup("")
+    vendor: Vendor | None = None
     current: bool = True
 
 
 class SessionItem(Session):
-    description_html: Any = Markup("")
-    start: Any = None  # aware datetime
-    end: Any = None
+    model_config = FROZEN
+    description_html: Html = Markup("")
+    start: datetime | None = None  # aware
+    end: datetime | None = None
 
 
 class Vendor(_HasLogo, VendorRecord):
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
-    description_html: Any = Markup("")
-    logo_url: str | None = None
+    pos: Positions | None = None
+    description_html: Html = Markup("")
     logo_file: Any = None
-    logo_sizes: dict[str, Any] = {}
-    current_benefits: list[Any] = []  # [Benefit], expired ones left out
-    members: list[Any] = []  # [Member] partnering with this vendor
+    logo_plan: Any = None
+    current_benefits: list[Benefit] = []  # expired ones left out
+    members: list[Member] = []  # partnering with this vendor
 
 
-class Event(EventRecord):
+class Event(_Named, EventRecord):
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
     ics_url: str = ""
-    pos: Any = None
-    description_html: Any = Markup("")
+    pos: Positions | None = None
+    description_html: Html = Markup("")
     zone: str = "UTC"  # the event's IANA zone (its own or the site's)
-    start: Any = None  # aware datetime (all-day events: midnight local)
-    end: Any = None  # aware datetime, exclusive for all-day events
+    start: datetime | None = None  # aware (all-day events: midnight local)
+    end: datetime | None = None  # aware, exclusive for all-day events
     all_day: bool = True
     upcoming: bool = True
-    sponsor_list: list[Any] = []
-    guest_list: list[Any] = []
-    session_days: list[Any] = []  # [(date, [Session])], every day of the event once it has sessions
+    sponsor_list: list[Vendor] = []
+    guest_list: list[Member] = []
+    session_days: list[tuple[date, list[SessionItem]]] = []
     zone_label: str = ""  # whose time the times are: "Buena Park time", "Pacific time"
     map_url: str | None = None  # an OpenStreetMap search for the location
     hotel_map_url: str | None = None
     registration_open: bool = True  # False once register_by has passed
 
 
-class Article(ArticleMeta):
+class Article(_Named, ArticleMeta):
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
+    pos: Positions | None = None
     body: str = ""
     body_line: int = 1
-    html: Any = Markup("")
-    published: Any = None  # aware datetime in the site's zone
+    html: Html = Markup("")
+    published: datetime | None = None  # aware, in the site's zone
 
 
-class Page(PageMeta):
+class Page(_Named, PageMeta):
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
-    pos: Any = None
+    pos: Positions | None = None
     body: str = ""
     body_line: int = 1
-    html: Any = Markup("")
+    html: Html = Markup("")
 
 
-@dataclass
+for _cls in (Member, Benefit, Vendor, Event):
+    _cls.model_rebuild()  # they name each other
+
+
+@dataclass(frozen=True)
 class SiteModel:
-    """The whole validated site."""
+    """The whole site, as derive.py made it."""
 
     config: SiteConfig
     as_of: date
@@ -128,9 +169,22 @@ class SiteModel:
     drafts: bool = False
 
     def __post_init__(self) -> None:
-        self.member_by_slug = {m.slug: m for m in self.members}
-        self.vendor_by_slug = {v.slug: v for v in self.vendors}
-        self.event_by_slug = {e.slug: e for e in self.events}
+        object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
+        object.__setattr__(self, "vendor_by_slug", {v.slug: v for v in self.vendors})
+        object.__setattr__(self, "event_by_slug", {e.slug: e for e in self.events})
+        object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
+        object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
+
+    def current(self, rec: Any) -> Any:
+        """This model's record of rec's kind and slug (rec may come from an older model);
+        rec itself when this model has none such."""
+        if isinstance(rec, Benefit):  # by its place among its vendor's benefits
+            vendor = self.current(rec.vendor)
+            index = next(i for i, b in enumerate(rec.vendor.benefits) if b is rec)
+            return vendor.benefits[index] if index < len(vendor.benefits) else rec
+        table = {Member: self.member_by_slug, Vendor: self.vendor_by_slug, Event: self.event_by_slug,
+                 Article: self.article_by_slug, Page: self.page_by_slug}.get(type(rec))
+        return table.get(rec.slug, rec) if table is not None else rec
 
     @property
     def specialties(self) -> dict[str, Specialty]:
@@ -145,6 +199,12 @@ __all__ = ["Article", "Benefit", "Event", "Member", "Page", "Positions", "SiteCo
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def derived(obj: Any, **values: Any) -> None:
+    """Set fields of a record that derive.py is still making (its links, its rendered
+    Markdown); the only way past the freeze, for the derive stage alone."""
+    obj.__dict__.update(values)
 
 
 def construct(cls: type[Any], **values: Any) -> Any:

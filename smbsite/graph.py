@@ -1,26 +1,25 @@
-"""Stage 3, site graph: every output URL, what renders it, and what it depends on.
-
-Markdown is rendered here because its links must be checked against the
-complete set of URLs; a broken one is reported at its file:line:col.
-"""
+"""Stage 3, routes: every output URL, what renders it (template and context), and what it
+depends on. Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
 from markupsafe import Markup
 
 from .content import Event, Member, SiteModel
+from .outputs import Output, SiteGraph
+from .kinds import KINDS
+from . import identity, machine
 from .imaging import ImageStore
-from .markdown import LazyHtml, MarkdownRenderer, needs_check, source_mapper
-from .messages import markdown_problems
-from .model import NATIONWIDE, US_STATES
-from .problems import Problems, did_you_mean
+from .fields import NATIONWIDE, US_STATES
+from .problems import Problems
 from .tilemap import legend, tile_map
 from .urls import Urls
+from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView, HomeView,
+                    LetterView, MemberView, PageView, PartnerStateView, PartnersView, PartnerView, RadioView,
+                    RegionsView, RegionView, VendorsView, VendorView)
 
 ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
@@ -29,52 +28,11 @@ VENDOR_MEMBERS_SHOWN = 1000  # names on a vendor page; the partner finder filter
 COVER_FILE = "podcast-cover.png"  # in static/: the podcast's artwork, shown on the radio page too
 COVER_SIZE = 160  # CSS pixels the radio page draws it at
 PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
-PILLARS = [  # (page slug, heading, one-line pitch) of the front page
-    ("business-development", "Business development",
-     "Partner with members who do what you don't, refer work and market together."),
-    ("professional-development", "Professional development",
-     "Training, certification and peer know-how from vendors and fellow members."),
-    ("vendor-relations", "Vendor relations",
-     "Discounts, programmes and a stronger voice with the vendors we all sell."),
-]
 
 # Dependency keys: a source path ("members/acme.yaml"), a whole collection
 # ("members/"), "site.yaml", or "template:<name>" (added while rendering).
 ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES = (
-    "members/", "vendors/", "events/", "content/articles/", "content/pages/")
-
-
-@dataclass
-class Output:
-    url: str  # site path: /members/acme/ or /feed.xml
-    kind: str
-    title: str = ""
-    template: str | None = None  # Jinja template, or
-    produce: Callable[[], bytes] | None = None  # a function for machine-readable files
-    context: dict[str, Any] = field(default_factory=dict)
-    deps: frozenset[str] = frozenset()
-    lastmod: date | None = None
-    sitemap: bool = True
-    copy_from: Any = None  # a file copied verbatim (static assets, logos, cached images)
-    image: Any = None  # the page's og:image (identity.Social)
-
-
-@dataclass
-class SiteGraph:
-    site: SiteModel
-    urls: Urls
-    outputs: list[Output]
-    nav: list[tuple[str, str]]  # (label, site path) of the main navigation
-    by_url: dict[str, Output] = field(default_factory=dict)
-    application_url: str | None = None  # where the join page sends a company that wants to join
-    identity: Any = None  # identity.Identity: header logo, favicons, brand colours
-    images: list[Any] = field(default_factory=list)  # imaging.Job: cache files to make before rendering
-
-    def kinds(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for o in self.outputs:
-            counts[o.kind] = counts.get(o.kind, 0) + 1
-        return counts
+    KINDS[k].collection for k in ("member", "vendor", "event", "article", "page"))
 
 
 def region_groups(members: list[Member], states: list[str] | None = None) -> list[tuple[str, list[Member]]]:
@@ -129,19 +87,12 @@ def by_state_name(codes: Any) -> list[str]:
 
 class GraphBuilder:
     def __init__(self, site: SiteModel, problems: Problems, site_root: Any,
-                 static_files: list[tuple[str, Any]] = (), failed_urls: set[str] | None = None,
-                 store: ImageStore | None = None):
+                 static_files: list[tuple[str, Any]] = (), store: ImageStore | None = None):
         self.site, self.problems, self.site_root = site, problems, site_root
         self.store = store if store is not None else ImageStore(None)
-        self.images: list[Any] = []
-        self.identity: Any = None
-        self._lines_cache: dict[str, list[str]] = {}
-        self.failed_urls = failed_urls or set()
         cfg = site.config
         self.urls = Urls(cfg.origin, cfg.base_path)
-        self.md = MarkdownRenderer(cfg.base_path)
         self.outputs: list[Output] = []
-        self.links: list[tuple[str, str, int, int]] = []  # (target, source path, line, col)
         self.static_files = list(static_files)
 
     def add(self, **kw: Any) -> Output:
@@ -149,44 +100,10 @@ class GraphBuilder:
         self.outputs.append(out)
         return out
 
-    # --- Markdown with link positions --------------------------------------------------
-
-    def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
-        """Markdown of a YAML value; parsed now only when it has links to check."""
-        if not text or not needs_check(text):
-            return LazyHtml(self.md, text or "")
-        rendered = self.md.render(text)
-        line, col = rec.pos.value(key)
-        to_file = source_mapper(line, col, rec.pos.style(key), self._file_lines(rec.source))
-        self._record_links(rendered, rec.source, to_file)
-        return LazyHtml(self.md, text, rendered.html)
-
-    def markdown_body(self, rec: Any) -> LazyHtml:
-        """Markdown below front matter; its lines follow the front matter's."""
-        if not needs_check(rec.body):
-            return LazyHtml(self.md, rec.body)
-        rendered = self.md.render(rec.body)
-        self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
-        return LazyHtml(self.md, rec.body, rendered.html)
-
-    def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
-        for link in rendered.links:
-            self.links.append((link.target, source, *to_file(link.line, link.col)))
-        for line, col, severity, message, hint in markdown_problems(rendered):
-            add = self.problems.warning if severity == "warning" else self.problems.error
-            add(source, *to_file(line, col), message, hint)
-
-    def _file_lines(self, source: str) -> list[str]:
-        if source not in self._lines_cache:
-            # (read_text makes every line end '\n'; splitlines would also break at U+2028 and others)
-            self._lines_cache[source] = (self.site_root / source).read_text(encoding="utf-8-sig").split("\n")
-        return self._lines_cache[source]
-
     # --- the outputs ------------------------------------------------------------------
 
     def build(self) -> SiteGraph:
         site = self.site
-        self.render_markdown()
         members = site.members
         listed = [m for m in members if m.partnering]
         upcoming = [e for e in site.events if e.upcoming]
@@ -198,38 +115,38 @@ class GraphBuilder:
         self.directory(members)
         for m in members:
             self.add(url=m.url, kind="member", title=m.name, template="member.html",
-                     context={"member": m}, deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
+                     context=MemberView(member=m), deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
                      lastmod=None)
-        self.partners(listed)
-        self.regions(listed)
+        partner_state_url = self.partners(listed)
+        self.regions(listed, partner_state_url)
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
-                 context={"vendors": site.vendors}, deps=frozenset({"site.yaml", ALL_VENDORS}))
+                 context=VendorsView(vendors=site.vendors), deps=frozenset({"site.yaml", ALL_VENDORS}))
         for v in site.vendors:
             self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
-                     context={"vendor": v, "benefit_groups": benefit_groups(v.current_benefits),
-                              "members_shown": v.members[:VENDOR_MEMBERS_SHOWN]},
+                     context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
+                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]),
                      deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
         self.add(url="/events/", kind="events", title="Events", template="events.html",
-                 context={"upcoming": upcoming, "past": past}, deps=frozenset({"site.yaml", ALL_EVENTS}))
+                 context=EventsView(upcoming=upcoming, past=past), deps=frozenset({"site.yaml", ALL_EVENTS}))
         for e in site.events:
-            self.add(url=e.url, kind="event", title=e.title, template="event.html", context={"event": e},
+            self.add(url=e.url, kind="event", title=e.title, template="event.html", context=EventView(event=e),
                      deps=frozenset({e.source, "site.yaml", ALL_VENDORS, ALL_MEMBERS}))
         radio = [e for e in site.events if e.type == "radio"]
         cover = self.podcast_cover()
         self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
-                 context={"upcoming": [e for e in radio if e.upcoming],
-                          "past": [e for e in reversed(radio) if not e.upcoming],
-                          "stations": self.stations(radio), "cover": cover},
+                 context=RadioView(upcoming=[e for e in radio if e.upcoming],
+                                   past=[e for e in reversed(radio) if not e.upcoming],
+                                   stations=self.stations(radio), cover=cover),
                  deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
                                  *(["templates/static/" + COVER_FILE] if cover else [])}))
         self.articles()
         for p in site.pages:
-            self.add(url=p.url, kind="page", title=p.title, template="page.html", context={"page_doc": p},
+            self.add(url=p.url, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p),
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
         if site.config.repository:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
-                     context={"form": form_context(site)}, deps=frozenset({"site.yaml", ALL_VENDORS}))
+                     context=FormView(form=form_context(site)), deps=frozenset({"site.yaml", ALL_VENDORS}))
         if site.config.search:  # the index itself is written after rendering (search.py)
             self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False,
                      deps=frozenset({"site.yaml"}))
@@ -238,36 +155,21 @@ class GraphBuilder:
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file,
                      deps=frozenset({"templates/static/" + rel}))
-        from . import identity, machine  # images and machine-readable outputs live together
-        identity.add_outputs(self)
-        machine.add_outputs(self)
+        planned = identity.plan(site, self.urls, self.store)
+        for out in self.outputs:
+            if out.template:
+                out.image = planned.shares.get(out.url, planned.identity.site_card)
+                if out.url in planned.logo_deps:
+                    out.deps = out.deps | {planned.logo_deps[out.url]}
+        self.outputs += planned.outputs
+        self.outputs += machine.outputs(site, self.urls, self.outputs)
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
-        graph = SiteGraph(site, self.urls, self.outputs, nav, identity=self.identity, images=self.images)
+        graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
         self.check_urls(graph)
         graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
 
-    def render_markdown(self) -> None:
-        site = self.site
-        for kind, records in (("member", site.members), ("vendor", site.vendors), ("event", site.events),
-                              ("article", site.articles), ("page", site.pages)):
-            for rec in records:
-                self.record_markdown(kind, rec)
-
-    def record_markdown(self, kind: str, rec: Any) -> None:
-        """Every Markdown field of one record, its site links noted for checking."""
-        if kind in ("member", "vendor", "event"):
-            rec.description_html = self.markdown_field(rec, ("description",), rec.description)
-        if kind == "vendor":
-            for i, b in enumerate(rec.benefits):
-                b.details_html = self.markdown_field(rec, ("benefits", i, "details"), b.details)
-        if kind == "event":
-            for i, s in enumerate(rec.sessions):
-                s.description_html = self.markdown_field(rec, ("sessions", i, "description"), s.description)
-        if kind in ("article", "page"):
-            rec.html = self.markdown_body(rec)
-
-    def home_context(self, listed: list[Member], upcoming: list[Event]) -> dict[str, Any]:
+    def home_context(self, listed: list[Member], upcoming: list[Event]) -> HomeView:
         site = self.site
         goal = site.config.membership_goal
         count = len(site.members)
@@ -279,17 +181,16 @@ class GraphBuilder:
                 if q and len(featured) < 6:
                     featured.append(q.pop(0))
         pages = {p.slug: p for p in site.pages}
-        pillars = [(title, blurb, pages[slug].url if slug in pages else None) for slug, title, blurb in PILLARS]
         spec_counts: dict[str, int] = {k: 0 for k in site.config.specialties}
         for m in listed:
             for key in m.specialties:
                 spec_counts[key] = spec_counts.get(key, 0) + 1
-        return {"upcoming": upcoming[:3], "articles": site.articles[:3], "benefits": featured,
-                "member_count": count, "goal": goal,
-                "goal_percent": min(100, round(100 * count / goal)) if goal else None,
-                "pillars": pillars,
-                "specialties": [(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
-                "join_url": pages["join"].url if "join" in pages else None}
+        return HomeView(upcoming=upcoming[:3], articles=site.articles[:3], benefits=featured,
+                        member_count=count, goal=goal,
+                        goal_percent=min(100, round(100 * count / goal)) if goal else None,
+                        page_urls={slug: p.url for slug, p in pages.items()},
+                        specialties=[(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
+                        join_url=pages["join"].url if "join" in pages else None)
 
     def directory(self, members: list[Member]) -> None:
         letters: dict[str, list[Member]] = {}
@@ -303,8 +204,8 @@ class GraphBuilder:
                  (self.letter_url(letter) if split else "#" + self.letter_id(letter)) if letter in letters else None)
                 for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *(["#"] if "#" in letters else [])]]
         self.add(url="/members/", kind="members", title="Member directory", template="members.html", deps=deps,
-                 context={"groups": [(letter, self.letter_id(letter), ms) for letter, ms in groups],
-                          "split": split, "jump": jump, "total": len(members)})
+                 context=DirectoryView(groups=[(letter, self.letter_id(letter), ms) for letter, ms in groups],
+                                       split=split, jump=jump, total=len(members)))
         if not split:
             return
         for letter, ms in groups:
@@ -319,10 +220,10 @@ class GraphBuilder:
                 self.add(url=page_url(n), kind="members-letter",
                          title=f"Members: {letter}" + (f", page {n}" if n > 1 else ""),
                          template="members_letter.html", deps=deps,
-                         context={"letter": letter, "members": chunk, "jump": here, "letter_total": len(ms),
-                                  "page_number": n, "page_count": len(chunks),
-                                  "prev_url": page_url(n - 1) if n > 1 else None,
-                                  "next_url": page_url(n + 1) if n < len(chunks) else None})
+                         context=LetterView(letter=letter, members=chunk, jump=here, letter_total=len(ms),
+                                            page_number=n, page_count=len(chunks),
+                                            prev_url=page_url(n - 1) if n > 1 else None,
+                                            next_url=page_url(n + 1) if n < len(chunks) else None))
 
     @staticmethod
     def letter_url(letter: str) -> str:
@@ -335,7 +236,9 @@ class GraphBuilder:
     def state_map(self, counts: dict[str, int], href: Callable[[str], str], map_id: str) -> Markup:
         return tile_map(counts, lambda code: self.urls.rel(href(code)), map_id=map_id)
 
-    def partners(self, listed: list[Member]) -> None:
+    def partners(self, listed: list[Member]) -> dict[tuple[str, str], str]:
+        """The finder and a page per specialty (per state, when it is long); returns where
+        the members offering a specialty in a state are listed, which region pages link to."""
         specs = self.site.config.specialties
         by_spec: dict[str, list[Member]] = {k: [] for k in specs}
         for m in listed:
@@ -346,20 +249,23 @@ class GraphBuilder:
         counts = {code: len(ms) for code, ms in regions}
         vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
                          key=lambda v: (v.name.casefold(), v.slug))
-        self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html", deps=deps,
-                 context={"specialties": [(k, spec, len(by_spec[k])) for k, spec in specs.items()],
-                          "states": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
-                          "vendors": [(v.slug, v.name) for v in vendors], "listed_count": len(listed),
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
-                          "legend": legend(counts)})
+        # the finder filters by vendor: it names every vendor a listed member works with
+        self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html",
+                 deps=deps | {ALL_VENDORS},
+                 context=PartnersView(
+                     specialties=[(k, spec, len(by_spec[k])) for k, spec in specs.items()],
+                     states=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
+                     vendors=[(v.slug, v.name) for v in vendors], listed_count=len(listed),
+                     state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
+                     legend=legend(counts)))
         # (specialty, state) -> where the members offering it there are listed; region pages link there
-        self.partner_state_url: dict[tuple[str, str], str] = {}
+        partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
             groups = sorted(region_groups(by_spec[key]), key=lambda g: US_STATES[g[0]])
             split = sum(len(ms) for _, ms in groups) > PARTNER_SPLIT_FROM
             base = f"/partners/{key}/"
             for code, _ in groups:
-                self.partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
+                partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
             counts = {code: len(ms) for code, ms in groups}
             # the page lists each member once; a row per state names who works there, leaving
             # out those serving every state (said once, not in every row)
@@ -367,31 +273,33 @@ class GraphBuilder:
             rows = [] if split else [(code, len(ms), [m for m in ms if not m.serves_all or m.state == code])
                                      for code, ms in sorted(groups, key=lambda g: US_STATES[g[0]])]
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
-                     context={"key": key, "specialty": spec, "members": by_spec[key], "split": split,
-                              "rows": rows, "nationwide": nationwide,
-                              "states": [(code, US_STATES[code], counts[code], self.partner_state_url[key, code])
-                                         for code in by_state_name(counts)],
-                              "state_map": self.state_map(counts, lambda c, k=key: self.partner_state_url[k, c],
-                                                          "spec-map"),
-                              "legend": legend(counts)})
+                     context=PartnerView(
+                         key=key, specialty=spec, members=by_spec[key], split=split, rows=rows,
+                         nationwide=nationwide,
+                         states=[(code, US_STATES[code], counts[code], partner_state_url[key, code])
+                                 for code in by_state_name(counts)],
+                         state_map=self.state_map(counts, lambda c, k=key: partner_state_url[k, c], "spec-map"),
+                         legend=legend(counts)))
             if split:
                 for code, ms in groups:
                     self.add(url=f"{base}{code.lower()}/", kind="partner-state",
                              title=f"{spec.label} in {US_STATES[code]}", template="partner_state.html",
-                             deps=deps, context={"key": key, "specialty": spec, "code": code,
-                                                 "state_name": US_STATES[code],
-                                                 "based": [m for m in ms if m.state == code],
-                                                 "serving": [m for m in ms if m.state != code]})
+                             deps=deps, context=PartnerStateView(key=key, specialty=spec, code=code,
+                                                                 state_name=US_STATES[code],
+                                                                 based=[m for m in ms if m.state == code],
+                                                                 serving=[m for m in ms if m.state != code]))
+        return partner_state_url
 
-    def regions(self, listed: list[Member]) -> None:
+    def regions(self, listed: list[Member], partner_state_url: dict[tuple[str, str], str]) -> None:
         deps = frozenset({"site.yaml", ALL_MEMBERS})
         groups = region_groups(listed)
         counts = {code: len(ms) for code, ms in groups}
         specs = self.site.config.specialties
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
-                 context={"regions": [(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
-                          "state_map": self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
-                          "legend": legend(counts)})
+                 context=RegionsView(
+                     regions=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
+                     state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
+                     legend=legend(counts)))
         for code, ms in groups:
             based = [m for m in ms if m.state == code]
             serving = [m for m in ms if m.state != code]
@@ -400,10 +308,11 @@ class GraphBuilder:
                 for key in m.specialties:
                     offered[key] = offered.get(key, 0) + 1
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
-                     deps=deps, context={"code": code, "state_name": US_STATES[code], "based": based,
-                                         "serving": serving, "members": ms,
-                                         "specialties": [(specs[k].label, offered[k], self.partner_state_url[k, code])
-                                                         for k in specs if k in offered]})
+                     deps=deps, context=RegionView(code=code, state_name=US_STATES[code], based=based,
+                                                   serving=serving, members=ms,
+                                                   specialties=[(specs[k].label, offered[k],
+                                                                 partner_state_url[k, code])
+                                                                for k in specs if k in offered]))
 
     @staticmethod
     def stations(radio: list[Event]) -> list[Any]:
@@ -440,14 +349,14 @@ class GraphBuilder:
             chunk = arts[(n - 1) * ARTICLES_PER_PAGE: n * ARTICLES_PER_PAGE]
             self.add(url=page_url(n), kind="articles", title="News" if n == 1 else f"News, page {n}",
                      template="articles.html", deps=deps,
-                     context={"articles": chunk, "page_number": n, "page_count": pages,
-                              "prev_url": page_url(n - 1) if n > 1 else None,
-                              "next_url": page_url(n + 1) if n < pages else None})
+                     context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
+                                          prev_url=page_url(n - 1) if n > 1 else None,
+                                          next_url=page_url(n + 1) if n < pages else None))
         for i, a in enumerate(arts):
             newer = arts[i - 1] if i > 0 else None
             older = arts[i + 1] if i + 1 < len(arts) else None
             self.add(url=a.url, kind="article", title=a.title, template="article.html",
-                     context={"article": a, "newer": newer, "older": older},
+                     context=ArticleView(article=a, newer=newer, older=older),
                      deps=frozenset({a.source, "site.yaml", ALL_ARTICLES}), lastmod=a.published.date())
 
     # --- integrity ----------------------------------------------------------------------
@@ -461,20 +370,6 @@ class GraphBuilder:
                                     f"two outputs write {o.url}: {self._src_of(first)} and {self._src_of(o)}")
             seen[o.url] = o
         graph.by_url = seen
-        self.check_links(seen)
-
-    def check_links(self, urls: Any) -> None:
-        """Every site link noted so far must name one of urls (a page left out for its own
-        errors has been reported already, so a link to it is not reported again)."""
-        failed = self.failed_urls
-        for target, source, line, col in self.links:
-            # the file a page is written to names the page too: /about/index.html is /about/
-            page = target[:-len("index.html")] if target.endswith("/index.html") else target
-            if page in urls or (page + "/") in urls or page in failed or (page + "/") in failed:
-                continue
-            candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
-            hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
-            self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
 
     @staticmethod
     def _src_of(o: Output) -> str:
@@ -485,6 +380,5 @@ class GraphBuilder:
 
 
 def build_graph(site: SiteModel, problems: Problems, site_root: Any,
-                static_files: list[tuple[str, Any]], failed: set[str] | None = None,
-                store: ImageStore | None = None) -> SiteGraph:
-    return GraphBuilder(site, problems, site_root, static_files, failed, store).build()
+                static_files: list[tuple[str, Any]], store: ImageStore | None = None) -> SiteGraph:
+    return GraphBuilder(site, problems, site_root, static_files, store).build()

@@ -13,28 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from markupsafe import Markup
 
 from . import colors, imaging
-from .imaging import BOXES, CARD_SIZE, SOCIAL_LOGO, CardSpec, LogoFile, Variant
-
-if TYPE_CHECKING:
-    from .graph import GraphBuilder
+from .content import SiteModel
+from .drawing import CardSpec, card_job, favicon_job, monogram_svg
+from .imaging import CARD_SIZE, ImageStore, LogoFile
+from .logos import Drawn, LogoPlan, plan_logo
+from .outputs import Output
+from .urls import Urls
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
                "meetup": "Meetup"}
-
-
-@dataclass(frozen=True)
-class Drawn:
-    """One logo as an <img>: its file, the size it is drawn at, and a file twice as sharp when there is one."""
-
-    src: str
-    width: int
-    height: int
-    src2x: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,32 +52,58 @@ class Identity:
     site_card: Social | None = None
 
 
-def add_outputs(b: "GraphBuilder") -> None:
-    """Plan every image of the site into the graph, and say which image each page shares."""
-    site, cfg = b.site, b.site.config
+@dataclass
+class Planned:
+    """What the site's images add to the graph."""
+
+    identity: Identity
+    outputs: list[Output] = field(default_factory=list)  # every image file, at its URL
+    images: list[imaging.Job] = field(default_factory=list)  # the cache files to make before rendering
+    shares: dict[str, Social] = field(default_factory=dict)  # page URL -> its og:image, where not the site's
+    logo_deps: dict[str, str] = field(default_factory=dict)  # page URL -> its logo file (a new file redraws it)
+
+
+def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
+    """Plan every image of the site, and say which image each page shares."""
+    cfg = site.config
     c = cfg.colors
     brand = colors.normalise(c.brand or c.accent) if c and (c.brand or c.accent) else colors.DEFAULT_BRAND
     ident = Identity(brand=brand, initials=imaging.initials(cfg.title), style=_style(c))
-    b.identity = ident
-    logo: LogoFile | None = getattr(cfg, "logo_file", None)
+    p = Planned(ident)
+    logo: LogoFile | None = cfg.logo_file
     site_deps = frozenset({"site.yaml", *([f"{cfg.logo}"] if cfg.logo else [])})
     raster_site_logo = logo if logo is not None and not logo.svg else None
 
+    def add(url: str, deps: frozenset[str], **kw: Any) -> None:
+        p.outputs.append(Output(url=url, kind="image", sitemap=False, deps=deps, **kw))
+
+    def add_job(job: imaging.Job, job_urls: list[str], deps: frozenset[str]) -> None:
+        p.images.append(job)
+        for url, name in zip(job_urls, job.names):
+            add(url, deps, copy_from=store.file(name))
+
+    def add_logo(lp: LogoPlan, deps: frozenset[str]) -> None:
+        if lp.copy_url is not None:
+            add(lp.copy_url, deps, copy_from=lp.file.file)
+        if lp.variants:
+            job_urls = list(lp.variants)
+            add_job(imaging.logo_job(lp.file, [lp.variants[u] for u in job_urls]), job_urls, deps)
+
     # the header logo
     if logo is not None:
-        sizes = _logo(b, logo, "/", ("header",), site_deps, social=False)
-        ident.logo = sizes["header"]
+        header = plan_logo(logo, "/", ("header",), social=False)
+        add_logo(header, site_deps)
+        ident.logo = header.drawn["header"]
 
     # favicons: the SVG logo itself when it is square enough, else the monogram
     if logo is not None and logo.svg and logo.squareish:
-        b.add(url="/favicon.svg", kind="image", sitemap=False, copy_from=logo.file, deps=site_deps)
+        add("/favicon.svg", site_deps, copy_from=logo.file)
     else:
-        svg = imaging.monogram_svg(ident.initials, brand)
-        b.add(url="/favicon.svg", kind="image", sitemap=False, produce=lambda: svg, deps=site_deps)
+        svg = monogram_svg(ident.initials, brand)
+        add("/favicon.svg", site_deps, produce=lambda site: svg)
     ident.favicon_svg = "/favicon.svg"
     for url, size in imaging.FAVICONS.items():
-        job = imaging.favicon_job(size, logo, brand, ident.initials)
-        _add_job(b, job, [url], site_deps)
+        add_job(favicon_job(size, logo, brand, ident.initials), [url], site_deps)
         ident.favicons.append((url, size))
 
     # the site's card, and one per event and article
@@ -94,84 +112,32 @@ def add_outputs(b: "GraphBuilder") -> None:
     def card(url: str, title: str, kind: str, deps: frozenset[str], alt: str) -> Social:
         spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
                         initials=ident.initials, logo=raster_site_logo)
-        _add_job(b, imaging.card_job(spec), [url], deps | site_deps)
-        return Social(b.urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
+        add_job(card_job(spec), [url], deps | site_deps)
+        return Social(urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
 
     ident.site_card = card("/social.png", cfg.tagline or cfg.title, "", site_deps,
                            f"{cfg.title}: {cfg.tagline}" if cfg.tagline else cfg.title)
-    own: dict[str, Social] = {}
     for e in site.events:
-        kind = " · ".join(p for p in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if p)
-        own[e.url] = card(f"{e.url}social.png", e.title, kind, frozenset({e.source}), f"{e.title}: {kind}")
+        kind = " · ".join(part for part in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if part)
+        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, frozenset({e.source}), f"{e.title}: {kind}")
     for a in site.articles:
         kind = f"News · {_day(a.published)}"
-        own[a.url] = card(f"{a.url}social.png", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}")
+        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}")
 
-    # members' and vendors' logos
-    logo_deps: dict[str, str] = {}  # page URL -> its logo file: a new file of the same name redraws the page
-    for kind, records, boxes in (("member", site.members, imaging.MEMBER_BOXES),
-                                 ("vendor", site.vendors, imaging.VENDOR_BOXES)):
+    # members' and vendors' logos, at the sizes validation planned
+    for records in (site.members, site.vendors):
         for rec in records:
-            lf = getattr(rec, "logo_file", None)
-            if lf is None:
+            lp: LogoPlan | None = rec.logo_plan
+            if lp is None:
                 continue
-            deps = frozenset({rec.source, _rel(rec.source, lf.name)})
-            logo_deps[rec.url] = _rel(rec.source, lf.name)
-            rec.logo_sizes = _logo(b, lf, rec.url, boxes, deps, social=True)
-            rec.logo_url = (rec.logo_sizes["page"].src2x or rec.logo_sizes["page"].src)
-            shared = rec.logo_sizes.get("social")
+            file = _rel(rec.source, lp.file.name)
+            p.logo_deps[rec.url] = file
+            add_logo(lp, frozenset({rec.source, file}))
+            shared = lp.drawn.get("social")
             if shared is not None:
-                own[rec.url] = Social(b.urls.abs(shared.src), shared.width, shared.height, alt=f"{rec.name} logo",
-                                      card="summary")
-
-    for out in b.outputs:
-        if out.template:
-            out.image = own.get(out.url, ident.site_card)
-            if out.url in logo_deps:
-                out.deps = out.deps | {logo_deps[out.url]}
-
-
-def _logo(b: "GraphBuilder", lf: LogoFile, folder: str, boxes: tuple[str, ...], deps: frozenset[str],
-          social: bool) -> dict[str, Drawn]:
-    """The outputs of one logo; {box: Drawn} (and 'row', and 'social' for a raster logo's og:image)."""
-    drawn: dict[str, Drawn] = {}
-    if lf.svg:
-        url = f"{folder}logo.svg"
-        b.add(url=url, kind="image", sitemap=False, copy_from=lf.file, deps=deps)
-        for box in boxes:
-            drawn[box] = Drawn(url, *imaging.fit(lf.width, lf.height, *BOXES[box], upscale=True))
-        if "card" in drawn:
-            drawn["row"] = Drawn(url, *imaging.fit(lf.width, lf.height, *BOXES["row"], upscale=True))
-        return drawn
-    variants: dict[str, Variant] = {}  # url -> variant
-
-    def variant(w: int, h: int) -> str:
-        url = f"{folder}logo-{w}x{h}.webp"
-        variants[url] = Variant(w, h, "webp")
-        return url
-
-    for box in boxes:
-        bw, bh = BOXES[box]
-        w1, h1 = imaging.fit(lf.width, lf.height, bw, bh, upscale=False)
-        w2, h2 = imaging.fit(lf.width, lf.height, bw * 2, bh * 2, upscale=False)
-        drawn[box] = Drawn(variant(w1, h1), w1, h1, variant(w2, h2) if (w2, h2) != (w1, h1) else None)
-    if "card" in drawn:  # rows draw the card's file smaller: sharp on every screen, no file of their own
-        drawn["row"] = Drawn(drawn["card"].src, *imaging.fit(lf.width, lf.height, *BOXES["row"], upscale=False))
-    if social:
-        w, h = imaging.fit(lf.width, lf.height, SOCIAL_LOGO * 4 // 5, SOCIAL_LOGO * 4 // 5, upscale=True)
-        url = f"{folder}social.png"
-        variants[url] = Variant(w, h, "png8", background="#ffffff", canvas=(SOCIAL_LOGO, SOCIAL_LOGO))
-        drawn["social"] = Drawn(url, SOCIAL_LOGO, SOCIAL_LOGO)
-    urls = list(variants)
-    job = imaging.logo_job(lf, [variants[u] for u in urls])
-    _add_job(b, job, urls, deps)
-    return drawn
-
-
-def _add_job(b: "GraphBuilder", job: imaging.Job, urls: list[str], deps: frozenset[str]) -> None:
-    b.images.append(job)
-    for url, name in zip(urls, job.names):
-        b.add(url=url, kind="image", sitemap=False, copy_from=b.store.file(name), deps=deps)
+                p.shares[rec.url] = Social(urls.abs(shared.src), shared.width, shared.height,
+                                           alt=f"{rec.name} logo", card="summary")
+    return p
 
 
 def _rel(source: str, name: str) -> str:

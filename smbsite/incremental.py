@@ -19,45 +19,38 @@ from __future__ import annotations
 
 import gc
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import jinja2
 
-from . import imaging
-from .api import CACHE_DIR, build_date, cpu_jobs, from_template, prepare, template_problem
-from .graph import GraphBuilder, Output, SiteGraph
-from .imaging import CachedFile, ImageStore
-from .load import COLLECTIONS, Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
+from . import derive, imaging
+from .imaging import CACHE_DIR, CachedFile, ImageStore
+from .pipeline import build_date, prepare
+from .pool import cpu_jobs
+from .template_errors import from_template, template_problem
+from .links import MarkdownLinks
+from .content import SiteModel
+from .outputs import Output, SiteGraph
+from .kinds import KINDS, kind_of
+from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
 from .render import make_env, render_output, template_closure, template_dirs
 from .safefs import link_problem, plain
 from .urls import output_file
-from .validate import LOGO_TYPES, Validator
+from .load import LOGO_TYPES
+from .validate import Validator
 
 NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
 
-# What decides where a record appears, in which order and beside what: a change
-# to any of these needs the full path. Everything else is copied in place.
-SHAPE = {
-    "member": ("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
-    "vendor": ("name", "benefits", "logo"),
-    "event": ("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
-    "article": ("title", "date", "draft"),
-    "page": ("title", "menu", "draft"),
-}
 
 
 def collection_of(rel: str, any_file: bool = False) -> tuple[str, str] | None:
     """(kind, collection key) of a record path, e.g. members/x.yaml -> (member, members/);
     with any_file, of any file beside the records too (members/x.png, a logo)."""
-    for kind, (folder, suffixes) in COLLECTIONS.items():
-        if rel.startswith(folder + "/") and rel.count("/") == folder.count("/") + 1 and (
-                any_file or rel.endswith(suffixes)):
-            return kind, folder + "/"
-    return None
+    kind = kind_of(rel, any_file)
+    return (kind.name, kind.collection) if kind is not None else None
 
 
 @dataclass
@@ -82,6 +75,7 @@ class IncrementalSite:
         self.src = Path(self.src)
         self.cache: ParseCache = {}
         self.graph: SiteGraph | None = None
+        self.built_from: SiteModel | None = None
         self.env: jinja2.Environment | None = None
         self.pages: dict[str, bytes] = {}  # site path -> bytes, for every clean output
         self.dirty: set[str] = set()
@@ -113,6 +107,7 @@ class IncrementalSite:
             old_nav = self.graph.nav if self.graph is not None else None
             old_outputs = self.outputs
             self.graph = graph
+            self.built_from = graph.site  # the model the outputs' views were made from
             self.day = graph.site.as_of
             self.env = make_env(self.src, graph)
             self.template_uses = self._template_closure()
@@ -153,6 +148,8 @@ class IncrementalSite:
     def _fast(self, rel: str) -> Stats | None:
         where = collection_of(rel, any_file=True)
         assert self.graph is not None
+        if self.errors:
+            return None  # the last pass failed: its errors may be anywhere, and only a full pass clears them
         if rel == self.graph.site.config.logo:
             return None  # the site's logo is on every page
         if (where is not None or rel.startswith("templates/")) and not plain(self.src, rel):
@@ -171,10 +168,8 @@ class IncrementalSite:
             # a logo beside the records: its sizes are planned again; any other file is no part of the site
             return None if Path(rel).suffix.lower() in LOGO_TYPES else Stats("none")
         site = self.graph.site
-        current = {"member": site.member_by_slug, "vendor": site.vendor_by_slug, "event": site.event_by_slug,
-                   "article": {a.slug: a for a in site.articles}, "page": {p.slug: p for p in site.pages}}[kind]
         slug = Path(rel).stem
-        old = current.get(slug)
+        old = next((r for r in getattr(site, KINDS[kind].attr) if r.slug == slug), None)
         if old is None or old.source != rel or not file.is_file():
             return None  # added, deleted or renamed: the full path
         try:
@@ -190,20 +185,27 @@ class IncrementalSite:
             return None
         known = Loaded(root=self.src, site=None,
                        slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
-        validator = Validator(known, local, self.day, self.drafts, self.base_url)
+        validator = Validator(known, local, self.day, self.drafts)
         cfg = site.config
-        new = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
-               "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source, cfg),
-               "page": lambda: validator.page(source)}[kind]()
-        if new is None or local.errors or any(getattr(new, f) != getattr(old, f) for f in SHAPE[kind]):
+        valid = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
+                 "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source),
+                 "page": lambda: validator.page(source)}[kind]()
+        if valid is None or local.errors:
+            return None
+        new = derive.record(kind, valid, cfg, self.day)
+        if any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
             return None
         # its Markdown links are checked against the URL set, which the shape check kept
-        checker = GraphBuilder(site, local, self.src)
+        checker = MarkdownLinks(site.config.base_path, local, {rel: source.text})
         checker.record_markdown(kind, new)
         checker.check_links(self.outputs)
         if local.errors:
             return self.full({rel})  # reports them; the served site stays as it was
-        self._copy_in(kind, old, new, self._derived_links(kind, old))
+        # a new model, the edited record in it; the old one stays as it was
+        site = derive.relinked(site, new)
+        self.graph = replace(self.graph, site=site)
+        assert self.env is not None
+        self.env.globals.update(site=site, config=site.config)
         self.cache[rel] = (raw, source, [])
         self.problems = sorted({p for p in self.problems if p.path != rel} | set(local.warnings))
         keys = {rel, key}
@@ -212,23 +214,6 @@ class IncrementalSite:
             self.dirty.add(url)
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
-
-    @staticmethod
-    def _derived_links(kind: str, old: Any) -> dict[str, Any]:
-        """Fields that point at other records; the shape check guarantees they still hold."""
-        names = {"member": ("vendor_list", "specialty_list", "logo_sizes", "logo_url"),
-                 "vendor": ("members", "logo_sizes", "logo_url"),
-                 "event": ("sponsor_list", "guest_list"), "article": (), "page": ()}[kind]
-        return {n: getattr(old, n) for n in names}
-
-    @staticmethod
-    def _copy_in(kind: str, old: Any, new: Any, keep: dict[str, Any]) -> None:
-        values = dict(new.__dict__)
-        values.update(keep)
-        old.__dict__.update(values)
-        if kind == "vendor":
-            for b in old.benefits:
-                b.vendor = old  # the new benefits were made pointing at the new object
 
     def _template_changed(self, rel: str) -> Stats:
         name = rel.removeprefix("templates/")
@@ -272,7 +257,7 @@ class IncrementalSite:
 
     def _input_folders(self) -> set[str]:
         """Every folder above a record collection, a source read, a dependency or a template."""
-        paths = [folder + "/" for folder, _ in COLLECTIONS.values()] + ["templates/"]
+        paths = [k.collection for k in KINDS.values()] + ["templates/"]
         paths += list(self.cache)
         paths += [dep for out in self.outputs.values() for dep in out.deps]
         paths += ["templates/" + name for name in self.template_uses]
@@ -356,6 +341,8 @@ class IncrementalSite:
                 raise ContentError([problem])
             return file.read_bytes()
         assert self.env is not None and self.graph is not None
+        if out.context is not None and self.graph.site is not self.built_from:
+            out = replace(out, context=out.context.rebind(self.graph.site))  # records of the current model
         try:
             return render_output(self.env, self.graph, out)
         except Exception as exc:

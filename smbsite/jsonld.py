@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from .model import NATIONWIDE, US_STATES
+from .fields import NATIONWIDE, US_STATES
+from .views import ArticleView, EventView, FormView, MemberView, PageView, PartnerView, VendorView
 
 if TYPE_CHECKING:
     from .content import Article, Event, Member, SiteModel
-    from .graph import Output, SiteGraph
+    from .outputs import Output, SiteGraph
     from .urls import Urls
 
 SCHEMA = "https://schema.org"
@@ -39,12 +40,12 @@ def for_output(graph: "SiteGraph", out: "Output") -> Markup:
         if ident is not None:  # the header logo, or the square icon every site has
             data["logo"] = urls.abs(ident.logo.src2x or ident.logo.src) if ident.logo else urls.abs(
                 ident.favicons[-1][0])
-    elif out.kind == "event":
-        data = event(out.context["event"], site, urls)
-    elif out.kind == "member":
-        data = business(out.context["member"], site, urls)
-    elif out.kind == "article":
-        data = news_article(out.context["article"], site, urls)
+    elif isinstance(out.context, EventView):
+        data = event(out.context.event, site, urls)
+    elif isinstance(out.context, MemberView):
+        data = business(out.context.member, site, urls)
+    elif isinstance(out.context, ArticleView):
+        data = news_article(out.context.article, site, urls)
     else:
         return Markup("")
     return dumps({"@context": SCHEMA, **data})
@@ -53,16 +54,20 @@ def for_output(graph: "SiteGraph", out: "Output") -> Markup:
 def description(graph: "SiteGraph", out: "Output") -> str:
     """What the page is about in one line (for og:description); mirrors the templates' description block."""
     ctx, cfg = out.context, graph.site.config
-    for key in ("member", "vendor"):
-        if key in ctx:
-            return ctx[key].summary
-    for key in ("event", "article", "page_doc"):
-        if key in ctx:
-            return ctx[key].summary or ctx[key].title
-    if out.kind == "form":
-        return ctx["form"]["description"]
-    if out.kind == "partner" and "specialty" in ctx:
-        return f"Members offering {ctx['specialty'].label}"
+    if isinstance(ctx, MemberView):
+        return ctx.member.summary
+    if isinstance(ctx, VendorView):
+        return ctx.vendor.summary
+    if isinstance(ctx, EventView):
+        return ctx.event.summary or ctx.event.title
+    if isinstance(ctx, ArticleView):
+        return ctx.article.summary or ctx.article.title
+    if isinstance(ctx, PageView):
+        return ctx.page_doc.summary or ctx.page_doc.title
+    if out.kind == "form" and isinstance(ctx, FormView):
+        return ctx.form["description"]
+    if out.kind == "partner" and isinstance(ctx, PartnerView):
+        return f"Members offering {ctx.specialty.label}"
     return cfg.tagline or cfg.title
 
 

@@ -8,19 +8,15 @@ from hashlib import blake2b
 from pathlib import Path
 from typing import Any
 
-from .model import SLUG_RE
+from .kinds import KINDS
+from .markdown import needs_check
+from .fields import SLUG_RE
 from .problems import Problems
 from .safefs import LINK_HINT, walk
 from .slugify import slugify
 from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
 
-COLLECTIONS = {  # kind -> (folder, suffixes)
-    "member": ("members", (".yaml", ".yml")),
-    "vendor": ("vendors", (".yaml", ".yml")),
-    "event": ("events", (".yaml", ".yml")),
-    "page": ("content/pages", (".md",)),
-    "article": ("content/articles", (".md",)),
-}
+COLLECTIONS = {k.name: (k.folder, k.suffixes) for k in KINDS.values()}  # kind -> (folder, suffixes)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -52,6 +48,11 @@ class Loaded:
     refused: set[str] = field(default_factory=set)
     # source path -> digest of its bytes, for every file read (what the build cache keys on)
     digests: dict[str, bytes] = field(default_factory=dict)
+
+    def texts(self) -> dict[str, str]:
+        """Source path -> its text, for every record whose text a later stage may need
+        (to place what it finds in a Markdown field at its line in the file)."""
+        return {s.path: s.text for sources in self.sources.values() for s in sources if s.text}
 
 
 def _rel(root: Path, file: Path) -> str:
@@ -109,7 +110,8 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
         problems.error(path, 1, 1, "the file is empty", "see CONTRIBUTING.md or run 'smbsite new' for a template")
         return None
     body, body_line, yaml_text, offset = "", 1, text, 0
-    if kind in ("page", "article"):
+    front_matter = kind in KINDS and KINDS[kind].front_matter
+    if front_matter:
         m = FRONT_MATTER_RE.match(text)
         if not m:
             if re.match(r"---[ \t]*\r?\n", text):
@@ -129,7 +131,7 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
             problems.error(path, line, col, f"the text holds an invisible control character (U+{ord(bad.group()):04X})",
                            "delete it (copying from a word processor or PDF often leaves one)")
             return None
-    lost = headings_outside_blocks(yaml_text) if kind not in ("page", "article") else []
+    lost = headings_outside_blocks(yaml_text) if not front_matter else []
     for line, key in lost:
         problems.error(path, line, 1, f"this Markdown heading starts at the left edge, so YAML reads it as a "
                        f"comment and it would be left out of '{key}'",
@@ -142,7 +144,7 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
         problems.error(path, exc.line + offset, exc.col, exc.message, exc.hint)
         return None
     pos.line_offset = offset
-    if data is None and kind in ("page", "article"):
+    if data is None and front_matter:
         data = {}
     if not isinstance(data, dict):
         what = "a list" if isinstance(data, list) else "a single value"
@@ -158,7 +160,7 @@ MARKDOWN_MAX = 2 << 20  # bytes of a page or an article
 
 
 def size_limit(kind: str) -> int:
-    return MARKDOWN_MAX if kind in ("page", "article") else RECORD_MAX
+    return MARKDOWN_MAX if KINDS[kind].front_matter else RECORD_MAX
 
 
 def _mb(size: int) -> str:
@@ -192,7 +194,7 @@ def list_collection(root: Path, kind: str, problems: Problems) -> tuple[list[tup
         """Files that sit in a record folder on purpose: a README, and logos (checked where a record names them)."""
         suffix = Path(name).suffix.lower()
         return suffix not in suffixes and (Path(name).stem.lower() == "readme"
-                                           or (kind in ("member", "vendor") and suffix in LOGO_TYPES))
+                                           or ("logo" in KINDS[kind].record.model_fields and suffix in LOGO_TYPES))
 
     listing = walk(root, folder, problems, recursive=False, hint=hint, skip=quiet)
     if folder in listing.refused or any(folder.startswith(r + "/") for r in listing.refused):
@@ -255,7 +257,7 @@ def read_source(kind: str, rel: str, file: Path, problems: Problems) -> bytes | 
     try:
         return read_bytes(file, limit)
     except TooLarge as exc:
-        if kind in ("page", "article"):
+        if KINDS[kind].front_matter:
             what, hint = "a page or an article", "split the text into several pages, or shorten it"
         else:
             what, hint = "a record file", "shorten it: a listing needs a few KB (put long texts on your own website)"
@@ -264,6 +266,18 @@ def read_source(kind: str, rel: str, file: Path, problems: Problems) -> bytes | 
     except OSError as exc:
         problems.error(rel, 1, 1, f"cannot read the file: {exc.strerror}")
     return None
+
+
+def strings(value: Any) -> Any:
+    """Every string in a parsed value, however deep."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
 
 
 ParseCache = dict[str, tuple[bytes, "Source | None", list]]
@@ -307,8 +321,9 @@ def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, diges
                     ) -> tuple[list[Source], list]:
     """Parse half the files in a forked child while this process parses the other half.
 
-    The child sends back what it parsed (data and positions, not the text: a third of
-    the bytes), which costs about half of what parsing them here would.
+    The child sends back what it parsed: data and positions, and the text only of a record
+    whose Markdown has something to check by line (the text is a third of the bytes),
+    which costs about half of what parsing them here would.
     """
     import multiprocessing
     import pickle
@@ -322,7 +337,9 @@ def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, diges
             digests: dict[str, bytes] = {}
             sources, probs = _parse_share(kind, theirs, root, None, digests)
             for src in sources:
-                src.text, src.file = "", None  # type: ignore[assignment]  # rebuilt by the parent
+                if not any(needs_check(v) for v in strings(src.data)):
+                    src.text = ""  # nothing in it is checked by line, so it need not travel
+                src.file = None  # type: ignore[assignment]  # rebuilt by the parent
             send.send_bytes(pickle.dumps((sources, probs, digests), protocol=pickle.HIGHEST_PROTOCOL))
         finally:
             send.close()
@@ -357,7 +374,7 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
     # templates are read by the renderer, not here, but what they may reach is checked with
     # everything else the site reads (templates/static/ is published as it is)
     walk(root, "templates", problems)
-    for kind in COLLECTIONS:
+    for kind in KINDS:
         listed, unread = list_collection(root, kind, problems)
         if unread is None:
             loaded.refused.add(kind)

@@ -1,61 +1,63 @@
 """Machine-readable outputs: sitemap, robots.txt, members.json, feeds, calendars.
 
-Each is an Output whose ``produce`` returns bytes; ``add_outputs`` puts them
-into the site graph after the HTML pages (the sitemap lists those). Feeds are
+Each is an Output whose ``produce`` returns bytes; ``outputs`` makes them from
+the site and the HTML pages made before them (the sitemap lists those). Feeds are
 in feeds.py, calendars in ics.py.
 """
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from . import feeds, ics
+from .content import Member, SiteModel
+from .kinds import KINDS
+from .outputs import Output
+from .urls import Urls
 
-if TYPE_CHECKING:
-    from .content import Member
-    from .graph import GraphBuilder, Output
-
-ALL = frozenset({"site.yaml", "members/", "vendors/", "events/", "content/articles/", "content/pages/"})
+ALL = frozenset({"site.yaml", *(KINDS[k].collection for k in ("member", "vendor", "event", "article", "page"))})
 MEMBERS_JSON_FORMAT = 1  # bump when a field changes meaning or goes away (docs/members-json.md)
 
 
-def add_outputs(b: "GraphBuilder") -> None:
-    site, urls = b.site, b.urls
-    pages = [o for o in b.outputs if o.sitemap and o.template]
-    has_cover = any(o.url == feeds.PODCAST_COVER for o in b.outputs)
-    b.add(url="/.nojekyll", kind="meta", sitemap=False, produce=lambda: b"", deps=frozenset())
-    b.add(url="/robots.txt", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
-          produce=lambda: robots(b))
+def outputs(site: SiteModel, urls: Urls, pages_so_far: list[Output]) -> list[Output]:
+    """The machine-readable outputs, made after every page the sitemap lists."""
+    pages = [o for o in pages_so_far if o.sitemap and o.template]
+    has_cover = any(o.url == feeds.PODCAST_COVER for o in pages_so_far)
+    out = [Output(url="/.nojekyll", kind="meta", sitemap=False, produce=lambda site: b"", deps=frozenset()),
+           Output(url="/robots.txt", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
+                  produce=lambda site: robots(urls))]
     if site.config.cname:
-        b.add(url="/CNAME", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
-              produce=lambda: (site.config.cname + "\n").encode())
-    b.add(url="/members.json", kind="data", sitemap=False, deps=frozenset({"site.yaml", "members/"}),
-          produce=lambda: members_json(b))
-    b.add(url="/members/index.json", kind="data", sitemap=False, deps=frozenset({"site.yaml", "members/"}),
-          produce=lambda: members_index(b))
-    b.add(url="/feed.xml", kind="feed", sitemap=False, deps=frozenset({"site.yaml", "content/articles/"}),
-          produce=lambda: feeds.atom(site, urls))
-    b.add(url="/radio/feed.xml", kind="feed", sitemap=False,
-          deps=frozenset({"site.yaml", "events/", "templates/static/podcast-cover.png"}),
-          produce=lambda: feeds.podcast(site, urls, cover=has_cover))
-    b.add(url="/events.ics", kind="calendar", sitemap=False, deps=frozenset({"site.yaml", "events/"}),
-          produce=lambda: ics.all_events_ics(site, urls))
+        out.append(Output(url="/CNAME", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
+                          produce=lambda site: (site.config.cname + "\n").encode()))
+    out += [
+        Output(url="/members.json", kind="data", sitemap=False,
+               deps=frozenset({"site.yaml", KINDS["member"].collection}), produce=lambda site: members_json(site, urls)),
+        Output(url="/members/index.json", kind="data", sitemap=False,
+               deps=frozenset({"site.yaml", KINDS["member"].collection}), produce=members_index),
+        Output(url="/feed.xml", kind="feed", sitemap=False,
+               deps=frozenset({"site.yaml", KINDS["article"].collection}), produce=lambda site: feeds.atom(site, urls)),
+        Output(url="/radio/feed.xml", kind="feed", sitemap=False,
+               deps=frozenset({"site.yaml", KINDS["event"].collection, "templates/static/podcast-cover.png"}),
+               produce=lambda site: feeds.podcast(site, urls, cover=has_cover)),
+        Output(url="/events.ics", kind="calendar", sitemap=False,
+               deps=frozenset({"site.yaml", KINDS["event"].collection}), produce=lambda site: ics.all_events_ics(site, urls)),
+    ]
     for e in site.events:
-        b.add(url=e.ics_url, kind="calendar", sitemap=False, deps=frozenset({"site.yaml", e.source}),
-              produce=lambda e=e: ics.event_ics(e, site, urls))
-    b.add(url="/sitemap.xml", kind="meta", sitemap=False, deps=ALL, produce=lambda: sitemap(b, pages))
+        out.append(Output(url=e.ics_url, kind="calendar", sitemap=False, deps=frozenset({"site.yaml", e.source}),
+                          produce=lambda site, slug=e.slug: ics.event_ics(site.event_by_slug[slug], site, urls)))
+    out.append(Output(url="/sitemap.xml", kind="meta", sitemap=False, deps=ALL, produce=lambda site: sitemap(urls, pages)))
+    return out
 
 
-def robots(b: "GraphBuilder") -> bytes:
-    return f"User-agent: *\nDisallow:\n\nSitemap: {b.urls.abs('/sitemap.xml')}\n".encode()
+def robots(urls: Urls) -> bytes:
+    return f"User-agent: *\nDisallow:\n\nSitemap: {urls.abs('/sitemap.xml')}\n".encode()
 
 
-def members_json(b: "GraphBuilder") -> bytes:
+def members_json(site: SiteModel, urls: Urls) -> bytes:
     """The directory as open data: one row per member, compact, sorted by slug."""
-    abs_url = b.urls.abs
+    abs_url = urls.abs
 
-    def logo(m: "Member") -> dict | None:
+    def logo(m: Member) -> dict | None:
         """The logo as member cards draw it (the partner finder makes cards from this file)."""
         card = m.logo_sizes.get("card")
         if card is None:
@@ -66,32 +68,32 @@ def members_json(b: "GraphBuilder") -> bytes:
         return row
 
     rows = []
-    for m in sorted(b.site.members, key=lambda m: m.slug):
+    for m in sorted(site.members, key=lambda m: m.slug):
         row = {"slug": m.slug, "name": m.name, "summary": m.summary, "city": m.city, "state": m.state,
                "serves": list(m.serves), "specialties": list(m.specialties), "vendors": list(m.vendors),
                "url": abs_url(m.url), "website": m.website, "partnering": m.partnering}
         if m.logo_sizes:
             row["logo"] = logo(m)
         rows.append(row)
-    doc = {"format": MEMBERS_JSON_FORMAT, "generator": "smbsite", "site": b.site.config.title,
+    doc = {"format": MEMBERS_JSON_FORMAT, "generator": "smbsite", "site": site.config.title,
            "url": abs_url("/"), "count": len(rows), "members": rows}
     # Compact: with thousands of members this is what the partner finder downloads.
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def members_index(b: "GraphBuilder") -> bytes:
+def members_index(site: SiteModel) -> bytes:
     """Every member's name and slug in directory order: what the directory's name filter
     searches when the directory is split into letter pages (a few dozen bytes a member)."""
-    rows = [[m.name, m.slug] for m in b.site.members]
+    rows = [[m.name, m.slug] for m in site.members]
     doc = {"format": MEMBERS_JSON_FORMAT, "count": len(rows), "members": rows}
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def sitemap(b: "GraphBuilder", pages: list["Output"]) -> bytes:
+def sitemap(urls: Urls, pages: list[Output]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for o in sorted(pages, key=lambda o: o.url):
         lastmod = f"<lastmod>{o.lastmod.isoformat()}</lastmod>" if o.lastmod else ""
-        lines.append(f"<url><loc>{escape(b.urls.abs(o.url))}</loc>{lastmod}</url>")
+        lines.append(f"<url><loc>{escape(urls.abs(o.url))}</loc>{lastmod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")

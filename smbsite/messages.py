@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from .kinds import KINDS
 from .markdown import MAX_NESTING
 
 LISTED_AT_MOST = 10  # known values named in one hint
@@ -72,8 +73,8 @@ def placeholder_message(placeholder: str) -> str:
 
 REFERENCE_KINDS = {  # what -> (folder of its records or None, the word for its display name, who adds new ones)
     "specialty": (None, "label", "a maintainer adds new specialties to site.yaml"),
-    "vendor": ("vendors", "vendor's name", "a maintainer adds new vendors"),
-    "member": ("members", "member's name", ""),
+    "vendor": (KINDS["vendor"].folder, "vendor's name", "a maintainer adds new vendors"),
+    "member": (KINDS["member"].folder, "member's name", ""),
 }
 
 

@@ -71,6 +71,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+class UsageError(Exception):
+    """Bad arguments (exit code 2), as opposed to bad content (exit code 1)."""
+
+
 class ContentError(Exception):
     """Raised by library calls when the content has errors; carries all of them."""
 

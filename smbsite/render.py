@@ -12,12 +12,13 @@ import jinja2.nodes
 from markupsafe import Markup
 
 from . import ics, jsonld
-from .graph import Output, SiteGraph
 from .markdown import linkify_plain
-from .model import US_STATES
+from .outputs import Output, SiteGraph
+from .fields import US_STATES
 from .problems import Problems
 from .safefs import walk
 from .urls import tel_href
+from .views import PageInfo
 
 THEME = Path(__file__).resolve().parent / "theme"
 
@@ -26,6 +27,18 @@ def template_dirs(src: Path) -> list[Path]:
     """The site's own templates/ first (a file there replaces the theme's of the same name), then the theme."""
     own = src / "templates"
     return [own, THEME] if own.is_dir() else [THEME]
+
+
+THEME_PREFIX = "theme/"  # the packaged theme's templates by this name too, for a site's own to extend
+
+
+def template_loader(src: Path) -> jinja2.BaseLoader:
+    """A name finds the site's file first, then the theme's; "theme/NAME" always the theme's,
+    so that the site's NAME can extend the theme's and replace only some of its blocks."""
+    return jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
+        jinja2.PrefixLoader({THEME_PREFIX.rstrip("/"): jinja2.FileSystemLoader(str(THEME))}),
+    ])
 
 
 def static_files(src: Path, problems: Problems | None = None) -> list[tuple[str, Path]]:
@@ -136,7 +149,7 @@ class Partials:
 
 def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(src)]),
+        loader=template_loader(src),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -172,14 +185,15 @@ def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
 
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
     if out.produce is not None:
-        return out.produce()
+        return out.produce(graph.site)
     assert out.template is not None
     template = env.get_template(out.template)
-    page = {"url": out.url, "kind": out.kind, "title": out.title, "canonical": graph.urls.abs(out.url),
-            "crumbs": breadcrumbs(graph, out.url), "jsonld": jsonld.for_output(graph, out),
-            "description": jsonld.description(graph, out),
-            "image": out.image or (graph.identity.site_card if graph.identity else None)}
-    return template.render(page=page, **out.context).encode("utf-8")
+    page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
+                    crumbs=breadcrumbs(graph, out.url), jsonld=jsonld.for_output(graph, out),
+                    description=jsonld.description(graph, out),
+                    image=out.image or (graph.identity.site_card if graph.identity else None))
+    variables = out.context.variables() if out.context is not None else {}
+    return template.render(page=page, **variables).encode("utf-8")
 
 
 def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:

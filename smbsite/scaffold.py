@@ -16,15 +16,16 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from .api import UsageError, build_date
-from .load import COLLECTIONS
-from .model import NATIONWIDE, PLACEHOLDER, US_STATES, ArticleMeta, BenefitRecord, EventRecord, MemberRecord, \
-    VendorRecord
+from .pipeline import build_date
+from .problems import UsageError
+from .kinds import KINDS as RECORD_KINDS, SCAFFOLD_KINDS
+from .fields import NATIONWIDE, PLACEHOLDER, US_STATES
+from .model import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
 from .safefs import link_problem
 from .schema import FIELD_DOCS, schema_comment
 from .slugify import slugify
 
-KINDS = ("member", "vendor", "event", "article")
+KINDS = SCAFFOLD_KINDS
 WIDTH = 88
 NAME_MAX = 120
 
@@ -82,7 +83,7 @@ class _Site:
                 self.specialties[str(key)] = str(label)
         self.title = str(data.get("title") or "the site")
         self.timezone = str(data.get("timezone") or "UTC")
-        folder, suffixes = COLLECTIONS["vendor"]
+        folder, suffixes = RECORD_KINDS["vendor"].folder, RECORD_KINDS["vendor"].suffixes
         self.vendors = sorted(p.stem for p in (src / folder).glob("*") if p.suffix in suffixes) \
             if (src / folder).is_dir() else []
         self.today = build_date(None, self.timezone).isoformat()
@@ -254,7 +255,7 @@ def new_record(src: Path, kind: str, name: str) -> Path:
     slug = slugify(name)
     if not slug:
         raise UsageError(f"cannot make a file name from {name!r}: the name needs letters or digits")
-    folder, suffixes = COLLECTIONS[kind]
+    folder, suffixes = RECORD_KINDS[kind].folder, RECORD_KINDS[kind].suffixes
     _check_folder(src, folder)
     for suffix in suffixes:
         existing = src / folder / f"{slug}{suffix}"

@@ -25,17 +25,17 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import GenerateJsonSchema
 
-from . import model
-from .model import (PLACEHOLDER, ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location,
-                    MemberRecord, RadioLinks, Session, SiteColors, SiteRecord, Speaker, Specialty, Station,
-                    VendorRecord)
+from . import fields
+from .kinds import KINDS as RECORD_KINDS
+from .fields import PLACEHOLDER
+from .model import (ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location, MemberRecord,
+                    RadioLinks, Session, SiteColors, SiteRecord, Speaker, Specialty, Station, VendorRecord)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
-KINDS: dict[str, type[BaseModel]] = {
-    "site": SiteRecord, "member": MemberRecord, "vendor": VendorRecord, "event": EventRecord,
-}
-RECORD_FOLDERS = {"member": "members", "vendor": "vendors", "event": "events"}
+KINDS: dict[str, type[BaseModel]] = {  # schema name -> model: site.yaml's, then the record kinds that have one
+    "site": SiteRecord, **{k.schema: k.record for k in RECORD_KINDS.values() if k.schema}}
+RECORD_FOLDERS = {k.schema: k.folder for k in RECORD_KINDS.values() if k.schema}
 
 TITLES = {
     "site": ("smbsite site settings (site.yaml)",
@@ -212,7 +212,7 @@ NO_PLACEHOLDER = rf"^(?![\s\S]*{PLACEHOLDER})"
 ONE_LINE = r"^\s*[^\n]*\s*$"
 DATE = r"^\d{4}-\d{2}-\d{2}$"
 LOCAL_WHEN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
-HTTP_URL, EMAIL, PHONE = model.HTTP_URL_PATTERN, model.EMAIL_PATTERN, model.PHONE_PATTERN
+HTTP_URL, EMAIL, PHONE = fields.HTTP_URL_PATTERN, fields.EMAIL_PATTERN, fields.PHONE_PATTERN
 ZONE = r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$"
 CLOCK = r"^\s*\d{1,2}(:\d{2})?\s*([AaPp]\.?[Mm]\.?)?\s*$"
 LOGO_SUFFIXES = ("png", "jpg", "jpeg", "webp", "svg")
@@ -285,17 +285,17 @@ def _duration(node: dict) -> None:
 
 # The model's validator functions, by what they mean for the schema.
 ADJUST: dict[Callable[..., Any], Callable[[dict], None]] = {
-    model._no_placeholder: _placeholder,
-    model._one_line: _one_line,
-    model._not_number: _not_number,
-    model._local_datetime: _local_datetime,
-    model._http_url: _http_url,
-    model._email: _email,
-    model._phone: _phone,
-    model._timezone: _timezone,
-    model._duration: _duration,
-    model._clock: _clock,
-    model._weekday: _weekday,
+    fields._no_placeholder: _placeholder,
+    fields._one_line: _one_line,
+    fields._not_number: _not_number,
+    fields._local_datetime: _local_datetime,
+    fields._http_url: _http_url,
+    fields._email: _email,
+    fields._phone: _phone,
+    fields._timezone: _timezone,
+    fields._duration: _duration,
+    fields._clock: _clock,
+    fields._weekday: _weekday,
 }
 _NAMES = {fn: fn.__name__ for fn in ADJUST}
 _BY_NAME = {fn.__name__: adjust for fn, adjust in ADJUST.items()}

@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .api import UsageError
+from .problems import UsageError
 from .incremental import IncrementalSite
 from .problems import ContentError, Problem
 

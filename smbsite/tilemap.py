@@ -19,7 +19,7 @@ from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup, escape
 
-from .model import US_STATES
+from .fields import US_STATES
 
 # (column, row) of each state in the common newsroom layout; territories sit
 # off the coasts they are nearest to and are drawn only when they have members.

@@ -12,6 +12,8 @@ import stat
 import time
 from pathlib import Path
 
+from .kinds import source_folders
+
 try:
     import fcntl
 except ImportError:  # not on Windows: staging folders are then told apart by process id alone
@@ -48,7 +50,7 @@ def _check_out(src: Path, out: Path) -> None:
         raise UnsafeOutput(f"output folder {out} is the source folder")
     if src.is_relative_to(out):
         raise UnsafeOutput(f"output folder {out} contains the source folder {src}")
-    for sub in ("members", "vendors", "events", "content", "templates"):
+    for sub in (*source_folders(), "templates"):
         if out.is_relative_to(src / sub):
             raise UnsafeOutput(f"output folder {out} is inside the site's {sub}/ folder")
     for above in out.parents:  # the first that exists must be a folder to create OUT in

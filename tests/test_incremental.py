@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import types
 import shutil
 import signal
 import subprocess
@@ -428,13 +429,13 @@ def edit_some_member(site: Path, text: str) -> None:
 
 
 def test_a_cache_from_another_smbsite_version_is_not_used(tmp_path, monkeypatch):
-    from smbsite import api, cache as cache_module
+    from smbsite import cache as cache_module, pipeline
 
     site = copy_bundled(tmp_path / "site")
-    real_render = api.render_output
+    real_render = pipeline.render_output
     # an older smbsite that rendered every page differently
     monkeypatch.setattr(cache_module, "code_fingerprint", lambda: "an older smbsite")
-    monkeypatch.setattr(api, "render_output", lambda env, graph, o: real_render(env, graph, o) + b"<!-- old -->")
+    monkeypatch.setattr(pipeline, "render_output", lambda env, graph, o: real_render(env, graph, o) + b"<!-- old -->")
     cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache")
     monkeypatch.undo()
     seen = count_cache_use(monkeypatch)
@@ -509,14 +510,14 @@ def test_a_damaged_cache_falls_back_to_rendering_never_to_wrong_output(tmp_path,
 
 KILLED_BUILD = """
 import os, signal, sys
-from smbsite import api
-real, count = api.render_output, [0]
+from smbsite import api, pipeline
+real, count = pipeline.render_output, [0]
 def render_then_die(env, graph, o):
     count[0] += 1
     if count[0] > int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)
     return real(env, graph, o) + b"<!-- half -->"  # what the killed build wrote is never used
-api.render_output = render_then_die
+pipeline.render_output = render_then_die
 api.build(sys.argv[1], sys.argv[2], as_of=%r, cache=sys.argv[1] + "/.smbsite-cache")
 """ % AS_OF
 
@@ -552,3 +553,232 @@ def test_serial_parallel_cold_and_warm_builds_write_the_same_bytes(tmp_path, mon
     want = full_build_with_index(site, tmp_path / "out")
     monkeypatch.setenv("SMBSITE_JOBS", jobs)
     same_files(cached_build_files(site, tmp_path / "cached", cache), want, "warm after an edit")
+
+
+# --- every field of every kind ---------------------------------------------------------
+
+def tiny_png(size: int = 64) -> bytes:
+    """A plain square PNG, a valid logo."""
+    import struct
+    import zlib
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + b"\x20\x60\xa0" * size for _ in range(size))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+class FieldValues:
+    """New values for one field of one record, made from the field's type in the model
+    (a state code for a state, a later day for a date, another choice for a choice, ...),
+    then values other records of the kind hold. Each is only a candidate: the first
+    that leaves the site without errors is the edit."""
+
+    def __init__(self, site: Path):
+        self.site, self.n = site, 0
+        from smbsite.schema_messages import REFERENCE_FIELDS
+        self.references = REFERENCE_FIELDS
+        self.slugs = {"specialty": sorted(load(site / "site.yaml")["specialties"]),
+                      "vendor": sorted(p.stem for p in (site / "vendors").glob("*.yaml")),
+                      "member": sorted(p.stem for p in (site / "members").glob("*.yaml"))}
+
+    def candidates(self, kind, name: str, info, current, donors: list) -> list:
+        self.n += 1
+        if name in self.references:
+            known = self.slugs[self.references[name]]
+            made = [[s] for s in known[:3]] + [list(current or []) + [s] for s in known if s not in (current or [])][:1]
+        elif name == "logo":  # names a file beside the record
+            made = sorted(p.name for p in (self.site / kind.folder).iterdir() if p.suffix in (".png", ".svg"))
+        else:
+            made = self.of_type(field_type(info), current)
+        return [v for v in made + donors if v != current][:8]
+
+    def of_type(self, tp, current) -> list:
+        import typing
+        from datetime import date, datetime, timedelta
+
+        from pydantic import BaseModel
+
+        tp, checks = unwrap(tp)
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin in (typing.Union, types.UnionType):
+            return [v for arg in args if arg is not type(None) for v in self.of_type(arg, current)]
+        if "_state" in checks:
+            return [s for s in ("NV", "OR", "TX") if s != current]
+        if "_served" in checks:
+            return ["nationwide", "NV"]
+        if "_http_url" in checks:
+            return [f"https://edited-{self.n}.example.org/"]
+        if "_email" in checks:
+            return [f"edited{self.n}@example.org"]
+        if "_phone" in checks:
+            return ["+1 555 010 0123"]
+        if "_duration" in checks:
+            return ["12:34"]
+        if "_timezone" in checks:
+            return ["America/Chicago", "America/New_York"]
+        if "_not_number" in checks or "_local_datetime" in checks or tp in (date, datetime):
+            if isinstance(current, (date, datetime)):
+                return [current + timedelta(days=1), current - timedelta(days=1)]
+            return [date(2027, 5, 4), datetime(2027, 5, 4, 18, 0)]
+        if tp is bool:
+            return [not current]
+        if tp is int:
+            return [current + 1 if isinstance(current, int) else 3]
+        if origin is typing.Literal:
+            return [c for c in args if c != current]
+        if tp is str:
+            return [f"Edited text {self.n}, see [the directory](/members/)", f"edited-{self.n}"]
+        if origin is list:
+            items = self.of_type(args[0], None)
+            if not current:
+                return [[v] for v in items[:2]]
+            first = current[0]
+            changed = self.of_type(args[0], first)
+            return [current[1:], current + items[:1], *([c] + current[1:] for c in changed[:3])]
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            now = dict(current) if isinstance(current, dict) else {}
+            made = {}
+            for key, sub in tp.model_fields.items():
+                options = self.of_type(field_type(sub), now.get(key))
+                if options:
+                    made[key] = options[0]
+            edits = [made] if not now else []
+            for key, sub in tp.model_fields.items():  # one field of it changed at a time
+                for value in self.of_type(field_type(sub), now.get(key))[:1]:
+                    if now:
+                        edits.append({**now, key: value})
+            return edits
+        raise AssertionError(f"no values for the type {tp!r}: teach FieldValues.of_type about it")
+
+
+def field_type(info):
+    """A pydantic field's type with its validators put back (Annotated[...])."""
+    import typing
+    return typing.Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+
+
+def unwrap(tp):
+    """(the type under Annotated, names of the validator functions it carries)."""
+    import typing
+    names = []
+    while typing.get_origin(tp) is typing.Annotated:
+        tp, *meta = typing.get_args(tp)
+        names += [m.func.__name__ for m in meta if callable(getattr(m, "func", None))]
+    return tp, names
+
+
+def read_record(kind, path: Path) -> tuple[dict, str]:
+    """(fields, Markdown body) of a record file."""
+    text = path.read_text(encoding="utf-8")
+    if not kind.front_matter:
+        return load(path) or {}, ""
+    _, head, body = text.split("---\n", 2)
+    return yaml.safe_load(head) or {}, body
+
+
+def write_record(kind, path: Path, data: dict, body: str) -> None:
+    if kind.front_matter:
+        path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body,
+                        encoding="utf-8")
+    else:
+        dump(path, data)
+
+
+def edit_every_field(tmp_path: Path, kinds) -> dict[str, str]:
+    """Edit each field of each kind alone, in one record, and compare serve's files with a
+    full build after each edit. Returns {kind.field: 'fast' | 'full'}: the path serve took."""
+    site = copy_bundled(tmp_path / "site")
+    for kind in kinds.values():
+        if "logo" in kind.record.model_fields:
+            (site / kind.folder / "edited-logo.png").write_bytes(tiny_png())
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.files()
+    values = FieldValues(site)
+    rng = random.Random(20261127)
+    taken: dict[str, str] = {}
+    for kind in kinds.values():
+        files = sorted(p for p in (site / kind.folder).iterdir() if p.suffix in kind.suffixes)
+        records = {f: read_record(kind, f) for f in files}
+        for name, info in kind.record.model_fields.items():
+            holding = [f for f in files if name in records[f][0]]
+            order = rng.sample(holding, len(holding)) + rng.sample([f for f in files if f not in holding],
+                                                                   len(files) - len(holding))
+            value = stats = None
+            for path in order[:6]:  # a value may be invalid in one record (a page others link to) and fine in another
+                data, body = records[path]
+                donors = [d[name] for f, (d, _) in records.items() if f != path and name in d]
+                rel = path.relative_to(site).as_posix()
+                for value in values.candidates(kind, name, info, data.get(name), donors):
+                    write_record(kind, path, {**data, name: value}, body)
+                    stats = inc.apply({rel})
+                    if not inc.errors:
+                        break
+                    write_record(kind, path, data, body)  # not a valid value here: try the next one
+                    inc.apply({rel})
+                    assert not inc.errors, [p.text() for p in inc.errors]
+                    stats = None
+                if stats is not None:
+                    break
+            assert stats is not None, f"no valid new value for {kind.name}.{name}"
+            taken[f"{kind.name}.{name}"] = stats.path
+            got, want = inc.files(), full_build_files(site, tmp_path / "out")
+            assert sorted(got) == sorted(want), (kind.name, name, value, set(got) ^ set(want))
+            differing = [file for file in want if got[file] != want[file]]
+            assert not differing, (f"{kind.name}.{name} = {value!r} in {rel}", stats.path, differing[:10])
+            records[path] = ({**data, name: value}, body)
+    return taken
+
+
+def test_editing_any_field_of_any_kind_alone_equals_a_full_build(tmp_path):
+    from smbsite.kinds import KINDS
+
+    taken = edit_every_field(tmp_path, KINDS)
+    assert set(taken) == {f"{k.name}.{f}" for k in KINDS.values() for f in k.record.model_fields}
+    assert "fast" in taken.values() and "full" in taken.values(), taken
+
+
+def test_a_field_left_out_of_a_kinds_shape_list_fails_the_field_by_field_comparison(tmp_path, monkeypatch):
+    """The comparison above is what guards the shape lists: a member's state decides which
+    region pages list it, and without it in the list serve would leave those pages stale."""
+    import dataclasses
+
+    import pytest
+
+    from smbsite.kinds import KINDS
+
+    member = KINDS["member"]
+    monkeypatch.setitem(KINDS, "member", dataclasses.replace(member, shape=tuple(f for f in member.shape
+                                                                               if f != "state")))
+    with pytest.raises(AssertionError, match="member.state"):
+        edit_every_field(tmp_path, {"member": KINDS["member"]})
+
+
+def test_an_edit_swaps_in_a_new_model_and_leaves_the_old_one_as_it_was(tmp_path):
+    """serve never changes a record it has rendered from: it makes a new model with the
+    edited record (and new objects for the records that point at it) and renders from that."""
+    site = copy_bundled(tmp_path / "site")
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.render_dirty()
+    old = inc.graph.site
+    member = old.member_by_slug["granite-peak-it"]
+    partner = member.vendor_list[0]
+    f = site / "members" / "granite-peak-it.yaml"
+    d = load(f)
+    before, d["city"] = d["city"], "Cityneverseen"
+    dump(f, d)
+    assert inc.apply({"members/granite-peak-it.yaml"}).path == "fast"
+    new = inc.graph.site
+    assert new is not old
+    assert member.city == before and old.member_by_slug["granite-peak-it"] is member
+    edited = new.member_by_slug["granite-peak-it"]
+    assert edited.city == "Cityneverseen"
+    # the vendor it partners with is a new object too, listing the new record, not the old one
+    vendor = new.vendor_by_slug[partner.slug]
+    assert vendor is not partner and edited in vendor.members and member not in vendor.members
+    assert member in partner.members  # the old vendor still lists the old record
+    assert b"Cityneverseen" in inc.render(partner.url)  # its list of members is drawn from the new model

@@ -8,7 +8,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smbsite.markdown import LazyHtml, MarkdownRenderer, needs_link_check, source_mapper
+from smbsite.markdown import LazyHtml, MarkdownRenderer, needs_link_check
+from smbsite.sourcemap import source_mapper
 from smbsite.yamlpos import parse_yaml
 
 
@@ -146,7 +147,7 @@ YAML_TEXT = st.lists(st.sampled_from(list("ab [](/)#:'\"\\\n -x\t") + ["é", "[x
 def test_every_character_of_a_yaml_string_maps_back_to_where_it_is_written(value, style, nested):
     """However PyYAML chose to write a value (plain, quoted, literal, folded, wrapped), the
     scan of the file gives back the value and each of its characters' places."""
-    from smbsite.markdown import _scalar_chars
+    from smbsite.sourcemap import _scalar_chars
     doc = {"a": [{"description": value}]} if nested else {"description": value}
     try:
         text = yaml.dump(doc, default_style=style, allow_unicode=True, width=24)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import AS_OF, run_cli
-from smbsite.model import US_STATES
+from smbsite.fields import US_STATES
 
 NAME = "Zürich Systèmes"
 SLUG = "zurich-systemes"

@@ -94,3 +94,11 @@ def test_no_test_module_imports_another():
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             assert not [n for n in names if n.split(".")[0].startswith("test_")], path.name
+
+
+def test_nothing_under_ci_but_the_script_is_tracked():
+    """.ci/run installs .ci/node and .ci/venv on each machine; a tracked link there breaks a clean clone."""
+    import subprocess
+    tracked = subprocess.run(["git", "ls-files", ".ci"], cwd=REPO, capture_output=True, text=True).stdout.split()
+    if tracked:  # (not a git checkout: nothing to check)
+        assert tracked == [".ci/run"]

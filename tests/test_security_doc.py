@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-from smbsite import images, load, validate, yamlpos
+from smbsite import images, load, logos, yamlpos
 
 DOC = (REPO / "SECURITY.md").read_text(encoding="utf-8") if (REPO / "SECURITY.md").is_file() else ""
 
@@ -28,7 +28,7 @@ def test_it_says_what_is_trusted_and_what_is_not():
 def test_the_limits_it_names_are_the_code_s():
     checks = section("What is checked")
     assert f"at most {load.RECORD_MAX >> 20} MB" in checks and f"at most {load.MARKDOWN_MAX >> 20} MB" in checks
-    assert f"at most {validate.LOGO_MAX // 1024} KB" in checks
+    assert f"at most {logos.LOGO_MAX // 1024} KB" in checks
     assert f"{yamlpos.MAX_NODES:,} values" in checks
     named = {m.lower() for m in re.findall(r"`<(\w+)>`", checks.split("**Logos**", 1)[1].split("**", 1)[0])}
     assert images.SVG_FORBIDDEN_ELEMENTS <= named

@@ -15,7 +15,7 @@ from lxml import etree
 
 from conftest import AS_OF, REPO, big_site
 from smbsite import api, tilemap
-from smbsite.model import US_STATES
+from smbsite.fields import US_STATES
 
 BASE_PATH = "/net/"  # the fixture site's base_url is https://example.org/net/
 MAX_PAGE = 500 * 1024
@@ -640,3 +640,19 @@ def test_a_file_in_the_sites_templates_replaces_the_themes_file_of_that_name_onl
     assert (out / "static" / "style.css").read_text(encoding="utf-8") == "body{color:#123}\n"
     assert (out / "static" / "finder.js").read_bytes() == (REPO / "smbsite/theme/static/finder.js").read_bytes()
     assert (out / "static" / "extra.txt").read_text(encoding="utf-8") == "ours\n"
+
+
+def test_a_sites_template_can_extend_the_themes_and_replace_one_block(make_site):
+    """theme/NAME is the packaged theme's file even where the site has its own NAME: a site
+    changes one block of a page and keeps the rest of the theme's."""
+    site = make_site(templates=False)
+    (site / "templates").mkdir()
+    (site / "templates" / "home.html").write_text(
+        '{% extends "theme/home.html" %}{% block intro %}<p class="own-intro">We are {{ member_count }}.</p>'
+        "{% endblock %}\n", encoding="utf-8")
+    out = site / "output"
+    assert api.build(site, out, as_of=AS_OF).ok
+    home = lxml.html.fromstring((out / "index.html").read_bytes())
+    assert [p.text for p in home.xpath("//p[@class='own-intro']")] == ["We are 1."]
+    assert home.xpath("//h1") and home.xpath("//a[@class='button']")  # the rest is the theme's
+    assert not home.xpath("//p[contains(., 'member company so far')]")  # the theme's own intro is gone

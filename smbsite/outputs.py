@@ -1,0 +1,46 @@
+"""The site graph's types: every output URL, what renders it, and what it depends on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Callable
+
+from .content import SiteModel
+from .urls import Urls
+
+if TYPE_CHECKING:
+    from .views import View
+
+
+@dataclass
+class Output:
+    url: str  # site path: /members/acme/ or /feed.xml
+    kind: str
+    title: str = ""
+    template: str | None = None  # Jinja template, or
+    # machine-readable files: their bytes, made from the site model (serve's current one)
+    produce: Callable[[SiteModel], bytes] | None = None
+    context: View | None = None  # the template's own variables (views.py); None: it has none
+    deps: frozenset[str] = frozenset()
+    lastmod: date | None = None
+    sitemap: bool = True
+    copy_from: Any = None  # a file copied verbatim (static assets, logos, cached images)
+    image: Any = None  # the page's og:image (identity.Social)
+
+
+@dataclass
+class SiteGraph:
+    site: SiteModel
+    urls: Urls
+    outputs: list[Output]
+    nav: list[tuple[str, str]]  # (label, site path) of the main navigation
+    by_url: dict[str, Output] = field(default_factory=dict)
+    application_url: str | None = None  # where the join page sends a company that wants to join
+    identity: Any = None  # identity.Identity: header logo, favicons, brand colours
+    images: list[Any] = field(default_factory=list)  # imaging.Job: cache files to make before rendering
+
+    def kinds(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for o in self.outputs:
+            counts[o.kind] = counts.get(o.kind, 0) + 1
+        return counts

@@ -41,6 +41,16 @@ class _Named:
         return f"{type(self).__name__}({self.slug!r})"  # type: ignore[attr-defined]
 
 
+class Derived(_Named):
+    """What every record of the site model has beyond its file's fields: a kind with no
+    derived fields of its own declares its class as `class Job(Derived, JobRecord)`."""
+
+    slug: str = ""
+    source: str = ""
+    url: str = ""
+    pos: Positions | None = None
+
+
 class _HasLogo(_Named):
     """Members and vendors: a logo (or the initials of a monogram where there is none)."""
 
@@ -167,6 +177,9 @@ class SiteModel:
     articles: list[Article] = field(default_factory=list)  # newest first
     pages: list[Page] = field(default_factory=list)  # by menu, then title
     drafts: bool = False
+    # the records of kinds declared with a generic page (kinds.Kind.content), by the kind's list
+    # name (site.jobs), in the order of their slugs
+    others: dict[str, list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
@@ -174,6 +187,13 @@ class SiteModel:
         object.__setattr__(self, "event_by_slug", {e.slug: e for e in self.events})
         object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
+        object.__setattr__(self, "_other_by_slug", {(type(r), r.slug): r for rs in self.others.values() for r in rs})
+
+    def __getattr__(self, name: str) -> Any:
+        others = self.__dict__.get("others", {})
+        if name in others:
+            return others[name]
+        raise AttributeError(name)
 
     def current(self, rec: Any) -> Any:
         """This model's record of rec's kind and slug (rec may come from an older model);
@@ -184,7 +204,9 @@ class SiteModel:
             return vendor.benefits[index] if index < len(vendor.benefits) else rec
         table = {Member: self.member_by_slug, Vendor: self.vendor_by_slug, Event: self.event_by_slug,
                  Article: self.article_by_slug, Page: self.page_by_slug}.get(type(rec))
-        return table.get(rec.slug, rec) if table is not None else rec
+        if table is not None:
+            return table.get(rec.slug, rec)
+        return self._other_by_slug.get((type(rec), getattr(rec, "slug", None)), rec)
 
     @property
     def specialties(self) -> dict[str, Specialty]:
@@ -195,7 +217,8 @@ def sort_key_when(value: date | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
 
 
-__all__ = ["Article", "Benefit", "Event", "Member", "Page", "Positions", "SiteConfig", "SiteModel", "Vendor"]
+__all__ = ["Article", "Benefit", "Derived", "Event", "Member", "Page", "Positions", "SiteConfig", "SiteModel",
+           "Vendor"]
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}

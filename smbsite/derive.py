@@ -17,7 +17,7 @@ from .content import (Article, Benefit, Event, Member, Page, SessionItem, SiteCo
                       derived, sort_key_when)
 from .fields import NATIONWIDE
 from .imaging import MEMBER_BOXES, VENDOR_BOXES
-from .kinds import url_of
+from .kinds import KINDS, Kind, url_of
 from .logos import plan_logo
 from .places import event_span, in_zone, map_url, zone_label
 from .validate import Valid, Validated
@@ -40,7 +40,9 @@ def derive(checked: Validated, as_of: date, drafts: bool = False, base_url: str 
     events.sort(key=lambda e: (e.start, e.slug))
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     pages.sort(key=lambda p: (p.menu is None, p.menu or 0, p.title.casefold(), p.slug))
-    return link(SiteModel(cfg, as_of, members, vendors, events, articles, pages, drafts))
+    others = {KINDS[kind].attr: sorted((generic(v, KINDS[kind]) for v in valid), key=lambda r: r.slug)
+              for kind, valid in records.items() if kind not in KNOWN}
+    return link(SiteModel(cfg, as_of, members, vendors, events, articles, pages, drafts, others))
 
 
 def link(site: SiteModel) -> SiteModel:
@@ -73,7 +75,8 @@ def relinked(site: SiteModel, new: Any) -> SiteModel:
     members, vendors, events = swap(site.members), swap(site.vendors), swap(site.events)
     fresh = SiteModel(site.config, site.as_of, [_unlinked(m) for m in members],
                       [_unlinked(v) for v in vendors], [_unlinked(e) for e in events],
-                      swap(site.articles), swap(site.pages), site.drafts)
+                      swap(site.articles), swap(site.pages), site.drafts,
+                      {name: swap(records) for name, records in site.others.items()})
     return link(fresh)
 
 
@@ -92,8 +95,19 @@ def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
     """One record of a kind, not linked to others yet."""
     make = {"member": lambda: member(valid, cfg), "vendor": lambda: vendor(valid, as_of),
             "event": lambda: event(valid, cfg, as_of), "article": lambda: article(valid, cfg),
-            "page": lambda: page(valid)}
-    return make[kind]()
+            "page": lambda: page(valid)}.get(kind)
+    return make() if make is not None else generic(valid, KINDS[kind])
+
+
+KNOWN = ("member", "vendor", "event", "article", "page")  # the kinds with a derive function of their own
+
+
+def generic(valid: Valid, kind: Kind) -> Any:
+    """A record of a kind declared with a generic page: its fields, slug, source and URL."""
+    assert kind.content is not None, f"kind {kind.name} declares no content class"
+    src = valid.src
+    return construct(kind.content, **dict(valid.rec), slug=src.slug, source=src.path, pos=src.pos,
+                     url=kind.url_of(src.slug))
 
 
 def config(valid: Valid, base_url: str | None = None) -> SiteConfig:

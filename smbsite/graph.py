@@ -19,7 +19,7 @@ from .tilemap import legend, tile_map
 from .urls import Urls
 from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView, HomeView,
                     LetterView, MemberView, PageView, PartnerStateView, PartnersView, PartnerView, RadioView,
-                    RegionsView, RegionView, VendorsView, VendorView)
+                    RecordsView, RecordView, RegionsView, RegionView, VendorsView, VendorView)
 
 ARTICLES_PER_PAGE = 20
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
@@ -143,6 +143,7 @@ class GraphBuilder:
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p),
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
+        self.generic_pages()
         if site.config.repository:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
@@ -168,6 +169,21 @@ class GraphBuilder:
         self.check_urls(graph)
         graph.application_url = application_url(site.config.join_url, graph.by_url)
         return graph
+
+    def generic_pages(self) -> None:
+        """A page per record, and a listing, for each kind declared with a generic page."""
+        for kind in KINDS.values():
+            if kind.page is None:
+                continue
+            records = getattr(self.site, kind.attr)
+            for rec in records:
+                title = getattr(rec, "title", None) or getattr(rec, "name", None) or rec.slug
+                self.add(url=rec.url, kind=kind.name, title=title, template=kind.page, context=RecordView(record=rec),
+                         deps=frozenset({rec.source, "site.yaml"}))
+            if kind.listing is not None:
+                self.add(url=kind.url_of("").removesuffix("/") or "/", kind=kind.attr, title=kind.attr.capitalize(),
+                         template=kind.listing, context=RecordsView(records=records),
+                         deps=frozenset({"site.yaml", kind.collection}))
 
     def home_context(self, listed: list[Member], upcoming: list[Event]) -> HomeView:
         site = self.site

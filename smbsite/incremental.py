@@ -187,9 +187,7 @@ class IncrementalSite:
                        slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
         validator = Validator(known, local, self.day, self.drafts)
         cfg = site.config
-        valid = {"member": lambda: validator.member(source, cfg), "vendor": lambda: validator.vendor(source),
-                 "event": lambda: validator.event(source, cfg), "article": lambda: validator.article(source),
-                 "page": lambda: validator.page(source)}[kind]()
+        valid = validator.record(source, cfg)
         if valid is None or local.errors:
             return None
         new = derive.record(kind, valid, cfg, self.day)

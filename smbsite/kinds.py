@@ -29,6 +29,13 @@ class Kind:
     front_matter: bool = False  # Markdown with YAML front matter, not a YAML file
     scaffold: bool = False  # `smbsite new KIND` writes one
     schema: str | None = None  # the JSON Schema's name (schemas/<name>.schema.json), None for none
+    # A kind with nothing to work out beyond its slug, URL and Markdown (one that validate.py
+    # and derive.py do not know by name) declares what the generic path needs: the class
+    # templates see (its record plus content.Derived), the template of each record's page,
+    # and optionally of the listing of all of them at the kind's folder URL (/jobs/).
+    content: type | None = None
+    page: str | None = None
+    listing: str | None = None
 
     def url_of(self, slug: str) -> str:
         return self.url.format(slug=slug)

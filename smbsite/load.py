@@ -16,7 +16,6 @@ from .safefs import LINK_HINT, walk
 from .slugify import slugify
 from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
 
-COLLECTIONS = {k.name: (k.folder, k.suffixes) for k in KINDS.values()}  # kind -> (folder, suffixes)
 FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:^|\r?\n)---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -184,7 +183,7 @@ def list_collection(root: Path, kind: str, problems: Problems) -> tuple[list[tup
 
     Second: the slugs of records that are links out of the site (reported, not read), or None
     when the folder itself is such a link."""
-    folder, suffixes = COLLECTIONS[kind]
+    folder, suffixes = KINDS[kind].folder, KINDS[kind].suffixes
     found: dict[str, Path] = {}
 
     def hint(name: str) -> str:

@@ -105,14 +105,28 @@ class Validator:
         if cfg is not None:
             self.choices["specialties"] = sorted(cfg.specialties)
             self.names["specialties"] = {s.label: key for key, s in cfg.specialties.items()}
-        check = {"member": lambda s: self.member(s, cfg), "vendor": self.vendor, "event": lambda s: self.event(s, cfg),
-                 "article": self.article, "page": self.page}
-        records = {kind: [v for s in self.loaded.sources.get(kind, []) if (v := check[kind](s))] for kind in KINDS}
+        records = {kind: [v for s in self.loaded.sources.get(kind, []) if (v := self.record(s, cfg))]
+                   for kind in KINDS}
         self.same_company(records["member"])
         if site is None:
             return None
         self.cross_reference(records)
         return Validated(site, records)
+
+    def record(self, src: Source, cfg: SiteRecord | None) -> Valid | None:
+        """One record of any kind: the kinds smbsite knows by name have checks of their own."""
+        own = {"member": lambda: self.member(src, cfg), "vendor": lambda: self.vendor(src),
+               "event": lambda: self.event(src, cfg), "article": lambda: self.article(src),
+               "page": lambda: self.page(src)}.get(src.kind)
+        return own() if own is not None else self.generic(src)
+
+    def generic(self, src: Source) -> Valid | None:
+        """A record of a kind declared with nothing to check beyond its model."""
+        rec = check_record(src, KINDS[src.kind].record, self.problems)
+        if rec is None:
+            self.raw_markdown(src)
+            return None
+        return Valid(src, rec)
 
     def _names(self, kind: str) -> dict[str, str]:
         """The names records of a kind give themselves -> their slugs."""
@@ -321,11 +335,12 @@ class Validator:
         """The Markdown of a record the schema rejected, checked as a valid record's is when
         the site is built (all but its site links, which need every page of the site)."""
         data = src.data if isinstance(src.data, dict) else {}
-        fields: list[tuple] = [("description",)]
-        for key, sub in (("benefits", "details"), ("sessions", "description")):
+        kind = KINDS[src.kind]
+        fields: list[tuple] = [path for path in kind.markdown if len(path) == 1]
+        for key, sub in (path for path in kind.markdown if len(path) == 2):
             items = data.get(key)
             fields += [(key, i, sub) for i in range(len(items))] if isinstance(items, list) else []
-        if src.kind in ("article", "page"):
+        if kind.front_matter:
             self._report_markdown(src, src.body, lambda line, col: (src.body_line + line - 1, col))
             return
         for path in fields:

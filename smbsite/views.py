@@ -120,6 +120,20 @@ class PageView(View):
 
 
 @dataclass(frozen=True, slots=True)
+class RecordView(View):
+    """The page of a record of a kind declared with a generic page (kinds.Kind.page)."""
+
+    record: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsView(View):
+    """The listing of every record of such a kind (kinds.Kind.listing)."""
+
+    records: list[Any]
+
+
+@dataclass(frozen=True, slots=True)
 class FormView(View):
     """The "Add your company" page."""
 

@@ -23,8 +23,11 @@ import hashlib
 import json
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any, Iterable
+
+from .safefs import link_problem
 
 try:
     import fcntl
@@ -237,10 +240,7 @@ class Keys:
             elif name.endswith("/"):  # a collection: every file in its folder (records, logos), added and removed ones too
                 got = self._folder(name)
             else:
-                try:
-                    got = digest((self.root / name).read_bytes())
-                except OSError:
-                    got = b"missing"
+                got = self._file(name)
             self._deps[name] = got
         return got
 
@@ -254,12 +254,26 @@ class Keys:
                 rel = f"{rel_here}/{f}"
                 got = self.files.get(rel)
                 if got is None:
-                    try:
-                        got = digest((Path(here) / f).read_bytes())
-                    except OSError:
-                        got = b"unreadable"
+                    got = self._file(rel)
                 h.update(rel.encode() + b"\0" + got)
         return h.digest()
+
+    def _file(self, rel: str) -> bytes:
+        """The digest of a file the load did not read (a logo, a static file), read in pieces.
+        A pipe, a device or a link out of the site is never opened (reading a pipe waits for
+        ever): the build reports it, or leaves it alone, whatever its key says."""
+        path = self.root / rel
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            return b"missing"
+        if not stat.S_ISREG(mode) or link_problem(self.root, path) is not None:
+            return b"not read"
+        try:
+            with open(path, "rb") as f:
+                return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).digest()
+        except OSError:
+            return b"unreadable"
 
     def key(self, out: Any) -> str | None:
         """None for outputs that are copied, not rendered, and for templates that cannot be read."""

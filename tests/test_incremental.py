@@ -540,7 +540,7 @@ def test_a_cache_written_by_a_killed_build_falls_back_to_rendering(tmp_path, ear
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_serial_parallel_cold_and_warm_builds_write_the_same_bytes(tmp_path, monkeypatch, jobs):
     site = copy_bundled(tmp_path / "site")
-    monkeypatch.setattr("smbsite.api.PARALLEL_FROM", 1)
+    monkeypatch.setattr("smbsite.pool.PARALLEL_FROM", 1)
     monkeypatch.setenv("SMBSITE_JOBS", "1")
     want = full_build_with_index(site, tmp_path / "out")
     monkeypatch.setenv("SMBSITE_JOBS", jobs)

@@ -28,7 +28,7 @@ import jinja2
 from . import derive, imaging
 from .imaging import CACHE_DIR, CachedFile, ImageStore
 from .pipeline import build_date, prepare
-from .pool import cpu_jobs
+from .pool import cpu_jobs, no_gc
 from .template_errors import from_template, template_problem
 from .links import MarkdownLinks
 from .content import SiteModel
@@ -199,8 +199,10 @@ class IncrementalSite:
         checker.check_links(self.outputs)
         if local.errors:
             return self.full({rel})  # reports them; the served site stays as it was
-        # a new model, the edited record in it; the old one stays as it was
-        site = derive.relinked(site, new)
+        # a new model, the edited record in it; the old one stays as it was. Its 10,000 new
+        # records would set off the collector several times over: it runs when serve is idle.
+        with no_gc():
+            site = derive.relinked(site, new)
         self.graph = replace(self.graph, site=site)
         assert self.env is not None
         self.env.globals.update(site=site, config=site.config)
@@ -351,6 +353,12 @@ class IncrementalSite:
             if problem not in self.problems:  # met on many pages, it is still one problem
                 self.problems = sorted(set(self.problems) | {problem})
             raise ContentError([problem]) from exc
+
+    def collect(self) -> None:
+        """Free the models earlier edits left behind (their records point at each other, so
+        only the cyclic collector can); serve calls it when it has nothing else to do."""
+        with self.lock:
+            gc.collect()
 
     def render_dirty(self) -> int:
         """Render every dirty output; returns how many were rendered."""

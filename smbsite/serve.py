@@ -211,6 +211,8 @@ class DevServer:
                     except Exception as exc:  # a bug: the page answers it when asked; keep going
                         site.dirty.discard(url)
                         self.say(f"rendering {url} failed: {exc!r}")
+            if not site.waiting and not self.queue.paths:
+                site.collect()  # what the edit left behind, while nobody waits
         finally:
             # a template mistake fails every page that uses it: said once, not once a page
             if set(site.problems) != before:

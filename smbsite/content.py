@@ -188,6 +188,9 @@ class SiteModel:
         object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
         object.__setattr__(self, "_other_by_slug", {(type(r), r.slug): r for rs in self.others.values() for r in rs})
+        object.__setattr__(self, "_by_type", {Member: self.member_by_slug, Vendor: self.vendor_by_slug,
+                                              Event: self.event_by_slug, Article: self.article_by_slug,
+                                              Page: self.page_by_slug})
 
     def __getattr__(self, name: str) -> Any:
         others = self.__dict__.get("others", {})
@@ -202,8 +205,7 @@ class SiteModel:
             vendor = self.current(rec.vendor)
             index = next(i for i, b in enumerate(rec.vendor.benefits) if b is rec)
             return vendor.benefits[index] if index < len(vendor.benefits) else rec
-        table = {Member: self.member_by_slug, Vendor: self.vendor_by_slug, Event: self.event_by_slug,
-                 Article: self.article_by_slug, Page: self.page_by_slug}.get(type(rec))
+        table = self._by_type.get(type(rec))
         if table is not None:
             return table.get(rec.slug, rec)
         return self._other_by_slug.get((type(rec), getattr(rec, "slug", None)), rec)

@@ -8,6 +8,7 @@ read it, and `serve` replaces records with new objects instead of changing them.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date, timedelta
 from typing import Any, Iterable
@@ -207,7 +208,6 @@ def letter(name: str) -> str:
 
 def base_parts(base_url: str) -> tuple[str, str]:
     """(scheme://host, path ending in /) of the site's base URL."""
-    import re
     m = re.match(r"^(https?://[^/]+)(/.*)?$", base_url)
     origin, path = (m.group(1), m.group(2) or "/") if m else ("", "/")
     return origin, path if path.endswith("/") else path + "/"

@@ -115,10 +115,11 @@ class Validator:
 
     def record(self, src: Source, cfg: SiteRecord | None) -> Valid | None:
         """One record of any kind: the kinds smbsite knows by name have checks of their own."""
-        own = {"member": lambda: self.member(src, cfg), "vendor": lambda: self.vendor(src),
-               "event": lambda: self.event(src, cfg), "article": lambda: self.article(src),
-               "page": lambda: self.page(src)}.get(src.kind)
-        return own() if own is not None else self.generic(src)
+        if src.kind == "member":
+            return self.member(src, cfg)
+        if src.kind == "event":
+            return self.event(src, cfg)
+        return {"vendor": self.vendor, "article": self.article, "page": self.page}.get(src.kind, self.generic)(src)
 
     def generic(self, src: Source) -> Valid | None:
         """A record of a kind declared with nothing to check beyond its model."""

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -99,6 +100,17 @@ menu: 1
 ---
 Join us.
 """
+
+
+def as_json(value):
+    """A YAML value as a JSON Schema validator in an editor sees it (dates are strings)."""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    return value
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
@@ -276,13 +288,29 @@ def browser():
         b.close()
 
 
+def watch_errors(pg) -> list[str]:
+    """The script errors and console errors the page will log, as they come."""
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    return errors
+
+
+# the contrast of two CSS colours as WCAG 2 computes it, for page.evaluate: rgb(), lum(), ratio()
+CONTRAST_JS = """
+  const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+"""
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    errors = watch_errors(pg)
     yield pg
     context.close()
     assert errors == [], "the page logged errors"

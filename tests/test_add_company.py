@@ -20,7 +20,7 @@ from smbsite import api
 from smbsite.addform import MESSAGES, field_rules
 from smbsite.model import MemberRecord
 from smbsite.slugify import slugify
-from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe
+from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe, watch_errors
 
 REPOSITORY = "https://github.com/smbtn/website"
 FORM_SITE = SITE_YAML + f"repository: {REPOSITORY}\n"
@@ -197,9 +197,7 @@ def form_site(make_site, tmp_path):
 def pg(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    errors = watch_errors(page)
     page.opened = []  # what the page asked GitHub for
 
     def github(route):

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import AS_OF, AXE_TAGS, BASE, REPO, Served, build_under_base, expected, need_axe, need_vnu, query, shown
 from smbsite import api
-from conftest import big_site
+from conftest import CONTRAST_JS, big_site
 
 
 # --- the site, served under its base path ----------------------------------------------------
@@ -87,11 +87,7 @@ def test_map_tile_text_keeps_aa_contrast(browser, bundled, scheme):
     pg.goto(bundled.url("/partners/cabling/"))
     # axe leaves SVG text "incomplete", so measure the painted colours here
     ratios = pg.evaluate("""() => {
-      const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
-      const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
-        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+""" + CONTRAST_JS + """
       return [...document.querySelectorAll('svg.tilemap .tile')].map(t => {
         const fill = getComputedStyle(t.querySelector('rect')).fill;
         return [t.className.baseVal, ...[...t.querySelectorAll('text')].map(x => ratio(getComputedStyle(x).fill, fill))];

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import expected, shown
+from conftest import CONTRAST_JS, expected, shown
 
 
 @pytest.mark.browser
@@ -116,11 +116,7 @@ def test_neighbouring_map_bands_differ_by_three_to_one(browser, bundled, scheme)
     pg = context.new_page()
     pg.goto(bundled.url("/partners/cabling/"))
     ratios = pg.evaluate("""() => {
-      const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
-      const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
-        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
-      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + .05) / (y + .05); };
+""" + CONTRAST_JS + """
       const fill = cls => { const t = document.querySelector('svg.tilemap .' + cls + ' rect'); return t && getComputedStyle(t).fill; };
       const swatches = [...document.querySelectorAll('.legend i')].map(i => getComputedStyle(i).backgroundColor);
       const tiles = ['tile-0', 'tile-1', 'tile-2'].map(fill).filter(Boolean);

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import venv
 import zipfile
-from datetime import date, datetime
 from pathlib import Path
 
 import lxml.etree
@@ -24,7 +23,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from conftest import AS_OF, REPO, run_cli
+from conftest import AS_OF, REPO, as_json, run_cli
 from smbsite import __version__
 from smbsite.model import SiteRecord, Specialty
 from smbsite.newsite import (STARTER, adapted_from_repository, site_path, site_pr_template, site_workflow,
@@ -61,17 +60,6 @@ def copy_of(site: Path, tmp_path: Path) -> Path:
     target = tmp_path / "site"
     shutil.copytree(site, target)
     return target
-
-
-def as_json(value):
-    """A YAML value as a JSON Schema validator in an editor sees it (dates are strings)."""
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    return value
 
 
 # --- what init writes -----------------------------------------------------------------------

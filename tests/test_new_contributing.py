@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from conftest import AS_OF, REPO, run_cli
+from conftest import AS_OF, REPO, as_json, run_cli
 
 GUIDE = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
 
@@ -38,16 +37,6 @@ def check(site: Path, *args: str):
     return run_cli("check", "-s", str(site), "--as-of", AS_OF, *args)
 
 
-def _strings(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: _strings(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strings(v) for v in value]
-    return value
-
-
 def test_member_template_in_guide_checks_clean(bundled):
     text = example("member")
     (bundled / "members/acme-networks.yaml").write_text(text, encoding="utf-8")
@@ -55,7 +44,7 @@ def test_member_template_in_guide_checks_clean(bundled):
     assert res.returncode == 0, res.stderr
     assert "members/acme-networks.yaml" not in res.stderr
     schema = yaml.safe_load((REPO / "schemas/member.schema.json").read_text(encoding="utf-8"))
-    assert list(Draft202012Validator(schema).iter_errors(_strings(yaml.safe_load(text)))) == []
+    assert list(Draft202012Validator(schema).iter_errors(as_json(yaml.safe_load(text)))) == []
 
 
 def test_broken_example_output_is_copied_from_a_real_run(bundled):

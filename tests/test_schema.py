@@ -9,28 +9,17 @@ import json
 import os
 import shutil
 import subprocess
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from conftest import AS_OF, EVENT_YAML, MEMBER_YAML, REPO, VENDOR_YAML, run_cli
+from conftest import AS_OF, EVENT_YAML, MEMBER_YAML, REPO, VENDOR_YAML, as_json, run_cli
 from smbsite import api
 from smbsite.schema import KINDS, RECORD_FOLDERS, render_schemas, schema_comment
 
 CI = os.environ.get("CI") == "true"
-
-
-def as_json(value):
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [as_json(v) for v in value]
-    return value
 
 
 def load_schema(kind: str) -> dict:

@@ -147,7 +147,9 @@ class DevServer:
         self.report(f"built in {(time.perf_counter() - t0) * 1000:.0f} ms")
         # a folder moved out and back keeps its inotify watch; watchdog warns that it re-adds it
         warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.")
-        self.observer.schedule(Watcher(self.src, self.queue), str(self.src), recursive=True)
+        # an absolute root: watchdog 7 drops events under "." ("Path b'./x' is not under watched root b'.'")
+        root = self.src.resolve()
+        self.observer.schedule(Watcher(root, self.queue), str(root), recursive=True)
         self.observer.start()
         host, port = self.httpd.server_address[:2]
         url = f"http://{host}:{port}{self.base_path}"

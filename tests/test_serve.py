@@ -23,14 +23,14 @@ def served(make_site):
     procs = []
 
     def start(files=None, how="absolute", templates=None):
-        """Serve a fixture site: -s ABSOLUTE, from the site folder (the default -s .), or -s NAME from its parent."""
+        """Serve a fixture site: -s ABSOLUTE, from the site folder (no -s, or -s .), or -s NAME from its parent."""
         site = make_site(files)
         for name, text in (templates or {}).items():
             (site / "templates" / name).write_text(text)
         port = free_port()
         env = dict(os.environ, NO_COLOR="1", PYTHONUNBUFFERED="1")
         where, cwd = {"absolute": (["-s", str(site)], None), "inside": ([], site),
-                      "relative": (["-s", site.name], site.parent)}[how]
+                      "dot": (["-s", "."], site), "relative": (["-s", site.name], site.parent)}[how]
         proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", *where, "--port", str(port),
                                  "--as-of", AS_OF], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
                                 cwd=cwd)
@@ -100,6 +100,22 @@ def test_edit_shows_up_and_errors_overlay_then_recover(served):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
     assert "members/acme-networks.yaml:5:8: error:" in proc.stderr.read()
+
+
+@pytest.mark.parametrize("how", ["absolute", "inside", "dot", "relative"])
+def test_edits_anywhere_in_the_site_are_served_however_serve_was_started(served, how):
+    site, root, proc, status = served(how=how)
+    member = site / "members" / "acme-networks.yaml"
+    member.write_text(member.read_text().replace("Cabling and web sites for small offices.", "Fiber for every office."))
+    wait_for(lambda: b"Fiber for every office." in get(root + "/net/members/acme-networks/")[2], what="a member edit")
+    page = site / "content" / "pages" / "join.md"
+    page.write_text(page.read_text() + "\nAsk the front desk about dues.\n")
+    wait_for(lambda: b"Ask the front desk about dues." in get(root + "/net/join/")[2], what="a page edit")
+    (site / "templates" / "page.html").write_text(
+        '{% extends "theme/page.html" %}{% block main %}<p>Site-made page frame</p>{{ super() }}{% endblock %}')
+    wait_for(lambda: b"Site-made page frame" in get(root + "/net/join/")[2], what="a template edit")
+    out, err = stop(proc)
+    assert "not under watched root" not in err and "Traceback" not in err
 
 
 def test_added_and_deleted_files(served):

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .api import UsageError, build, check
 from .kinds import SCAFFOLD_KINDS
 from .report import Reporter
+from .version import VERSION
 
 SRC = click.option("-s", "--source", "src", default=".", show_default=True,
                    type=click.Path(file_okay=False, path_type=Path), help="The site folder.")
@@ -22,7 +22,7 @@ def _usage(exc: Exception) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="smbsite")
+@click.version_option(VERSION, prog_name="smbsite")
 def main() -> None:
     """Build the website of a member association from YAML records and Markdown."""
 

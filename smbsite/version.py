@@ -12,10 +12,17 @@ from importlib import metadata
 
 DISTRIBUTION = "smbsite"
 
-try:
-    VERSION = metadata.version(DISTRIBUTION)
-except metadata.PackageNotFoundError:  # a checkout imported without installing it
-    VERSION = "0+unknown"
+
+
+def installed() -> metadata.Distribution | None:
+    """The installed smbsite: the one an installer recorded (its INSTALLER file), not the `*.egg-info`
+    a build leaves in a source folder, which Python finds first when it runs from there."""
+    found = list(metadata.distributions(name=DISTRIBUTION))
+    return next((d for d in found if d.read_text("INSTALLER") is not None), found[0] if found else None)
+
+
+_dist = installed()
+VERSION = _dist.version if _dist is not None else "0+unknown"  # "0+unknown": a checkout never installed
 
 
 class NoRequirement(Exception):
@@ -24,10 +31,10 @@ class NoRequirement(Exception):
 
 def direct_url() -> dict | None:
     """The installed distribution's PEP 610 record of where it came from; None when it came from an index."""
-    try:
-        text = metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        raise NoRequirement("smbsite is not installed (it runs from a source folder)") from None
+    dist = installed()
+    if dist is None:
+        raise NoRequirement("smbsite is not installed (it runs from a source folder)")
+    text = dist.read_text("direct_url.json")
     return json.loads(text) if text else None
 
 

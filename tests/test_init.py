@@ -47,11 +47,19 @@ FILES = [
 ]
 
 
+PIN = f"smbsite=={__version__}"
+
+
+def init(*args: str, **kwargs):
+    """`smbsite init` as a release installed from an index runs it (this checkout is an editable install)."""
+    return run_cli("init", *args, "--requirement", PIN, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def new_site(tmp_path_factory) -> Path:
     """A site as `smbsite init` writes it (shared: tests that change it take a copy)."""
     site = tmp_path_factory.mktemp("init") / "our-site"
-    res = run_cli("init", str(site))
+    res = init(str(site))
     assert res.returncode == 0, res.stderr
     return site
 
@@ -70,7 +78,7 @@ def test_init_writes_the_whole_site(new_site):
 
 
 def test_init_says_what_it_did_and_what_to_do_next(tmp_path):
-    res = run_cli("init", str(tmp_path / "site"))
+    res = init(str(tmp_path / "site"))
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == f"wrote {len(FILES)} files into {tmp_path / 'site'}: read its README.md, " \
                                  f"then run smbsite serve -s {tmp_path / 'site'}"
@@ -184,7 +192,7 @@ def test_init_refuses_a_folder_with_something_in_it(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "notes.txt").write_text("mine\n", encoding="utf-8")
-    res = run_cli("init", str(site))
+    res = init(str(site))
     assert res.returncode == 2
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {site}: the folder is not empty "
                                        "(it has notes.txt); choose a new or empty folder"]
@@ -195,7 +203,7 @@ def test_init_refuses_a_folder_with_something_in_it(tmp_path):
 def test_init_refuses_a_folder_with_only_a_hidden_file(tmp_path):
     site = tmp_path / "site"
     (site / ".git").mkdir(parents=True)
-    res = run_cli("init", str(site))
+    res = init(str(site))
     assert res.returncode == 2 and len(res.stderr.splitlines()) == 1
     assert [p.name for p in site.iterdir()] == [".git"]
 
@@ -203,7 +211,7 @@ def test_init_refuses_a_folder_with_only_a_hidden_file(tmp_path):
 def test_init_refuses_a_file(tmp_path):
     path = tmp_path / "site"
     path.write_text("x", encoding="utf-8")
-    res = run_cli("init", str(path))
+    res = init(str(path))
     assert res.returncode == 2
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {path}: it is a file, not a folder"]
 
@@ -211,7 +219,7 @@ def test_init_refuses_a_file(tmp_path):
 def test_init_refuses_a_link_to_nothing(tmp_path):
     path = tmp_path / "site"
     path.symlink_to(tmp_path / "gone")
-    res = run_cli("init", str(path))
+    res = init(str(path))
     assert res.returncode == 2
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {path}: it is a link to a path that does "
                                        "not exist, not a folder"]
@@ -221,15 +229,15 @@ def test_init_refuses_a_link_to_nothing(tmp_path):
 def test_init_fills_an_empty_folder_and_makes_missing_parents(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run_cli("init", str(empty)).returncode == 0
+    assert init(str(empty)).returncode == 0
     assert (empty / "site.yaml").is_file()
     nested = tmp_path / "a" / "b" / "site"
-    assert run_cli("init", str(nested)).returncode == 0
+    assert init(str(nested)).returncode == 0
     assert (nested / "site.yaml").is_file()
 
 
 def test_init_in_the_current_folder(tmp_path):
-    res = run_cli("init", ".", cwd=tmp_path)
+    res = init(".", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "site.yaml").is_file()
 
@@ -383,9 +391,10 @@ def test_every_message_in_the_guide_table_is_real(new_site, guide, tmp_path):
         f"name: B\nsummary: {'x' * 216}\njoined: 2026-11-01\ncity: Troy\nstate: NY\nspecialties: []\n",
         encoding="utf-8")
     (members / "Maple Street Computing.yaml").write_text("name: C\n", encoding="utf-8")
+    label = re.search(r"unknown specialty '([^']+)' — '\1' is the label", table).group(1)
     (members / "d.yaml").write_text(
         "name: D\nsummary: Backups.\njoined: 2026-11-01\ncity: Troy\nstate: NY\n"
-        "specialties: [Backup and recovery]\nlogo: logo.png\ndescription: We do <b>backups</b>.\n",
+        f"specialties: [{label}]\nlogo: logo.png\ndescription: We do <b>backups</b>.\n",
         encoding="utf-8")
     (members / "logo.png").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 40)
     res = run_cli("check", "-s", str(site), "--as-of", AS_OF)
@@ -475,3 +484,150 @@ def test_readme_and_docs_say_how_to_start_a_site():
     for rel in FILES:
         if not rel.startswith("schemas/"):
             assert f"`{rel}`" in doc, f"docs/new-site.md does not list {rel}"
+
+
+# --- the smbsite a new site names: as it was installed ----------------------------------------------
+
+@pytest.mark.parametrize("origin, requirement", [
+    (None, f"smbsite=={__version__}"),
+    ({"url": "https://github.com/smbtn/website", "vcs_info": {"vcs": "git", "requested_revision": "v0.2.0",
+                                                              "commit_id": "0123456789abcdef0123456789abcdef01234567"}},
+     "smbsite @ git+https://github.com/smbtn/website@0123456789abcdef0123456789abcdef01234567"),
+    ({"url": "https://files.example.org/smbsite-0.2.0-py3-none-any.whl", "archive_info": {"hash": "sha256=ab"}},
+     "smbsite @ https://files.example.org/smbsite-0.2.0-py3-none-any.whl"),
+], ids=["index", "git", "remote-archive"])
+def test_the_requirement_follows_how_smbsite_was_installed(origin, requirement):
+    from smbsite.version import install_requirement
+    assert install_requirement(origin) == requirement
+
+
+@pytest.mark.parametrize("origin, words", [
+    ({"url": "file:///home/ann/smbsite", "dir_info": {"editable": True}}, "installed editable from the folder "
+                                                                          "/home/ann/smbsite"),
+    ({"url": "file:///home/ann/smbsite", "dir_info": {}}, "installed from the folder /home/ann/smbsite"),
+    ({"url": "file:///tmp/dist/smbsite-0.2.0-py3-none-any.whl", "archive_info": {}},
+     "installed from the file /tmp/dist/smbsite-0.2.0-py3-none-any.whl"),
+], ids=["editable", "folder", "local-wheel"])
+def test_a_local_install_names_no_requirement_and_says_why(origin, words):
+    from smbsite.version import NoRequirement, install_requirement
+    with pytest.raises(NoRequirement, match=words):
+        install_requirement(origin)
+
+
+def test_init_from_an_editable_install_asks_for_the_requirement_and_writes_nothing(tmp_path):
+    site = tmp_path / "site"
+    res = run_cli("init", str(site))
+    assert res.returncode == 2
+    message = " ".join(res.stderr.split())
+    assert "installed editable from the folder" in message and "cannot install" in message
+    assert f"smbsite init {site} --requirement 'smbsite @ git+https://github.com/" in message
+    assert not site.exists()
+
+
+@pytest.mark.parametrize("requirement", [
+    "smbsite==0.2.0", "smbsite @ git+https://github.com/smbtn/website@v0.2.0", "smbsite>=0.2,<0.3"])
+def test_init_writes_the_requirement_it_is_given(tmp_path, requirement):
+    import tomllib
+    site = tmp_path / "site"
+    res = run_cli("init", str(site), "--requirement", requirement, "-q")
+    assert res.returncode == 0, res.stderr
+    project = tomllib.loads((site / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["dependencies"] == [requirement]
+
+
+@pytest.mark.parametrize("requirement", ["flask==3.0", "smbsite", "smbsite==0.2.0; rm -rf /", "0.2.0"])
+def test_init_refuses_what_is_no_requirement_for_smbsite(tmp_path, requirement):
+    res = run_cli("init", str(tmp_path / "site"), "--requirement", requirement)
+    assert res.returncode == 2
+    assert "is not a requirement for smbsite" in res.stderr
+    assert not (tmp_path / "site").exists()
+
+
+# --- CONTRIBUTING.md from the site's own data, and --refresh -------------------------------------------
+
+def test_the_guides_examples_are_this_sites_specialties_vendors_and_form(new_site, guide):
+    site = yaml.safe_load((new_site / "site.yaml").read_text(encoding="utf-8"))
+    vendors = sorted(p.stem for p in (new_site / "vendors").glob("*.yaml"))
+    member = yaml.safe_load(guide_example(guide, "member"))
+    assert member["specialties"] and set(member["specialties"]) <= set(site["specialties"])
+    assert member["vendors"] == vendors[:1]
+    form = section_of(guide, "## Add your company with the form")
+    assert f"<{site['base_url']}add-your-company/>" in form
+    assert "@@" not in guide
+
+
+def section_of(text: str, heading: str) -> str:
+    return text.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def _own_the_site(site: Path) -> None:
+    """What a new association does first: its own address, specialties and vendor, the example vendor gone."""
+    text = (site / "site.yaml").read_text(encoding="utf-8")
+    text = text.replace("https://tri-county-it.example.org/", "https://cascade-it.example.net/members-site/")
+    start = text.index("\nspecialties:\n")
+    text = text[:start] + ("\nspecialties:\n  fiber-splicing: {label: Fiber splicing}\n"
+                           "  help-desk: {label: Help desk}\n  wireless-surveys: {label: Wireless site surveys}\n")
+    (site / "site.yaml").write_text(text, encoding="utf-8")
+    (site / "vendors/ridgeway-distribution.yaml").unlink()
+    (site / "vendors/evergreen-supply.yaml").write_text(
+        "name: Evergreen Supply\nsummary: Cable, connectors and tools for installers.\n", encoding="utf-8")
+    member = site / "members/pinecrest-network-services.yaml"
+    member.write_text(member.read_text(encoding="utf-8").replace("[cabling, managed-it]", "[fiber-splicing]")
+                      .replace("[ridgeway-distribution]", "[evergreen-supply]"), encoding="utf-8")
+    events = site / "events/radio-finding-a-cabling-partner.yaml"
+    events.write_text(re.sub(r"(?m)^sponsors:.*\n", "", events.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def test_refresh_rewrites_the_guide_from_the_sites_own_data_and_shows_the_diff(new_site, tmp_path):
+    site = copy_of(new_site, tmp_path)
+    _own_the_site(site)
+    assert run_cli("check", "-s", str(site), "--as-of", AS_OF).returncode == 0
+    records = {p: p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.name.endswith(".md")
+               and ".github" not in p.parts}
+    res = run_cli("init", str(site), "--refresh")
+    assert res.returncode == 0, res.stderr
+    assert "--- a/CONTRIBUTING.md\n+++ b/CONTRIBUTING.md\n" in res.stdout
+    assert "+   vendors: [evergreen-supply]" in res.stdout and "-   vendors: [ridgeway-distribution]" in res.stdout
+    assert res.stderr.startswith(f"refreshed 1 file in {site} (CONTRIBUTING.md)")
+    guide = (site / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "ridgeway" not in guide and "managed-it" not in guide
+    assert "<https://cascade-it.example.net/members-site/add-your-company/>" in guide
+    # what a member pastes from the guide checks clean; its broken example fails as the guide says
+    (site / "members/maple-street-computing.yaml").write_text(guide_example(guide, "member"), encoding="utf-8")
+    ok = run_cli("check", "-s", str(site), "--strict", "--as-of", AS_OF)
+    assert ok.returncode == 0, ok.stderr
+    (site / "members/maple-street-computing.yaml").write_text(guide_example(guide, "broken-member"),
+                                                                encoding="utf-8")
+    broken = run_cli("check", "-s", str(site), "--as-of", AS_OF)
+    assert [line for line in broken.stderr.splitlines() if line.startswith("members/")] == \
+        guide_example(guide, "broken-member-output").splitlines()
+    assert "unknown specialty 'Fiber splicing' — 'Fiber splicing' is the label; write its key: fiber-splicing" \
+        in guide
+    # nothing else changed
+    assert {p: p.read_bytes() for p in records} == records
+
+
+def test_refresh_restores_the_workflows_and_template_and_then_has_nothing_to_do(new_site, tmp_path):
+    site = copy_of(new_site, tmp_path)
+    check = site / ".github/workflows/check.yml"
+    wanted = check.read_text(encoding="utf-8")
+    check.write_text(wanted.replace("smbsite check --format github", "smbsite check"), encoding="utf-8")
+    (site / ".github/workflows/pages.yml").unlink()
+    (site / ".github/workflows/extra.yml").write_text("name: ours\n", encoding="utf-8")
+    res = run_cli("init", str(site), "--refresh")
+    assert res.returncode == 0, res.stderr
+    assert "-        run: smbsite check\n+        run: smbsite check --format github\n" in res.stdout
+    assert "--- a/.github/workflows/pages.yml" in res.stdout
+    assert check.read_text(encoding="utf-8") == wanted
+    assert (site / ".github/workflows/pages.yml").read_bytes() == (new_site / ".github/workflows/pages.yml").read_bytes()
+    assert (site / ".github/workflows/extra.yml").read_text() == "name: ours\n"  # the site's own workflow stays
+    again = run_cli("init", str(site), "--refresh")
+    assert again.returncode == 0 and again.stdout == ""
+    assert "are up to date" in again.stderr
+
+
+def test_refresh_needs_a_site_and_leaves_pyproject_alone(tmp_path):
+    res = run_cli("init", str(tmp_path), "--refresh")
+    assert res.returncode == 2 and "no site.yaml in" in res.stderr
+    res = run_cli("init", str(tmp_path), "--refresh", "--requirement", "smbsite==0.2.0")
+    assert res.returncode == 2 and "leaves pyproject.toml alone" in res.stderr

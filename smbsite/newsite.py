@@ -175,6 +175,27 @@ SITE_WORKFLOW_HEADERS = {
 """,
 }
 PROGRAM_ONLY_MARK = "<!-- Changing the program"
+# Workflows only a repository that holds the program has (a site has nothing to release).
+PROGRAM_ONLY_WORKFLOWS = {"release.yml"}
+# Where a site's workflow says something else than this repository's: (workflow, this repository's text, the
+# site's). In a site, smbsite comes from the requirement in pyproject.toml, never from a `smbsite/` folder: a
+# pull request that leaves pyproject.toml alone builds its base with the smbsite already installed, through
+# the cache; only one that changes the requirement (an upgrade) installs the base's smbsite beside it.
+SITE_EDITS = [
+    ("check.yml",
+     """      # A pull request that leaves the program alone builds its base with the
+      # same smbsite; otherwise the base gets its own, in a second environment.
+""",
+     """      # A pull request that leaves pyproject.toml alone builds its base with the
+      # same smbsite. One that changes the smbsite the site names (an upgrade)
+      # builds the base with the old one, in a second environment, so that the
+      # summary lists the pages the new version changes.
+"""),
+    ("check.yml",
+     "          if diff -rq -x __pycache__ base/smbsite pr/smbsite >/dev/null 2>&1 && "
+     "cmp -s base/pyproject.toml pr/pyproject.toml; then\n",
+     "          if cmp -s base/pyproject.toml pr/pyproject.toml; then\n"),
+]
 
 
 def _job_blocks(lines: list[str]) -> list[tuple[str, int, int]]:
@@ -227,6 +248,11 @@ def site_workflow(name: str, text: str) -> str:
     while lines and not lines[-1].strip():
         lines.pop()
     out = "".join(lines)
+    for workflow, ours, theirs in SITE_EDITS:
+        if workflow == name:
+            if out.count(ours) != 1:
+                raise ValueError(f"{name}: the site's edit expects this text once: {ours!r}")
+            out = out.replace(ours, theirs)
     header = SITE_WORKFLOW_HEADERS.get(name)
     if header is not None:
         body = out.split("\n")
@@ -249,7 +275,7 @@ def adapted_from_repository(repo: Path) -> dict[str, str]:
     """{starter path: text} of the starter files that are this repository's, adapted."""
     github = Path(repo) / ".github"
     files = {f"{DOT}github/workflows/{p.name}": site_workflow(p.name, p.read_text(encoding="utf-8"))
-             for p in sorted((github / "workflows").glob("*.yml"))}
+             for p in sorted((github / "workflows").glob("*.yml")) if p.name not in PROGRAM_ONLY_WORKFLOWS}
     files[f"{DOT}github/PULL_REQUEST_TEMPLATE.md"] = site_pr_template(
         (github / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8"))
     return files

@@ -26,8 +26,8 @@ from jsonschema import Draft202012Validator
 from conftest import AS_OF, REPO, as_json, run_cli
 from smbsite import __version__
 from smbsite.model import SiteRecord, Specialty
-from smbsite.newsite import (STARTER, adapted_from_repository, site_path, site_pr_template, site_workflow,
-                             starter_files)
+from smbsite.newsite import (PROGRAM_ONLY_WORKFLOWS, SITE_EDITS, STARTER, adapted_from_repository, site_path,
+                             site_pr_template, site_workflow, starter_files)
 from smbsite.schema import RECORD_FOLDERS, schema_comment
 
 CI = os.environ.get("CI") == "true"
@@ -257,7 +257,7 @@ def test_init_needs_a_folder_and_explains_itself():
 def test_starter_workflows_and_pull_request_template_are_this_repositorys():
     """The packaged copies are this repository's files, adapted; `python -m smbsite.newsite .` rewrites them."""
     wanted = adapted_from_repository(REPO)
-    assert {p.name for p in (REPO / ".github/workflows").glob("*.yml")} == \
+    assert {p.name for p in (REPO / ".github/workflows").glob("*.yml")} - PROGRAM_ONLY_WORKFLOWS == \
         {Path(rel).name for rel in wanted if "/workflows/" in rel}
     for rel, text in wanted.items():
         packaged = (STARTER / rel).read_text(encoding="utf-8") if (STARTER / rel).is_file() else None
@@ -273,9 +273,17 @@ def load_workflow(text: str) -> dict:
     return data
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / ".github/workflows").glob("*.yml")))
+SITE_WORKFLOWS = sorted(p.name for p in (REPO / ".github/workflows").glob("*.yml") if p.name not in PROGRAM_ONLY_WORKFLOWS)
+
+
+@pytest.mark.parametrize("name", SITE_WORKFLOWS)
 def test_a_sites_workflow_is_the_repositorys_without_the_programs_tests(name):
-    ours = load_workflow((REPO / ".github/workflows" / name).read_text(encoding="utf-8"))
+    """The same jobs but the program's tests, and the site's own words where SITE_EDITS says so."""
+    text = (REPO / ".github/workflows" / name).read_text(encoding="utf-8")
+    for workflow, repository_text, site_text in SITE_EDITS:
+        if workflow == name:
+            text = text.replace(repository_text, site_text)
+    ours = load_workflow(text)
     theirs = load_workflow(site_workflow(name, (REPO / ".github/workflows" / name).read_text(encoding="utf-8")))
     program = {job for job, spec in ours["jobs"].items()
                if any(".ci/run" in str(s.get("run", "")) for s in spec.get("steps", []))}
@@ -631,3 +639,10 @@ def test_refresh_needs_a_site_and_leaves_pyproject_alone(tmp_path):
     assert res.returncode == 2 and "no site.yaml in" in res.stderr
     res = run_cli("init", str(tmp_path), "--refresh", "--requirement", "smbsite==0.2.0")
     assert res.returncode == 2 and "leaves pyproject.toml alone" in res.stderr
+
+
+def test_a_site_has_no_release_workflow_and_never_installs_a_smbsite_folder(new_site):
+    workflows = sorted(p.name for p in (new_site / ".github/workflows").iterdir())
+    assert workflows == SITE_WORKFLOWS and "release.yml" not in workflows
+    check = (new_site / ".github/workflows/check.yml").read_text(encoding="utf-8")
+    assert "base/smbsite" not in check and "cmp -s base/pyproject.toml pr/pyproject.toml" in check

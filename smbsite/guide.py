@@ -83,12 +83,14 @@ def _checked(site: Path, record: str) -> tuple[list, int]:
     with tempfile.TemporaryDirectory(prefix="smbsite-guide-") as tmp:
         root = Path(tmp)
         shutil.copy(site / "site.yaml", root / "site.yaml")
-        if (site / "vendors").is_dir():
-            shutil.copytree(site / "vendors", root / "vendors", symlinks=True)
-        (root / "members").mkdir()
-        (root / "members" / f"{EXAMPLE_SLUG}.yaml").write_text(record, encoding="utf-8")
+        vendors = KINDS["vendor"].folder
+        if (site / vendors).is_dir():
+            shutil.copytree(site / vendors, root / vendors, symlinks=True)
+        rel = f"{KINDS['member'].folder}/{EXAMPLE_SLUG}.yaml"
+        (root / rel).parent.mkdir(parents=True)
+        (root / rel).write_text(record, encoding="utf-8")
         result = check(root)
-        mine = [p for p in result.problems if p.path == f"members/{EXAMPLE_SLUG}.yaml"]
+        mine = [p for p in result.problems if p.path == rel]
         pages = len([o for o in result.graph.outputs if o.template]) if result.graph else 0
     return mine, pages
 
@@ -99,7 +101,7 @@ def _explained(record: str, problems: list, pages: int) -> str:
     def line_of(key: str) -> int:
         return next(i for i, line in enumerate(lines, 1) if line.startswith(f"{key}:"))
 
-    parts = [f"Read each line as: in `members/{EXAMPLE_SLUG}.yaml`, on line {line_of('state')} at column "
+    parts = [f"Read each line as: in `{KINDS['member'].folder}/{EXAMPLE_SLUG}.yaml`, on line {line_of('state')} at column "
              f"{len('state: ') + 1}, the state `New York` is not a state code (the hint names the code, `NY`)",
              f"on line {line_of('specialties')} the specialty is misspelt"]
     if any(line.startswith("vendors:") for line in lines):

@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("write", {"write", "diff", "pool", "search", "cache"}),
     ("orchestrate", {"pipeline"}),
     ("public face", {"api", "scaffold", "incremental"}),
-    ("front ends", {"serve", "newsite", "cli", "__main__", "__init__"}),
+    ("front ends", {"serve", "guide", "newsite", "cli", "__main__", "__init__"}),
 ]
 CONTENT_MODEL = {"fields", "model", "kinds", "content"}
 NOT_IN_CONTENT_MODEL = {"jinja2", "click", "smbsite.serve", "smbsite.render", "smbsite.cli", "watchdog"}

@@ -443,7 +443,7 @@ def test_a_site_started_from_the_wheel_passes_the_independent_checks(tmp_path):
     # the wheel, from a copy of the sources (the build leaves build/ and *.egg-info behind)
     src = tmp_path / "src"
     src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, src / name)
     shutil.copytree(REPO / "smbsite", src / "smbsite", ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path / "dist"

@@ -646,3 +646,20 @@ def test_a_site_has_no_release_workflow_and_never_installs_a_smbsite_folder(new_
     assert workflows == SITE_WORKFLOWS and "release.yml" not in workflows
     check = (new_site / ".github/workflows/check.yml").read_text(encoding="utf-8")
     assert "base/smbsite" not in check and "cmp -s base/pyproject.toml pr/pyproject.toml" in check
+
+
+def test_readme_first_steps_choose_the_pages_source_before_the_first_push(new_site):
+    readme = (new_site / "README.md").read_text(encoding="utf-8")
+    steps = " ".join(readme.split("## First steps", 1)[1].split("\n## ", 1)[0].split())
+    source = steps.index("Source: GitHub Actions")
+    push = steps.index("Commit and push to `main`")
+    assert source < push
+    assert "before pushing anything" in steps
+    assert steps.index("smbsite init . --refresh") < push  # the guide quotes the site's own data when published
+
+
+def test_readme_warns_that_github_stops_the_daily_rebuild_after_60_quiet_days(new_site):
+    readme = " ".join((new_site / "README.md").read_text(encoding="utf-8").split())
+    assert "no activity for 60 days" in readme and "Enable workflow" in readme
+    cron = load_workflow((new_site / ".github/workflows/pages.yml").read_text(encoding="utf-8"))["on"]["schedule"]
+    assert cron  # the rebuild the warning is about

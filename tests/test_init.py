@@ -467,7 +467,10 @@ def test_a_site_started_from_the_wheel_passes_the_independent_checks(tmp_path):
     assert Path(res.stdout.strip()).is_relative_to(env_dir), res.stdout + res.stderr
     smbsite = env_dir / "bin" / "smbsite"
     site = tmp_path / "our-site"
+    # installed from a local file, smbsite cannot name itself: it asks for the requirement, then takes it
     res = _run([str(smbsite), "init", str(site)], cwd=tmp_path)
+    assert res.returncode == 2 and "--requirement" in res.stderr and not site.exists()
+    res = _run([str(smbsite), "init", str(site), "--requirement", f"smbsite=={__version__}"], cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     res = _run([str(smbsite), "build", "--strict", "-s", str(site)], cwd=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr

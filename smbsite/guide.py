@@ -90,6 +90,8 @@ def _checked(site: Path, record: str) -> tuple[list, int]:
         (root / rel).parent.mkdir(parents=True)
         (root / rel).write_text(record, encoding="utf-8")
         result = check(root)
+        if any(p.path == "site.yaml" and p.severity == "error" for p in result.problems):
+            raise ValueError("site.yaml has mistakes: run smbsite check and correct them first")
         mine = [p for p in result.problems if p.path == rel]
         pages = len([o for o in result.graph.outputs if o.template]) if result.graph else 0
     return mine, pages

@@ -666,3 +666,16 @@ def test_readme_warns_that_github_stops_the_daily_rebuild_after_60_quiet_days(ne
     assert "no activity for 60 days" in readme and "Enable workflow" in readme
     cron = load_workflow((new_site / ".github/workflows/pages.yml").read_text(encoding="utf-8"))["on"]["schedule"]
     assert cron  # the rebuild the warning is about
+
+
+def test_refresh_of_a_site_whose_settings_are_broken_says_so_and_writes_nothing(new_site, tmp_path):
+    site = copy_of(new_site, tmp_path)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8")
+                                    .replace("timezone: ", "timezone: Mars/Olympus # was "), encoding="utf-8")
+    before = (site / "CONTRIBUTING.md").read_bytes()
+    (site / ".github/workflows/check.yml").write_text("name: changed\n", encoding="utf-8")
+    res = run_cli("init", str(site), "--refresh")
+    assert res.returncode == 2
+    assert "site.yaml has mistakes: run smbsite check" in res.stderr
+    assert (site / "CONTRIBUTING.md").read_bytes() == before
+    assert (site / ".github/workflows/check.yml").read_text() == "name: changed\n"

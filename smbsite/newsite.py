@@ -5,10 +5,14 @@ becomes. A path part spelled `dot-NAME` is written as `.NAME` (`.github/`,
 `.gitignore`): the package holds no hidden files, which packaging globs skip,
 and no workflow or CODEOWNERS file that GitHub would read in this repository.
 
-Two files are made here rather than copied: `schemas/` comes from the content
-model and the starter's specialties (as `smbsite schema` writes it), and
-`pyproject.toml` pins the smbsite that wrote the site, so its pull requests
-and its publishing workflow build with the same version until someone raises it.
+Three files are made here rather than copied: `schemas/` comes from the content
+model and the starter's specialties (as `smbsite schema` writes it),
+`CONTRIBUTING.md` from the site's own data (`guide.py`), and `pyproject.toml`
+names the smbsite that wrote the site the way it was installed (PEP 610:
+`smbsite==X.Y.Z` from an index, the git URL at its commit), so its pull
+requests and its publishing workflow build with the same one until someone
+changes it. `init --refresh` rewrites the files smbsite owns in a site (the
+workflows, the pull-request template, CONTRIBUTING.md) and nothing else.
 
 The starter's workflows and pull-request template are this repository's,
 adapted by `site_workflow` and `site_pr_template`: a site has no program to

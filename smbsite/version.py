@@ -48,6 +48,8 @@ def install_requirement(origin: dict | None = None, version: str = VERSION) -> s
     if origin is None:
         return f"{DISTRIBUTION}=={version}"
     url = str(origin.get("url", ""))
+    if "vcs_info" in origin and url.startswith("file:"):  # a repository on this machine only
+        raise NoRequirement(f"smbsite is installed from the git repository in the folder {url.removeprefix('file://')}")
     if "vcs_info" in origin:
         vcs = origin["vcs_info"]
         commit = vcs.get("commit_id") or vcs.get("requested_revision")

@@ -518,7 +518,9 @@ def test_the_requirement_follows_how_smbsite_was_installed(origin, requirement):
     ({"url": "file:///home/ann/smbsite", "dir_info": {}}, "installed from the folder /home/ann/smbsite"),
     ({"url": "file:///tmp/dist/smbsite-0.2.0-py3-none-any.whl", "archive_info": {}},
      "installed from the file /tmp/dist/smbsite-0.2.0-py3-none-any.whl"),
-], ids=["editable", "folder", "local-wheel"])
+    ({"url": "file:///home/ann/smbsite", "vcs_info": {"vcs": "git", "commit_id": "0" * 40}},
+     "installed from the git repository in the folder /home/ann/smbsite"),
+], ids=["editable", "folder", "local-wheel", "local-git"])
 def test_a_local_install_names_no_requirement_and_says_why(origin, words):
     from smbsite.version import NoRequirement, install_requirement
     with pytest.raises(NoRequirement, match=words):

@@ -176,3 +176,41 @@ def test_a_site_started_from_an_index_install_passes_its_own_workflows(tmp_path)
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+@pytest.mark.slow
+def test_installed_from_git_at_a_tag_smbsite_names_that_commit(tmp_path):
+    """What pip really records for `pip install 'smbsite @ git+URL@TAG'` gives the requirement at the commit."""
+    from smbsite.version import install_requirement
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, repo / name)
+    shutil.copytree(REPO / "smbsite", repo / "smbsite", ignore=shutil.ignore_patterns("__pycache__"))
+    git = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org"}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "release"], ["tag", "v9.9.9"]):
+        assert _run(["git", "-C", repo, *args], env=git).returncode == 0
+    commit = _run(["git", "-C", repo, "rev-parse", "HEAD"]).stdout.strip()
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    res = _run([sys.executable, "-m", "pip", "--python", env_dir / "bin/python", "install", "-q", "--no-deps",
+                f"git+file://{repo}@v9.9.9"])
+    if res.returncode != 0 and not CI:
+        pytest.skip(f"could not build from git: {res.stderr.strip()[-300:]}")
+    assert res.returncode == 0, res.stdout + res.stderr
+    res = _run([env_dir / "bin/python", "-c", "from importlib.metadata import distribution as d; "
+                "print(d('smbsite').read_text('direct_url.json'))"], cwd=tmp_path)
+    import json
+    from pip._vendor.packaging.requirements import Requirement
+    from smbsite.version import NoRequirement
+    origin = json.loads(res.stdout)
+    assert origin["vcs_info"]["commit_id"] == commit and origin["vcs_info"]["requested_revision"] == "v9.9.9"
+    # a repository in a folder on this machine is nothing a site's workflow can install
+    with pytest.raises(NoRequirement, match="git repository in the folder"):
+        install_requirement(origin)
+    # the same record from GitHub names the commit, as a requirement pip accepts
+    origin["url"] = "https://github.com/smbtn/website"
+    requirement = install_requirement(origin)
+    assert requirement == f"smbsite @ git+https://github.com/smbtn/website@{commit}"
+    assert str(Requirement(requirement).url) == f"git+https://github.com/smbtn/website@{commit}"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .imaging import CACHE_DIR, ImageStore
 from .outputs import SiteGraph
-from .pipeline import build_date, prepare, publish
+from .pipeline import build_date, check_render, prepare, publish
 from .problems import ContentError, Problem, UsageError
 from .report import Reporter
 from .search import SearchIndexError
@@ -45,9 +45,12 @@ class Result:
 
 def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool = False,
           drafts: bool = True) -> Result:
-    """Validate everything (drafts too: they will be published one day), write nothing."""
+    """Validate everything (drafts too: they will be published one day) and render every page
+    as a build would; write nothing."""
     start = time.perf_counter()
     problems, _, _, graph = prepare(Path(src), as_of, drafts, one_shot=True)
+    if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
+        problems.extend(check_render(Path(src), graph))
     return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
 
 

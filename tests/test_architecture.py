@@ -18,7 +18,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),
     ("derive", {"derive", "links"}),
     ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
-    ("render", {"render", "template_errors"}),
+    ("render", {"render", "template_errors", "overrides"}),
     ("write", {"write", "diff", "pool", "search", "cache"}),
     ("orchestrate", {"pipeline"}),
     ("public face", {"api", "scaffold", "incremental"}),

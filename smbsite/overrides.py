@@ -17,7 +17,8 @@ import jinja2.nodes as nodes
 
 from .outputs import SiteGraph
 from .problems import Problems, did_you_mean
-from .render import GLOBAL_TEMPLATES, THEME, TEMPLATE_SUFFIXES, make_env, template_closure
+from . import render
+from .render import GLOBAL_TEMPLATES, TEMPLATE_SUFFIXES, make_env, template_closure
 from .template_errors import closest_template
 
 UPGRADING = "docs/upgrading.md"
@@ -33,7 +34,7 @@ def own_templates(src: Path) -> list[str]:
 
 
 def theme_templates() -> list[str]:
-    return sorted(n for n in jinja2.FileSystemLoader(str(THEME)).list_templates()
+    return sorted(n for n in jinja2.FileSystemLoader(str(render.THEME)).list_templates()
                   if n.endswith(TEMPLATE_SUFFIXES) and not n.startswith("static/"))
 
 

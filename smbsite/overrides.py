@@ -17,6 +17,7 @@ import jinja2.nodes as nodes
 
 from .outputs import SiteGraph
 from .problems import Problems, did_you_mean
+from .safefs import walk
 from . import render
 from .render import GLOBAL_TEMPLATES, TEMPLATE_SUFFIXES, make_env, template_closure
 from .template_errors import closest_template
@@ -25,12 +26,12 @@ UPGRADING = "docs/upgrading.md"
 
 
 def own_templates(src: Path) -> list[str]:
-    """The site's template files by their template name (static files and hidden files are not templates)."""
-    own = src / "templates"
-    if not own.is_dir():
+    """The site's template files by their template name: regular files only (loading reports a
+    pipe or a link out of the site, and nothing opens one), never templates/static/ or hidden files."""
+    if not (src / "templates").is_dir():
         return []
-    return sorted(n for n in jinja2.FileSystemLoader(str(own)).list_templates()
-                  if not n.startswith("static/") and not any(p.startswith(".") for p in n.split("/")))
+    return sorted(name for e in walk(src, "templates", Problems())
+                  if not (name := e.rel.removeprefix("templates/")).startswith("static/"))
 
 
 def theme_templates() -> list[str]:

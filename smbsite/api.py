@@ -51,7 +51,13 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
     start = time.perf_counter()
     problems, _, _, graph = prepare(Path(src), as_of, drafts, one_shot=True)
     if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
-        problems.extend(check_render(Path(src), graph))
+        try:
+            problems.extend(check_render(Path(src), graph))
+        except Exception:
+            # records with errors are left out of the model, which a build never renders: the
+            # errors fail the check already, and once they are fixed check renders everything
+            if not problems.errors:
+                raise
         problems.extend(schema_problems(Path(src)))
     return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
 

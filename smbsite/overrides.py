@@ -22,7 +22,9 @@ from . import render
 from .render import GLOBAL_TEMPLATES, TEMPLATE_SUFFIXES, make_env, template_closure
 from .template_errors import closest_template
 
-UPGRADING = "docs/upgrading.md"
+UPGRADING = "smbsite's docs/upgrading.md"
+PAGE_SUFFIXES = (".html", ".htm", ".xml", ".txt")  # what a site writes as a template of its own
+STATIC_LIKE = (".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".woff", ".woff2", ".pdf")
 
 
 def own_templates(src: Path) -> list[str]:
@@ -48,6 +50,8 @@ def check_overrides(src: Path, graph: SiteGraph, problems: Problems) -> None:
     env = make_env(src, graph)
     trees: dict[str, tuple[str, nodes.Template]] = {}
     for name in names:
+        if not name.endswith(TEMPLATE_SUFFIXES):
+            continue
         try:
             source = (src / "templates" / name).read_text(encoding="utf-8")
             trees[name] = (source, env.parse(source, name))
@@ -56,7 +60,9 @@ def check_overrides(src: Path, graph: SiteGraph, problems: Problems) -> None:
     for name, (source, tree) in trees.items():
         _unmatched_blocks(env, name, source, tree, problems)
     theme = set(theme_templates())
-    strangers = [n for n in names if n not in theme]
+    # a README or a licence beside the templates is nobody's mistake; a stylesheet or a picture is
+    # one that belongs in templates/static/
+    strangers = [n for n in names if n not in theme and n.lower().endswith(TEMPLATE_SUFFIXES + STATIC_LIKE)]
     if strangers:
         _unused(env, graph, strangers, sorted(theme), problems)
 
@@ -136,7 +142,7 @@ def _unused(env: jinja2.Environment, graph: SiteGraph, strangers: list[str], the
             continue
         close = closest_template(name, theme)
         where = ("a file published as it is goes in templates/static/ (served at /static/)"
-                 if not name.endswith(TEMPLATE_SUFFIXES) else
+                 if not name.endswith(PAGE_SUFFIXES) else
                  "a file here replaces the theme's file of the same name; a template of your own "
                  "is used once another one includes, imports, extends or partial()s it")
         problems.error(f"templates/{name}", 1, 1,

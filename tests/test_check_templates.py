@@ -148,17 +148,22 @@ def test_a_template_file_no_page_uses_is_an_error_unless_a_site_template_uses_it
                      '{{ partial("partials/_aside.html") }}{{ super() }}{% endblock %}\n',
         "static/extra.html": "<p>copied as it is</p>\n",
         "sidebar.html": "<p>never used</p>\n",
+        "site.css": "body { color: #222; }\n",
+        "README.md": "Our templates: home.html changes the home page's introduction.\n",
     })
     for command in ("check", "build"):
         run = run_cli(command, "--as-of", AS_OF, cwd=site)
         assert run.returncode == 1
         errors = errors_of(run)
-        assert len(errors) == 2, run.stderr
+        assert len(errors) == 3, run.stderr
         assert errors[0].startswith("templates/homepage.html:1:1: error: templates/homepage.html is not a template "
                                     "of the theme and no page uses it — did you mean 'home.html'? ")
         assert errors[1].startswith("templates/sidebar.html:1:1: error: ") and "did you mean" not in errors[1]
+        assert errors[2].startswith("templates/site.css:1:1: error: ") and errors[2].endswith(
+            "A file published as it is goes in templates/static/ (served at /static/)")
     (site / "templates" / "homepage.html").rename(site / "templates" / "home.html")
     (site / "templates" / "sidebar.html").unlink()
+    (site / "templates" / "site.css").rename(site / "templates" / "static" / "site.css")
     out = site / "output"
     assert api.build(site, out, as_of=AS_OF).ok
     join = (out / "join" / "index.html").read_text()

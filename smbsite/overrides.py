@@ -89,9 +89,11 @@ def _unmatched_blocks(env: jinja2.Environment, name: str, source: str, tree: nod
 
 
 def _extends(tree: nodes.Template) -> str | None:
-    node = tree.find(nodes.Extends)
-    if node is not None and isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
-        return node.template.value
+    """The one template this one extends, when its name is written out (a computed name, or a
+    choice between two, is left to rendering)."""
+    found = list(tree.find_all(nodes.Extends))
+    if len(found) == 1 and isinstance(found[0].template, nodes.Const) and isinstance(found[0].template.value, str):
+        return found[0].template.value
     return None
 
 

@@ -45,6 +45,8 @@ PNG = {"compress_level": 6}  # "optimize" makes files 4 % smaller in 4x the time
 # link-preview images (cards, logos on white): flat colours, so 256 of them lose nothing visible and make
 # files a quarter the size of full-colour PNG or JPEG (a thousand articles are a thousand cards on every deploy)
 PALETTE = {"colors": 256, "method": "fastoctree", "dither": "none"}
+# cards, drawn in a palette: zlib's run-length strategy is 4x faster than level 6 and as small on flat colours
+INDEXED_PNG = {"compress_level": 9, "compress_type": 3}  # 3: Z_RLE
 MAX_SIDE = 4096  # pixels a side; anything larger is refused before it is decoded
 RASTER_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP"}
 
@@ -81,7 +83,8 @@ def _pillow() -> Any:
 @functools.lru_cache(maxsize=None)
 def pillow_version() -> str:
     from PIL import __version__, features
-    return "/".join([__version__, *(str(features.version(lib)) for lib in ("webp", "freetype2", "zlib", "jpg"))])
+    libs = ("webp", "freetype2", "zlib", "jpg", "raqm", "fribidi", "harfbuzz")  # raqm and its two shape text
+    return "/".join([__version__, *(str(features.version(lib)) for lib in libs)])
 
 
 # --- measuring -----------------------------------------------------------------------
@@ -286,7 +289,7 @@ class Job:
 
 
 def key(*parts: Any) -> str:
-    text = json.dumps([RECIPE, pillow_version(), WEBP, PNG, PALETTE, *parts], sort_keys=True, ensure_ascii=False,
+    text = json.dumps([RECIPE, pillow_version(), WEBP, PNG, PALETTE, INDEXED_PNG, *parts], sort_keys=True, ensure_ascii=False,
                       default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
 
@@ -360,6 +363,8 @@ def encode(im: Any, fmt: str) -> bytes:
     buf = BytesIO()
     if fmt == "webp":
         im.save(buf, "WEBP", **WEBP)
+    elif fmt == "indexed":  # drawn in a palette already (cards): nothing to quantise, flat colours RLE well
+        im.save(buf, "PNG", **INDEXED_PNG)
     elif fmt == "png8":
         Image = _pillow()
         im.convert("RGB").quantize(PALETTE["colors"], method=Image.Quantize.FASTOCTREE,

@@ -4,15 +4,18 @@ what decides its pixels, so a second build draws nothing again."""
 from __future__ import annotations
 
 import functools
+import struct
 import unicodedata
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 from . import fonts
 from .fonts import Style, Text
-from .imaging import CARD_SIZE, Job, LogoFile, _pillow, decode, draw_job, fit, resize
+from .imaging import CARD_SIZE, Job, LogoFile, _pillow, decode, draw_job, fit, key, resize
 
 
 def font(size: int) -> Any:
@@ -95,61 +98,69 @@ def _last_fitting(candidates: Sequence[int], fits: Callable[[int], bool]) -> int
 
 def wrap(text: Text, style: Style, width: float, max_lines: int) -> list[tuple[int, int, str]]:
     """Greedy line breaks by measured width: (start, end, suffix) of each line of text; the last line
-    ends in … when text is left over, and a word longer than a line is cut. Each line costs
-    O(log n) measurements (n log n for the whole), however long the text."""
-    s, n, lines, pos = text.text, len(text), [], 0
-    while len(lines) < max_lines:
-        while pos < n and s[pos] == " ":
-            pos += 1
-        if pos >= n:
+    ends in … when text is left over, and a word wider than a line is cut between characters.
+
+    Each word is measured once as the line fills (the line then once whole, against kerning), and a
+    cut is found by binary search: the work is linear in what the lines show, n log n at worst,
+    however long the text."""
+    s, n = text.text, len(text)
+    lines: list[tuple[int, int, str]] = []
+    last_breaks: list[int] = []
+    pos = _skip_spaces(s, 0)
+    while pos < n and len(lines) < max_lines:
+        if text.width(style, pos, n) <= width:  # the rest fits: most kind lines, short titles' last lines
+            lines.append((pos, n, ""))
+            pos = n
             break
-        breaks = _Positions(s, pos + 1, n, _breakable)
-        end = _last_fitting(breaks, lambda e: text.width(style, pos, e) <= width)
-        if end < 0:  # one word wider than the line: cut it between characters
+        breaks, acc = [], 0.0  # the line may end at each of breaks
+        end = pos
+        while end < n:
+            nxt = _next_break(s, end)
+            acc += text.width(style, end, nxt)
+            if acc > width:
+                break
+            breaks.append(nxt)
+            end = nxt
+        while breaks and text.width(style, pos, _trim(s, pos, breaks[-1])) > width:
+            breaks.pop()  # kerning across words made the sum too small: one word less
+        if breaks:
+            end = breaks[-1]
+        else:  # one word wider than the line: cut it between characters
             end = max(pos + 1, _last_fitting(range(pos + 1, n + 1), lambda e: text.width(style, pos, e) <= width))
+            breaks = [end]
         lines.append((pos, end, ""))
-        pos = end
-    while pos < n and s[pos] == " ":
-        pos += 1
+        pos = _skip_spaces(s, end)
+        last_breaks = breaks
     if lines and pos < n:  # text left over: the last line ends in …
         start = lines[-1][0]
 
         def fits(e: int) -> bool:
             return text.width(style, start, _trim(s, start, e), ELLIPSIS) <= width
 
-        end = _last_fitting(_Positions(s, start + 1, n, _breakable), fits)
+        end = next((b for b in reversed(last_breaks) if fits(b) and _trim(s, start, b) > start), -1)
         if end < 0:
             end = max(start, _last_fitting(range(start + 1, n + 1), fits))
-        lines[-1] = (start, _trim(s, start, end), ELLIPSIS)
+        lines[-1] = (start, end, ELLIPSIS)
     return [(a, _trim(s, a, b), suffix) for a, b, suffix in lines]
+
+
+def _next_break(s: str, i: int) -> int:
+    j = i + 1
+    while j < len(s) and not _breakable(s, j):
+        j += 1
+    return j
+
+
+def _skip_spaces(s: str, i: int) -> int:
+    while i < len(s) and s[i] == " ":
+        i += 1
+    return i
 
 
 def _trim(s: str, start: int, end: int) -> int:
     while end > start and s[end - 1] == " ":
         end -= 1
     return end
-
-
-class _Positions(Sequence[int]):
-    """The positions in [start, stop] where keep(text, i) holds, found lazily as they are asked for
-    (a long title is never scanned past the lines it fills)."""
-
-    def __init__(self, text: str, start: int, stop: int, keep: Callable[[str, int], bool]):
-        self.text, self.next, self.stop, self.keep, self.found = text, start, stop, keep, []
-
-    def _fill(self, index: int) -> None:
-        while len(self.found) <= index and self.next <= self.stop:
-            if self.keep(self.text, self.next):
-                self.found.append(self.next)
-            self.next += 1
-
-    def __getitem__(self, index: Any) -> Any:
-        self._fill(index)
-        return self.found[index]
-
-    def __len__(self) -> int:
-        self._fill(10**12)
-        return len(self.found)
 
 
 # --- link-preview cards ------------------------------------------------------------------------
@@ -182,6 +193,7 @@ def card_text(text: str) -> Text | None:
 
 
 CARD_MARGIN = 72
+CARD_RECIPE = "palette-rle-1"  # how card_png lays out and encodes a card: change it when that changes
 TINTS = 128  # palette entries 0..127: the brand colour towards white; 128..255: the colours of a raster logo
 TITLE, KIND, NAME, FOOTER = Style(64, 600), Style(30), Style(38, 600), Style(28)
 
@@ -191,21 +203,30 @@ def _level(t: float) -> int:
 
 
 def draw_card(spec: CardSpec) -> Any:
+    """The card as a Pillow image (mode P), decoded from the very bytes a build publishes."""
+    from PIL import Image
+    im = Image.open(BytesIO(card_png(spec)))
+    im.load()
+    return im
+
+
+def card_png(spec: CardSpec) -> bytes:
     """1200x630: the association's mark and name at the top, the kind line and the title, the host below.
-    Drawn straight into a palette image of the brand colour's tints (text antialiased between palette
-    entries), so nothing is quantised and the PNG encodes fast."""
+
+    Drawn straight into a palette of the brand colour's tints (text antialiased between palette
+    entries), so nothing is quantised; and only the band of rows that tells one card of a site from
+    another is drawn and compressed per card: the rows above and below it were compressed once per
+    site, each part ending on a full flush, so the parts join into one valid zlib stream."""
     from PIL import ImageDraw
-    w, h = CARD_SIZE
+    w, _ = CARD_SIZE
     margin = CARD_MARGIN
-    background, header_bottom, palette = _card_background(spec.brand, spec.site_title, spec.footer,
-                                                          spec.initials, spec.logo)
-    im = background.copy()
-    d = ImageDraw.Draw(im)
-    y = header_bottom + 64
+    base = _card_base(spec.brand, spec.site_title, spec.footer, spec.initials, spec.logo)
+    band = base.band.copy()
+    d = ImageDraw.Draw(band)
+    y = base.header_bottom + 64 - base.top  # in the band's rows
     kind = card_text(spec.kind.upper())
     if kind is not None:
-        one = wrap(kind, KIND, w - 2 * margin - 120, 1)
-        for start, end, suffix in one:
+        for start, end, suffix in wrap(kind, KIND, w - 2 * margin - 120, 1):
             fonts.draw(d, margin, y + KIND.ascent(), kind, KIND, _level(0.78), start, end, suffix)
         y += 54
     title = card_text(spec.title)
@@ -213,8 +234,52 @@ def draw_card(spec: CardSpec) -> Any:
         for start, end, suffix in wrap(title, TITLE, w - 2 * margin - 120, 3):
             fonts.draw(d, margin, y + TITLE.ascent(), title, TITLE, _level(1.0), start, end, suffix)
             y += 78
-    im.putpalette(palette)  # L -> P: each level is its palette entry
-    return im
+    rows = _scanlines(band)
+    adler = zlib.adler32(base.below, zlib.adler32(rows, base.adler_above))
+    idat = b"\x78\x01" + base.above_z + _deflate(rows, final=False) + base.below_z + struct.pack(">I", adler)
+    return base.head + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
+
+
+@dataclass(frozen=True)
+class _Base:
+    """What every card of a site shares, ready to join: the band's background and the compressed rest."""
+
+    band: Any  # mode L: the rows where cards differ, without their text
+    top: int  # the band's first row
+    header_bottom: int
+    head: bytes  # PNG signature, IHDR, PLTE
+    above_z: bytes  # the rows above the band, deflated, ending on a full flush
+    adler_above: int
+    below: bytes  # the rows below the band, as scanlines (the stream's checksum runs over them)
+    below_z: bytes  # ... deflated, ending the stream
+
+
+@functools.lru_cache(maxsize=8)
+def _card_base(brand: str, site_title: str, footer: str, initials: str, logo: LogoFile | None) -> _Base:
+    w, h = CARD_SIZE
+    levels, header_bottom, palette = _card_background(brand, site_title, footer, initials, logo)
+    top, bottom = header_bottom + 16, h - 100  # title text never reaches the header or the footer's rule
+    above, below = _scanlines(levels.crop((0, 0, w, top))), _scanlines(levels.crop((0, bottom, w, h)))
+    head = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+            + _chunk(b"PLTE", palette))
+    return _Base(levels.crop((0, top, w, bottom)), top, header_bottom, head, _deflate(above, final=False),
+                 zlib.adler32(above), below, _deflate(below, final=True))
+
+
+def _scanlines(im: Any) -> bytes:
+    """PNG scanlines of an 8-bit image: each row after filter byte 0 (none: palette images gain nothing)."""
+    raw, w = im.tobytes(), im.width
+    return b"".join(b"\0" + raw[i:i + w] for i in range(0, len(raw), w))
+
+
+def _deflate(data: bytes, final: bool) -> bytes:
+    # zlib's run-length strategy: 4x faster than level 6 and as small on flat colours
+    z = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_RLE)
+    return z.compress(data) + z.flush(zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 @functools.lru_cache(maxsize=8)
@@ -287,7 +352,8 @@ def _tint(colour: str, t: float) -> str:
 
 def card_job(spec: CardSpec) -> Job:
     where, label = (spec.logo.where, spec.logo.name) if spec.logo else (None, spec.title)
-    return draw_job({"card": spec.key_parts()}, lambda: draw_card(spec), label, where, fmt="indexed")
+    name = f"{key('draw', 'card', CARD_RECIPE, spec.key_parts())}.png"
+    return Job((name,), lambda: [card_png(spec)], where, label)
 
 
 def favicon_job(size: int, logo: LogoFile | None, brand: str, letters: str) -> Job:

@@ -193,20 +193,21 @@ class Text:
             current = face
             chosen.append((c, face))
         self.text = "".join(c for c, _ in chosen)
-        self.face = [f for _, f in chosen]
+        # the runs of one font each: where each starts, and its font
+        self.starts: list[int] = [i for i, (_, f) in enumerate(chosen) if i == 0 or chosen[i - 1][1] != f]
+        self.faces: list[int] = [chosen[i][1] for i in self.starts]
 
     def __len__(self) -> int:
         return len(self.text)
 
     def runs(self, start: int, end: int) -> list[tuple[int, str]]:
+        """(font, text) of each run within text[start:end]: as many as fonts change, not characters."""
         out: list[tuple[int, str]] = []
-        i = start
-        while i < end:
-            j = i + 1
-            while j < end and self.face[j] == self.face[i]:
-                j += 1
-            out.append((self.face[i], self.text[i:j]))
-            i = j
+        r = bisect.bisect_right(self.starts, start) - 1
+        while start < end and r < len(self.starts):
+            stop = min(end, self.starts[r + 1] if r + 1 < len(self.starts) else end)
+            out.append((self.faces[r], self.text[start:stop]))
+            start, r = stop, r + 1
         return out
 
     def width(self, style: "Style", start: int = 0, end: int | None = None, suffix: str = "") -> float:

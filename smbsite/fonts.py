@@ -21,7 +21,6 @@ import functools
 import struct
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +49,7 @@ class Face:
 @functools.lru_cache(maxsize=1)
 def faces() -> tuple[Face, ...]:
     """The fonts installed, in the order they are tried."""
+    from importlib import resources  # here: check and --help never need it
     found = []
     for package, name, index in FACES:
         try:
@@ -63,7 +63,12 @@ def faces() -> tuple[Face, ...]:
 
 def fingerprint() -> list[str]:
     """What decides how text is drawn: each font file by name and size (a cache key's part)."""
-    return [f"{f.path.name}#{f.index}:{f.path.stat().st_size}" for f in faces()]
+    return list(_fingerprint(faces()))
+
+
+@functools.lru_cache(maxsize=4)
+def _fingerprint(found: tuple[Face, ...]) -> tuple[str, ...]:
+    return tuple(f"{f.path.name}#{f.index}:{f.path.stat().st_size}" for f in found)
 
 
 # --- which font holds a character ------------------------------------------------------------

@@ -217,22 +217,20 @@ def card_png(spec: CardSpec) -> bytes:
     entries), so nothing is quantised; and only the band of rows that tells one card of a site from
     another is drawn and compressed per card: the rows above and below it were compressed once per
     site, each part ending on a full flush, so the parts join into one valid zlib stream."""
-    from PIL import ImageDraw
     w, _ = CARD_SIZE
     margin = CARD_MARGIN
     base = _card_base(spec.brand, spec.site_title, spec.footer, spec.initials, spec.logo)
     band = base.band.copy()
-    d = ImageDraw.Draw(band)
     y = base.header_bottom + 64 - base.top  # in the band's rows
     kind = card_text(spec.kind.upper())
     if kind is not None:
         for start, end, suffix in wrap(kind, KIND, w - 2 * margin - 120, 1):
-            fonts.draw(d, margin, y + KIND.ascent(), kind, KIND, _level(0.78), start, end, suffix)
+            fonts.draw(band, margin, y + KIND.ascent(), kind, KIND, _level(0.78), start, end, suffix)
         y += 54
     title = card_text(spec.title)
     if title is not None:
         for start, end, suffix in wrap(title, TITLE, w - 2 * margin - 120, 3):
-            fonts.draw(d, margin, y + TITLE.ascent(), title, TITLE, _level(1.0), start, end, suffix)
+            fonts.draw(band, margin, y + TITLE.ascent(), title, TITLE, _level(1.0), start, end, suffix)
             y += 78
     rows = _scanlines(band)
     adler = zlib.adler32(base.below, zlib.adler32(rows, base.adler_above))
@@ -316,13 +314,13 @@ def _card_background(brand: str, site_title: str, footer: str, initials: str,
         if name is not None:
             start, end, suffix = wrap(name, NAME, w - 2 * margin - 130, 1)[0]
             middle = top + 48 + (NAME.ascent() - NAME.font(0).getmetrics()[1]) / 2  # the line centred on the tile
-            fonts.draw(d, margin + 120, middle, name, NAME, "#ffffff", start, end, suffix)
+            fonts.draw(im, margin + 120, middle, name, NAME, "#ffffff", start, end, suffix)
         header_bottom = top + 96
     d.line((margin, h - 86, margin + 96, h - 86), fill=_tint(brand, _level(0.55) / (TINTS - 1)), width=5)
     host = card_text(footer)
     if host is not None:
         for start, end, suffix in wrap(host, FOOTER, w - 2 * margin, 1):
-            fonts.draw(d, margin, h - 64 + FOOTER.ascent(), host, FOOTER, _tint(brand, _level(0.85) / (TINTS - 1)),
+            fonts.draw(im, margin, h - 64 + FOOTER.ascent(), host, FOOTER, _tint(brand, _level(0.85) / (TINTS - 1)),
                        start, end, suffix)
     levels, palette = _to_levels(im, brand, logo_patch)
     return levels, header_bottom, palette

@@ -589,6 +589,7 @@ def _own_the_site(site: Path) -> None:
                       .replace("[ridgeway-distribution]", "[evergreen-supply]"), encoding="utf-8")
     events = site / "events/radio-finding-a-cabling-partner.yaml"
     events.write_text(re.sub(r"(?m)^sponsors:.*\n", "", events.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run_cli("schema", "-s", str(site), "-q").returncode == 0  # editors suggest the new specialties
 
 
 def test_refresh_rewrites_the_guide_from_the_sites_own_data_and_shows_the_diff(new_site, tmp_path):

@@ -30,7 +30,7 @@ import tempfile
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -151,6 +151,8 @@ class LogoFile:
     width: float  # intrinsic size (SVG: viewBox units; 0 when it does not say)
     height: float
     where: tuple[str, int, int]  # the record's logo: line, for problems found later
+    # an SVG logo as it is published: rebuilt from allowed parts (svgclean.py), never the uploaded file
+    svg_bytes: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def squareish(self) -> bool:

@@ -36,6 +36,7 @@ TAG = "CACHEDIR.TAG"  # the Cache Directory Tagging convention: backup tools ski
 TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
             "# This folder is smbsite's build cache; deleting it only makes the next build cold.\n")
 MAC_SIZE = 32
+SUBFOLDERS = ("images", "pages")
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -170,12 +171,12 @@ class CacheFolder:
     def open(cls, path: Path, src: Path) -> CacheFolder:
         """The cache at path, locked for this build; CacheRefused says why it cannot be used."""
         path = Path(os.path.abspath(path))
-        site = Path(os.path.abspath(src))
-        inside = path == site or path.is_relative_to(site)
-        if inside:
-            refusal = in_site_refusal(path, site)
-            if refusal:
-                raise CacheRefused(refusal)
+        real = Path(os.path.realpath(path.parent)) / path.name  # (the last part is checked for a link below)
+        for here, site in ((path, Path(os.path.abspath(src))), (real, Path(os.path.realpath(src)))):
+            if here == site or here.is_relative_to(site):
+                refusal = in_site_refusal(here, site)
+                if refusal:
+                    raise CacheRefused(refusal)
         try:
             if os.path.islink(path):
                 raise CacheRefused("the cache folder is a link")
@@ -186,10 +187,24 @@ class CacheFolder:
         except OSError as exc:
             raise CacheRefused(f"the cache folder cannot be used ({exc.strerror or exc})") from None
         try:
-            folder = cls(fd, path, cache_key())
-            folder._take_lock()
+            key = cache_key()
+        except OSError as exc:
+            os.close(fd)
+            raise CacheRefused(f"the key that signs cache entries cannot be kept ({exc.strerror or exc})") from None
         except BaseException:
             os.close(fd)
+            raise
+        folder = cls(fd, path, key)
+        try:
+            folder._take_lock()
+            for sub in SUBFOLDERS:  # checked now: a link there is a warning, not a failed build later
+                os.close(folder.subfolder(sub))
+        except OSError as exc:
+            folder.close()
+            raise CacheRefused("the cache folder holds something other than its own folders "
+                               f"({exc.strerror or exc})") from None
+        except BaseException:
+            folder.close()
             raise
         return folder
 

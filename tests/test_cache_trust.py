@@ -117,6 +117,26 @@ def test_a_cache_folder_committed_as_a_link_to_another_folder_is_never_written(w
             assert ".smbsite-cache:1:1: warning: cache folder not used" in res.stderr
 
 
+@pytest.mark.parametrize("link", ["images", "pages", "parent"])
+def test_a_linked_folder_inside_the_cache_or_above_it_is_never_written(world, tmp_path, link):
+    site, outside, cold = world
+    if link == "parent":  # --cache-dir site/build/cache, where build/ is a committed link out of the site
+        (site / "build").symlink_to(outside / "elsewhere")
+        folder = site / "build" / "cache"
+        cache = ["--cache-dir", str(folder)]
+    else:  # the default folder, outside the site: its images/ or pages/ a link to another folder
+        folder = default_folder(site)
+        folder.mkdir(parents=True)
+        (folder / link).symlink_to(outside / "elsewhere")
+        cache = []
+    commit(site)
+    before = tree(outside)
+    res = build(site, tmp_path / "out", *cache)
+    assert tree(tmp_path / "out") == cold
+    assert tree(outside) == before
+    assert "warning: cache folder not used" in res.stderr
+
+
 def test_a_committed_cache_of_plain_files_is_ignored_with_a_warning(world, tmp_path):
     site, outside, cold = world
     folder = site / ".smbsite-cache"

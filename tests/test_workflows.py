@@ -162,17 +162,16 @@ def test_builds_go_through_a_cache_that_a_new_smbsite_or_new_templates_start_afr
     assert "code_fingerprint()" in key["run"]  # the code and theme of the installed smbsite
     assert "hashFiles(" in key["env"]["TEMPLATES"] and "templates/**" in key["env"]["TEMPLATES"]
     restore = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/cache@"))
-    assert restore["with"]["path"] == ".smbsite-cache"
+    assert restore["with"]["path"] == "~/.cache/smbsite"  # outside the checkout; the signing key is in it
     assert restore["with"]["key"].startswith("${{ steps.cache-key.outputs.key }}-")
     assert restore["with"]["restore-keys"] == "${{ steps.cache-key.outputs.key }}-"
     first_build = next(i for i, step in enumerate(job["steps"]) if "smbsite build" in step.get("run", ""))
     assert names.index(key["name"]) < names.index(restore["name"]) < first_build
     builds = [step["run"] for step in job["steps"] if "build -s" in step.get("run", "") or
               "smbsite build" in step.get("run", "")]
-    if path == CHECK:
-        assert all("--cache-dir .smbsite-cache" in run or '"${cache[@]}"' in run for run in builds), builds
-    else:
-        assert all("--no-cache" not in run and "--cache-dir" not in run for run in builds)  # SRC/.smbsite-cache
+    folder = '--cache-dir "$HOME/.cache/smbsite/' + ("pr" if path == CHECK else "pages") + '"'
+    assert all(folder in run or '"${cache[@]}"' in run for run in builds), builds
+    assert all("--no-cache" not in run for run in builds)
 
 
 def test_the_starter_sites_workflows_build_through_the_cache_too():
@@ -213,11 +212,14 @@ if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
   exit 0
 fi
 exec "{sys.executable}" "$@\"""")
-        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        self.home = tmp / "home"  # a runner's own: the build cache goes under it, as on GitHub
+        self.home.mkdir()
+        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(self.home),
                     "RUNNER_TEMP": str(self.temp), "GITHUB_ENV": str(self.env_file),
                     "GITHUB_STEP_SUMMARY": str(self.summary), "GITHUB_WORKSPACE": str(self.workspace),
                     "GITHUB_OUTPUT": str(self.output)}
         self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.env.pop("XDG_CACHE_HOME", None)
         self.env.update({k: str(v) for k, v in (job or {}).get("env", {}).items()})
         self.values = {"runner.temp": str(self.temp)}  # what ${{ … }} expressions stand for
 
@@ -390,8 +392,10 @@ def test_the_base_is_built_by_the_pull_requests_smbsite_when_the_program_is_unch
     assert (runner.temp / "site-base" / "index.html").is_file()
     assert not (runner.temp / "base-venv").exists()  # no second install
     # both builds went through the cache the workflow saves: it holds the last one's pages
-    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    assert (runner.home / ".cache/smbsite/pr/pages/index.json").is_file()
+    assert (runner.home / ".cache/smbsite/key").is_file()
     assert not (runner.workspace / "pr" / ".smbsite-cache").exists()
+    assert not (runner.workspace / ".smbsite-cache").exists()
 
 
 def test_the_base_gets_its_own_smbsite_when_the_program_changes(tmp_path):

@@ -30,6 +30,10 @@ INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\
 LEGACY_NUMBER = re.compile(r"^[-+]?(?:(?P<hex>0x[0-9a-fA-F_]+)|(?P<binary>0b[01_]+)|(?P<octal>0[0-7_]+)"
                            r"|(?P<sexagesimal>[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?))$")
 MAX_NODES = 50_000  # far above any real record; stops alias bombs
+# Characters of keys and values, counted as aliases write them out again: what a 1 MB
+# record file can hold written out, so aliases never make a record larger than a file
+# may be (one 51 KB value repeated 2,000 times made a 100 MB page).
+MAX_CHARS = 1_000_000
 
 
 @dataclass
@@ -141,6 +145,8 @@ class _Walker:
         self.lines = _Lines(text)
         self.pos = Positions()
         self.count = 0
+        self.chars = 0
+        self.walked: set[int] = set()  # nodes met before: met again, they are aliases
         self.stack: set[int] = set()
 
     def mark(self, node: Node) -> tuple[int, int]:
@@ -200,12 +206,26 @@ class _Walker:
                 return (LegacyNumber if isinstance(value, int) else LegacyFloat)(value, node.value, form)
         return value
 
+    def grow(self, size: int, node: Node, repeated: bool) -> None:
+        self.chars += size
+        if self.chars <= MAX_CHARS:
+            return
+        if repeated:  # an alias's node is its anchor's, so this is where the anchored value is written
+            raise YamlProblem(f"this value, repeated with YAML aliases ('*'), makes the record hold more than "
+                              f"{MAX_CHARS:,} characters", *self.mark(node),
+                              hint="write each value out where it belongs instead of repeating it with '*'")
+        raise YamlProblem(f"the record holds more than {MAX_CHARS:,} characters of names and values",
+                          *self.mark(node), hint="shorten the longest values")
+
     def walk(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlProblem("document too large (too many values or aliases)", *self.mark(node))
         self.pos.values[path] = self.mark(node)
+        repeated = id(node) in self.walked
+        self.walked.add(id(node))
         if isinstance(node, ScalarNode):
+            self.grow(len(node.value), node, repeated)
             self.pos.styles[path] = node.style
             try:
                 return self.scalar(node, path)
@@ -229,6 +249,7 @@ class _Walker:
                     if knode.tag == CORE + "merge":
                         raise YamlProblem("merge keys ('<<') are not supported", *self.mark(knode),
                                           hint="write the fields out")
+                    self.grow(len(knode.value), knode, repeated)
                     key = self.scalar(knode, None)
                     if not isinstance(key, str):
                         # a key is a name as written: YAML 1.1 reads 'on:' as a boolean and

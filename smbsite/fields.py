@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from .problems import shorten
 from .yamlpos import LegacyFloat, LegacyNumber
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -53,7 +54,7 @@ def _state(value: Any) -> str:
         raise PydanticCustomError("state", "expected a two-letter US state code such as CA")
     code = _no_placeholder(value).strip().upper()
     if code not in US_STATES:
-        raise PydanticCustomError("state", "unknown US state code '{v}'", {"v": value})
+        raise PydanticCustomError("state", "unknown US state code '{v}'", {"v": shorten(value)})
     return code
 
 
@@ -80,7 +81,7 @@ PHONE_MESSAGE = "expected a phone number like +1 555 010 0199"
 
 def _http_url(value: Any) -> str:
     if not isinstance(value, str) or not re.match(HTTP_URL_PATTERN, value.strip()):
-        raise PydanticCustomError("url", URL_MESSAGE, {"v": value})
+        raise PydanticCustomError("url", URL_MESSAGE, {"v": shorten(value)})
     return value.strip()
 
 
@@ -166,8 +167,8 @@ def _plain_number(value: Any) -> Any:
         else:
             meant = str(value)
         raise PydanticCustomError("legacy_number", "written as {written}, which YAML reads as {form} ({value})",
-                                  {"written": value.written, "form": _LEGACY_FORMS[value.form],
-                                   "value": str(value), "meant": meant})
+                                  {"written": shorten(value.written), "form": _LEGACY_FORMS[value.form],
+                                   "value": shorten(value), "meant": shorten(meant)})
     return value
 
 
@@ -175,7 +176,7 @@ def _repository(value: Any) -> str:
     text = value.strip().rstrip("/").removesuffix(".git") if isinstance(value, str) else ""
     if not re.match(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", text):
         raise PydanticCustomError("repository", "expected the repository's web address, like "
-                                  "https://github.com/smbtn/website, found '{v}'", {"v": value})
+                                  "https://github.com/smbtn/website, found '{v}'", {"v": shorten(value)})
     return text
 
 
@@ -183,7 +184,7 @@ def _branch(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if (not re.match(r"^[A-Za-z0-9._/-]+$", text) or text.startswith(("-", "/", ".")) or text.endswith(("/", ".lock"))
             or ".." in text or "//" in text):
-        raise PydanticCustomError("branch", "expected a branch name such as main, found '{v}'", {"v": value})
+        raise PydanticCustomError("branch", "expected a branch name such as main, found '{v}'", {"v": shorten(value)})
     return text
 
 
@@ -216,7 +217,7 @@ def _local_datetime(value: Any) -> date | datetime:
                 timed = len(text) > 10
                 raise PydanticCustomError(
                     "datetime_value", "'{v}' is not a real {what} ({reason})",
-                    {"v": text, "what": "date and time" if timed else "date", "reason": str(exc),
+                    {"v": shorten(text), "what": "date and time" if timed else "date", "reason": shorten(exc),
                      "hint": "a time of day runs from 00:00 to 23:59" if timed and "day" not in str(exc)
                      else "check the month and the day"}) from None
     raise PydanticCustomError("datetime", "expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM)")
@@ -227,7 +228,7 @@ def _timezone(value: Any) -> str:
         ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError):
         raise PydanticCustomError("timezone", "unknown time zone '{v}' (use an IANA name such as America/Los_Angeles)",
-                                  {"v": value}) from None
+                                  {"v": shorten(value)}) from None
     return str(value)
 
 

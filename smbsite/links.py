@@ -14,7 +14,7 @@ from .kinds import KINDS
 from .markdown import LazyHtml, MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
 from .messages import markdown_problems
-from .problems import Problems, did_you_mean
+from .problems import Problems, did_you_mean, shorten
 
 
 class MarkdownLinks:
@@ -86,4 +86,4 @@ class MarkdownLinks:
                 continue
             candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
             hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
-            self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
+            self.problems.error(source, line, col, f"link to {shorten(target)}, a page that does not exist", hint)

@@ -23,7 +23,7 @@ from .model import ArticleMeta, EventRecord, MemberRecord, PageMeta, SiteRecord,
 from . import messages
 from .markdown import MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
-from .problems import Problems
+from .problems import Problems, shorten
 from .places import event_span
 from .schema_messages import check_record
 
@@ -218,7 +218,7 @@ class Validator:
                 if first_day <= last_day and not first_day <= day <= last_day:
                     line, col = src.pos.value(("sessions", i, key))
                     self.problems.error(src.path, line, col,
-                                        f"session '{s.title}' {key} {_when_text(when)} is outside the event "
+                                        f"session '{shorten(s.title)}' {key} {_when_text(when)} is outside the event "
                                         f"({first_day} to {last_day})")
         if rec.register_by is not None and first_day <= last_day and rec.register_by > last_day:
             line, col = src.pos.value(("register_by",))
@@ -270,7 +270,7 @@ class Validator:
                     other = first[key].src
                     line, col = m.src.pos.value((key_name,))
                     self.problems.error(m.src.path, line, col,
-                                        f"{other.path} already lists " + what.format(name=first[key].rec.name, key=key),
+                                        f"{other.path} already lists " + what.format(name=shorten(first[key].rec.name), key=shorten(key)),
                                         f"edit {other.path} instead of adding a second file for the same company")
                 elif key:
                     first[key] = m
@@ -281,7 +281,7 @@ class Validator:
         for i, key in keys:
             if key not in cfg.specialties:
                 line, col = src.pos.value(("specialties", i))
-                self.problems.error(src.path, line, col, f"unknown specialty '{key}'",
+                self.problems.error(src.path, line, col, f"unknown specialty '{shorten(key)}'",
                                     messages.reference_hint("specialty", key, cfg.specialties,
                                                             self.names.get("specialties")))
 
@@ -366,7 +366,7 @@ class Validator:
         for i, value in enumerate(values):
             if value in seen:
                 line, col = src.pos.value((key, i))
-                self.problems.error(src.path, line, col, f"'{value}' is listed twice in {key}")
+                self.problems.error(src.path, line, col, f"'{shorten(value)}' is listed twice in {key}")
             seen.add(value)
 
     # --- references between records ----------------------------------------------------

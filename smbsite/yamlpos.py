@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .problems import shorten
+
 try:  # the C loader is 5-10x faster; fall back cleanly where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -166,7 +168,7 @@ class _Walker:
             return
         elif isinstance(node, MappingNode) and node.tag == CORE + "map":
             return
-        tag = node.tag.replace(CORE, "!!")
+        tag = shorten(node.tag.replace(CORE, "!!"))
         raise YamlProblem(f"tags are not allowed ('{tag}')", *self.mark(node),
                           hint=f"remove '{tag}'; a record holds plain text, numbers, dates, lists and fields")
 
@@ -189,16 +191,16 @@ class _Walker:
         except Exception as exc:
             # PyYAML's constructors fail in many ways on values a tag forces on them
             # (2024-02-30, 25:00:00); all of them are content errors
-            tag = node.tag.replace(CORE, "!!")
+            tag = shorten(node.tag.replace(CORE, "!!"))
             reason = str(exc) if isinstance(exc, (ValueError, OverflowError)) else f"not a valid {tag} value"
             if tag == "!!timestamp":
                 if re.search(r"\d:\d", node.value):
-                    raise YamlProblem(f"'{node.value}' is not a real date and time ({reason})", *self.mark(node),
+                    raise YamlProblem(f"'{shorten(node.value)}' is not a real date and time ({shorten(reason)})", *self.mark(node),
                                       hint="a time of day runs from 00:00 to 23:59" if "day" not in reason
                                       else "check the month and the day") from None
-                raise YamlProblem(f"'{node.value}' is not a real date ({reason})", *self.mark(node),
+                raise YamlProblem(f"'{shorten(node.value)}' is not a real date ({shorten(reason)})", *self.mark(node),
                                   hint="write dates as YYYY-MM-DD, e.g. 2027-03-30") from None
-            raise YamlProblem(f"invalid value '{node.value}' ({reason})", *self.mark(node)) from None
+            raise YamlProblem(f"invalid value '{shorten(node.value)}' ({shorten(reason)})", *self.mark(node)) from None
         if not node.style and isinstance(value, (int, float)) and not isinstance(value, bool):
             legacy = LEGACY_NUMBER.match(node.value)
             if legacy:
@@ -257,7 +259,7 @@ class _Walker:
                         key = knode.value
                     if key in out:
                         first = self.pos.keys.get(path + (key,), (0, 0))[0]
-                        raise YamlProblem(f"duplicate key '{key}'", *self.mark(knode),
+                        raise YamlProblem(f"duplicate key '{shorten(key)}'", *self.mark(knode),
                                           hint=f"it is already set on line {first}")
                     self.pos.keys[path + (key,)] = self.mark(knode)
                     out[key] = self.walk(vnode, path + (key,))
@@ -350,7 +352,8 @@ def _no_space_after_colon(text: str, index: int) -> tuple[str, int, int, str] | 
     if m is None:
         return None
     key, rest = m.group(1).strip(), lines[index][len(m.group(1)) + 1:].strip()
-    return f"'{key}:' needs a space after the colon", index + 1, len(m.group(1)) + 2, f"write '{key}: {rest}'"
+    return (f"'{shorten(key)}:' needs a space after the colon", index + 1, len(m.group(1)) + 2,
+            f"write '{shorten(key)}: {shorten(rest)}'")
 
 
 def _misplaced_field(text: str, line: int, col: int) -> tuple[str, int, int, str] | None:
@@ -374,8 +377,8 @@ def _misplaced_field(text: str, line: int, col: int) -> tuple[str, int, int, str
     above_indent = len(lines[above]) - len(lines[above].lstrip(" "))
     if indent > above_indent and re.match(r"^\s*(- )?[A-Za-z_][\w-]*:\s*\S", lines[above]):
         key = here.strip().split(":")[0].strip()
-        return (f"'{key}' is indented more than the field above it", line, indent + 1,
-                f"start '{key}:' in the same column as the other fields")
+        return (f"'{shorten(key)}' is indented more than the field above it", line, indent + 1,
+                f"start '{shorten(key)}:' in the same column as the other fields")
     return None
 
 

@@ -26,6 +26,7 @@ from .sourcemap import source_mapper
 from .problems import Problems, shorten
 from .places import event_span
 from .schema_messages import check_record
+from .skeleton import look_alikes, skeleton
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -34,13 +35,22 @@ COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "co
                     "ltd", "limited", "pc", "plc"}
 
 
+def _looks(word: str) -> str:
+    """A word as it looks: its UTS #39 skeleton, without case."""
+    return skeleton(word).casefold()
+
+
+_SUFFIX_LOOKS = {_looks(s) for s in COMPANY_SUFFIXES}
+
+
 def company_key(name: str) -> str:
     """A company name as compared for duplicates: without case, accents, punctuation and a
-    trailing Inc, LLC, Co, Corp, Ltd and the like."""
+    trailing Inc, LLC, Co, Corp, Ltd and the like, and as it looks: a letter of another
+    alphabet that looks like a Latin one (Cyrillic а, Greek Ο) counts as that letter."""
     import unicodedata
     plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
-    words = re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+    words = [_looks(w) for w in re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))]
+    while len(words) > 1 and words[-1] in _SUFFIX_LOOKS:
         words.pop()
     return "".join(words)
 
@@ -260,18 +270,25 @@ class Validator:
         """Two records for one company (a copy saved under another file name, the name in
         other case or with 'LLC' added, the same web site): an error at the later file, in
         the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
-        rules = (("name", lambda m: company_key(m.rec.name), "a member named '{name}'"),
-                 ("website", lambda m: website_host(m.rec.website), "a member with the web site {key}"))
-        for key_name, key_of, what in rules:
+        rules = (("name", lambda m: company_key(m.rec.name), lambda r: r.name, "a member named '{}'"),
+                 ("website", lambda m: _looks(website_host(m.rec.website)), lambda r: website_host(r.website),
+                  "a member with the web site {}"))
+        for key_name, key_of, shown_of, what in rules:
             first: dict[str, Valid] = {}
             for m in sorted(members, key=lambda m: (m.src.slug, m.src.path)):
                 key = key_of(m)
                 if key in first:
                     other = first[key].src
                     line, col = m.src.pos.value((key_name,))
-                    self.problems.error(m.src.path, line, col,
-                                        f"{other.path} already lists " + what.format(name=shorten(first[key].rec.name), key=shorten(key)),
-                                        f"edit {other.path} instead of adding a second file for the same company")
+                    shown = shown_of(first[key].rec)
+                    message = f"{other.path} already lists " + what.format(shorten(shown))
+                    hint = f"edit {other.path} instead of adding a second file for the same company"
+                    odd = look_alikes(shown_of(m.rec))
+                    if odd and look_alikes(shown) != odd:
+                        # the same look from other letters: a visitor could not tell the two apart
+                        message += ", which looks the same as this one"
+                        hint += f"; if it is another company, write its name in plain letters ({'; '.join(odd[:3])})"
+                    self.problems.error(m.src.path, line, col, message, hint)
                 elif key:
                     first[key] = m
 

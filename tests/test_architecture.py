@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "mdplaces", "sourcemap", "places", "colors", "imaging", "drawing"}),
+    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "mdplaces", "skeleton", "sourcemap", "places", "colors", "imaging", "drawing"}),
     ("content model", {"fields", "model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),

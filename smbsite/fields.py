@@ -225,8 +225,10 @@ def _local_datetime(value: Any) -> date | datetime:
 
 def _timezone(value: Any) -> str:
     try:
+        if len(str(value)) > 64:  # no zone's name is this long; the system refuses such a file name (OSError)
+            raise ValueError(value)
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise PydanticCustomError("timezone", "unknown time zone '{v}' (use an IANA name such as America/Los_Angeles)",
                                   {"v": shorten(value)}) from None
     return str(value)
@@ -240,7 +242,8 @@ def _duration(value: Any) -> int:
         value = _plain_number(value)
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    if isinstance(value, str) and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value.strip()):
+    # (hours of more digits than any show lasts are no duration, and int() refuses thousands of them)
+    if isinstance(value, str) and len(value.strip()) <= 16 and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value.strip()):
         seconds = 0
         for part in value.strip().split(":"):
             seconds = seconds * 60 + int(part)

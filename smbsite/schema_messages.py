@@ -171,7 +171,8 @@ def _date_hint(value: Any, timed: bool = False) -> str:
         return f"write it as YYYY-MM-DDTHH:MM: {m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
     words = re.findall(r"[A-Za-z]+|\d+", text)
     months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
-    numbers = [int(w) for w in words if w.isdigit()]
+    # (a number of more than nine digits is no day or year, and int() refuses thousands of them)
+    numbers = [int(w) if len(w) <= 9 else 10 ** 9 for w in words if w.isdigit()]
     years = [n for n in numbers if 1900 <= n <= 2999]
     days = [n for n in numbers if 1 <= n <= 31]
     if len(months) == 1 and len(years) == 1 and len(numbers) <= 2:

@@ -283,11 +283,12 @@ class Validator:
                     shown = shown_of(first[key].rec)
                     message = f"{other.path} already lists " + what.format(shorten(shown))
                     hint = f"edit {other.path} instead of adding a second file for the same company"
-                    odd = look_alikes(shown_of(m.rec))
-                    if odd and look_alikes(shown) != odd:
+                    odd_here, odd_there = look_alikes(shown_of(m.rec)), look_alikes(shown)
+                    if odd_here != odd_there:
                         # the same look from other letters: a visitor could not tell the two apart
                         message += ", which looks the same as this one"
-                        hint += f"; if it is another company, write its name in plain letters ({'; '.join(odd[:3])})"
+                        whose = "this name" if odd_here else f"the name in {other.path}"
+                        hint += f"; {whose} uses look-alike letters ({'; '.join((odd_here or odd_there)[:3])})"
                     self.problems.error(m.src.path, line, col, message, hint)
                 elif key:
                     first[key] = m

@@ -186,14 +186,15 @@ class Validator:
             if b.starts and b.ends and b.ends < b.starts:
                 line, col = src.pos.value(("benefits", i, "ends"))
                 self.problems.error(src.path, line, col,
-                                    f"benefit '{b.title}' ends ({b.ends}) before it starts ({b.starts})")
+                                    f"benefit '{shorten(b.title)}' ends ({b.ends}) before it starts ({b.starts})")
             if b.ends and b.ends < self.as_of:
                 line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.warning(src.path, line, col, f"benefit '{b.title}' expired on {b.ends} and is not shown",
+                self.problems.warning(src.path, line, col,
+                                      f"benefit '{shorten(b.title)}' expired on {b.ends} and is not shown",
                                       "remove it or set a new end date")
             elif b.ends and b.ends <= self.as_of + timedelta(days=EXPIRY_WARNING_DAYS):
                 line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.warning(src.path, line, col, f"benefit '{b.title}' expires on {b.ends}",
+                self.problems.warning(src.path, line, col, f"benefit '{shorten(b.title)}' expires on {b.ends}",
                                       "renew it with the vendor or let it lapse")
         logo = logos.record_logo(src, rec.logo, self.loaded.root, self.problems) if rec.logo is not None else None
         return Valid(src, rec, logo)
@@ -218,7 +219,7 @@ class Validator:
             if s.ends is not None and sort_key_when(s.ends) < sort_key_when(s.starts):
                 line, col = src.pos.value(("sessions", i, "ends"))
                 self.problems.error(src.path, line, col,
-                                    f"session '{s.title}' ends ({_when_text(s.ends)}) before it starts "
+                                    f"session '{shorten(s.title)}' ends ({_when_text(s.ends)}) before it starts "
                                     f"({_when_text(s.starts)})")
             for key, when in (("starts", s.starts), ("ends", s.ends)):
                 if when is None:
@@ -317,7 +318,7 @@ class Validator:
             items = data.get(key)
             if not isinstance(items, list):
                 return []
-            return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
+            return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and len(v) <= 64 and SLUG_RE.match(v)]
 
         refs: dict[str, str] = {}
         self.raw_markdown(src)

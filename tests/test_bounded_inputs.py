@@ -202,6 +202,16 @@ def test_a_broken_link_among_thousands_is_reported_where_it_is_written(make_site
     assert "link to /membres/, a page that does not exist" in errors[0].message
 
 
+def test_thousands_of_different_broken_links_are_each_reported_at_once(make_site):
+    description = "".join(f"[a](/x{i}/) ![b](/static/y{i}.png) " for i in range(3_000))
+    site = make_site({"members/basalt-data-works.yaml": _member_with(description)})
+    started = time.perf_counter()
+    errors = [p for p in api.check(site, as_of=AS_OF).problems if p.severity == "error"]
+    assert time.perf_counter() - started < 60
+    assert len(errors) == 6_000 and len({(p.line, p.col) for p in errors}) == 6_000
+    assert all(p.hint for p in errors)
+
+
 # --- messages -------------------------------------------------------------------------
 
 def test_shorten_keeps_short_values_and_cuts_long_ones_with_an_ellipsis():

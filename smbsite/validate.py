@@ -36,8 +36,11 @@ COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "co
 
 
 def _looks(word: str) -> str:
-    """A word as it looks: its UTS #39 skeleton, without case."""
-    return skeleton(word).casefold()
+    """A word as it looks, without case: each character outside ASCII is replaced by its
+    UTS #39 prototype before case is folded (Greek Ν looks like N, its small ν like v).
+    ASCII stays as typed: 'Bam IT' and 'Barn IT', 'GRANITE' and 'Granite' are told apart
+    or matched by their letters alone, while a Cyrillic а in 'Grаnite' counts as a."""
+    return "".join(ch if ch.isascii() else skeleton(ch) for ch in word).casefold()
 
 
 _SUFFIX_LOOKS = {_looks(s) for s in COMPANY_SUFFIXES}
@@ -48,7 +51,8 @@ def company_key(name: str) -> str:
     trailing Inc, LLC, Co, Corp, Ltd and the like, and as it looks: a letter of another
     alphabet that looks like a Latin one (Cyrillic а, Greek Ο) counts as that letter."""
     import unicodedata
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    # case is folded after the skeleton: Greek Ν looks like N, its small ν like v
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     words = [_looks(w) for w in re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))]
     while len(words) > 1 and words[-1] in _SUFFIX_LOOKS:
         words.pop()

@@ -113,7 +113,7 @@ def render_report(a, sizes, selected, results, started, host, versions, load):
             "first member file; it is put back when the runner ends.",
             "- check " + ("takes `--cache-dir`: `smbsite check edit` runs through its own cache." if a.check_has_cache
                           else "takes no `--cache-dir` in this smbsite: `smbsite check edit` is a check after an "
-                          "untimed check, which is warm only if check keeps a cache in the site folder; compare "
+                          "untimed check, which is warm only if check keeps a cache of its own by default; compare "
                           "it with the cold check (ratio above)."),
             "- Hugo: RSS feeds off, sitemap on. Jekyll: kramdown, no feature plugins, term pages made with the "
             "built-in `where` filter, plus a backport of Jekyll 4.3.2's fix for its quadratic "

@@ -101,10 +101,11 @@ def restore_members():
         f.write_bytes(original)
 
 
-def check_cache_args(smb: list, env: dict) -> list:
-    """check's own cache option, if this smbsite's check has one."""
+def check_cache_args(smb: list, env: dict, kind: str = "") -> list:
+    """check's own cache option pointed into the work folder, if this smbsite's check has one
+    (a cold check gets a fresh one, not the user's cache directory)."""
     r = subprocess.run(smb + ["check", "--help"], capture_output=True, text=True, env={**os.environ, **env})
-    return ["--cache-dir", "{d}/cache-check"] if "--cache-dir" in r.stdout else []
+    return ["--cache-dir", "{d}/cache-check" + (f"-{kind}" if kind else "")] if "--cache-dir" in r.stdout else []
 
 
 def tools(baseline: Path | None = None):
@@ -117,15 +118,16 @@ def tools(baseline: Path | None = None):
                                                       "{d}/out-baseline", "-q"],
              ("out-baseline", "site/.smbsite-cache"), "out-baseline", {"PYTHONPATH": str(baseline.resolve())})]
     return before + [
-        Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q"],
-             ("out-smbsite", "site/.smbsite-cache"), "out-smbsite", env),
+        Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q",
+                                                "--cache-dir", "{d}/cache-cold"],
+             ("out-smbsite", "cache-cold", "site/.smbsite-cache"), "out-smbsite", env),
         Tool("smbsite warm", "smbsite", through("warm"), (), "out-warm", env,
              before=lambda d, argv: edit_one_member(d, argv, env, "cache-warm", "warm build")),
         # the build before it goes through the same cache with the same sources: nothing changed
         Tool("smbsite no-change", "smbsite", through("nochange"), (), "out-nochange", env,
              before=lambda d, argv: untimed(argv, env)),
-        Tool("smbsite check", "smbsite", smb + ["check", "-s", "{d}/site", "-q"],
-             ("site/.smbsite-cache", "cache-check"), env=env),
+        Tool("smbsite check", "smbsite", smb + ["check", "-s", "{d}/site", "-q"] + check_cache_args(smb, env, "cold"),
+             ("site/.smbsite-cache", "cache-check-cold"), env=env),
         Tool("smbsite check edit", "smbsite", check_warm, (), env=env,
              before=lambda d, argv: prime_check(d, argv, env)),
         Tool("smbsite serve edit", "smbsite", smb + ["serve"], (), env=env, runner=serve_edits),

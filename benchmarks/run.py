@@ -298,6 +298,9 @@ def main():
     host, load = machine(), os.getloadavg()[0]
     a.check_has_cache = bool(check_cache_args(smbsite_argv(), {"PYTHONPATH": str(REPO)}))
     results = {}  # (n, tool name) -> {"runs": [(s, MiB, cpu s)], "pages": int, "error": str}
+    def interrupted(*_):
+        raise KeyboardInterrupt  # so the edited member is put back below
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         measure(a, sizes, selected, results)
     finally:

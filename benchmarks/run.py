@@ -238,6 +238,9 @@ def prepare_size(n: int, workdir: Path, make_site: Path, groups: set):
         subprocess.run([sys.executable, str(make_site), str(site), "--members", str(n), "--articles", str(n // 10)],
                        check=True)
         (site / ".bench-stamp").write_text(stamp)
+    # caches of an earlier run may be another smbsite's: the first warm run of this one fills its own
+    for cache in ("cache-warm", "cache-nochange", "cache-check", "cache-cold", "cache-check-cold"):
+        shutil.rmtree(d / cache, ignore_errors=True)
     shutil.rmtree(site / "templates", ignore_errors=True)
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", site / "templates")

@@ -13,7 +13,8 @@ from .outputs import Output, SiteGraph
 from .kinds import KINDS
 from . import identity, machine
 from .imaging import ImageStore
-from .fields import NATIONWIDE, US_STATES
+from .coverage import anywhere, area_phrase, region_groups
+from .fields import US_STATES
 from .problems import Problems
 from .tilemap import legend, tile_map
 from .urls import Urls
@@ -33,31 +34,6 @@ PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into
 # ("members/"), "site.yaml", or "template:<name>" (added while rendering).
 ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES = (
     KINDS[k].collection for k in ("member", "vendor", "event", "article", "page"))
-
-
-def region_groups(members: list[Member], states: list[str] | None = None) -> list[tuple[str, list[Member]]]:
-    """Members grouped by every state they are based in or serve (nationwide ones under each).
-
-    `members` comes in directory order (A-Z), so each group is already in order
-    unless nationwide members had to be added to it."""
-    groups: dict[str, list[Member]] = {}
-    nationwide = [m for m in members if m.serves_all]
-    for m in members:
-        for code in dict.fromkeys([m.state, *m.serves]):
-            if code != NATIONWIDE:
-                groups.setdefault(code, []).append(m)
-    codes = states if states is not None else sorted(groups if not nationwide else US_STATES)
-    out = []
-    for code in codes:
-        listed = groups.get(code, [])
-        if nationwide:
-            seen = {m.slug for m in listed}
-            extra = [m for m in nationwide if m.slug not in seen]
-            if extra:
-                listed = sorted(listed + extra, key=lambda m: (m.name.casefold(), m.slug))
-        if listed:
-            out.append((code, listed))
-    return out
 
 
 BENEFIT_TYPES = {"discount": "Discounts", "training": "Training", "certification": "Certification",
@@ -273,7 +249,7 @@ class GraphBuilder:
                      states=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                      vendors=[(v.slug, v.name) for v in vendors], listed_count=len(listed),
                      state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
-                     legend=legend(counts)))
+                     legend=legend(counts), anywhere=anywhere(listed)))
         # (specialty, state) -> where the members offering it there are listed; region pages link there
         partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
@@ -283,15 +259,13 @@ class GraphBuilder:
             for code, _ in groups:
                 partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
             counts = {code: len(ms) for code, ms in groups}
-            # the page lists each member once; a row per state names who works there, leaving
-            # out those serving every state (said once, not in every row)
-            nationwide = [m for m in by_spec[key] if m.serves_all]
-            rows = [] if split else [(code, len(ms), [m for m in ms if not m.serves_all or m.state == code])
-                                     for code, ms in sorted(groups, key=lambda g: US_STATES[g[0]])]
+            # the page lists each member once; a row per state names who works there; those
+            # working with clients anywhere are named once, not in every row
+            rows = [] if split else [(code, len(ms), ms) for code, ms in groups]
             self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
                      context=PartnerView(
                          key=key, specialty=spec, members=by_spec[key], split=split, rows=rows,
-                         nationwide=nationwide,
+                         nationwide=anywhere(by_spec[key]), area=area_phrase(counts),
                          states=[(code, US_STATES[code], counts[code], partner_state_url[key, code])
                                  for code in by_state_name(counts)],
                          state_map=self.state_map(counts, lambda c, k=key: partner_state_url[k, c], "spec-map"),
@@ -303,7 +277,9 @@ class GraphBuilder:
                              deps=deps, context=PartnerStateView(key=key, specialty=spec, code=code,
                                                                  state_name=US_STATES[code],
                                                                  based=[m for m in ms if m.state == code],
-                                                                 serving=[m for m in ms if m.state != code]))
+                                                                 serving=[m for m in ms if m.state != code],
+                                                                 anywhere=[m for m in anywhere(by_spec[key])
+                                                                           if m.state != code]))
         return partner_state_url
 
     def regions(self, listed: list[Member], partner_state_url: dict[tuple[str, str], str]) -> None:
@@ -315,7 +291,7 @@ class GraphBuilder:
                  context=RegionsView(
                      regions=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                      state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
-                     legend=legend(counts)))
+                     legend=legend(counts), anywhere=anywhere(listed)))
         for code, ms in groups:
             based = [m for m in ms if m.state == code]
             serving = [m for m in ms if m.state != code]
@@ -326,6 +302,7 @@ class GraphBuilder:
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
                      deps=deps, context=RegionView(code=code, state_name=US_STATES[code], based=based,
                                                    serving=serving, members=ms,
+                                                   anywhere=[m for m in anywhere(listed) if m.state != code],
                                                    specialties=[(specs[k].label, offered[k],
                                                                  partner_state_url[k, code])
                                                                 for k in specs if k in offered]))

@@ -398,7 +398,9 @@ def test_a_large_directory_splits_by_letter_and_page_and_stays_small(tmp_path):
     nv = page(out, "/partners/cabling/nv/")
     assert text(nv.xpath("//h1")[0]) == "Structured cabling in Nevada"
     names = {text(a) for a in nv.xpath(f"//ul[{has_class('compact')}]//a")}
-    assert "Acme Systems 00000" in names  # nationwide
+    anywhere = {text(a) for a in nv.xpath(f"//h2[starts-with(., 'Working with clients anywhere')]"
+                                         f"/following-sibling::ul[1]//a")}
+    assert "Acme Systems 00000" in anywhere and "Acme Systems 00000" not in names - anywhere  # named once, apart
     assert len(names) > 50 and not names & quiet  # none of those not taking partner work
     # a vendor every member works with names the first thousand and sends the rest to the finder
     vendor = page(out, "/vendors/sonicwall/")
@@ -425,7 +427,7 @@ def test_partner_finder_works_without_javascript(site_out):
     assert "needs-js" in doc.get_element_by_id("finder-out").get("class")
     assert form.get("data-members") == BASE_PATH + "members.json"
     states = form.xpath('.//select[@id="f-state"]/option/@value')
-    assert states == [""] + sorted((c.lower() for c in US_STATES), key=lambda c: US_STATES[c.upper()])
+    assert states == ["", "ca", "id", "nv", "tx"]  # where members are based or name, not every state
     specialties = form.xpath('.//select[@id="f-specialty"]/option/@value')
     assert specialties == ["", "cabling", "web-development", "microsoft-crm"]
     status = doc.get_element_by_id("finder-status")
@@ -455,16 +457,20 @@ def test_partner_pages_list_each_member_once_with_states_and_summary(site_out):
     assert tiles == {"California: 1 member": here + "#st-ca", "Nevada: 2 members": here + "#st-nv"}
 
 
-def test_members_serving_every_state_are_named_once_not_in_every_state_row(site_out):
+def test_members_working_anywhere_are_named_once_and_counted_only_where_based(site_out):
     doc = page(site_out, "/partners/web-development/")
     cards = [text(c.xpath("./h3")[0]) for c in doc.xpath(f"//main//li[{has_class('card')}]")]
     assert cards == ["Acme Networks", "Everywhere Web"]
-    assert "Serving every state: Everywhere Web." in text(doc)
+    assert "Works with clients anywhere: Everywhere Web." in text(doc)
+    assert "Boise, ID · works with clients anywhere" in text(doc)
+    # rows only for the states members are based in or name: CA, NV (Acme), ID (Everywhere Web's base)
     rows = doc.xpath(f"//ul[{has_class('by-state')}]/li")
-    assert len(rows) == 51 + 5
-    assert text(doc.get_element_by_id("st-nv")) == "Nevada (2): Acme Networks, and 1 serving every state"
-    assert text(doc.get_element_by_id("st-id")) == "Idaho (1): Everywhere Web"  # where it is based
-    assert text(doc.get_element_by_id("st-vt")) == "Vermont (1): 1 serving every state"
+    assert [r.get("id") for r in rows] == ["st-ca", "st-id", "st-nv"]
+    assert text(doc.get_element_by_id("st-nv")) == "Nevada (1): Acme Networks"
+    assert text(doc.get_element_by_id("st-id")) == "Idaho (1): Everywhere Web"
+    assert "based in or serving 3 states; 1 of them works with clients anywhere." in text(doc)
+    tiles = {t.findtext("title") for t in doc.xpath("//svg//a")}
+    assert tiles == {"California: 1 member", "Idaho: 1 member", "Nevada: 1 member"}
 
 
 def test_region_pages_split_based_and_serving(site_out):
@@ -472,11 +478,13 @@ def test_region_pages_split_based_and_serving(site_out):
     assert text(doc.xpath("//h1")[0]) == "Members in Nevada"
     sections = {text(h).rsplit(" (", 1)[0]: h.getnext() for h in doc.xpath("//main//h2")}
     assert [text(a) for a in sections["Based in Nevada"].xpath(".//a")] == ["Basin Cabling"]
-    assert [text(a) for a in sections["Serving Nevada from elsewhere"].xpath(".//a")] == ["Acme Networks",
-                                                                                           "Everywhere Web"]
+    assert [text(a) for a in sections["Serving Nevada from elsewhere"].xpath(".//a")] == ["Acme Networks"]
+    # a member working anywhere is named once, apart, and not counted as serving Nevada
+    assert [text(a) for a in sections["Working with clients anywhere"].xpath(".//a")] == ["Everywhere Web"]
+    assert "2 members are based in or serve Nevada" in text(doc)
     by_spec = {text(a): a.get("href") for a in sections["By specialty"].xpath(".//a")}
     assert by_spec == {"Structured cabling (2)": BASE_PATH + "partners/cabling/#st-nv",
-                       "Web development (2)": BASE_PATH + "partners/web-development/#st-nv"}
+                       "Web development (1)": BASE_PATH + "partners/web-development/#st-nv"}
 
 
 def test_tile_map_links_states_with_members_and_names_each(site_out):
@@ -489,10 +497,11 @@ def test_tile_map_links_states_with_members_and_names_each(site_out):
     listed = {text(a): a.get("href") for a in doc.xpath(f"//ul[{has_class('states')}]//a")}
     assert {href for href in listed.values()} == {a.get("href") for a in links}
     names = {a.findtext("title"): a.get("href") for a in links}
-    # Everywhere Web serves the nation, so every state and DC has at least one member
-    assert len(names) == 51 + 5
-    assert names["Nevada: 3 members"] == BASE_PATH + "regions/nv/"
-    assert names["Vermont: 1 member"] == BASE_PATH + "regions/vt/"
+    # Everywhere Web works anywhere: it shades Idaho, where it is based, and no other state
+    assert set(names) == {"California: 1 member", "Idaho: 1 member", "Nevada: 2 members", "Texas: 1 member"}
+    assert names["Nevada: 2 members"] == BASE_PATH + "regions/nv/"
+    assert not (site_out / "regions" / "vt").exists()
+    assert "counted only where they are based: Everywhere Web." in text(doc)
 
 
 def test_tile_map_draws_empty_states_as_muted_non_links():

@@ -108,7 +108,7 @@
     var h = el("h3");
     h.appendChild(el("a", { href: form.dataset.memberBase + m.slug + "/" }, m.name));
     li.appendChild(h);
-    var where = m.city + ", " + m.state + (m.serves.indexOf("nationwide") >= 0 ? " · serves nationwide" : "");
+    var where = m.city + ", " + m.state + (m.serves.indexOf("nationwide") >= 0 ? " · works with clients anywhere" : "");
     li.appendChild(el("p", { "class": "meta" }, where));
     li.appendChild(el("p", null, m.summary));
     var tags = el("ul", { "class": "tags", "aria-label": "Specialties of " + m.name });

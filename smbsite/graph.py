@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -46,14 +47,32 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
-ADD_YOUR_COMPANY = "/add-your-company/"
+APPLICATION_SUBJECT = "Membership application"
+APPLICATION_BODY = """Hello,
+
+We would like to join {title}.
+
+Company name:
+Website:
+City and state:
+Number of employees:
+What we do, in a sentence or two:
+Contact person and phone:
+
+Thank you.
+"""
 
 
-def application_url(join_url: str | None, urls: Any) -> str | None:
-    """The membership application: site.yaml's join_url, else the site's own "add your company" page."""
+def application_url(join_url: str | None, email: str | None = None, title: str = "") -> str | None:
+    """Where an applicant applies: site.yaml's join_url, else an email to the site's contact address
+    with the subject and a short form to fill in. Never the listing form: that is for members, and
+    needs a GitHub account an applicant may not have."""
     if join_url:
         return join_url
-    return ADD_YOUR_COMPANY if ADD_YOUR_COMPANY in urls else None
+    if not email:
+        return None
+    body = APPLICATION_BODY.format(title=title or "the association")
+    return f"mailto:{quote(email, safe='@')}?subject={quote(APPLICATION_SUBJECT)}&body={quote(body)}"
 
 
 def by_state_name(codes: Any) -> list[str]:
@@ -143,7 +162,8 @@ class GraphBuilder:
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
         self.check_urls(graph)
-        graph.application_url = application_url(site.config.join_url, graph.by_url)
+        cfg = site.config
+        graph.application_url = application_url(cfg.join_url, cfg.contact.email if cfg.contact else None, cfg.title)
         return graph
 
     def generic_pages(self) -> None:

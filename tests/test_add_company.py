@@ -122,13 +122,6 @@ def test_a_repository_that_is_not_a_web_address_is_refused(make_site, cli):
             in res.stderr)
 
 
-def test_join_page_points_to_the_form_first():
-    join = (REPO / "content" / "pages" / "join.md").read_text(encoding="utf-8")
-    body = join.split("---", 2)[2]
-    first_link = re.search(r"\]\((/[^)]*)\)", body).group(1)
-    assert first_link == "/add-your-company/"
-
-
 # --- the check's words ------------------------------------------------------------------------------
 
 def fill(template: str, **values) -> str:

@@ -183,13 +183,23 @@ def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
     return crumbs if url != "/" else []
 
 
+def _filed(graph: SiteGraph, out: Output, crumbs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A radio episode's page lives under /events/ but belongs to the show: its trail (and the
+    navigation, which follows the trail) goes through the radio page."""
+    event = getattr(out.context, "event", None)
+    radio = graph.by_url.get("/radio/")
+    if out.kind == "event" and getattr(event, "type", None) == "radio" and radio is not None:
+        return [(radio.title, "/radio/") if href == "/events/" else (label, href) for label, href in crumbs]
+    return crumbs
+
+
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
     if out.produce is not None:
         return out.produce(graph.site)
     assert out.template is not None
     template = env.get_template(out.template)
     page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
-                    crumbs=breadcrumbs(graph, out.url), jsonld=jsonld.for_output(graph, out),
+                    crumbs=_filed(graph, out, breadcrumbs(graph, out.url)), jsonld=jsonld.for_output(graph, out),
                     description=jsonld.description(graph, out),
                     image=out.image or (graph.identity.site_card if graph.identity else None))
     variables = out.context.variables() if out.context is not None else {}

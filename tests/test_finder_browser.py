@@ -103,7 +103,7 @@ def test_map_tiles_are_not_tab_stops_and_the_state_list_is(page, bundled):  # no
         stops.append(here)
     assert stops and not any(kind == "map" for kind, _ in stops)
     states = [href for kind, href in stops if kind == "states"]
-    assert len(states) == pg.locator("ul.states a").count() > 50
+    assert len(states) == pg.locator("ul.states a").count() > 30  # where members are based or name, not all 56
     # the map's links are the same pages, in the list's order for the keyboard
     tiles = set(pg.locator("svg.tilemap a").evaluate_all("as => as.map(a => a.getAttribute('href'))"))
     assert tiles == set(states)

@@ -142,7 +142,8 @@ class GraphBuilder:
         if site.config.repository:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
-                     context=FormView(form=form_context(site)), deps=frozenset({"site.yaml", ALL_VENDORS}))
+                     context=FormView(form=form_context(site)),
+                     deps=frozenset({"site.yaml", ALL_VENDORS, ALL_PAGES}))  # it links the join page
         if site.config.search:  # the index itself is written after rendering (search.py)
             self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False,
                      deps=frozenset({"site.yaml"}))

@@ -11,6 +11,8 @@ import sys
 
 import pytest
 
+from conftest import AS_OF
+
 HEAVY = ("pydantic", "jinja2", "markdown_it", "PIL")
 
 REPORT = "import json, sys; print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & set(%r))))" % (HEAVY,)
@@ -56,3 +58,17 @@ def test_new_lists_the_kinds_it_writes_in_its_help(cli):
     assert res.returncode == 0 and "{member|vendor|event|article}" in res.stdout
     res = cli("new", "sponsor", "Acme IT")
     assert res.returncode == 2 and "'sponsor' is not one of 'member', 'vendor', 'event', 'article'" in res.stderr
+
+
+def test_check_imports_only_what_checking_uses(make_site):
+    """check validates and renders, so it needs pydantic, markdown-it and Jinja; the file watcher,
+    the calendar library, the search indexer and the other commands' modules it never touches."""
+    site = make_site()
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom smbsite.cli import main\n"
+            f"result = CliRunner().invoke(main, ['check', '-s', {str(site)!r}, '--as-of', {AS_OF!r}])\n"
+            "assert result.exit_code == 0, result.output\n"
+            "unused = ('watchdog', 'icalendar', 'pagefind_bin', 'smbsite.serve', 'smbsite.incremental', "
+            "'smbsite.scaffold', 'smbsite.newsite', 'smbsite.diff')\n"
+            "print(sorted(m for m in unused if m in sys.modules))\n")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert res.stdout.strip().splitlines()[-1] == "[]"

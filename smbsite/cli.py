@@ -11,8 +11,6 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-
 SRC = click.option("-s", "--source", "src", default=".", show_default=True,
                    type=click.Path(file_okay=False, path_type=Path), help="The site folder.")
 
@@ -20,6 +18,15 @@ SRC = click.option("-s", "--source", "src", default=".", show_default=True,
 def _usage(exc: Exception) -> None:
     click.echo(f"smbsite: {exc}", err=True)
     sys.exit(2)
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, as click.version_option prints it; the version is looked up only when asked for."""
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__
+    click.echo(f"smbsite, version {__version__}")
+    ctx.exit()
 
 
 class ScaffoldKinds(click.Choice):
@@ -40,7 +47,8 @@ class ScaffoldKinds(click.Choice):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="smbsite")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def main() -> None:
     """Build the website of a member association from YAML records and Markdown."""
 

@@ -72,3 +72,10 @@ def test_check_imports_only_what_checking_uses(make_site):
             "print(sorted(m for m in unused if m in sys.modules))\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_version_prints_the_installed_version(cli):
+    import smbsite
+
+    res = cli("--version")
+    assert res.returncode == 0 and res.stdout == f"smbsite, version {smbsite.__version__}\n"

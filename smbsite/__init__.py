@@ -8,18 +8,20 @@ if TYPE_CHECKING:
     from .problems import Problem
 
 __all__ = ["Problem", "Result", "UsageError", "build", "check"]
-__version__ = "0.1.0"
 
 # The library's face is imported when first asked for (PEP 562): `smbsite --help` and the
-# other commands that read no site need not pay for pydantic, Jinja and markdown-it.
-_FACE = {"Result": ".api", "UsageError": ".problems", "build": ".api", "check": ".api", "Problem": ".problems"}
+# other commands that read no site need not pay for pydantic, Jinja and markdown-it, nor
+# for reading the installed package's metadata (the version).
+_FACE = {"Result": (".api", "Result"), "UsageError": (".problems", "UsageError"), "build": (".api", "build"),
+         "check": (".api", "check"), "Problem": (".problems", "Problem"), "__version__": (".version", "VERSION")}
 
 
 def __getattr__(name: str) -> Any:
     if name not in _FACE:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
-    value = getattr(import_module(_FACE[name], __name__), name)
+    module, attr = _FACE[name]
+    value = getattr(import_module(module, __name__), attr)
     globals()[name] = value  # asked once, then an ordinary attribute
     return value
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .safefs import link_problem
+from .version import VERSION
 
 try:
     import fcntl
@@ -44,10 +45,8 @@ def digest(data: bytes) -> bytes:
 
 def code_fingerprint() -> str:
     """Digest of this smbsite: its version, every module and every theme file."""
-    from . import __version__
-
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"smbsite {__version__} cache {FORMAT}\0".encode())
+    h.update(f"smbsite {VERSION} cache {FORMAT}\0".encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
         h.update(path.read_bytes())

@@ -24,8 +24,8 @@ def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> N
     """--version, as click.version_option prints it; the version is looked up only when asked for."""
     if not value or ctx.resilient_parsing:
         return
-    from . import __version__
-    click.echo(f"smbsite, version {__version__}")
+    from .version import VERSION
+    click.echo(f"smbsite, version {VERSION}")
     ctx.exit()
 
 
@@ -160,24 +160,61 @@ def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
 
 @main.command("init")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--requirement", metavar="REQ",
+              help="What the site's workflows install, e.g. 'smbsite==0.2.0' or "
+                   "'smbsite @ git+https://github.com/OWNER/REPO@v0.2.0' [default: the smbsite running, as it "
+                   "was installed].")
+@click.option("--refresh", is_flag=True,
+              help="In an existing site, rewrite the workflows, the pull-request template and CONTRIBUTING.md "
+                   "as this smbsite writes them, and show what changed. Records, content, settings and "
+                   "templates are left alone.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the site is written.")
-def init_cmd(directory: Path, quiet: bool) -> None:
+def init_cmd(directory: Path, requirement: str | None, refresh: bool, quiet: bool) -> None:
     """Start a new association site in DIR (created; an existing DIR must be empty).
 
     Writes a commented site.yaml, one example member, vendor, event, article and
     page, the JSON Schemas, the GitHub workflows that check pull requests and
     publish to GitHub Pages, CONTRIBUTING.md, a README and a .gitignore. The site
     builds as it is: try smbsite serve -s DIR.
+
+    pyproject.toml names the smbsite the workflows install: this one, as it was
+    installed (smbsite==X.Y.Z from PyPI, or its git URL at the installed commit).
+    Installed from a local folder, smbsite cannot name itself: give --requirement.
     """
-    from .newsite import init_site
+    from .newsite import init_site, refresh_site
     from .problems import UsageError
+    if refresh:
+        if requirement is not None:
+            _usage(UsageError("--refresh leaves pyproject.toml alone: to move to another smbsite, change the "
+                              "requirement there"))
+        try:
+            changed = refresh_site(directory)
+        except UsageError as exc:
+            _usage(exc)
+        _show_refresh(directory, changed, quiet)
+        return
     try:
-        written = init_site(directory)
+        written = init_site(directory, requirement)
     except UsageError as exc:
         _usage(exc)
     if not quiet:
         click.echo(f"wrote {len(written)} files into {directory}: read its README.md, then run "
                    f"smbsite serve -s {directory}")
+
+
+def _show_refresh(site: Path, changed: list[tuple[str, str, str]], quiet: bool) -> None:
+    import difflib
+    if quiet:
+        return
+    for rel, old, new in changed:
+        click.echo("".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                                f"a/{rel}", f"b/{rel}")), nl=False)
+    if changed:
+        click.echo(f"refreshed {len(changed)} file{'s' if len(changed) != 1 else ''} in {site} "
+                   f"({', '.join(rel for rel, _, _ in changed)}): review the changes above, then commit them",
+                   err=True)
+    else:
+        click.echo(f"{site}: the workflows, pull-request template and CONTRIBUTING.md are up to date", err=True)
 
 
 @main.command("diff")

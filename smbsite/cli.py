@@ -63,7 +63,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep rendered pages, resized logos and drawn cards here between builds "
-                   "[default: SRC/.smbsite-cache].")
+                   "[default: the site's own folder in the user's cache directory, $XDG_CACHE_HOME/smbsite].")
 @click.option("--no-cache", is_flag=True, help="Render every page and make every image afresh; keep none (same output bytes).")
 def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, as_of: str | None,
               strict: bool, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:

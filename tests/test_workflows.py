@@ -7,6 +7,7 @@ pipefail, $GITHUB_ENV carried between steps), on small sites.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -162,17 +163,18 @@ def test_builds_go_through_a_cache_that_a_new_smbsite_or_new_templates_start_afr
     assert "code_fingerprint()" in key["run"]  # the code and theme of the installed smbsite
     assert "hashFiles(" in key["env"]["TEMPLATES"] and "templates/**" in key["env"]["TEMPLATES"]
     restore = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/cache@"))
-    assert restore["with"]["path"] == ".smbsite-cache"
+    assert restore["with"]["path"] == "~/.cache/smbsite"  # outside the checkout; the signing key is in it
     assert restore["with"]["key"].startswith("${{ steps.cache-key.outputs.key }}-")
     assert restore["with"]["restore-keys"] == "${{ steps.cache-key.outputs.key }}-"
     first_build = next(i for i, step in enumerate(job["steps"]) if "smbsite build" in step.get("run", ""))
     assert names.index(key["name"]) < names.index(restore["name"]) < first_build
     builds = [step["run"] for step in job["steps"] if "build -s" in step.get("run", "") or
               "smbsite build" in step.get("run", "")]
-    if path == CHECK:
-        assert all("--cache-dir .smbsite-cache" in run or '"${cache[@]}"' in run for run in builds), builds
-    else:
-        assert all("--no-cache" not in run and "--cache-dir" not in run for run in builds)  # SRC/.smbsite-cache
+    folder = '--cache-dir "$HOME/.cache/smbsite/' + ("pr" if path == CHECK else "pages") + '"'
+    assert all(folder in run or '"${cache[@]}"' in run for run in builds), builds
+    if path == CHECK:  # the base's own folder, so its prune never drops the pull request's pages
+        assert '--cache-dir "$HOME/.cache/smbsite/base"' in "".join(builds)
+    assert all("--no-cache" not in run for run in builds)
 
 
 def test_the_starter_sites_workflows_build_through_the_cache_too():
@@ -213,11 +215,14 @@ if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
   exit 0
 fi
 exec "{sys.executable}" "$@\"""")
-        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        self.home = tmp / "home"  # a runner's own: the build cache goes under it, as on GitHub
+        self.home.mkdir()
+        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(self.home),
                     "RUNNER_TEMP": str(self.temp), "GITHUB_ENV": str(self.env_file),
                     "GITHUB_STEP_SUMMARY": str(self.summary), "GITHUB_WORKSPACE": str(self.workspace),
                     "GITHUB_OUTPUT": str(self.output)}
         self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.env.pop("XDG_CACHE_HOME", None)
         self.env.update({k: str(v) for k, v in (job or {}).get("env", {}).items()})
         self.values = {"runner.temp": str(self.temp)}  # what ${{ … }} expressions stand for
 
@@ -389,9 +394,14 @@ def test_the_base_is_built_by_the_pull_requests_smbsite_when_the_program_is_unch
     assert all(res.returncode == 0 for res in ran(results).values())
     assert (runner.temp / "site-base" / "index.html").is_file()
     assert not (runner.temp / "base-venv").exists()  # no second install
-    # both builds went through the cache the workflow saves: it holds the last one's pages
-    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    # both builds went through the cache the workflow saves, each in its own folder, so the
+    # base build pruned none of the pull request's pages
+    pages = {name: json.loads((runner.home / f".cache/smbsite/{name}/pages/index.json").read_text())["pages"]
+             for name in ("pr", "base")}
+    assert len(pages["pr"]) > len(pages["base"])  # the pull request's new member page is still there
+    assert (runner.home / ".cache/smbsite/key").is_file()
     assert not (runner.workspace / "pr" / ".smbsite-cache").exists()
+    assert not (runner.workspace / ".smbsite-cache").exists()
 
 
 def test_the_base_gets_its_own_smbsite_when_the_program_changes(tmp_path):
@@ -480,7 +490,8 @@ def test_a_sites_pull_request_installs_smbsite_once_and_builds_its_base_through_
         [(name, res.stderr) for name, res in ran(results).items() if res.returncode]
     assert not (runner.temp / "base-venv").exists()
     assert (runner.temp / "site-base" / "index.html").is_file()
-    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    assert (runner.home / ".cache/smbsite/pr/pages/index.json").is_file()
+    assert (runner.home / ".cache/smbsite/base/pages/index.json").is_file()
     assert "`/members/basalt-data-works/`" in runner.summary.read_text()
 
 

@@ -68,12 +68,12 @@ WORDS: dict[str, dict[str, str]] = {
         "placeholder": f"Replace {PLACEHOLDER} with your city",
     },
     "state": {"missing": "Choose the state where your company is based"},
-    "serves": {},
+    "serves": {"too_many": "Choose at most {max} states (you chose {n})"},
     "specialties": {
         "too_few": "Choose at least one specialty",
         "too_many": "Choose at most {max} specialties (you chose {n})",
     },
-    "vendors": {},
+    "vendors": {"too_many": "Choose at most {max} vendors (you chose {n})"},
     "website": {
         "url": "Enter your web address, like https://example.com",
         "invisible": "Remove the invisible character from your web address",

@@ -148,6 +148,7 @@ MISTAKES = [
     ("city", "missing", ""), ("city", "one_line", "Yak\u2028ima"), ("city", "invisible", "Yak\ufdd0ima"),
     ("city", "placeholder", "REPLACE ME"), ("state", "missing", ""),
     ("specialties", "too_few", []), ("specialties", "too_many", ["cabling"] * 9),
+    ("serves", "too_many", ["NV"] * 58), ("vendors", "too_many", ["sonicwall"] * 101),
     ("website", "url", "ftp://acme.example"), ("website", "invisible", "https://acme.example/\x07"),
     ("email", "email", "info(at)acme"), ("email", "invisible", "info\x9b@acme.example"),
     ("phone", "phone", "call us"), ("phone", "invisible", "+1 555 010\x7f 0199"),

@@ -122,9 +122,14 @@
     var li = el("li", { "class": "card linked" });
     var h = el("h3", { "class": "card-title" });
     var a = el("a", { href: form.dataset.memberBase + m.slug + "/" });
-    a.appendChild(logoBox(m));
-    // a logo stands for the name, as on the site's own cards
-    a.appendChild(m.logo ? el("span", { "class": "visually-hidden" }, m.name) : document.createTextNode(m.name));
+    // a logo stands for the name, as on the site's own cards; a monogram stays outside the link
+    if (m.logo) {
+      a.appendChild(logoBox(m));
+      a.appendChild(el("span", { "class": "visually-hidden" }, m.name));
+    } else {
+      li.appendChild(logoBox(m));
+      a.textContent = m.name;
+    }
     h.appendChild(a);
     li.appendChild(h);
     var where = m.city + ", " + m.state + (m.serves.indexOf("nationwide") >= 0 ? " · serves nationwide" : "");

@@ -65,6 +65,13 @@ class _HasLogo(_Named):
         return plan.drawn if plan is not None else {}
 
     @property
+    def wordmark(self) -> bool:
+        """A logo at least twice as wide as it is tall carries the name: the theme shows it in place
+        of the name (said once, to assistive technology). A square mark is shown beside the name."""
+        card = self.logo_sizes.get("card")
+        return card is not None and card.width >= 2 * card.height
+
+    @property
     def logo_url(self) -> str | None:
         """Site path of the logo at its largest published size."""
         plan = self.logo_plan  # type: ignore[attr-defined]

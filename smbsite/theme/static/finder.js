@@ -123,7 +123,7 @@
     var h = el("h3", { "class": "card-title" });
     var a = el("a", { href: form.dataset.memberBase + m.slug + "/" });
     // a logo stands for the name, as on the site's own cards; a monogram stays outside the link
-    if (m.logo) {
+    if (m.logo && m.logo.width >= 2 * m.logo.height) { // a wordmark (the theme's rule, content.py)
       a.appendChild(logoBox(m));
       a.appendChild(el("span", { "class": "visually-hidden" }, m.name));
     } else {

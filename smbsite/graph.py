@@ -16,6 +16,7 @@ from .imaging import ImageStore
 from .fields import NATIONWIDE, US_STATES
 from .problems import Problems
 from .home import home_view
+from .slugify import slugify
 from .tilemap import legend, tile_map
 from .urls import Urls
 from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView,
@@ -378,6 +379,17 @@ class GraphBuilder:
                      context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
                                           prev_url=page_url(n - 1) if n > 1 else None,
                                           next_url=page_url(n + 1) if n < pages else None))
+        # a page per tag, so the tags under an article lead somewhere
+        tagged: dict[str, tuple[str, list[Any]]] = {}
+        for a in arts:
+            for tag in a.tags or ():
+                key = slugify(tag)
+                if key and a not in tagged.setdefault(key, (tag, []))[1]:
+                    tagged[key][1].append(a)
+        for key, (tag, items) in sorted(tagged.items()):
+            self.add(url=f"/articles/tags/{key}/", kind="articles", title=f"News about {tag}",
+                     template="articles.html", deps=deps,
+                     context=ArticlesView(articles=items, page_number=1, page_count=1, prev_url=None, next_url=None))
         for i, a in enumerate(arts):
             newer = arts[i - 1] if i > 0 else None
             older = arts[i + 1] if i + 1 < len(arts) else None

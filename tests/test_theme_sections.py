@@ -191,3 +191,23 @@ def test_a_site_replaces_named_blocks_of_the_theme(make_site):
     assert doc.xpath('//div[@class="hero"]')  # the blocks left alone are the theme's
     member = page(out, "/members/acme-networks/")
     assert member.get_element_by_id("own-footer") is not None
+
+
+def test_no_dead_ends_tags_link_to_their_pages_and_content_pages_end_with_a_next_step(make_site):
+    article = ("---\ntitle: Cabling news\ndate: 2026-10-02\ntags: [Cabling, Partnering]\n---\nNews.\n")
+    about = "---\ntitle: About us\n---\nWho we are.\n"
+    out = build_ok(make_site, {"content/articles/cabling-news.md": article, "content/pages/about.md": about})
+    doc = page(out, "/articles/cabling-news/")
+    tags = doc.xpath('//ul[@class="tags"]//a')
+    assert [(text(a), a.get("href")) for a in tags] == [("Cabling", BASE + "articles/tags/cabling/"),
+                                                       ("Partnering", BASE + "articles/tags/partnering/")]
+    tagged = page(out, "/articles/tags/cabling/")
+    assert text(tagged.xpath("//h1")[0]) == "News about Cabling"
+    assert tagged.xpath("//main//h2/a/@href") == [BASE + "articles/cabling-news/"]
+    for path in ("/about/", "/articles/cabling-news/", "/members/acme-networks/", "/regions/ca/",
+                 "/partners/cabling/", "/vendors/", "/vendors/sonicwall/"):
+        last = page(out, path).xpath("//main//aside[@class='next-step']")
+        assert last and last[-1].xpath(".//a"), path
+    # whole cards are one link each: the heading's, which the card's area stretches
+    card = page(out, "/members/").xpath('//li[contains(@class, "card")]')[0]
+    assert "linked" in card.get("class").split() and card.xpath('.//*[contains(@class, "card-title")]/a')

@@ -151,6 +151,7 @@ class GraphBuilder:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file,
                      deps=frozenset({"templates/static/" + rel}))
         planned = identity.plan(site, self.urls, self.store)
+        self.problems.extend(planned.problems)
         for out in self.outputs:
             if out.template:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)

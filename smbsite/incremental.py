@@ -29,6 +29,7 @@ from . import derive, imaging
 from .imaging import CACHE_DIR, CachedFile, ImageStore
 from .pipeline import build_date, prepare
 from .pool import cpu_jobs, no_gc
+from .overrides import check_overrides
 from .template_errors import from_template, template_problem
 from .links import MarkdownLinks
 from .content import SiteModel
@@ -224,6 +225,9 @@ class IncrementalSite:
             self.template_uses = self._template_closure()
         except jinja2.TemplateError:
             pass  # reported when a page using it renders
+        overrides = Problems()  # an override that now matches nothing; a full pass clears it once fixed
+        check_overrides(self.src, self.graph, overrides)
+        self.problems = sorted(set(self.problems) | set(overrides.items))
         dirty = {url for url, out in self.outputs.items()
                  if out.template and name in self.template_uses.get(out.template, {out.template})}
         self.dirty |= dirty

@@ -81,6 +81,8 @@ def _clock(value: str) -> str:
     return _date(datetime(2000, 1, 1, hour, minute), "time")
 
 
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".svg")  # what in a templates folder Jinja may render
+
 # Templates that Python globals render for every other template (so a change to one touches all pages).
 GLOBAL_TEMPLATES = ("_logo.html",)
 
@@ -205,7 +207,7 @@ def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:
     loader = env.loader
     assert loader is not None
     for name in loader.list_templates():
-        if not name.endswith((".html", ".xml", ".txt", ".svg")) or name.startswith("static/"):
+        if not name.endswith(TEMPLATE_SUFFIXES) or name.startswith("static/"):
             continue
         try:
             source = loader.get_source(env, name)[0]

@@ -31,6 +31,7 @@ class SiteConfig(SiteRecord):
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
     logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
+    pos: Positions | None = None  # where each value of site.yaml is, for problems found after validation
 
 
 class _Named:

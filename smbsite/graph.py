@@ -189,20 +189,25 @@ class GraphBuilder:
     def stylesheets(self, graph: SiteGraph) -> list[str]:
         """templates/static/site.css when the site has one, then site.yaml's extra_css, in order."""
         sheets = [SITE_CSS] if SITE_CSS in graph.by_url else []
-        for name in self.site.config.extra_css:
+        cfg = self.site.config
+
+        def at(*path: Any) -> tuple[int, int]:
+            return cfg.pos.value(path) if cfg.pos is not None else (1, 1)
+
+        for i, name in enumerate(cfg.extra_css):
             path = "/static/" + name
             if path not in graph.by_url:
-                self.problems.error("site.yaml", 1, 1, f"extra_css: no stylesheet templates/static/{name}",
-                                    f"put the file in templates/static/ (it is published as {path}), "
+                self.problems.error("site.yaml", *at("extra_css", i),
+                                    f"extra_css: no stylesheet templates/static/{name}", f"put the file in templates/static/ (it is published as {path}), "
                                     "or take it off extra_css")
             elif path not in sheets:
                 sheets.append(path)
-        for a in self.site.config.home.audiences:
+        for i, a in enumerate(cfg.home.audiences):
             target = a.url.split("#")[0]
             if target.startswith("/") and target not in graph.by_url:
-                self.problems.error("site.yaml", 1, 1, f"home: audience '{a.title}' links to {a.url}, "
-                                    "which is no page of the site", "write the address of a page the site has, "
-                                    "like /partners/ or /members/")
+                self.problems.error("site.yaml", *at("home", "audiences", i, "url"),
+                                    f"home: audience '{a.title}' links to {a.url}, which is no page of the site",
+                                    "write the address of a page the site has, like /partners/ or /members/")
         return sheets
 
     def generic_pages(self) -> None:

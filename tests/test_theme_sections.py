@@ -148,7 +148,8 @@ def test_unknown_quote_member_pillar_page_and_audience_address_are_errors(make_s
     assert "member: acme-network" in lines[by_message["unknown member 'acme-network'"][1] - 1]
     assert "acme-networks" in by_message["unknown member 'acme-network'"][2]
     assert "page: joim" in lines[by_message["unknown page 'joim'"][1] - 1]
-    assert any("/memebers/" in m for m in by_message)
+    [(path, line, _)] = [v for m, v in by_message.items() if "/memebers/" in m]
+    assert "url: /memebers/" in lines[line - 1]
 
 
 def test_site_css_and_extra_css_load_after_the_theme_on_every_page_the_form_included(make_site):
@@ -173,6 +174,7 @@ def test_extra_css_that_does_not_exist_is_an_error(make_site):
     result = api.build(site, site / "output", as_of=AS_OF)
     [problem] = [p for p in result.problems if p.severity == "error"]
     assert problem.path == "site.yaml" and "templates/static/brand.css" in problem.message
+    assert (problem.line, problem.col) == (SITE_YAML.count("\n") + 1, 13)  # at the file name
 
 
 def test_a_site_replaces_named_blocks_of_the_theme(make_site):

@@ -12,14 +12,16 @@ On disk (CACHE/pages/, beside the image cache's folders):
   index.json              key -> [pack, offset, length, digest], replaced atomically
   pack-TOKEN-N.bin        the bytes, appended by render process N of one build
   pack-TOKEN-N.json       what process N appended, merged into index.json by the parent
-Every read is checked (length and digest); anything unreadable, truncated, from
-another version or left by a build that was killed is a miss: the page is rendered
-again, never served wrong. A second build using the same cache at the same time
-builds without it.
+Every read is checked (length, and a signature made with the cache's key, see
+cachedir.py); anything unreadable, truncated, forged, from another version or left
+by a build that was killed is a miss: the page is rendered again, never served
+wrong. A second build using the same cache at the same time builds without it
+(cachedir.py's one lock covers the pages and the images).
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -27,12 +29,8 @@ import stat
 from pathlib import Path
 from typing import Any, Iterable
 
+from .cachedir import CLOEXEC, NOFOLLOW, CacheFolder, read_file, remove, write_file
 from .safefs import link_problem
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on Windows: no cache sharing guard there
-    fcntl = None  # type: ignore[assignment]
 
 FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
@@ -44,10 +42,9 @@ def digest(data: bytes) -> bytes:
 
 def code_fingerprint() -> str:
     """Digest of this smbsite: its version, every module and every theme file."""
-    from . import __version__
-
+    from .version import VERSION  # here: check imports this module and reads no cache
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"smbsite {__version__} cache {FORMAT}\0".encode())
+    h.update(f"smbsite {VERSION} cache {FORMAT}\0".encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
@@ -55,15 +52,17 @@ def code_fingerprint() -> str:
 
 
 class PageCache:
-    """Rendered outputs by key. Writes go to this process's pack; reads are verified."""
+    """Rendered outputs by key. Writes go to this process's pack; reads are verified: every entry
+    is signed with the cache's key (cachedir.py), so an entry nobody but this user's builds
+    wrote, a forged one with a digest that matches included, is a miss."""
 
-    def __init__(self, folder: Path, fingerprint: str):
-        self.folder = Path(folder) / "pages"
+    def __init__(self, folder: CacheFolder, fingerprint: str):
+        self.cache = folder
+        self.fd = folder.subfolder("pages")
         self.fingerprint = fingerprint
         self.index: dict[str, list[Any]] = {}
         self.token = secrets.token_hex(6)
         self.part = 0
-        self._lock: int | None = None
         self._packs: dict[str, int] = {}  # pack name -> read descriptor
         self._out: int | None = None
         self._out_name = ""
@@ -75,28 +74,21 @@ class PageCache:
     # --- opening -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, fingerprint: str | None = None) -> PageCache | None:
-        """The cache in folder (made if missing), or None when it cannot be used now."""
-        cache = cls(folder, fingerprint or code_fingerprint())
+    def open(cls, folder: CacheFolder, fingerprint: str | None = None) -> PageCache | None:
+        """The page cache in the (locked) cache folder, or None when it cannot be used now."""
         try:
-            cache.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(cache.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+            cache = cls(folder, fingerprint or code_fingerprint())
         except OSError:
             return None
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                return None  # another build is using it
-        cache._lock = fd
         cache._read_index()
         return cache
 
     def _read_index(self) -> None:
         try:
-            with open(self.folder / "index.json", "rb") as f:
-                data = json.loads(f.read())
+            raw = read_file(self.fd, "index.json")
+            if raw is None:
+                return
+            data = json.loads(raw)
             if data["format"] != FORMAT or data["code"] != self.fingerprint:
                 return  # another smbsite made it: start cold
             index = data["pages"]
@@ -106,17 +98,25 @@ class PageCache:
                     return
                 live += int(entry[2])
             self.index = index
-            packs = {entry[0] for entry in index.values()}
-            total = sum(os.stat(self.folder / p).st_size for p in packs if (self.folder / p).is_file())
+            total = 0
+            for pack in {entry[0] for entry in index.values()}:
+                try:
+                    st = os.stat(pack, dir_fd=self.fd, follow_symlinks=False)
+                    total += st.st_size if stat.S_ISREG(st.st_mode) else 0
+                except (OSError, TypeError, ValueError):
+                    continue
             self.compact = total > 2 * live + (1 << 20)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.index = {}
+
+    def sign(self, key: str, data: bytes) -> str:
+        return self.cache.mac(b"page", self.fingerprint.encode(), key.encode(), data).hex()
 
     # --- reading and writing -------------------------------------------------------------
 
     def get(self, key: str) -> bytes | None:
         entry = self.index.get(key)
-        data = self._read(entry) if entry is not None else None
+        data = self._read(key, entry) if entry is not None else None
         if data is None:
             self.misses += 1
             return None
@@ -125,35 +125,40 @@ class PageCache:
             self._append(key, data, entry[3])
         return data
 
-    def _read(self, entry: list[Any]) -> bytes | None:
+    def _read(self, key: str, entry: list[Any]) -> bytes | None:
         try:
             pack, offset, length, want = entry
             fd = self._packs.get(pack)
             if fd is None:
-                if "/" in pack or not pack.startswith("pack-"):
+                if not isinstance(pack, str) or "/" in pack or not pack.startswith("pack-"):
                     return None
-                fd = self._packs[pack] = os.open(self.folder / pack, os.O_RDONLY)
+                fd = os.open(pack, os.O_RDONLY | NOFOLLOW | CLOEXEC, dir_fd=self.fd)
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    os.close(fd)
+                    return None
+                self._packs[pack] = fd
             data = os.pread(fd, length, offset)
         except (OSError, ValueError, TypeError, OverflowError):
             return None
-        if len(data) != length or digest(data).hex() != want:
-            return None  # truncated or changed since it was written
+        if len(data) != length or not hmac.compare_digest(self.sign(key, data), str(want)):
+            return None  # truncated, changed since it was written, or not written by this user's builds
         return data
 
     def put(self, key: str, data: bytes) -> None:
-        self._append(key, data, digest(data).hex())
+        self._append(key, data, self.sign(key, data))
 
-    def _append(self, key: str, data: bytes, hexdigest: str) -> None:
+    def _append(self, key: str, data: bytes, signature: str) -> None:
         try:
             if self._out is None:
                 self._out_name = f"pack-{self.token}-{self.part}.bin"
-                self._out = os.open(self.folder / self._out_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                self._out = os.open(self._out_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC,
+                                    0o600, dir_fd=self.fd)
             view = memoryview(data)
             while view:
                 view = view[os.write(self._out, view):]
         except OSError:
             return  # a full disk does not fail the build: the page is just not cached
-        self._written.append([key, self._out_name, self._out_size, len(data), hexdigest])
+        self._written.append([key, self._out_name, self._out_size, len(data), signature])
         self._out_size += len(data)
 
     def flush_part(self) -> None:
@@ -163,9 +168,7 @@ class PageCache:
         try:
             os.close(self._out)
             self._out = None
-            tmp = self.folder / f"pack-{self.token}-{self.part}.json.tmp"
-            tmp.write_text(json.dumps(self._written), encoding="utf-8")
-            os.replace(tmp, self.folder / f"pack-{self.token}-{self.part}.json")
+            write_file(self.fd, f"pack-{self.token}-{self.part}.json", json.dumps(self._written).encode())
         except OSError:
             pass
 
@@ -182,24 +185,26 @@ class PageCache:
         self.flush_part()
         wanted = set(keys)
         index = {k: e for k, e in self.index.items() if k in wanted and not self.compact}
-        for part in sorted(self.folder.glob(f"pack-{self.token}-*.json")):
+        with os.scandir(self.fd) as entries:
+            names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
+        for name in names:
+            if not (name.startswith(f"pack-{self.token}-") and name.endswith(".json")):
+                continue
             try:
-                for key, pack, offset, length, hexdigest in json.loads(part.read_text(encoding="utf-8")):
+                for key, pack, offset, length, signature in json.loads(read_file(self.fd, name) or b"[]"):
                     if key in wanted:
-                        index[key] = [pack, offset, length, hexdigest]
-            except (OSError, ValueError, TypeError):
+                        index[key] = [pack, offset, length, signature]
+            except (ValueError, TypeError):
                 continue  # that process's pages are simply not kept
         try:
-            tmp = self.folder / "index.json.tmp"
-            tmp.write_text(json.dumps({"format": FORMAT, "code": self.fingerprint, "pages": index}),
-                           encoding="utf-8")
-            os.replace(tmp, self.folder / "index.json")
+            write_file(self.fd, "index.json", json.dumps({"format": FORMAT, "code": self.fingerprint,
+                                                         "pages": index}).encode())
         except OSError:
             return
         live = {e[0] for e in index.values()}
-        for f in self.folder.iterdir():
-            if f.name.startswith("pack-") and f.name not in live:
-                f.unlink(missing_ok=True)
+        for name in names if self.cache.owned else ():
+            if name.startswith("pack-") and name not in live:
+                remove(self.fd, name)
 
     def close(self) -> None:
         for fd in self._packs.values():
@@ -208,9 +213,9 @@ class PageCache:
         if self._out is not None:
             os.close(self._out)
             self._out = None
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 class Keys:

@@ -26,7 +26,8 @@ from pathlib import Path
 import jinja2
 
 from . import derive, imaging
-from .imaging import CACHE_DIR, CachedFile, ImageStore
+from .cachedir import CacheFolder, CacheRefused, default_folder
+from .imaging import CachedFile, ImageStore
 from .pipeline import build_date, prepare
 from .pool import cpu_jobs, no_gc
 from .overrides import check_overrides
@@ -88,7 +89,11 @@ class IncrementalSite:
         if self.as_of is not None:
             build_date(self.as_of)  # a malformed date is a usage error now, not at the first edit
         self.day: date | None = None  # the build date, as the first full pass resolves it
-        self.store = ImageStore(self.src / CACHE_DIR)  # resized logos and cards, shared with `build`
+        try:  # resized logos and cards, shared with `build` (one of them has it at a time: the other goes without)
+            folder: CacheFolder | None = CacheFolder.open(default_folder(self.src), self.src)
+        except CacheRefused:
+            folder = None
+        self.store = ImageStore(folder)
 
     # --- whole-site passes --------------------------------------------------------
 
@@ -335,10 +340,11 @@ class IncrementalSite:
                 self.waiting -= 1
 
     def _render(self, out: Output) -> bytes:
+        if isinstance(out.copy_from, CachedFile):  # an image smbsite made itself, in its cache
+            return out.copy_from.read()
         if out.copy_from is not None:
             file = Path(out.copy_from)
-            made = isinstance(out.copy_from, CachedFile)  # an image smbsite made itself, in its cache
-            if not made and file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
+            if file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
                 # changed into a link or a pipe since the last full load: never read it
                 problem = Problem(file.relative_to(self.src).as_posix(), 1, 1, "this file can no longer be read "
                                   "safely (a link out of the site folder, or not a regular file)")

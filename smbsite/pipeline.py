@@ -15,11 +15,12 @@ import jinja2
 from zoneinfo import ZoneInfo
 
 from .cache import Keys, PageCache, template_digests
+from .cachedir import CacheFolder
 from .content import SiteModel
 from .derive import derive
 from .graph import build_graph
 from . import imaging
-from .imaging import ImageStore
+from .imaging import CachedFile, ImageStore
 from .kinds import KINDS
 from .links import MarkdownLinks
 from .load import Loaded, ParseCache, load_site
@@ -132,9 +133,9 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (cache folder, digest of every source read, the build's options): what a build through the
+# (the locked cache folder, digest of every source read, the build's options): what a build through the
 # page cache needs to key each page (see cache.py)
-PageKeys = tuple[Path, dict[str, bytes], str]
+PageKeys = tuple[CacheFolder, dict[str, bytes], str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
@@ -237,6 +238,9 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
     for i in range(index, total, step):
         o = outputs[i]
         if found is not None and (o.template is None or o.template in (skip or ())):
+            continue
+        if isinstance(o.copy_from, CachedFile):  # signed by this cache: its signature is checked as it is read
+            staging.write(output_file(o.url), o.copy_from.read())
             continue
         if o.copy_from is not None:
             staging.copy(output_file(o.url), Path(o.copy_from))

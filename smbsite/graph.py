@@ -17,9 +17,11 @@ from .imaging import ImageStore
 from .coverage import anywhere, area_phrase, region_groups
 from .fields import US_STATES
 from .problems import Problems
+from .home import home_view
+from .slugify import slugify
 from .tilemap import legend, tile_map
 from .urls import Urls
-from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView, HomeView,
+from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView,
                     LetterView, MemberView, PageView, PartnerStateView, PartnersView, PartnerView, RadioView,
                     RecordsView, RecordView, RegionsView, RegionView, VendorsView, VendorView)
 
@@ -47,6 +49,8 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
+ADD_YOUR_COMPANY = "/add-your-company/"
+SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
 APPLICATION_SUBJECT = "Membership application"
 APPLICATION_BODY = """Hello,
 
@@ -105,8 +109,9 @@ class GraphBuilder:
         past = [e for e in reversed(site.events) if not e.upcoming]
         everything = frozenset({"site.yaml", ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES})
 
+        sections = site.config.sections
         self.add(url="/", kind="home", title=site.config.title, template="home.html", deps=everything,
-                 context=self.home_context(listed, upcoming))
+                 context=home_view(site, listed, upcoming))
         self.directory(members)
         for m in members:
             self.add(url=m.url, kind="member", title=m.name, template="member.html",
@@ -114,32 +119,22 @@ class GraphBuilder:
                      lastmod=None)
         partner_state_url = self.partners(listed)
         self.regions(listed, partner_state_url)
-        self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
-                 context=VendorsView(vendors=site.vendors), deps=frozenset({"site.yaml", ALL_VENDORS}))
-        for v in site.vendors:
-            self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
-                     context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
-                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]),
-                     deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
+        if sections.vendors:
+            self.vendors()
         self.add(url="/events/", kind="events", title="Events", template="events.html",
                  context=EventsView(upcoming=upcoming, past=past), deps=frozenset({"site.yaml", ALL_EVENTS}))
         for e in site.events:
             self.add(url=e.url, kind="event", title=e.title, template="event.html", context=EventView(event=e),
                      deps=frozenset({e.source, "site.yaml", ALL_VENDORS, ALL_MEMBERS}))
-        radio = [e for e in site.events if e.type == "radio"]
-        cover = self.podcast_cover()
-        self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
-                 context=RadioView(upcoming=[e for e in radio if e.upcoming],
-                                   past=[e for e in reversed(radio) if not e.upcoming],
-                                   stations=self.stations(radio), cover=cover),
-                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
-                                 *(["templates/static/" + COVER_FILE] if cover else [])}))
-        self.articles()
+        if sections.radio:
+            self.radio()
+        if sections.news:
+            self.articles()
         for p in site.pages:
             self.add(url=p.url, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p),
                      deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
         self.generic_pages()
-        if site.config.repository:
+        if site.config.repository and sections.join_form:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
                      context=FormView(form=form_context(site)),
@@ -164,9 +159,54 @@ class GraphBuilder:
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
         self.check_urls(graph)
+        graph.stylesheets = self.stylesheets(graph)
         cfg = site.config
         graph.application_url = application_url(cfg.join_url, cfg.contact.email if cfg.contact else None, cfg.title)
         return graph
+
+    def vendors(self) -> None:
+        site = self.site
+        self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
+                 context=VendorsView(vendors=site.vendors), deps=frozenset({"site.yaml", ALL_VENDORS}))
+        for v in site.vendors:
+            self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
+                     context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
+                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]),
+                     deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
+
+    def radio(self) -> None:
+        radio = [e for e in self.site.events if e.type == "radio"]
+        cover = self.podcast_cover()
+        self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
+                 context=RadioView(upcoming=[e for e in radio if e.upcoming],
+                                   past=[e for e in reversed(radio) if not e.upcoming],
+                                   stations=self.stations(radio), cover=cover),
+                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
+                                 *(["templates/static/" + COVER_FILE] if cover else [])}))
+
+    def stylesheets(self, graph: SiteGraph) -> list[str]:
+        """templates/static/site.css when the site has one, then site.yaml's extra_css, in order."""
+        sheets = [SITE_CSS] if SITE_CSS in graph.by_url else []
+        cfg = self.site.config
+
+        def at(*path: Any) -> tuple[int, int]:
+            return cfg.pos.value(path) if cfg.pos is not None else (1, 1)
+
+        for i, name in enumerate(cfg.extra_css):
+            path = "/static/" + name
+            if path not in graph.by_url:
+                self.problems.error("site.yaml", *at("extra_css", i),
+                                    f"extra_css: no stylesheet templates/static/{name}", f"put the file in templates/static/ (it is published as {path}), "
+                                    "or take it off extra_css")
+            elif path not in sheets:
+                sheets.append(path)
+        for i, a in enumerate(cfg.home.audiences):
+            target = a.url.split("#")[0]
+            if target.startswith("/") and target not in graph.by_url:
+                self.problems.error("site.yaml", *at("home", "audiences", i, "url"),
+                                    f"home: audience '{a.title}' links to {a.url}, which is no page of the site",
+                                    "write the address of a page the site has, like /partners/ or /members/")
+        return sheets
 
     def generic_pages(self) -> None:
         """A page per record, and a listing, for each kind declared with a generic page."""
@@ -182,29 +222,6 @@ class GraphBuilder:
                 self.add(url=kind.url_of("").removesuffix("/") or "/", kind=kind.attr, title=kind.attr.capitalize(),
                          template=kind.listing, context=RecordsView(records=records),
                          deps=frozenset({"site.yaml", kind.collection}))
-
-    def home_context(self, listed: list[Member], upcoming: list[Event]) -> HomeView:
-        site = self.site
-        goal = site.config.membership_goal
-        count = len(site.members)
-        # one benefit per vendor in turn, so the front page shows several partners
-        queues = [list(v.current_benefits) for v in site.vendors]
-        featured: list[Any] = []
-        while len(featured) < 6 and any(queues):
-            for q in queues:
-                if q and len(featured) < 6:
-                    featured.append(q.pop(0))
-        pages = {p.slug: p for p in site.pages}
-        spec_counts: dict[str, int] = {k: 0 for k in site.config.specialties}
-        for m in listed:
-            for key in m.specialties:
-                spec_counts[key] = spec_counts.get(key, 0) + 1
-        return HomeView(upcoming=upcoming[:3], articles=site.articles[:3], benefits=featured,
-                        member_count=count, goal=goal,
-                        goal_percent=min(100, round(100 * count / goal)) if goal else None,
-                        page_urls={slug: p.url for slug, p in pages.items()},
-                        specialties=[(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
-                        join_url=pages["join"].url if "join" in pages else None)
 
     def directory(self, members: list[Member]) -> None:
         letters: dict[str, list[Member]] = {}
@@ -264,7 +281,7 @@ class GraphBuilder:
         vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
                          key=lambda v: (v.name.casefold(), v.slug))
         # the finder filters by vendor: it names every vendor a listed member works with
-        self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html",
+        self.add(url="/partners/", kind="partners", title="Find an IT provider", template="partners.html",
                  deps=deps | {ALL_VENDORS},
                  context=PartnersView(
                      specialties=[(k, spec, len(by_spec[k])) for k, spec in specs.items()],
@@ -367,6 +384,17 @@ class GraphBuilder:
                      context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
                                           prev_url=page_url(n - 1) if n > 1 else None,
                                           next_url=page_url(n + 1) if n < pages else None))
+        # a page per tag, so the tags under an article lead somewhere
+        tagged: dict[str, tuple[str, list[Any]]] = {}
+        for a in arts:
+            for tag in a.tags or ():
+                key = slugify(tag)
+                if key and a not in tagged.setdefault(key, (tag, []))[1]:
+                    tagged[key][1].append(a)
+        for key, (tag, items) in sorted(tagged.items()):
+            self.add(url=f"/articles/tags/{key}/", kind="articles", title=f"News about {tag}",
+                     template="articles.html", deps=deps,
+                     context=ArticlesView(articles=items, page_number=1, page_count=1, prev_url=None, next_url=None))
         for i, a in enumerate(arts):
             newer = arts[i - 1] if i > 0 else None
             older = arts[i + 1] if i + 1 < len(arts) else None

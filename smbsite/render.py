@@ -17,6 +17,7 @@ from .outputs import Output, SiteGraph
 from .fields import US_STATES
 from .problems import Problems
 from .safefs import walk
+from .slugify import slugify
 from .urls import tel_href
 from .views import PageInfo
 
@@ -165,10 +166,12 @@ def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environm
         url=functools.lru_cache(maxsize=65536)(urls.rel), abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
         as_of=graph.site.as_of, state_names=US_STATES, identity=graph.identity,
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
-        application_url=graph.application_url,
+        application_url=graph.application_url, sections=graph.site.config.sections,
+        stylesheets=graph.stylesheets,
+        join_page_url=next((p.url for p in graph.site.pages if p.slug == "join"), None),
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, clock=_clock, state_name=lambda c: US_STATES.get(c, c),
-                       tel=tel_href, linkify=lambda text: Markup(linkify_plain(str(text))))
+                       tel=tel_href, slug=slugify, linkify=lambda text: Markup(linkify_plain(str(text))))
     env.globals["partial"] = Partials(env, memo)
     env.globals["logo"] = logo_function(env)
     return env

@@ -76,6 +76,14 @@ class HomeView(View):
     page_urls: dict[str, str]  # page slug -> its URL
     specialties: list[tuple[str, Specialty, int]]  # (key, specialty, members offering it)
     join_url: str | None
+    intro: Markup  # site.yaml home.intro, rendered
+    audiences: list[dict[str, Any]]  # title, html, link, url: who the site serves and where each starts
+    pillars_title: str
+    pillars: list[dict[str, Any]]  # title, html, url (of the page that tells more, or None)
+    quote: dict[str, Any] | None  # text, person, member
+    logos: list[Member]  # members with a logo, for the strip
+    conference: Event | None  # the next conference (its banner), when the section is on
+    conference_dates: str  # its days, "March 30 – April 1, 2027"
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ def test_member_phone_links_are_normalised(make_site):
     from conftest import MEMBER_YAML
     out = build_ok(make_site, {"members/acme-networks.yaml": MEMBER_YAML + "phone: (559) 555-0142\n"})
     doc = page(out, "/members/acme-networks/")
-    assert doc.xpath('//ul[@class="contact"]//a[starts-with(@href, "tel:")]/@href') == ["tel:5595550142"]
+    assert doc.xpath('//ul[@class="contact-buttons"]//a[starts-with(@href, "tel:")]/@href') == ["tel:5595550142"]
 
 
 # --- the join page -------------------------------------------------------------------------
@@ -250,6 +250,5 @@ def test_bundled_join_page_shows_dues_as_a_table(tmp_path):
     assert {a.get("href") for a in prose.iter("a") if a.get("href", "").startswith(("mailto:", "tel:"))} == \
         {"mailto:membership@smbtn.example.org", "tel:9165550199"}
     home = page(out, "/")
-    label = " ".join(home.xpath("//label[@for='goal']")[0].text_content().split())
     n = len(list((REPO / "members").glob("*.yaml")))
-    assert label == f"{n} member companies in our directory: {round(100 * n / 500)}% of our goal of 500"
+    assert f"{n} member companies in our directory" in home.text_content() and not home.xpath("//progress")

@@ -66,7 +66,7 @@ def test_a_remote_member_shades_only_its_own_state_and_is_named_once(make_site):
     assert not (out / "regions" / "vt").exists()
     card = [c for c in spec.xpath("//li[contains(@class, 'card')]") if "Far Reach" in words(c)][0]
     assert "Seattle, WA · works with clients anywhere" in words(card)
-    assert "Works with clients anywhere" in words(doc(out, "/members/far-reach-crm/"))
+    assert "works with clients anywhere" in words(doc(out, "/members/far-reach-crm/"))
 
 
 def test_no_page_of_the_bundled_site_claims_more_states_than_there_are(tmp_path):

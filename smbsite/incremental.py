@@ -110,7 +110,8 @@ class IncrementalSite:
             self.render_problems = set()
             if graph is None or errors:
                 return Stats("full")  # keep serving the last good site; the errors are shown
-            old_nav = self.graph.nav if self.graph is not None else None
+            # the navigation and the site's stylesheets are on every page
+            old_nav = (self.graph.nav, self.graph.stylesheets) if self.graph is not None else None
             old_outputs = self.outputs
             self.graph = graph
             self.built_from = graph.site  # the model the outputs' views were made from
@@ -119,7 +120,7 @@ class IncrementalSite:
             self.template_uses = self._template_closure()
             self.outputs = {o.url: o for o in graph.outputs}
             keys = self._keys(changed) if changed is not None else None
-            if keys is not None and old_nav != graph.nav:
+            if keys is not None and old_nav != (graph.nav, graph.stylesheets):
                 keys.add(NAV)
             removed = [u for u in old_outputs if u not in self.outputs]
             for url in removed:

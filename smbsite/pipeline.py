@@ -153,7 +153,8 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
         pages = PageCache.open(cache[0])
         if pages is not None:
             site_logo = graph.site.config.logo
-            keyer = Keys(pages.fingerprint, cache[2], cache[1].get("site.yaml", b""), graph.nav, cache[1],
+            keyer = Keys(pages.fingerprint, cache[2], cache[1].get("site.yaml", b""),
+                         (graph.nav, graph.stylesheets), cache[1],
                          template_digests(env, template_closure(env)), src, (site_logo,) if site_logo else ())
             keys = {o.url: k for o in graph.outputs if (k := keyer.key(o)) is not None}
     staging = Staging(out_dir)

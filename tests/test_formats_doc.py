@@ -7,15 +7,16 @@ import re
 from conftest import REPO
 
 from smbsite.load import LOGO_TYPES
-from smbsite.model import MemberRecord, SiteRecord
+from smbsite.model import HomeCopy, MemberRecord, SiteRecord
 
 FORMATS = (REPO / "docs" / "formats.md").read_text(encoding="utf-8")
 STARTER_SITE = (REPO / "smbsite" / "starter" / "site.yaml").read_text(encoding="utf-8")
 
 
-def section(title: str) -> str:
-    start = FORMATS.index(f"\n## {title}\n")
-    end = FORMATS.find("\n## ", start + 1)
+def section(title: str, level: str = "##") -> str:
+    """A section's own text, up to its first subsection."""
+    start = FORMATS.index(f"\n{level} {title}\n")
+    end = FORMATS.find("\n#", start + 1)
     return FORMATS[start:end if end != -1 else None]
 
 
@@ -39,6 +40,12 @@ def test_every_site_yaml_field_is_documented_once():
     listed = table_fields(section("site.yaml"))
     assert sorted(listed) == sorted(set(listed)), [n for n in set(listed) if listed.count(n) > 1]
     assert set(listed) == set(SiteRecord.model_fields)
+
+
+def test_every_field_of_the_home_pages_words_is_documented_once():
+    listed = table_fields(section("The home page's words: `home`", "###"))
+    assert sorted(listed) == sorted(set(listed))
+    assert set(listed) == set(HomeCopy.model_fields)
 
 
 def test_every_member_field_is_documented_once():

@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 from zoneinfo import ZoneInfo
 
-from .cache import Keys, PageCache, template_digests
+from . import deps
+from .cache import PageCache, page_key
 from .content import SiteModel
 from .derive import derive
 from .graph import build_graph
@@ -27,7 +28,7 @@ from .fields import base_url_problem
 from .outputs import SiteGraph
 from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
 from .problems import ContentError, Problem, Problems, UsageError
-from .render import make_env, render_output, static_files, template_closure
+from .render import digests, make_env, render_output, static_files
 from .report import Reporter
 from .search import build_index
 from .template_errors import from_template, template_problem
@@ -130,42 +131,40 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (cache folder, digest of every source read, the build's options): what a build through the
-# page cache needs to key each page (see cache.py)
-PageKeys = tuple[Path, dict[str, bytes], str]
+# (cache folder, the build's options): what a build through the page cache needs (see cache.py)
+PageKeys = tuple[Path, str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
                cache: PageKeys | None = None) -> int:
-    """Render every output into a staging folder and swap it in; with cache, a page whose key
-    (its template, options and the bytes of every input it depends on) is cached is copied."""
+    """Render every output into a staging folder and swap it in; with cache, a page is taken
+    from it when everything it read when it was rendered (deps.py) is as it was."""
     env = make_env(src, graph, memo=True)
     for o in {o.template: o for o in graph.outputs if o.template}.values():
         try:
             env.get_template(o.template)  # compile once, before any fork, so workers share it
         except jinja2.TemplateError as exc:
             raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
-    pages = keys = None
+    pages = plan = None
     if cache is not None:
         pages = PageCache.open(cache[0])
         if pages is not None:
-            site_logo = graph.site.config.logo
-            keyer = Keys(pages.fingerprint, cache[2], cache[1].get("site.yaml", b""), graph.nav, cache[1],
-                         template_digests(env, template_closure(env)), src, (site_logo,) if site_logo else ())
-            keys = {o.url: k for o in graph.outputs if (k := keyer.key(o)) is not None}
+            keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.copy_from is None}
+            now = digests(env, graph)
+            plan = Plan(keys, pages.plan(keys, now), now)
     staging = Staging(out_dir)
     jobs = jobs or default_jobs(len(graph.outputs))
     try:
         if jobs > 1:
-            render_parallel(env, graph, staging, jobs, reporter, src, pages, keys)
+            render_parallel(env, graph, staging, jobs, reporter, src, pages, plan)
         else:
-            render_slice(env, graph, staging, 0, 1, reporter, src, pages, keys)
+            render_slice(env, graph, staging, 0, 1, reporter, src, pages, plan)
         if graph.site.config.search:
             reporter.progress("indexing for search")
             build_index(staging.tmp)
         staging.commit()
-        if pages is not None and keys is not None:
-            pages.finish(keys.values())
+        if pages is not None and plan is not None:
+            pages.finish(plan.keys.values(), plan.hits.values())
     except BaseException:
         staging.abort()
         raise
@@ -175,10 +174,18 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     return len(graph.outputs)
 
 
+class Plan:
+    """A build through the page cache: every output's key, the ones taken from the cache, and
+    the digests of reads now (for what the rendered ones read)."""
+
+    def __init__(self, keys: dict[str, str], hits: dict[str, list[Any]], now: deps.Digests):
+        self.keys, self.hits, self.now = keys, hits, now
+
+
 def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step: int,
                  reporter: Reporter | None = None, src: Path | None = None,
-                 pages: PageCache | None = None, keys: dict[str, str] | None = None) -> None:
-    """Render and write every step-th output starting at index (taken from pages when its key is there)."""
+                 pages: PageCache | None = None, plan: Plan | None = None) -> None:
+    """Render and write every step-th output starting at index (taken from pages when planned)."""
     outputs = graph.outputs
     total = len(outputs)
     collector_off()
@@ -187,17 +194,21 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
         if o.copy_from is not None:
             staging.copy(output_file(o.url), Path(o.copy_from))
             continue
-        key = keys.get(o.url) if keys is not None else None
-        data = pages.get(key) if pages is not None and key is not None else None
+        cached = plan.hits.get(o.url) if plan is not None else None
+        data = pages.get(plan.keys[o.url], cached) if pages is not None and cached is not None else None
         if data is None:
             try:
-                data = render_output(env, graph, o)
+                if plan is None:
+                    data = render_output(env, graph, o)
+                else:
+                    with deps.recording() as reads:
+                        data = render_output(env, graph, o)
             except Exception as exc:
                 if not from_template(exc):
                     raise  # our bug, not the template's: keep the traceback
                 raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
-            if pages is not None and key is not None:
-                pages.put(key, data)
+            if pages is not None and plan is not None:
+                pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
         staging.write(output_file(o.url), data)
         if reporter is not None and i % 1000 == index:
             reporter.progress("rendering", i, total)
@@ -205,12 +216,12 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
 
 def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter,
                     src: Path | None = None, pages: PageCache | None = None,
-                    keys: dict[str, str] | None = None) -> None:
+                    plan: Plan | None = None) -> None:
     """Each of jobs processes renders and writes its share; this one reports progress."""
     def work(index: int, step: int) -> None:
         if pages is not None and index > 0:
             pages.for_worker(index)
-        render_slice(env, graph, staging, index, step, reporter if index == 0 else None, src, pages, keys)
+        render_slice(env, graph, staging, index, step, reporter if index == 0 else None, src, pages, plan)
         if pages is not None and index > 0:
             pages.flush_part()
 

@@ -239,8 +239,8 @@ class IncrementalSite:
         paths = [k.collection for k in KINDS.values()] + ["templates/"]
         paths += list(self.cache)
         paths += ["templates/" + d[1] for d in self.known if d[0] == "t"]
-        paths += [o.copy_from.relative_to(self.src).as_posix() for o in self.outputs.values()
-                  if o.copy_from is not None and Path(o.copy_from).is_relative_to(self.src)]
+        copied = [Path(o.copy_from) for o in self.outputs.values() if o.copy_from is not None]
+        paths += [f.relative_to(self.src).as_posix() for f in copied if f.is_relative_to(self.src)]
         folders = set()
         for p in set(paths):
             parts = p.split("/")[:-1]

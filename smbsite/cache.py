@@ -236,10 +236,38 @@ class PageCache:
             os.replace(tmp, self.folder / "index.json")
         except OSError:
             return
+        self.index = index
+        self.reads = [(dep, want) for dep, want in table]
         live = {e[0] for e in index.values()}
         for f in self.folder.iterdir():
             if f.name.startswith("pack-") and f.name not in live:
                 f.unlink(missing_ok=True)
+
+    # --- what the last build wrote into its output folder -----------------------------
+
+    def written(self, out: Path) -> dict[str, list[Any]] | None:
+        """relative path -> [size, mtime_ns, what it holds] of every file the last build through
+        this cache wrote into out; None when that build wrote elsewhere or nothing is known."""
+        try:
+            with open(self.folder / "written.json", "rb") as f:
+                data = json.loads(f.read())
+            if data["format"] != FORMAT or data["out"] != str(Path(out).resolve()):
+                return None
+            files = data["files"]
+            if not all(isinstance(v, list) and len(v) == 3 for v in files.values()):
+                return None
+            return files
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def note_written(self, out: Path, files: dict[str, list[Any]]) -> None:
+        try:
+            tmp = self.folder / "written.json.tmp"
+            tmp.write_text(json.dumps({"format": FORMAT, "out": str(Path(out).resolve()), "files": files}),
+                           encoding="utf-8")
+            os.replace(tmp, self.folder / "written.json")
+        except OSError:
+            pass  # the next build writes every file
 
     def close(self) -> None:
         for fd in self._packs.values():

@@ -15,7 +15,7 @@ import jinja2
 from zoneinfo import ZoneInfo
 
 from . import deps
-from .cache import PageCache, page_key
+from .cache import PageCache, digest, page_key
 from .content import SiteModel
 from .derive import derive
 from .graph import build_graph
@@ -34,7 +34,7 @@ from .search import build_index
 from .template_errors import from_template, template_problem
 from .urls import output_file
 from .validate import validate
-from .write import Staging
+from .write import MARKER, InPlace, Staging, scan
 
 def build_date(as_of: str | date | None, tz: str = "UTC") -> date:
     """--as-of, else SOURCE_DATE_EPOCH, else today in the site's zone."""
@@ -152,7 +152,10 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
             keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.copy_from is None}
             now = digests(env, graph)
             plan = Plan(keys, pages.plan(keys, now), now)
-    staging = Staging(out_dir)
+    written = None
+    if pages is not None and not graph.site.config.search and (out_dir / MARKER).is_file():
+        written = pages.written(out_dir)  # (the search index reads every page: then all are written)
+    staging = InPlace(out_dir, written) if written is not None else Staging(out_dir)
     jobs = jobs or default_jobs(len(graph.outputs))
     try:
         if jobs > 1:
@@ -162,9 +165,13 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
         if graph.site.config.search:
             reporter.progress("indexing for search")
             build_index(staging.tmp)
-        staging.commit()
+        if isinstance(staging, InPlace):
+            staging.commit({output_file(o.url) for o in graph.outputs})
+        else:
+            staging.commit()
         if pages is not None and plan is not None:
             pages.finish(plan.keys.values(), plan.hits.values())
+            pages.note_written(out_dir, what_was_written(graph, pages, plan, out_dir))
     except BaseException:
         staging.abort()
         raise
@@ -172,6 +179,28 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
         if pages is not None:
             pages.close()
     return len(graph.outputs)
+
+
+def holds(source: Any) -> str:
+    """What a copied file holds, as far as its source file says (its path, size and time)."""
+    try:
+        info = os.stat(source)
+    except OSError:
+        return "unknown"
+    return f"copy:{source}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def what_was_written(graph: SiteGraph, pages: PageCache, plan: Plan, out_dir: Path) -> dict[str, list[Any]]:
+    """Every file of OUT this build knows the bytes of: [size, mtime_ns, what it holds]."""
+    present = scan(out_dir)
+    files = {}
+    for o in graph.outputs:
+        rel = output_file(o.url)
+        entry = pages.index.get(plan.keys[o.url]) if o.copy_from is None else None
+        what = holds(o.copy_from) if o.copy_from is not None else entry[3] if entry is not None else None
+        if what is not None and rel in present:
+            files[rel] = [*present[rel], what]
+    return files
 
 
 class Plan:
@@ -188,13 +217,20 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
     """Render and write every step-th output starting at index (taken from pages when planned)."""
     outputs = graph.outputs
     total = len(outputs)
+    in_place = isinstance(staging, InPlace)
     collector_off()
     for i in range(index, total, step):
         o = outputs[i]
+        rel = output_file(o.url)
         if o.copy_from is not None:
-            staging.copy(output_file(o.url), Path(o.copy_from))
+            if not (in_place and staging.same(rel, holds(o.copy_from))):
+                staging.copy(rel, Path(o.copy_from))
             continue
         cached = plan.hits.get(o.url) if plan is not None else None
+        if (in_place and cached is not None and pages is not None and not pages.compact
+                and staging.same(rel, cached[3])):
+            pages.hits += 1
+            continue  # OUT holds these bytes already
         data = pages.get(plan.keys[o.url], cached) if pages is not None and cached is not None else None
         if data is None:
             try:
@@ -209,7 +245,8 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
                 raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
             if pages is not None and plan is not None:
                 pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
-        staging.write(output_file(o.url), data)
+        if not (in_place and staging.same(rel, digest(data).hex())):
+            staging.write(rel, data)
         if reporter is not None and i % 1000 == index:
             reporter.progress("rendering", i, total)
 

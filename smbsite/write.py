@@ -284,25 +284,49 @@ class InPlace(Staging):
 
     def commit(self, keep: set[str] | None = None) -> None:
         """Move what was written into OUT, and remove what this build no longer has (keep:
-        every file of this build)."""
+        every file of this build). When the system refuses a step, what was done is undone."""
+        old = self.out.parent / f".{self.out.name}.smbsite-old-{os.getpid()}"
+        undo: list[tuple[Path, Path | None]] = []  # (file of OUT, its previous bytes kept in old)
         try:
+            if os.path.lexists(old):
+                shutil.rmtree(old)
+            removed = sorted(self.present.keys() - keep - {MARKER}) if keep is not None else []
             for rel in sorted(scan(self.tmp)):
+                undo.append((self.out / rel, self._keep(rel, old)))
                 self._move(rel)
-            if keep is not None:
-                for rel in self.present.keys() - keep - {MARKER}:
-                    target = self.out / rel
-                    if target.is_dir() and not target.is_symlink():
-                        shutil.rmtree(target)
+            for rel in removed:
+                undo.append((self.out / rel, self._keep(rel, old)))
+                os.unlink(self.out / rel)
+            for here, _, _ in os.walk(self.out, topdown=False):
+                if here != str(self.out) and not os.listdir(here):
+                    os.rmdir(here)  # (emptied by what this build no longer has)
+        except OSError as exc:
+            for target, kept in reversed(undo):
+                try:
+                    if kept is not None:
+                        os.replace(kept, target)
                     elif os.path.lexists(target):
                         os.unlink(target)
-                for here, _, _ in os.walk(self.out, topdown=False):
-                    if here != str(self.out) and not os.listdir(here):
-                        os.rmdir(here)  # (emptied by what this build no longer has)
-        except OSError as exc:
+                except OSError:
+                    pass
             raise OutputError.of(self.out, exc) from None
         finally:
             self._unlock()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _keep(self, rel: str, old: Path) -> Path | None:
+        """A second name for OUT's file rel, in old, so that a failed build can put it back."""
+        target = self.out / rel
+        if not os.path.isfile(target) or os.path.islink(target):
+            return None
+        kept = old / rel
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(target, kept)
+        except OSError:
+            shutil.copy2(target, kept)
+        return kept
 
     def _move(self, rel: str) -> None:
         target = self.out / rel

@@ -1,5 +1,5 @@
-"""Stage 3, routes: every output URL, what renders it (template and context), and what it
-depends on. Reads the site model, changes nothing in it."""
+"""Stage 3, routes: every output URL and what renders it (template and context). What each
+output depends on is recorded while it renders (deps.py). Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
 import math

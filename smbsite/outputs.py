@@ -1,4 +1,4 @@
-"""The site graph's types: every output URL, what renders it, and what it depends on."""
+"""The site graph's types: every output URL and what renders it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

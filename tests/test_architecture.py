@@ -17,7 +17,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),
     ("derive", {"derive", "links"}),
-    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
+    ("routes", {"deps", "outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
     ("render", {"render", "template_errors"}),
     ("write", {"write", "diff", "pool", "search", "cache"}),
     ("orchestrate", {"pipeline"}),

@@ -138,7 +138,7 @@ class PageCache:
 
     def get(self, key: str, entry: list[Any]) -> bytes | None:
         """The bytes of a planned hit (None if they cannot be read: render the page)."""
-        data = self._read(entry)
+        data = self._read(key, entry)
         if data is None:
             self.misses += 1
             return None
@@ -147,7 +147,7 @@ class PageCache:
             self._append(key, data, entry[3], [self.reads[i] for i in entry[4]])
         return data
 
-    def _read(self, entry: list[Any]) -> bytes | None:
+    def _read(self, key: str, entry: list[Any]) -> bytes | None:
         try:
             pack, offset, length, want = entry[:4]
             fd = self._packs.get(pack)
@@ -158,14 +158,19 @@ class PageCache:
             data = os.pread(fd, length, offset)
         except (OSError, ValueError, TypeError, OverflowError):
             return None
-        if len(data) != length or digest(data).hex() != want:
+        if len(data) != length or self.stamp(key, data) != want:
             return None  # truncated or changed since it was written
         return data
+
+    def stamp(self, key: str, data: bytes) -> str:
+        """What the index says a page's bytes are (and a read checks): also what a build
+        compares with what it wrote into the output folder last time."""
+        return digest(data).hex()
 
     def put(self, key: str, data: bytes, reads: dict[tuple, bytes]) -> None:
         """Keep a rendered output with what it read (read -> its digest now)."""
         self.misses += 1
-        self._append(key, data, digest(data).hex(), [(SEP.join(dep), d.hex()) for dep, d in reads.items()])
+        self._append(key, data, self.stamp(key, data), [(SEP.join(dep), d.hex()) for dep, d in reads.items()])
 
     def _append(self, key: str, data: bytes, hexdigest: str, reads: list[tuple[str, str]]) -> None:
         try:

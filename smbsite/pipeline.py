@@ -15,7 +15,7 @@ import jinja2
 from zoneinfo import ZoneInfo
 
 from . import deps
-from .cache import PageCache, digest, page_key
+from .cache import PageCache, page_key
 from .content import SiteModel
 from .derive import derive
 from .graph import build_graph
@@ -245,7 +245,7 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
                 raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
             if pages is not None and plan is not None:
                 pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
-        if not (in_place and staging.same(rel, digest(data).hex())):
+        if not (in_place and pages is not None and staging.same(rel, pages.stamp(plan.keys[o.url], data))):
             staging.write(rel, data)
         if reporter is not None and i % 1000 == index:
             reporter.progress("rendering", i, total)

@@ -140,11 +140,6 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     """Render every output into a staging folder and swap it in; with cache, a page is taken
     from it when everything it read when it was rendered (deps.py) is as it was."""
     env = make_env(src, graph, memo=True)
-    for o in {o.template: o for o in graph.outputs if o.template}.values():
-        try:
-            env.get_template(o.template)  # compile once, before any fork, so workers share it
-        except jinja2.TemplateError as exc:
-            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
     pages = plan = None
     if cache is not None:
         pages = PageCache.open(cache[0])
@@ -152,11 +147,19 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
             keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.copy_from is None}
             now = digests(env, graph)
             plan = Plan(keys, pages.plan(keys, now), now)
+    todo = [o for o in graph.outputs if plan is None or o.url not in plan.hits]
+    for o in {o.template: o for o in todo if o.template}.values():
+        try:
+            env.get_template(o.template)  # compile once, before any fork, so workers share it
+        except jinja2.TemplateError as exc:
+            if pages is not None:
+                pages.close()
+            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
     written = None
     if pages is not None and not graph.site.config.search and (out_dir / MARKER).is_file():
         written = pages.written(out_dir)  # (the search index reads every page: then all are written)
     staging = InPlace(out_dir, written) if written is not None else Staging(out_dir)
-    jobs = jobs or default_jobs(len(graph.outputs))
+    jobs = jobs or default_jobs(len(todo))
     try:
         if jobs > 1:
             render_parallel(env, graph, staging, jobs, reporter, src, pages, plan)
@@ -181,13 +184,14 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     return len(graph.outputs)
 
 
-def holds(source: Any) -> str:
+def holds(source: Any) -> str | None:
     """What a copied file holds, as far as its source file says (its path, size and time)."""
     try:
-        info = os.stat(source)
-    except OSError:
-        return "unknown"
-    return f"copy:{source}:{info.st_size}:{info.st_mtime_ns}"
+        path = os.fspath(source)
+        info = os.stat(path)
+    except (OSError, TypeError):
+        return None  # (copied every time)
+    return f"copy:{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def what_was_written(graph: SiteGraph, pages: PageCache, plan: Plan, out_dir: Path) -> dict[str, list[Any]]:
@@ -223,7 +227,7 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
         o = outputs[i]
         rel = output_file(o.url)
         if o.copy_from is not None:
-            if not (in_place and staging.same(rel, holds(o.copy_from))):
+            if not (in_place and staging.same(rel, holds(o.copy_from) or "")):
                 staging.copy(rel, Path(o.copy_from))
             continue
         cached = plan.hits.get(o.url) if plan is not None else None

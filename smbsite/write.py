@@ -280,7 +280,8 @@ class InPlace(Staging):
 
     def same(self, rel: str, holds: str) -> bool:
         was, now = self.written.get(rel), self.present.get(rel)
-        return was is not None and now is not None and was[0] == now[0] and was[1] == now[1] and was[2] == holds
+        return (bool(holds) and was is not None and now is not None
+                and was[0] == now[0] and was[1] == now[1] and was[2] == holds)
 
     def commit(self, keep: set[str] | None = None) -> None:
         """Move what was written into OUT, and remove what this build no longer has (keep:

@@ -109,3 +109,16 @@ def test_a_record_of_the_new_kind_added_later_is_in_the_sitemap_of_a_cached_buil
     assert "/jobs/network-engineer/" in sitemap and "/jobs/helpdesk-technician/" in sitemap
     listing = (out / "jobs" / "index.html").read_text(encoding="utf-8")
     assert "Network engineer" in listing
+
+
+def test_serve_lists_a_record_of_the_new_kind_added_later_in_the_sitemap(make_site, jobs):
+    site = job_site(make_site)
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.render_dirty()
+    (site / "jobs" / "network-engineer.yaml").write_text(
+        "title: Network engineer\ncompany: Acme Networks\n", encoding="utf-8")
+    inc.apply({"jobs/network-engineer.yaml"})
+    served = inc.files()
+    assert "/jobs/network-engineer/" in served["sitemap.xml"].decode("utf-8")
+    assert b"Network engineer" in served["jobs/index.html"]

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from .imaging import CACHE_DIR, ImageStore
 from .outputs import SiteGraph
-from .pipeline import build_date, prepare, publish
+from .pipeline import build_date, check_render, prepare, publish
 from .problems import ContentError, Problem, UsageError
 from .report import Reporter
+from .schema import FOLDER as SCHEMA_FOLDER, stale_schemas
 from .search import SearchIndexError
 from .write import OutputError, UnsafeOutput, check_out
 
@@ -45,10 +46,33 @@ class Result:
 
 def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool = False,
           drafts: bool = True) -> Result:
-    """Validate everything (drafts too: they will be published one day), write nothing."""
+    """Validate everything (drafts too: they will be published one day) and render every page
+    as a build would; write nothing."""
     start = time.perf_counter()
     problems, _, _, graph = prepare(Path(src), as_of, drafts, one_shot=True)
+    if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
+        try:
+            problems.extend(check_render(Path(src), graph))
+        except Exception:
+            # records with errors are left out of the model, which a build never renders: the
+            # errors fail the check already, and once they are fixed check renders everything
+            if not problems.errors:
+                raise
+        problems.extend(schema_problems(Path(src)))
     return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
+
+
+def schema_problems(src: Path) -> list[Problem]:
+    """The site's committed JSON Schemas that no longer match site.yaml (its specialties) or the
+    content model: `smbsite schema --check` fails on them in CI, so check says so first. A site
+    without a schemas/ folder has chosen not to keep them."""
+    if not (src / SCHEMA_FOLDER).is_dir():
+        return []
+    return [Problem(rel, 1, 1, f"{rel} is missing" if not (src / rel).is_file() else
+                    f"{rel} is out of date with site.yaml and this version of smbsite",
+                    "run smbsite schema to rewrite it (editors autocomplete records from it; "
+                    "smbsite schema --check fails until then)")
+            for rel in stale_schemas(src)]
 
 
 def cache_folder(src: Path, out_dir: Path, cache: str | Path | bool) -> Path | None:

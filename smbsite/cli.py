@@ -73,7 +73,7 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool) -> None:
-    """Validate every record, page and link; write nothing."""
+    """Validate every record, page and link and render every page as build would; write nothing."""
     reporter = Reporter(fmt=fmt, quiet=quiet)
     try:
         result = check(src, as_of=as_of, strict=strict)

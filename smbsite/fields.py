@@ -98,6 +98,9 @@ def base_url_problem(url: str) -> tuple[str, str] | None:
         return "must not hold spaces, control characters, quotes or any of <>\\^`{|}", better
     if not host or "@" in host:
         return "needs a host name, and no user name or password", "https://example.org/"
+    if "//" in path:  # a link would begin with //, which a browser reads as the name of another host
+        return ("must not have an empty part (//) in its path: it starts every link of the site",
+                re.sub(r"(?<!:)/{2,}", "/", better))
     return None
 
 

@@ -142,6 +142,7 @@ class GraphBuilder:
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
         planned = identity.plan(site, self.urls, self.store)
+        self.problems.extend(planned.problems)
         for out in self.outputs:
             if out.template:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)

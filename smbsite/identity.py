@@ -11,6 +11,7 @@ module only decides sizes, URLs and which image each page shares. Templates get:
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -19,10 +20,11 @@ from markupsafe import Markup
 
 from . import colors, imaging
 from .content import SiteModel
-from .drawing import CardSpec, card_job, favicon_job, monogram_svg
+from .drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
 from .imaging import CARD_SIZE, ImageStore, LogoFile
 from .logos import Drawn, LogoPlan, plan_logo
 from .outputs import Output
+from .problems import Problem
 from .urls import Urls
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
@@ -60,6 +62,7 @@ class Planned:
     outputs: list[Output] = field(default_factory=list)  # every image file, at its URL
     images: list[imaging.Job] = field(default_factory=list)  # the cache files to make before rendering
     shares: dict[str, Social] = field(default_factory=dict)  # page URL -> its og:image, where not the site's
+    problems: list[Problem] = field(default_factory=list)  # card text no installed font draws
 
 
 def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
@@ -107,9 +110,10 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
     # the site's card, and one per event and article
     host = cfg.base_url.split("://", 1)[-1].rstrip("/")
 
-    def card(url: str, title: str, kind: str, alt: str) -> Social:
+    def card(url: str, title: str, kind: str, alt: str, source: str = "site.yaml") -> Social:
         spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
                         initials=ident.initials, logo=raster_site_logo)
+        p.problems.extend(_undrawn(spec, url, source))
         add_job(card_job(spec), [url])
         return Social(urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
 
@@ -117,10 +121,10 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
                            f"{cfg.title}: {cfg.tagline}" if cfg.tagline else cfg.title)
     for e in site.events:
         kind = " · ".join(part for part in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if part)
-        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, f"{e.title}: {kind}")
+        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, f"{e.title}: {kind}", e.source)
     for a in site.articles:
         kind = f"News · {_day(a.published)}"
-        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, f"{a.title}: {kind}")
+        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, f"{a.title}: {kind}", a.source)
 
     # members' and vendors' logos, at the sizes validation planned
     for records in (site.members, site.vendors):
@@ -134,6 +138,25 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
                 p.shares[rec.url] = Social(urls.abs(shared.src), shared.width, shared.height,
                                            alt=f"{rec.name} logo", card="summary")
     return p
+
+
+def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:
+    """A warning for each text the card leaves off because no installed font draws all of it:
+    a title is shown whole or not at all, never with characters silently missing."""
+    found = []
+    for what, text, where in (("title", spec.title, source), ("line above the title", spec.kind, source),
+                              ("site title", spec.site_title, "site.yaml"), ("site address", spec.footer, "site.yaml")):
+        chars = undrawable(text) if text else []
+        if not chars:
+            continue
+        shown = " ".join(f"'{c}' (U+{ord(c):04X})" for c in chars[:3]) + (" …" if len(chars) > 3 else "")
+        cjk = any(unicodedata.east_asian_width(c) in ("W", "F") for c in chars)
+        hint = ("install the Chinese, Japanese and Korean fonts: pip install 'smbsite[cjk]'" if cjk else
+                "the page itself shows it; only its link-preview image leaves it off")
+        image = f"the link-preview image of {url}" if where == source else "link-preview images"
+        found.append(Problem(where, 1, 1, f"{image} leave{'s' * (where == source)} off the {what}: no installed font "
+                             f"draws {shown}", hint, "warning"))
+    return found
 
 
 def _style(c: Any) -> Markup:

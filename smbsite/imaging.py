@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -35,9 +36,10 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from . import rasters
 from .problems import Problem
 
-RECIPE = "1"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
+RECIPE = "2"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
 WEBP = {"quality": 86, "method": 4, "alpha_quality": 100}  # method 6 is 100x slower for 1 % smaller files
 PNG = {"compress_level": 6}  # "optimize" makes files 4 % smaller in 4x the time
 # link-preview images (cards, logos on white): flat colours, so 256 of them lose nothing visible and make
@@ -79,20 +81,26 @@ def _pillow() -> Any:
 @functools.lru_cache(maxsize=None)
 def pillow_version() -> str:
     from PIL import __version__, features
-    return "/".join([__version__, *(str(features.version(lib)) for lib in ("webp", "freetype2", "zlib", "jpg"))])
+    libs = ("webp", "freetype2", "zlib", "jpg", "raqm", "fribidi", "harfbuzz")  # raqm and its two shape text
+    return "/".join([__version__, *(str(features.version(lib)) for lib in libs)])
 
 
 # --- measuring -----------------------------------------------------------------------
 
 def probe(raw: bytes, suffix: str) -> tuple[int, int]:
-    """A raster logo's (width, height) from its header; LogoError when it is no usable image."""
+    """A raster logo's (width, height) from its header, turned as its EXIF orientation says;
+    LogoError when it is no usable image."""
     Image = _pillow()
     fmt = RASTER_FORMATS[suffix]
+    if fmt == "JPEG" and rasters.jpeg_scans(raw) > rasters.MAX_JPEG_SCANS:
+        raise LogoError(f"is a JPEG of more than {rasters.MAX_JPEG_SCANS} scans, which takes minutes to decode",
+                        "export it again as a standard (baseline) JPEG or as a PNG")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(BytesIO(raw), formats=[fmt]) as im:
                 width, height = im.size
+                turn = rasters.orientation(im)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             pixels = re.search(r"\((\d+) pixels\)", str(exc))
             claim = f"{int(pixels.group(1)):,} pixels" if pixels else "an enormous size"
@@ -105,7 +113,7 @@ def probe(raw: bytes, suffix: str) -> tuple[int, int]:
     if width > MAX_SIDE or height > MAX_SIDE:
         raise LogoError(f"is {width}×{height} pixels; at most {MAX_SIDE} px a side allowed",
                         "export it smaller: the site never draws a logo wider than 480 px")
-    return width, height
+    return rasters.upright_size(width, height, turn)
 
 
 def _reason(exc: Exception) -> str:
@@ -116,28 +124,46 @@ def _reason(exc: Exception) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+SVG_SIZES = (1e-6, 1e9)  # sizes an SVG may state; beyond them scaling to a box overflows or vanishes
+_SVG_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_SVG_HINT = "export the SVG again from a drawing program, or set its width, height and viewBox by hand"
+
+
 def svg_size(raw: bytes) -> tuple[float, float] | None:
-    """An SVG's intrinsic (width, height) from its viewBox, else its width and height; None when unknown."""
+    """An SVG's intrinsic (width, height) from its viewBox, else its width and height; None when it
+    states none in plain numbers (a percentage or a unit: drawn at the box's size). LogoError for a
+    number no one could draw: 1e999, a 400-digit width, 1e-320, 1.2.3."""
     try:
         root = ET.fromstring(raw.decode("utf-8-sig"))
     except (ET.ParseError, UnicodeDecodeError):
         return None
-    box = root.get("viewBox")
+    box = (root.get("viewBox") or "").strip()
     if box:
-        parts = re.split(r"[\s,]+", box.strip())
-        try:
-            w, h = float(parts[2]), float(parts[3])
-            if w > 0 and h > 0:
-                return w, h
-        except (IndexError, ValueError):
-            pass
+        parts = [p for p in re.split(r"[\s,]+", box) if p]
+        if len(parts) != 4 or not all(_SVG_NUMBER.fullmatch(p) for p in parts):
+            raise LogoError(f"has viewBox '{_quote(box)}', which is not four numbers", _SVG_HINT)
+        return _svg_number(parts[2], "a viewBox width"), _svg_number(parts[3], "a viewBox height")
     sizes = []
     for attr in ("width", "height"):
-        m = re.fullmatch(r"\s*([0-9.]+)\s*(px)?\s*", root.get(attr) or "")
-        sizes.append(float(m.group(1)) if m and float(m.group(1) or 0) > 0 else None)
+        m = re.fullmatch(r"\s*([0-9.eE+-]+)\s*(px)?\s*", root.get(attr) or "")
+        sizes.append(_svg_number(m.group(1), f"{attr}") if m else None)
     if sizes[0] and sizes[1]:
         return sizes[0], sizes[1]
     return None
+
+
+def _svg_number(text: str, what: str) -> float:
+    if not _SVG_NUMBER.fullmatch(text):
+        raise LogoError(f"has {what} '{_quote(text)}', which is not a number", _SVG_HINT)
+    value = float(text)
+    if not SVG_SIZES[0] <= value <= SVG_SIZES[1]:
+        raise LogoError(f"has {what} of {_quote(text)}, outside the sizes an image can have "
+                        f"({SVG_SIZES[0]:g} to {SVG_SIZES[1]:g})", _SVG_HINT)
+    return value
+
+
+def _quote(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 @dataclass(frozen=True)
@@ -159,12 +185,16 @@ class LogoFile:
 
 def fit(width: float, height: float, box_w: int, box_h: int, upscale: bool) -> tuple[int, int]:
     """The size of width x height scaled to fit the box (contain), at least 1 px a side."""
-    if not width or not height:
+    if not (0 < width < math.inf and 0 < height < math.inf):  # unknown (0), or a number that cannot scale
         return box_w, box_h
     scale = min(box_w / width, box_h / height)
     if not upscale:
         scale = min(scale, 1.0)
-    return max(1, round(width * scale)), max(1, round(height * scale))
+    w, h = width * scale, height * scale
+    if not (math.isfinite(w) and math.isfinite(h)):  # a size near the ends of float: by its aspect alone
+        aspect = width / height
+        w, h = (box_w, box_w / aspect) if aspect >= box_w / box_h else (box_h * aspect, box_h)
+    return max(1, round(w)), max(1, round(h))
 
 
 # --- the cache -----------------------------------------------------------------------
@@ -293,13 +323,14 @@ def logo_job(logo: LogoFile, variants: list[Variant]) -> Job:
 
 
 def decode(raw: bytes, suffix: str) -> Any:
-    """The logo's pixels, as RGBA, within the limits probe() checked."""
+    """The logo's pixels, as 8-bit RGBA and upright, within the limits probe() checked."""
     Image = _pillow()
     probe(raw, suffix)  # the same limits, checked again on these very bytes
     with Image.open(BytesIO(raw), formats=[RASTER_FORMATS[suffix]]) as im:
+        turn = rasters.orientation(im)  # from the header, as probe() measured it
         im.seek(0)
         im.load()
-        return im.convert("RGBA")
+        return rasters.upright(rasters.to_rgba(im), turn)
 
 
 def resize(im: Any, width: int, height: int) -> Any:

@@ -28,6 +28,7 @@ from . import deps, derive, imaging
 from .imaging import CACHE_DIR, CachedFile, ImageStore
 from .pipeline import build_date, prepare
 from .pool import cpu_jobs, no_gc
+from .overrides import check_overrides
 from .template_errors import from_template, template_problem
 from .links import MarkdownLinks
 from .content import SiteModel
@@ -215,6 +216,9 @@ class IncrementalSite:
     def _template_changed(self, rel: str) -> Stats:
         assert self.graph is not None
         self.env = make_env(self.src, self.graph)
+        overrides = Problems()  # an override that now matches nothing; a full pass clears it once fixed
+        check_overrides(self.src, self.graph, overrides)
+        self.problems = sorted(set(self.problems) | set(overrides.items))
         self.now = digests(self.env, self.graph)
         dirty = self._changed([d for d in self.known if d[0] == "t"])
         self.dirty |= dirty

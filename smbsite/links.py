@@ -7,6 +7,7 @@ column, and its site links kept until every URL of the site is known (check()).
 """
 from __future__ import annotations
 
+import difflib
 from typing import Any, Callable, Iterable
 
 from .content import SiteModel, derived
@@ -84,6 +85,51 @@ class MarkdownLinks:
             page = target[:-len("index.html")] if target.endswith("/index.html") else target
             if page in urls or (page + "/") in urls or page in failed or (page + "/") in failed:
                 continue
-            candidates = [u for u in urls if not u.startswith("/static/") or target.startswith("/static/")]
+            if file_kind(target) is not None:
+                self.problems.error(source, line, col, f"link to {target}, a file that does not exist",
+                                    missing_file_hint(target, urls))
+                continue
+            candidates = [u for u in urls if not u.startswith("/static/")]
             hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
             self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
+
+
+# A missing image is another image misnamed, never a script: suggestions stay within a kind.
+FILE_KINDS = {
+    "image": (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".ico"),
+    "document": (".pdf", ".doc", ".docx", ".odt", ".ppt", ".pptx", ".xls", ".xlsx", ".csv", ".txt"),
+    "audio": (".mp3", ".m4a", ".ogg", ".oga", ".wav"),
+    "video": (".mp4", ".webm", ".mov"),
+    "script": (".js", ".mjs"),
+    "style": (".css",),
+    "font": (".woff", ".woff2", ".ttf", ".otf"),
+    "archive": (".zip",),
+}
+
+
+def file_kind(target: str) -> str | None:
+    """The kind of file a link names by its suffix (None: a page, or no suffix anyone publishes)."""
+    name = target.rsplit("/", 1)[-1].lower()
+    if "." not in name or name.endswith((".html", ".htm", ".xml", ".json", ".ics")):
+        return None
+    suffix = "." + name.rsplit(".", 1)[1]
+    return next((kind for kind, suffixes in FILE_KINDS.items() if suffix in suffixes), suffix)
+
+
+def missing_file_hint(target: str, urls: Iterable[str]) -> str:
+    """A published file of the same kind with a close name, else where such a file goes."""
+    kind = file_kind(target)
+    name = target.rsplit("/", 1)[-1]
+    # by file name: the folder they share (/static/) would make any two files look alike
+    by_name: dict[str, list[str]] = {}
+    for u in urls:
+        if file_kind(u) == kind:
+            by_name.setdefault(u.rsplit("/", 1)[-1], []).append(u)
+    close = difflib.get_close_matches(name, sorted(by_name), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{min(by_name[close[0]])}'?"
+    if target.startswith("/static/"):
+        return (f"files in the site's templates/static/ folder are published at /static/: "
+                f"put {name} at templates/{target.lstrip('/')}")
+    return (f"files in the site's templates/static/ folder are published at /static/: "
+            f"put {name} there and link /static/{name}")

@@ -119,14 +119,11 @@ def logo_bytes(src: Source, file: Path, logo: str, line: int, col: int, problems
         problems.error(src.path, line, col, f"logo '{logo}' {problem}", hint)
     if found:
         return None
-    if suffix == ".svg":
-        width, height = imaging.svg_size(raw) or (0.0, 0.0)
-    else:
-        try:
-            width, height = imaging.probe(raw, suffix)
-        except imaging.LogoError as exc:
-            problems.error(src.path, line, col, f"logo '{logo}' {exc.message}", exc.hint)
-            return None
+    try:
+        width, height = (imaging.svg_size(raw) or (0.0, 0.0)) if suffix == ".svg" else imaging.probe(raw, suffix)
+    except imaging.LogoError as exc:
+        problems.error(src.path, line, col, f"logo '{logo}' {exc.message}", exc.hint)
+        return None
     return LogoFile(file, logo, hashlib.sha256(raw).hexdigest(), suffix == ".svg", width, height,
                     (src.path, line, col))
 

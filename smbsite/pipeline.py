@@ -1,8 +1,8 @@
 """The build as a list of stages: load, validate, derive, routes, render, write.
 
-prepare() runs everything short of rendering (check stops there); publish() makes
-the images the cache lacks and write_site() renders every output into a staging
-folder and swaps it in.
+prepare() runs everything short of rendering; publish() makes the images the cache
+lacks and write_site() renders every output into a staging folder and swaps it in;
+check_render() renders every page the same way and keeps only the mistakes.
 """
 from __future__ import annotations
 
@@ -26,9 +26,10 @@ from .links import MarkdownLinks
 from .load import Loaded, ParseCache, load_site
 from .fields import base_url_problem
 from .outputs import SiteGraph
+from .overrides import check_overrides, own_templates
 from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
 from .problems import ContentError, Problem, Problems, UsageError
-from .render import digests, make_env, render_output, static_files
+from .render import TEMPLATE_SUFFIXES, digests, make_env, render_output, static_files
 from .report import Reporter
 from .search import build_index
 from .template_errors import from_template, template_problem
@@ -100,6 +101,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
             links.render_all(site)  # the last of deriving: nothing changes the model after this
             graph = build_graph(site, problems, src, static_files(src), store)
             links.check_links(graph.by_url, failed)
+            check_overrides(src, graph, problems)
     return problems, loaded, site, graph
 
 
@@ -215,16 +217,67 @@ class Plan:
         self.keys, self.hits, self.now = keys, hits, now
 
 
-def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step: int,
+class Discard:
+    """Where check renders to: every page is rendered as build renders it, nothing is written."""
+
+    def write(self, rel: str, data: bytes) -> None:
+        pass
+
+    def copy(self, rel: str, source: Path) -> None:
+        pass
+
+
+def check_render(src: Path, graph: SiteGraph, jobs: int | None = None) -> list[Problem]:
+    """Render every page as a build would, in as many processes, and write nothing: the template
+    mistakes a build would stop at, all of them, each once."""
+    env = make_env(src, graph, memo=True)
+    found: set[Problem] = set()
+    broken: set[str] = set()  # templates that do not compile: their pages are not rendered
+    first_use: dict[str, str] = {}
+    for o in graph.outputs:
+        if o.template:
+            first_use.setdefault(o.template, o.url)
+    own = [n for n in own_templates(src) if n.endswith(TEMPLATE_SUFFIXES)]
+    for name in [*first_use, *(n for n in own if n not in first_use)]:
+        try:
+            env.get_template(name)  # compiled before any fork, so workers share it
+        except jinja2.TemplateError as exc:
+            found.add(template_problem(exc, first_use.get(name, ""), name, src))
+            broken.add(name)
+
+    def work(index: int, step: int) -> None:
+        mine: set[Problem] = set()
+        render_slice(env, graph, Discard(), index, step, src=src, found=mine, skip=set(broken))
+        if mine:
+            raise ContentError(sorted(mine))
+
+    try:
+        jobs = jobs or default_jobs(len(graph.outputs))
+        if jobs > 1:
+            fork_slices(work, jobs)
+        else:
+            work(0, 1)
+    except ContentError as exc:
+        found |= set(exc.problems)
+    return sorted(found)
+
+
+def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: int, step: int,
                  reporter: Reporter | None = None, src: Path | None = None,
-                 pages: PageCache | None = None, plan: Plan | None = None) -> None:
-    """Render and write every step-th output starting at index (taken from pages when planned)."""
+                 pages: PageCache | None = None, plan: Plan | None = None,
+                 found: set[Problem] | None = None, skip: set[str] | None = None) -> None:
+    """Render and write every step-th output starting at index (taken from pages when planned).
+
+    found: collect template mistakes there and go on (check) instead of stopping at the first;
+    only pages are rendered then, none of whose templates is in skip."""
     outputs = graph.outputs
     total = len(outputs)
     in_place = isinstance(staging, InPlace)
     collector_off()
     for i in range(index, total, step):
         o = outputs[i]
+        if found is not None and (o.template is None or o.template in (skip or ())):
+            continue
         rel = output_file(o.url)
         if o.copy_from is not None:
             if not (in_place and staging.same(rel, holds(o.copy_from) or "")):
@@ -246,7 +299,13 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging, index: int, step:
             except Exception as exc:
                 if not from_template(exc):
                     raise  # our bug, not the template's: keep the traceback
-                raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+                problem = template_problem(exc, o.url, o.template, src)
+                if found is None:
+                    raise ContentError([problem]) from exc
+                found.add(problem)
+                if isinstance(exc, (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound)) and skip is not None:
+                    skip.add(o.template)  # every other page of it fails the same way
+                continue
             if pages is not None and plan is not None:
                 pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
         if not (in_place and pages is not None and staging.same(rel, pages.stamp(plan.keys[o.url], data))):

@@ -88,14 +88,27 @@ def fork_slices(work: Callable[[int, int], None], jobs: int) -> None:
         work(0, jobs)
     except BaseException:
         failure = sys.exc_info()
-    for w in workers:
-        w.join()
+    details = []
+    for w in workers:  # read while they run: a worker blocks on a report the pipe cannot hold
+        while True:
+            w.join(timeout=0.05)
+            while not errors.empty():
+                details.append(errors.get())
+            if w.exitcode is not None:
+                break
+    while not errors.empty():  # what the last of them put just before exiting
+        details.append(errors.get())
+    found = [p for d in details if isinstance(d, list) for p in d]
+    others = [d for d in details if not isinstance(d, list)]
     if failure:
-        raise failure[1].with_traceback(failure[2])  # type: ignore[union-attr]
-    if not errors.empty() or any(w.exitcode != 0 for w in workers):
-        detail = errors.get() if not errors.empty() else "a render worker died"
-        if isinstance(detail, list):
-            raise ContentError(detail)
+        exc = failure[1]
+        if isinstance(exc, ContentError) and found and not others:
+            raise ContentError([*exc.problems, *found])  # every worker's content problems, not one's
+        raise exc.with_traceback(failure[2])  # type: ignore[union-attr]
+    if others or found or any(w.exitcode != 0 for w in workers):
+        if not others and found:
+            raise ContentError(found)
+        detail = others[0] if others else "a render worker died"
         if isinstance(detail, tuple):
             raise OutputError(detail[1])
         raise RuntimeError(f"rendering failed in a worker process:\n{detail}")

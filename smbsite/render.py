@@ -9,6 +9,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.nodes
 from markupsafe import Markup
 
 from . import deps, ics, jsonld
@@ -78,6 +79,12 @@ def _clock(value: str) -> str:
     """"18:30" -> "6:30 PM", "09:00" -> "9 AM", as the theme writes times."""
     hour, minute = (int(part) for part in value.split(":"))
     return _date(datetime(2000, 1, 1, hour, minute), "time")
+
+
+TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".svg")  # what in a templates folder Jinja may render
+
+# Templates that Python globals render for every other template (so a change to one touches all pages).
+GLOBAL_TEMPLATES = ("_logo.html",)
 
 
 def logo_function(env: jinja2.Environment) -> Any:
@@ -257,3 +264,37 @@ def digests(env: jinja2.Environment, graph: SiteGraph) -> deps.Digests:
     assert loader is not None
     return deps.Digests(graph, lambda name: loader.get_source(env, name)[0],
                         lambda out: output_value(graph, out), lambda: global_values(env))
+
+
+def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:
+    """template -> itself and everything it extends, includes or imports (transitively)."""
+    direct: dict[str, set[str]] = {}
+    loader = env.loader
+    assert loader is not None
+    for name in loader.list_templates():
+        if not name.endswith(TEMPLATE_SUFFIXES) or name.startswith("static/"):
+            continue
+        try:
+            source = loader.get_source(env, name)[0]
+            tree = env.parse(source)
+            refs = set(jinja2.meta.find_referenced_templates(tree))
+            for call in tree.find_all(jinja2.nodes.Call):  # partial("_member_row.html", ...)
+                if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "partial":
+                    first = call.args[0] if call.args else None
+                    refs.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str)
+                             else None)
+            direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES)  # (what logo() renders)
+            if None in refs:  # a computed name: assume it may pull in anything
+                direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
+        except jinja2.TemplateError:
+            direct[name] = set()
+    closure: dict[str, set[str]] = {}
+    for name in direct:
+        seen, todo = {name}, [name]
+        while todo:
+            for ref in direct.get(todo.pop(), ()):
+                if ref not in seen:
+                    seen.add(ref)
+                    todo.append(ref)
+        closure[name] = seen
+    return closure

@@ -1,6 +1,7 @@
 """Template mistakes as problems: where in which template file an error was met."""
 from __future__ import annotations
 
+import difflib
 import os
 import traceback
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from .problems import Problem
+from .render import TEMPLATE_SUFFIXES, template_loader
 
 def template_frames(exc: BaseException) -> list[tuple[str, int]]:
     """(file, line) of every frame of template code in exc's traceback, outermost first.
@@ -46,6 +48,24 @@ def template_file(src: Path | None, filename: str) -> str:
     return path.as_posix()
 
 
+def closest_template(name: str, names: list[str]) -> str:
+    """did you mean 'home.html'? for homepage.html or theme/hom.html: names compared without
+    their suffix; a looser match counts only when it starts the same way, as a renamed or
+    mistyped file usually does (sidebar.html is not search.html)."""
+    stem = name.rsplit(".", 1)[0]
+    best = max(((difflib.SequenceMatcher(None, stem, n.rsplit(".", 1)[0]).ratio(),
+                 len(os.path.commonprefix([stem, n])), n) for n in names), default=None)
+    if best is None or best[0] < 0.6 or (best[0] < 0.75 and best[1] < 3):
+        return ""
+    return f"did you mean '{best[2]}'?"
+
+
+def known_templates(src: Path) -> list[str]:
+    """Every template name a site's template may use: its own, the theme's, and theme/NAME."""
+    return [n for n in template_loader(src).list_templates()
+            if n.endswith(TEMPLATE_SUFFIXES) and "static/" not in n]
+
+
 def template_problem(exc: BaseException, url: str, template: str | None, src: Path | None = None) -> Problem:
     """A template mistake as a problem at its file and line, like any content error.
 
@@ -67,5 +87,8 @@ def template_problem(exc: BaseException, url: str, template: str | None, src: Pa
     detail = exc.message if isinstance(exc, jinja2.TemplateError) and exc.message else str(exc)
     if isinstance(exc, jinja2.TemplateNotFound):
         detail = f"template '{exc.name}' not found"
+        if src is not None:
+            close = closest_template(exc.name, known_templates(src))
+            detail += f": {close}" if close else ""
     return Problem(path, line, 1, detail, "fix the template; every page using it fails the same way",
-                   context=f"while rendering {url}")
+                   context=f"while rendering {url}" if url else "")

@@ -12,13 +12,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places", "colors", "imaging", "drawing"}),
+    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places", "colors", "rasters", "imaging", "fonts", "drawing"}),
     ("content model", {"fields", "model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),
     ("derive", {"derive", "links"}),
     ("routes", {"deps", "outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
-    ("render", {"render", "template_errors"}),
+    ("render", {"render", "template_errors", "overrides"}),
     ("write", {"write", "diff", "pool", "search", "cache"}),
     ("orchestrate", {"pipeline"}),
     ("public face", {"api", "scaffold", "incremental"}),

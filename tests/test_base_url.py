@@ -17,6 +17,8 @@ BASE = "base_url: https://example.org/net/"
      "https://example.org/net/"),
     ("'https://example.org/a\"b<c>/'", "must not hold spaces, control characters, quotes or any of <>\\^`{|}",
      "https://example.org/a%22b%3Cc%3E/"),
+    ("https://example.org//", "must not have an empty part (//) in its path: it starts every link of the site",
+     "https://example.org/"),
 ])
 def test_a_base_url_that_would_break_links_is_an_error_at_its_line(make_site, cli, url, message, suggestion):
     site = make_site({"site.yaml": SITE_YAML.replace(BASE, f"base_url: {url}")})
@@ -36,6 +38,9 @@ def test_a_base_url_that_would_break_links_is_an_error_at_its_line(make_site, cl
                                       "https://example.org/pre%20view/"),
     (" https://example.org/", "--base-url must be an absolute web address starting with http:// or https://"),
     ("https://user:secret@example.org/", "--base-url needs a host name, and no user name or password"),
+    ("https://x.example.org//", "--base-url must not have an empty part (//) in its path: it starts every link of "
+                                "the site, not 'https://x.example.org//'; e.g. --base-url https://x.example.org/"),
+    ("https://x.example.org/pr//7/", "e.g. --base-url https://x.example.org/pr/7/"),
 ])
 def test_a_base_url_option_that_would_break_links_is_a_usage_error(make_site, cli, url, message):
     site = make_site()

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
-from smbsite import api, colors, drawing, imaging
+from smbsite import api, colors, drawing, fonts, imaging
 from smbsite.incremental import IncrementalSite
 
 M = "members/acme-networks.yaml"
@@ -234,11 +234,15 @@ def test_builds_give_identical_bytes_cold_cached_and_without_a_cache(make_site, 
 def test_a_rebuild_with_nothing_changed_decodes_and_encodes_no_image(make_site, monkeypatch):
     site = logo_site(make_site)
     calls = {"encode": 0, "decode": 0}
-    real_encode, real_decode = imaging.encode, imaging.decode
+    real_encode, real_decode, real_card = imaging.encode, imaging.decode, drawing.card_png
 
     def encode(*a, **kw):
         calls["encode"] += 1
         return real_encode(*a, **kw)
+
+    def card_png(*a, **kw):  # cards are drawn and encoded in one
+        calls["encode"] += 1
+        return real_card(*a, **kw)
 
     def decode(*a, **kw):
         calls["decode"] += 1
@@ -246,6 +250,7 @@ def test_a_rebuild_with_nothing_changed_decodes_and_encodes_no_image(make_site, 
 
     monkeypatch.setattr(imaging, "encode", encode)
     monkeypatch.setattr(imaging, "decode", decode)
+    monkeypatch.setattr(drawing, "card_png", card_png)
     build(site)
     assert calls["encode"] > 10 and calls["decode"] > 0
     made = cache_files(site)
@@ -412,8 +417,9 @@ def test_a_card_is_drawn_again_only_when_what_it_shows_changes(make_site):
     assert (out / "events/annual-conference/social.png").read_bytes() != card
 
 
-def test_card_text_the_built_in_font_cannot_draw_is_replaced_not_boxed():
-    assert drawing.drawable("Zoë’s café – “now” — 10 % off\u00a0today ✓") == "Zoe’s cafe - “now” - 10 % off today"
+def test_card_text_keeps_its_accents_dashes_and_symbols():
+    text = "Zoë’s café – “now” — 10 % off\u00a0today ✓"
+    assert drawing.undrawable(text) == [] and fonts.Text(text).text == text.replace("\u00a0", " ")
 
 
 # --- favicons ------------------------------------------------------------------------------------

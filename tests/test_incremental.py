@@ -234,9 +234,14 @@ class Editor:
         return {self.rel(f), self.rel(new)}
 
     def template_add(self) -> set[str]:
-        f = self.site / "templates" / f"_unused_{self.n}.html"
-        f.write_text("<p>not used by any page</p>\n", encoding="utf-8")
-        return {self.rel(f)}
+        # a new template of the site's own, referred to where nothing renders it (a template file
+        # that nothing refers to at all is an error)
+        f = self.site / "templates" / f"_note_{self.n}.html"
+        f.write_text("<p>not shown on any page</p>\n", encoding="utf-8")
+        home = self.site / "templates" / "home.html"
+        with home.open("a", encoding="utf-8") as out:
+            out.write(f'{{% if false %}}{{% include "{f.name}" %}}{{% endif %}}\n')
+        return {self.rel(f), self.rel(home)}
 
     def touch_unchanged(self) -> set[str]:
         f = self.pick("members")

@@ -79,8 +79,9 @@ def tools(baseline: Path | None = None):
                                                       "{d}/out-baseline", "-q"],
              ("out-baseline", "site/.smbsite-cache"), "out-baseline", {"PYTHONPATH": str(baseline.resolve())})]
     return before + [
-        Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q"],
-             ("out-smbsite", "site/.smbsite-cache"), "out-smbsite", env),
+        Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q",
+                                                "--cache-dir", "{d}/cache-cold"],
+             ("out-smbsite", "cache-cold"), "out-smbsite", env),
         Tool("smbsite warm", "smbsite", warm, (), "out-warm", env,
              before=lambda d, argv: edit_one_member(d, argv, env)),
         Tool("smbsite check", "smbsite", smb + ["check", "-s", "{d}/site"], env=env),

@@ -5,12 +5,14 @@ into a Result and usage mistakes into UsageError.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .imaging import CACHE_DIR, ImageStore
+from .cachedir import CacheFolder, CacheRefused, default_folder
+from .imaging import ImageStore
 from .outputs import SiteGraph
 from .pipeline import build_date, check_render, prepare, publish
 from .problems import ContentError, Problem, UsageError
@@ -76,10 +78,10 @@ def schema_problems(src: Path) -> list[Problem]:
 
 
 def cache_folder(src: Path, out_dir: Path, cache: str | Path | bool) -> Path | None:
-    """The build cache folder: SRC/.smbsite-cache, another folder, or None (no cache)."""
+    """The build cache folder: the site's own in the user's cache directory, another folder, or None."""
     if cache is False:
         return None
-    folder = Path(src) / CACHE_DIR if cache is True else Path(cache)
+    folder = default_folder(src) if cache is True else Path(cache)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"cache folder {folder} exists and is not a folder")
     resolved, out_resolved = folder.resolve(), out_dir.resolve()
@@ -88,13 +90,31 @@ def cache_folder(src: Path, out_dir: Path, cache: str | Path | bool) -> Path | N
     return folder
 
 
+def open_cache(src: Path, folder: Path | None) -> tuple[CacheFolder | None, list[Problem]]:
+    """The locked cache folder, or None and a warning saying why the build goes without it."""
+    if folder is None:
+        return None, []
+    try:
+        return CacheFolder.open(folder, src), []
+    except CacheRefused as exc:
+        try:
+            where = Path(os.path.abspath(folder)).relative_to(Path(os.path.abspath(src))).as_posix()
+        except ValueError:
+            where = str(folder)
+        if "another build" in str(exc):
+            return None, []  # nothing for the user to do: this build is as good without it
+        return None, [Problem(where, 1, 1, f"cache folder not used: {exc}",
+                              "the build renders everything afresh; keep caches outside the site "
+                              "(the default) or pass --cache-dir", "warning")]
+
+
 def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | date | None = None,
           drafts: bool = False, base_url: str | None = None, strict: bool = False,
           reporter: Reporter | None = None, cache: str | Path | bool = True) -> Result:
     """Build the site into OUT (default SRC/output). Never touches OUT when there are errors.
 
-    cache: True keeps rendered pages and processed images in SRC/.smbsite-cache/, a path keeps
-    them there, False renders every page and makes images afresh in a temporary folder; the
+    cache: True keeps rendered pages and processed images in the site's folder of the user's cache
+    directory (cachedir.py), a path keeps them there, False renders every page and makes images afresh in a temporary folder; the
     output is the same bytes either way."""
     start = time.perf_counter()
     src = Path(src)
@@ -103,13 +123,25 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
         check_out(src, out_dir)
     except (UnsafeOutput, OutputError) as exc:
         raise UsageError(str(exc)) from None
-    folder = cache_folder(src, out_dir, cache)
+    folder, cache_problems = open_cache(src, cache_folder(src, out_dir, cache))
+    try:
+        return _build(src, out_dir, folder, cache_problems, start, as_of, drafts, base_url, strict, reporter)
+    finally:
+        if folder is not None:
+            folder.close()
+
+
+def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems: list[Problem], start: float,
+           as_of: str | date | None, drafts: bool, base_url: str | None, strict: bool,
+           reporter: Reporter | None) -> Result:
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
     store = ImageStore(folder)  # nothing is written to it unless the content is sound
     problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
+    problems.extend(cache_problems)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
+        store.close()
         result.ms = (time.perf_counter() - start) * 1000
         return result
     options = repr((graph.site.as_of.isoformat(), drafts, base_url))

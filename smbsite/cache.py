@@ -7,28 +7,30 @@ it is rendered again. A page's key is its URL, kind and template and the build's
 the index says for the smbsite code and theme that made it.
 
 On disk (CACHE/pages/, beside the image cache's folders):
-  index.json              key -> [pack, offset, length, digest, [reads]], and every read's
+  index.json              key -> [pack, offset, length, signature, [reads]], and every read's
                           digest as of the build that wrote it; replaced atomically
   pack-TOKEN-N.bin        the bytes, appended by render process N of one build
   pack-TOKEN-N.json       what process N appended (with its reads), merged into index.json by the parent
-Every read is checked (length and digest); anything unreadable, truncated, from
-another version or left by a build that was killed is a miss: the page is rendered
-again, never served wrong. A second build using the same cache at the same time
-builds without it.
+  written.json            what the last build wrote into its output folder (write.InPlace)
+Every read is checked (length, and a signature made with the cache's key, see
+cachedir.py); anything unreadable, truncated, forged, from another version or left
+by a build that was killed is a miss: the page is rendered again, never served
+wrong. A second build using the same cache at the same time builds without it
+(cachedir.py's one lock covers the pages and the images).
 """
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any, Iterable
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on Windows: no cache sharing guard there
-    fcntl = None  # type: ignore[assignment]
+from .cachedir import CLOEXEC, NOFOLLOW, CacheFolder, read_file, remove, write_file
+from .version import VERSION
 
 FORMAT = 2
 SEP = "\x1f"  # between the parts of a read, as the index writes it
@@ -41,10 +43,8 @@ def digest(data: bytes) -> bytes:
 
 def code_fingerprint() -> str:
     """Digest of this smbsite: its version, every module and every theme file."""
-    from . import __version__
-
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"smbsite {__version__} cache {FORMAT}\0".encode())
+    h.update(f"smbsite {VERSION} cache {FORMAT}\0".encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
         h.update(path.read_bytes())
@@ -52,16 +52,18 @@ def code_fingerprint() -> str:
 
 
 class PageCache:
-    """Rendered outputs by key. Writes go to this process's pack; reads are verified."""
+    """Rendered outputs by key. Writes go to this process's pack; reads are verified: every entry
+    is signed with the cache's key (cachedir.py), so an entry nobody but this user's builds
+    wrote, a forged one with a digest that matches included, is a miss."""
 
-    def __init__(self, folder: Path, fingerprint: str):
-        self.folder = Path(folder) / "pages"
+    def __init__(self, folder: CacheFolder, fingerprint: str):
+        self.cache = folder
+        self.fd = folder.subfolder("pages")
         self.fingerprint = fingerprint
         self.index: dict[str, list[Any]] = {}
         self.reads: list[tuple[str, str]] = []  # (read, its digest when the index was written)
         self.token = secrets.token_hex(6)
         self.part = 0
-        self._lock: int | None = None
         self._packs: dict[str, int] = {}  # pack name -> read descriptor
         self._out: int | None = None
         self._out_name = ""
@@ -73,28 +75,21 @@ class PageCache:
     # --- opening -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, folder: Path, fingerprint: str | None = None) -> PageCache | None:
-        """The cache in folder (made if missing), or None when it cannot be used now."""
-        cache = cls(folder, fingerprint or code_fingerprint())
+    def open(cls, folder: CacheFolder, fingerprint: str | None = None) -> PageCache | None:
+        """The page cache in the (locked) cache folder, or None when it cannot be used now."""
         try:
-            cache.folder.mkdir(parents=True, exist_ok=True)
-            fd = os.open(cache.folder / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+            cache = cls(folder, fingerprint or code_fingerprint())
         except OSError:
             return None
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                return None  # another build is using it
-        cache._lock = fd
         cache._read_index()
         return cache
 
     def _read_index(self) -> None:
         try:
-            with open(self.folder / "index.json", "rb") as f:
-                data = json.loads(f.read())
+            raw = read_file(self.fd, "index.json")
+            if raw is None:
+                return
+            data = json.loads(raw)
             if data["format"] != FORMAT or data["code"] != self.fingerprint:
                 return  # another smbsite made it: start cold
             index = data["pages"]
@@ -108,11 +103,19 @@ class PageCache:
                     return
                 live += int(entry[2])
             self.index, self.reads = index, reads
-            packs = {entry[0] for entry in index.values()}
-            total = sum(os.stat(self.folder / p).st_size for p in packs if (self.folder / p).is_file())
+            total = 0
+            for pack in {entry[0] for entry in index.values()}:
+                try:
+                    st = os.stat(pack, dir_fd=self.fd, follow_symlinks=False)
+                    total += st.st_size if stat.S_ISREG(st.st_mode) else 0
+                except (OSError, TypeError, ValueError):
+                    continue
             self.compact = total > 2 * live + (1 << 20)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self.index = {}
+
+    def sign(self, key: str, data: bytes) -> str:
+        return self.cache.mac(b"page", self.fingerprint.encode(), key.encode(), data).hex()
 
     # --- reading and writing -------------------------------------------------------------
 
@@ -152,37 +155,42 @@ class PageCache:
             pack, offset, length, want = entry[:4]
             fd = self._packs.get(pack)
             if fd is None:
-                if "/" in pack or not pack.startswith("pack-"):
+                if not isinstance(pack, str) or "/" in pack or not pack.startswith("pack-"):
                     return None
-                fd = self._packs[pack] = os.open(self.folder / pack, os.O_RDONLY)
+                fd = os.open(pack, os.O_RDONLY | NOFOLLOW | CLOEXEC, dir_fd=self.fd)
+                if not stat.S_ISREG(os.fstat(fd).st_mode):
+                    os.close(fd)
+                    return None
+                self._packs[pack] = fd
             data = os.pread(fd, length, offset)
         except (OSError, ValueError, TypeError, OverflowError):
             return None
-        if len(data) != length or self.stamp(key, data) != want:
-            return None  # truncated or changed since it was written
+        if len(data) != length or not hmac.compare_digest(self.sign(key, data), str(want)):
+            return None  # truncated, changed since it was written, or not written by this user's builds
         return data
 
     def stamp(self, key: str, data: bytes) -> str:
-        """What the index says a page's bytes are (and a read checks): also what a build
-        compares with what it wrote into the output folder last time."""
-        return digest(data).hex()
+        """What the index says a page's bytes are (its signature, which a read checks): also what
+        a build compares with what it wrote into the output folder last time."""
+        return self.sign(key, data)
 
     def put(self, key: str, data: bytes, reads: dict[tuple, bytes]) -> None:
         """Keep a rendered output with what it read (read -> its digest now)."""
         self.misses += 1
         self._append(key, data, self.stamp(key, data), [(SEP.join(dep), d.hex()) for dep, d in reads.items()])
 
-    def _append(self, key: str, data: bytes, hexdigest: str, reads: list[tuple[str, str]]) -> None:
+    def _append(self, key: str, data: bytes, signature: str, reads: list[tuple[str, str]]) -> None:
         try:
             if self._out is None:
                 self._out_name = f"pack-{self.token}-{self.part}.bin"
-                self._out = os.open(self.folder / self._out_name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                self._out = os.open(self._out_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC,
+                                    0o600, dir_fd=self.fd)
             view = memoryview(data)
             while view:
                 view = view[os.write(self._out, view):]
         except OSError:
             return  # a full disk does not fail the build: the page is just not cached
-        self._written.append([key, self._out_name, self._out_size, len(data), hexdigest, reads])
+        self._written.append([key, self._out_name, self._out_size, len(data), signature, reads])
         self._out_size += len(data)
 
     def flush_part(self) -> None:
@@ -192,9 +200,7 @@ class PageCache:
         try:
             os.close(self._out)
             self._out = None
-            tmp = self.folder / f"pack-{self.token}-{self.part}.json.tmp"
-            tmp.write_text(json.dumps(self._written), encoding="utf-8")
-            os.replace(tmp, self.folder / f"pack-{self.token}-{self.part}.json")
+            write_file(self.fd, f"pack-{self.token}-{self.part}.json", json.dumps(self._written).encode())
         except OSError:
             pass
 
@@ -227,26 +233,28 @@ class PageCache:
             for k, e in self.index.items():
                 if k in wanted and id(e) in taken:
                     index[k] = [*e[:4], [number(*self.reads[i]) for i in e[4]]]
-        for part in sorted(self.folder.glob(f"pack-{self.token}-*.json")):
+        with os.scandir(self.fd) as entries:
+            names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
+        for name in names:
+            if not (name.startswith(f"pack-{self.token}-") and name.endswith(".json")):
+                continue
             try:
-                for key, pack, offset, length, hexdigest, reads in json.loads(part.read_text(encoding="utf-8")):
+                for key, pack, offset, length, signature, reads in json.loads(read_file(self.fd, name) or b"[]"):
                     if key in wanted:
-                        index[key] = [pack, offset, length, hexdigest, [number(dep, want) for dep, want in reads]]
-            except (OSError, ValueError, TypeError):
+                        index[key] = [pack, offset, length, signature, [number(dep, want) for dep, want in reads]]
+            except (ValueError, TypeError):
                 continue  # that process's pages are simply not kept
         try:
-            tmp = self.folder / "index.json.tmp"
-            tmp.write_text(json.dumps({"format": FORMAT, "code": self.fingerprint, "reads": table,
-                                       "pages": index}), encoding="utf-8")
-            os.replace(tmp, self.folder / "index.json")
+            write_file(self.fd, "index.json", json.dumps({"format": FORMAT, "code": self.fingerprint,
+                                                         "reads": table, "pages": index}).encode())
         except OSError:
             return
         self.index = index
         self.reads = [(dep, want) for dep, want in table]
         live = {e[0] for e in index.values()}
-        for f in self.folder.iterdir():
-            if f.name.startswith("pack-") and f.name not in live:
-                f.unlink(missing_ok=True)
+        for name in names if self.cache.owned else ():
+            if name.startswith("pack-") and name not in live:
+                remove(self.fd, name)
 
     # --- what the last build wrote into its output folder -----------------------------
 
@@ -254,23 +262,29 @@ class PageCache:
         """relative path -> [size, mtime_ns, what it holds] of every file the last build through
         this cache wrote into out; None when that build wrote elsewhere or nothing is known."""
         try:
-            with open(self.folder / "written.json", "rb") as f:
-                data = json.loads(f.read())
+            raw = read_file(self.fd, "written.json")
+            if raw is None:
+                return None
+            data = json.loads(raw)
             if data["format"] != FORMAT or data["out"] != str(Path(out).resolve()):
                 return None
             files = data["files"]
+            if not hmac.compare_digest(str(data["mac"]), self._mac_written(data["out"], files)):
+                return None  # not written by this user's builds
             if not all(isinstance(v, list) and len(v) == 3 for v in files.values()):
                 return None
             return files
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
+    def _mac_written(self, out: str, files: dict[str, list[Any]]) -> str:
+        return self.cache.mac(b"written", out.encode(), json.dumps(files, sort_keys=True).encode()).hex()
+
     def note_written(self, out: Path, files: dict[str, list[Any]]) -> None:
         try:
-            tmp = self.folder / "written.json.tmp"
-            tmp.write_text(json.dumps({"format": FORMAT, "out": str(Path(out).resolve()), "files": files}),
-                           encoding="utf-8")
-            os.replace(tmp, self.folder / "written.json")
+            where = str(Path(out).resolve())
+            write_file(self.fd, "written.json", json.dumps({"format": FORMAT, "out": where, "files": files,
+                                                            "mac": self._mac_written(where, files)}).encode())
         except OSError:
             pass  # the next build writes every file
 
@@ -281,9 +295,9 @@ class PageCache:
         if self._out is not None:
             os.close(self._out)
             self._out = None
-        if self._lock is not None:
-            os.close(self._lock)
-            self._lock = None
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def page_key(options: str, out: Any) -> str:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
 from .api import UsageError, build, check
 from .kinds import SCAFFOLD_KINDS
 from .report import Reporter
+from .version import VERSION
 
 SRC = click.option("-s", "--source", "src", default=".", show_default=True,
                    type=click.Path(file_okay=False, path_type=Path), help="The site folder.")
@@ -22,7 +22,7 @@ def _usage(exc: Exception) -> None:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="smbsite")
+@click.version_option(VERSION, prog_name="smbsite")
 def main() -> None:
     """Build the website of a member association from YAML records and Markdown."""
 
@@ -37,7 +37,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Keep rendered pages, resized logos and drawn cards here between builds "
-                   "[default: SRC/.smbsite-cache].")
+                   "[default: the site's own folder in the user's cache directory, $XDG_CACHE_HOME/smbsite].")
 @click.option("--no-cache", is_flag=True, help="Render every page and make every image afresh; keep none (same output bytes).")
 def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, as_of: str | None,
               strict: bool, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
@@ -128,23 +128,60 @@ def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
 
 @main.command("init")
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--requirement", metavar="REQ",
+              help="What the site's workflows install, e.g. 'smbsite==0.2.0' or "
+                   "'smbsite @ git+https://github.com/OWNER/REPO@v0.2.0' [default: the smbsite running, as it "
+                   "was installed].")
+@click.option("--refresh", is_flag=True,
+              help="In an existing site, rewrite the workflows, the pull-request template and CONTRIBUTING.md "
+                   "as this smbsite writes them, and show what changed. Records, content, settings and "
+                   "templates are left alone.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the site is written.")
-def init_cmd(directory: Path, quiet: bool) -> None:
+def init_cmd(directory: Path, requirement: str | None, refresh: bool, quiet: bool) -> None:
     """Start a new association site in DIR (created; an existing DIR must be empty).
 
     Writes a commented site.yaml, one example member, vendor, event, article and
     page, the JSON Schemas, the GitHub workflows that check pull requests and
     publish to GitHub Pages, CONTRIBUTING.md, a README and a .gitignore. The site
     builds as it is: try smbsite serve -s DIR.
+
+    pyproject.toml names the smbsite the workflows install: this one, as it was
+    installed (smbsite==X.Y.Z from PyPI, or its git URL at the installed commit).
+    Installed from a local folder, smbsite cannot name itself: give --requirement.
     """
-    from .newsite import init_site
+    from .newsite import init_site, refresh_site
+    if refresh:
+        if requirement is not None:
+            _usage(UsageError("--refresh leaves pyproject.toml alone: to move to another smbsite, change the "
+                              "requirement there"))
+        try:
+            changed = refresh_site(directory)
+        except UsageError as exc:
+            _usage(exc)
+        _show_refresh(directory, changed, quiet)
+        return
     try:
-        written = init_site(directory)
+        written = init_site(directory, requirement)
     except UsageError as exc:
         _usage(exc)
     if not quiet:
         click.echo(f"wrote {len(written)} files into {directory}: read its README.md, then run "
                    f"smbsite serve -s {directory}")
+
+
+def _show_refresh(site: Path, changed: list[tuple[str, str, str]], quiet: bool) -> None:
+    import difflib
+    if quiet:
+        return
+    for rel, old, new in changed:
+        click.echo("".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                                f"a/{rel}", f"b/{rel}")), nl=False)
+    if changed:
+        click.echo(f"refreshed {len(changed)} file{'s' if len(changed) != 1 else ''} in {site} "
+                   f"({', '.join(rel for rel, _, _ in changed)}): review the changes above, then commit them",
+                   err=True)
+    else:
+        click.echo(f"{site}: the workflows, pull-request template and CONTRIBUTING.md are up to date", err=True)
 
 
 @main.command("diff")

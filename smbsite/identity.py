@@ -85,7 +85,7 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
 
     def add_logo(lp: LogoPlan) -> None:
         if lp.copy_url is not None:
-            add(lp.copy_url, copy_from=lp.file.file)
+            add(lp.copy_url, produce=_published(lp.file))
         if lp.variants:
             job_urls = list(lp.variants)
             add_job(imaging.logo_job(lp.file, [lp.variants[u] for u in job_urls]), job_urls)
@@ -98,7 +98,7 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
 
     # favicons: the SVG logo itself when it is square enough, else the monogram
     if logo is not None and logo.svg and logo.squareish:
-        add("/favicon.svg", copy_from=logo.file)
+        add("/favicon.svg", produce=_published(logo))
     else:
         svg = monogram_svg(ident.initials, brand)
         add("/favicon.svg", produce=lambda site: svg)
@@ -138,6 +138,13 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
                 p.shares[rec.url] = Social(urls.abs(shared.src), shared.width, shared.height,
                                            alt=f"{rec.name} logo", card="summary")
     return p
+
+
+def _published(logo: LogoFile) -> Any:
+    """An SVG logo's output: the SVG rebuilt from its allowed parts when it was checked, never the file."""
+    data = logo.svg_bytes
+    assert data is not None, "an SVG logo is planned only after it was rebuilt"
+    return lambda site: data
 
 
 def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:

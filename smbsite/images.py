@@ -1,10 +1,7 @@
 """What an image file really is (by its first bytes, not its name), and whether an SVG logo is safe."""
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ET
-
-from . import messages
+from . import messages, svgclean
 
 # the type a file's name claims -> the type its bytes must be
 EXPECTED = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WebP", ".svg": "SVG"}
@@ -43,57 +40,42 @@ def sniff(raw: bytes) -> str:
     return "unknown"
 
 
-SVG_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
-SVG_SAFE_HREF = re.compile(r"^(#|https?:|data:image/(png|jpeg|gif|webp)[;,])", re.I)
-_CONTROL = re.compile(r"[\x00-\x20]+")
+# what an SVG logo may never hold (svgclean.py publishes allowed parts only; these are refused outright)
+SVG_FORBIDDEN_ELEMENTS = {name.lower() for name in svgclean.HOSTILE}
 
 
 def logo_content_problems(raw: bytes, logo: str) -> list[tuple[str, str]]:
     """Every (problem, hint) of a logo whose bytes are not the image its name says, or of
-    an SVG that could run script; [] for a good logo.
+    an SVG that could script, load or navigate; [] for a good logo."""
+    return logo_content(raw, logo)[0]
 
-    Logos are published as files of the site: an SVG opened on its own runs its
-    scripts with the site's origin, so anything that can script is refused.
+
+def logo_content(raw: bytes, logo: str) -> tuple[list[tuple[str, str]], bytes | None]:
+    """(problems, the SVG to publish in place of the file: None for other types or when there are problems).
+
+    Logos are published as files of the site: an SVG opened on its own runs with the
+    site's origin, so what is published is a rebuilt SVG of allowed parts (svgclean.py).
     """
     suffix = "." + logo.rsplit(".", 1)[-1].lower() if "." in logo else ""
     expected = EXPECTED.get(suffix)
     if expected is None:
-        return []
+        return [], None
     found = sniff(raw)
-    if found == expected:
-        return svg_problems(raw) if found == "SVG" else []
-    if expected == "SVG" and found == "unknown":
-        return svg_problems(raw)  # text that is not recognisably SVG: say what is wrong with it
-    return [messages.logo_wrong_type(found, expected, logo, EXTENSIONS.get(found))]
+    if found == expected and found != "SVG":
+        return [], None
+    if expected == "SVG" and found in ("SVG", "unknown"):  # text that is not recognisably SVG: say what is wrong
+        return svg_clean(raw)
+    return [messages.logo_wrong_type(found, expected, logo, EXTENSIONS.get(found))], None
+
+
+def svg_clean(raw: bytes) -> tuple[list[tuple[str, str]], bytes | None]:
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [messages.SVG_NOT_UTF8], None
+    published, problems = svgclean.clean(raw)
+    return sorted(problems), published
 
 
 def svg_problems(raw: bytes) -> list[tuple[str, str]]:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return [messages.SVG_NOT_UTF8]
-    if "<!ENTITY" in text:
-        return [messages.SVG_ENTITIES]
-    try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        return [messages.svg_unreadable(str(exc))]
-    if root.tag.rsplit("}", 1)[-1] != "svg":
-        return [messages.SVG_NOT_SVG]
-    found: list[tuple[str, str]] = []
-    for el in root.iter():
-        name = str(el.tag).rsplit("}", 1)[-1].lower()
-        if name in SVG_FORBIDDEN_ELEMENTS:
-            found.append(messages.svg_element(name))
-        if name == "style" and "javascript:" in _CONTROL.sub("", (el.text or "").lower()):
-            found.append(messages.SVG_STYLE_SCRIPT)
-        for attr, value in el.attrib.items():
-            attr_name = attr.rsplit("}", 1)[-1].lower()
-            compact = _CONTROL.sub("", value).lower()
-            if attr_name.startswith("on"):
-                found.append(messages.svg_handler(attr_name, name))
-            elif "javascript:" in compact or "vbscript:" in compact:
-                found.append(messages.SVG_SCRIPT_ADDRESS)
-            elif attr_name == "href" and compact and not SVG_SAFE_HREF.match(compact):
-                found.append(messages.svg_outside_link(value))
-    return list(dict.fromkeys(found))
+    return svg_clean(raw)[0]

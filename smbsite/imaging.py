@@ -26,17 +26,17 @@ import json
 import math
 import os
 import re
-import shutil
-import tempfile
+import hmac
 import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import rasters
+from .cachedir import MAC_SIZE, CacheFolder, read_file, remove, write_file
 from .problems import Problem
 
 RECIPE = "2"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
@@ -177,6 +177,8 @@ class LogoFile:
     width: float  # intrinsic size (SVG: viewBox units; 0 when it does not say)
     height: float
     where: tuple[str, int, int]  # the record's logo: line, for problems found later
+    # an SVG logo as it is published: rebuilt from allowed parts (svgclean.py), never the uploaded file
+    svg_bytes: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def squareish(self) -> bool:
@@ -199,79 +201,86 @@ def fit(width: float, height: float, box_w: int, box_h: int, upscale: bool) -> t
 
 # --- the cache -----------------------------------------------------------------------
 
-CACHE_DIR = ".smbsite-cache"  # a site's image cache, unless build is told another folder
-CACHE_TAG = "CACHEDIR.TAG"  # the Cache Directory Tagging convention: backup tools skip the folder
-CACHE_TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
-                  "# This folder is smbsite's build cache; deleting it only makes the next build cold.\n")
+CACHE_DIR = ".smbsite-cache"  # what sites used to keep inside themselves; git-ignored, never the default now
 
 
 class ImageStore:
-    """Finished image files by content-derived name: in the build cache folder, or, without
-    one, in a temporary folder made when the first file is and removed by close()."""
+    """Finished image files by content-derived name, in the build cache's images/ folder (see
+    cachedir.py: opened without following links, each file signed), or, without a cache, in a
+    temporary folder made when the first file is and removed by close()."""
 
-    def __init__(self, cache_dir: Path | None):
-        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
-        self._root = self.cache_dir / "images" if self.cache_dir is not None else None
-        self._tmp: Path | None = None
+    def __init__(self, folder: CacheFolder | None = None):
+        self.folder = folder
+        self._own = folder is None
+        self._fd: int | None = None
+
+    def _dir(self) -> int:
+        if self.folder is None:
+            self.folder = CacheFolder.temporary_folder()
+        if self._fd is None:
+            self._fd = self.folder.subfolder("images")
+        return self._fd
 
     def claim(self) -> None:
-        """Make the cache folder (tagged as a cache) before the first file goes in."""
-        if self.cache_dir is None:
-            return
-        self.cache_dir.mkdir(parents=True, exist_ok=True)
-        tag = self.cache_dir / CACHE_TAG
-        if not tag.is_file():
-            tag.write_text(CACHE_TAG_TEXT, encoding="utf-8")
+        """Make the folder before the first file goes in (and before workers fork, so that they share it)."""
+        self._dir()
 
-    @property
-    def root(self) -> Path:
-        if self._root is None:
-            self._tmp = Path(tempfile.mkdtemp(prefix="smbsite-images-"))
-            self._root = self._tmp
-        return self._root
-
-    def file(self, name: str) -> "CachedFile":
+    def file(self, name: str) -> CachedFile:
         return CachedFile(self, name)
 
-    def path(self, name: str) -> Path:
-        return self.root / name
+    def read(self, name: str) -> bytes | None:
+        """The file's bytes when this cache wrote them (its signature holds), else None."""
+        raw = read_file(self._dir(), name)
+        if raw is None or len(raw) < MAC_SIZE:
+            return None
+        data, mac = raw[:-MAC_SIZE], raw[-MAC_SIZE:]
+        assert self.folder is not None
+        return data if hmac.compare_digest(mac, self.folder.mac(name.encode(), data)) else None
 
     def has(self, name: str) -> bool:
-        return (self.root / name).is_file()
+        return self.read(name) is not None
 
     def put(self, name: str, data: bytes) -> None:
         """Write one file so that no reader ever sees it half written (workers may race)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        tmp = self.root / f".{name}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        os.replace(tmp, self.root / name)
+        fd = self._dir()
+        assert self.folder is not None
+        write_file(fd, name, data + self.folder.mac(name.encode(), data))
 
     def prune(self, keep: Iterable[str]) -> int:
-        """Remove cached files no build of this site uses any more; returns how many."""
-        if self.cache_dir is None or not (self.cache_dir / CACHE_TAG).is_file() or not self._root.is_dir():
-            return 0  # only a folder smbsite tagged as its cache is ever cleaned
+        """Remove cached files no build of this site uses any more; returns how many. Only names
+        directly in images/ are removed (a link is removed itself, never what it points to)."""
+        if self._fd is None or self.folder is None or self.folder.temporary or not self.folder.owned:
+            return 0  # only a folder smbsite made or tagged as its cache is ever cleaned
         wanted, removed = set(keep), 0
-        for entry in os.scandir(self._root):
-            if entry.is_file() and entry.name not in wanted and not entry.name.startswith("."):
-                os.unlink(entry.path)
+        with os.scandir(self._fd) as entries:
+            names = [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
+        for name in names:
+            if name not in wanted and not name.startswith("."):
+                remove(self._fd, name)
                 removed += 1
         return removed
 
     def close(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp, self._root = None, None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        if self._own and self.folder is not None:
+            self.folder.close()
+            self.folder = None
 
 
 @dataclass(frozen=True)
-class CachedFile(os.PathLike):
-    """A path into the store, resolved when it is read (the store's folder may not exist yet)."""
+class CachedFile:
+    """A file of the store, read (and its signature checked) when it is published."""
 
     store: ImageStore
     name: str
 
-    def __fspath__(self) -> str:
-        return str(self.store.path(self.name))
+    def read(self) -> bytes:
+        data = self.store.read(self.name)
+        if data is None:
+            raise OSError(f"the image cache lost {self.name} during the build")
+        return data
 
 
 # --- jobs: what materialise makes ------------------------------------------------------
@@ -434,7 +443,7 @@ def _run_index(index: int) -> list[Problem]:
 def _parallel(todo: list[Job], store: ImageStore, workers: int) -> list[Problem]:
     import multiprocessing
     global _FORKED
-    store.root.mkdir(parents=True, exist_ok=True)  # made once, here, so that workers share it
+    store.claim()  # made once, here, so that workers share it
     _FORKED = (todo, store)  # forked workers inherit the jobs; only indices travel
     try:
         with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:

@@ -25,7 +25,8 @@ from pathlib import Path
 import jinja2
 
 from . import deps, derive, imaging
-from .imaging import CACHE_DIR, CachedFile, ImageStore
+from .cachedir import CacheFolder, CacheRefused, default_folder
+from .imaging import CachedFile, ImageStore
 from .pipeline import build_date, prepare
 from .pool import cpu_jobs, no_gc
 from .overrides import check_overrides
@@ -86,7 +87,11 @@ class IncrementalSite:
         if self.as_of is not None:
             build_date(self.as_of)  # a malformed date is a usage error now, not at the first edit
         self.day: date | None = None  # the build date, as the first full pass resolves it
-        self.store = ImageStore(self.src / CACHE_DIR)  # resized logos and cards, shared with `build`
+        try:  # resized logos and cards, shared with `build` (one of them has it at a time: the other goes without)
+            folder: CacheFolder | None = CacheFolder.open(default_folder(self.src), self.src)
+        except CacheRefused:
+            folder = None
+        self.store = ImageStore(folder)
 
     # --- whole-site passes --------------------------------------------------------
 
@@ -243,7 +248,8 @@ class IncrementalSite:
         paths = [k.collection for k in KINDS.values()] + ["templates/"]
         paths += list(self.cache)
         paths += ["templates/" + d[1] for d in self.known if d[0] == "t"]
-        copied = [Path(o.copy_from) for o in self.outputs.values() if o.copy_from is not None]
+        copied = [Path(o.copy_from) for o in self.outputs.values()
+                  if o.copy_from is not None and not isinstance(o.copy_from, CachedFile)]
         paths += [f.relative_to(self.src).as_posix() for f in copied if f.is_relative_to(self.src)]
         folders = set()
         for p in set(paths):
@@ -286,6 +292,9 @@ class IncrementalSite:
 
     def _copy_changed(self, old: Output | None, new: Output, changed: set[str]) -> bool:
         """Whether a copied file (a static file, a logo) may have other bytes now."""
+        if isinstance(new.copy_from, CachedFile):  # an image smbsite made: its name says what it holds
+            was = old.copy_from if old is not None else None
+            return not (isinstance(was, CachedFile) and was.name == new.copy_from.name)
         if old is None or str(old.copy_from) != str(new.copy_from):
             return True
         file = Path(new.copy_from)
@@ -314,10 +323,11 @@ class IncrementalSite:
                 self.waiting -= 1
 
     def _render(self, out: Output) -> bytes:
+        if isinstance(out.copy_from, CachedFile):  # an image smbsite made itself, in its cache
+            return out.copy_from.read()
         if out.copy_from is not None:
             file = Path(out.copy_from)
-            made = isinstance(out.copy_from, CachedFile)  # an image smbsite made itself, in its cache
-            if not made and file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
+            if file.is_relative_to(self.src) and (link_problem(self.src, file) or not file.is_file()):
                 # changed into a link or a pipe since the last full load: never read it
                 problem = Problem(file.relative_to(self.src).as_posix(), 1, 1, "this file can no longer be read "
                                   "safely (a link out of the site folder, or not a regular file)")

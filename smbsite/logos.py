@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import imaging
-from .images import logo_content_problems
+from .images import logo_content
 from .imaging import BOXES, SOCIAL_LOGO, LogoFile, Variant
 from .load import LOGO_TYPES, Source
 from .problems import Problems, did_you_mean
@@ -33,7 +33,7 @@ class LogoPlan:
 
     file: LogoFile
     drawn: dict[str, Drawn]
-    copy_url: str | None = None  # an SVG logo is published as it is, at this URL
+    copy_url: str | None = None  # an SVG logo is published (rebuilt: LogoFile.svg_bytes) at this URL
     variants: dict[str, Variant] = field(default_factory=dict)  # URL -> the raster file drawn for it
 
     @property
@@ -114,18 +114,19 @@ def logo_bytes(src: Source, file: Path, logo: str, line: int, col: int, problems
         return None
     raw = file.read_bytes()
     suffix = Path(logo).suffix.lower()
-    found = logo_content_problems(raw, logo)
+    found, svg_bytes = logo_content(raw, logo)
     for problem, hint in found:
         problems.error(src.path, line, col, f"logo '{logo}' {problem}", hint)
     if found:
         return None
     try:
-        width, height = (imaging.svg_size(raw) or (0.0, 0.0)) if suffix == ".svg" else imaging.probe(raw, suffix)
+        width, height = ((imaging.svg_size(svg_bytes or b"") or (0.0, 0.0)) if suffix == ".svg"
+                         else imaging.probe(raw, suffix))
     except imaging.LogoError as exc:
         problems.error(src.path, line, col, f"logo '{logo}' {exc.message}", exc.hint)
         return None
     return LogoFile(file, logo, hashlib.sha256(raw).hexdigest(), suffix == ".svg", width, height,
-                    (src.path, line, col))
+                    (src.path, line, col), svg_bytes)
 
 
 def site_logo(src: Source, logo: str, problems: Problems) -> LogoFile | None:

@@ -190,6 +190,11 @@ SVG_SCRIPT_ADDRESS = ("has a javascript: address, which can run code", "remove i
 SVG_STYLE_SCRIPT = ("has a javascript: address in its styles", "remove it")
 
 
+def svg_part(what: str) -> tuple[str, str]:
+    return (f"has {what}", "export the logo again as a plain SVG (shapes, text, gradients), without scripts, links "
+            "or style sheets")
+
+
 def svg_outside_link(value: str) -> tuple[str, str]:
     return (f"links to '{value.strip()[:60]}'",
             "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")

@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 from . import deps
 from .cache import PageCache, page_key
+from .cachedir import CacheFolder
 from .content import SiteModel
 from .derive import derive
 from .graph import build_graph
 from . import imaging
-from .imaging import ImageStore
+from .imaging import CachedFile, ImageStore
 from .kinds import KINDS
 from .links import MarkdownLinks
 from .load import Loaded, ParseCache, load_site
@@ -133,8 +134,8 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (cache folder, the build's options): what a build through the page cache needs (see cache.py)
-PageKeys = tuple[Path, str]
+# (the locked cache folder, the build's options): what a build through the page cache needs (see cache.py)
+PageKeys = tuple[CacheFolder, str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
@@ -203,7 +204,8 @@ def what_was_written(graph: SiteGraph, pages: PageCache, plan: Plan, out_dir: Pa
     for o in graph.outputs:
         rel = output_file(o.url)
         entry = pages.index.get(plan.keys[o.url]) if o.copy_from is None else None
-        what = holds(o.copy_from) if o.copy_from is not None else entry[3] if entry is not None else None
+        what = (f"image:{o.copy_from.name}" if isinstance(o.copy_from, CachedFile) else holds(o.copy_from)
+                if o.copy_from is not None else entry[3] if entry is not None else None)
         if what is not None and rel in present:
             files[rel] = [*present[rel], what]
     return files
@@ -279,6 +281,10 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
         if found is not None and (o.template is None or o.template in (skip or ())):
             continue
         rel = output_file(o.url)
+        if isinstance(o.copy_from, CachedFile):  # signed by this cache: its signature is checked as it is read
+            if not (in_place and staging.same(rel, f"image:{o.copy_from.name}")):  # (named by what it holds)
+                staging.write(rel, o.copy_from.read())
+            continue
         if o.copy_from is not None:
             if not (in_place and staging.same(rel, holds(o.copy_from) or "")):
                 staging.copy(rel, Path(o.copy_from))

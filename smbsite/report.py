@@ -21,6 +21,7 @@ class Reporter:
         self.colour = use_colour(self.err)
         self._started = time.monotonic()
         self._progress_shown = False
+        self._progress_width = 0
         self._tty = hasattr(self.err, "isatty") and self.err.isatty()
 
     def _c(self, code: str, text: str) -> str:
@@ -42,13 +43,15 @@ class Reporter:
         if self.quiet or not self._tty or time.monotonic() - self._started < 1.0:
             return
         text = f"{stage} {done}/{total}" if total else stage
-        print(f"\r\033[K{text}", end="", file=self.err, flush=True)
+        # spaces rather than an erase-line escape: NO_COLOR terminals and logs get no control sequences
+        print(f"\r{text.ljust(self._progress_width)}", end="", file=self.err, flush=True)
+        self._progress_width = len(text)
         self._progress_shown = True
 
     def clear_progress(self) -> None:
         if self._progress_shown:
-            print("\r\033[K", end="", file=self.err, flush=True)
-            self._progress_shown = False
+            print(f"\r{' ' * self._progress_width}\r", end="", file=self.err, flush=True)
+            self._progress_shown = self._progress_width = 0
 
     def info(self, text: str) -> None:
         if not self.quiet:

@@ -102,12 +102,17 @@ class _Site:
         return f"[{', '.join(list(self.specialties)[:2] or ['cabling', 'wireless'])}]"
 
 
-def _header(title: str, steps: list[str]) -> list[str]:
+# CONTRIBUTING.md is the members' guide: it explains the member fields, no others.
+MEMBER_GUIDE = "CONTRIBUTING.md explains every field."
+FIELD_COMMENTS = "The comment above each field explains it."
+
+
+def _header(title: str, steps: list[str], guide: str = FIELD_COMMENTS) -> list[str]:
     lines = [f"# {title}", "#", "# How to fill it in:"]
     for i, step in enumerate(steps, 1):
         wrapped = _comment(step, "     ")
         lines += [f"#   {i}. {wrapped[0]}"] + [f"#      {w}" for w in wrapped[1:]]
-    return lines + ["# Lines starting with # are comments. CONTRIBUTING.md explains every field."]
+    return lines + [f"# Lines starting with # are comments. {guide}"]
 
 
 CHECK_STEP = ("Run `smbsite check`, or open the pull request and read the check's notes: each mistake is "
@@ -140,7 +145,7 @@ def member_text(name: str, site: _Site) -> str:
     return _record("member", _header(f"The member listing of {name} on the {site.title} site.", [
         f"Replace every {PLACEHOLDER} and choose 1 to 8 specialties.",
         "Fill in the optional fields you want shown; leave the others empty.", CHECK_STEP,
-    ]), _block(MemberRecord, fields))
+    ], MEMBER_GUIDE), _block(MemberRecord, fields))
 
 
 def vendor_text(name: str, site: _Site) -> str:
@@ -184,6 +189,11 @@ def event_text(name: str, site: _Site) -> str:
                           "  location: {name: Riverside Hall, address: 100 Main Street, city: Fresno, state: CA}"]),
         ("online", "", []),
         ("registration", "", []),
+        ("register_by", "", [f"For example {site.today}."]),
+        ("price", "", []),
+        ("hotel", "", ["For example:",
+                       "  hotel: {name: Harbor Inn, address: 5 Bay Street, city: Fresno, state: CA,",
+                       "          url: https://harbor-inn.example.com/, note: \"Code ASSOC26 for $149 a night\"}"]),
         ("sponsors", "[]", site.vendor_lines()),
         ("sessions", "[]", ["For example:", "  sessions:",
                             "    - title: Opening keynote", "      starts: 2027-03-30T09:00",

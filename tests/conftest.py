@@ -1,6 +1,7 @@
 """Shared fixtures: small sites written into tmp_path, and the CLI run as a user runs it."""
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import os
@@ -8,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import threading
 import time
@@ -25,6 +27,12 @@ from smbsite.fields import US_STATES
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-26"
+
+# builds keep their caches in the user's cache directory: in tests, one of their own (the CLI's
+# subprocesses inherit it), never the real one
+TEST_CACHE_HOME = Path(tempfile.mkdtemp(prefix="smbsite-tests-cache-"))
+os.environ["XDG_CACHE_HOME"] = str(TEST_CACHE_HOME)
+atexit.register(shutil.rmtree, TEST_CACHE_HOME, True)
 
 SITE_YAML = """\
 title: Test Network

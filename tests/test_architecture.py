@@ -12,17 +12,17 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places", "colors", "rasters", "imaging", "fonts", "drawing"}),
+    ("foundation", {"version", "problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places", "colors", "cachedir", "rasters", "imaging", "fonts", "drawing"}),
     ("content model", {"fields", "model", "kinds", "content", "schema"}),
     ("load", {"load"}),
-    ("validate", {"messages", "schema_messages", "images", "logos", "validate"}),
+    ("validate", {"messages", "schema_messages", "svgclean", "images", "logos", "validate"}),
     ("derive", {"derive", "links"}),
     ("routes", {"deps", "outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "graph", "tilemap", "addform", "identity"}),
     ("render", {"render", "template_errors", "overrides"}),
     ("write", {"write", "diff", "pool", "search", "cache"}),
     ("orchestrate", {"pipeline"}),
     ("public face", {"api", "scaffold", "incremental"}),
-    ("front ends", {"serve", "newsite", "cli", "__main__", "__init__"}),
+    ("front ends", {"serve", "guide", "newsite", "cli", "__main__", "__init__"}),
 ]
 CONTENT_MODEL = {"fields", "model", "kinds", "content"}
 NOT_IN_CONTENT_MODEL = {"jinja2", "click", "smbsite.serve", "smbsite.render", "smbsite.cli", "watchdog"}
@@ -52,9 +52,15 @@ def imports_of(path: Path) -> set[str]:
 def internal_graph() -> dict[str, set[str]]:
     mods = modules()
     graph = {}
+
+    def module_of(imp: str) -> str:
+        # `from . import __version__` (a name, not a module) and `import smbsite` import the package face
+        part = (imp.split(".") + [""])[1]
+        return part if part in mods else "__init__"
+
     for name, path in mods.items():
-        graph[name] = {imp.split(".")[1] for imp in imports_of(path)
-                       if imp.startswith("smbsite.") and imp.split(".")[1] in mods} - {name}
+        graph[name] = {module_of(imp) for imp in imports_of(path)
+                       if imp == "smbsite" or imp.startswith("smbsite.")} - {name}
     return graph
 
 
@@ -74,6 +80,17 @@ def test_imports_only_point_to_the_same_or_a_lower_layer():
     upward = [f"{name} ({LAYERS[layer_of(name)][0]}) imports {dep} ({LAYERS[layer_of(dep)][0]})"
               for name, deps in internal_graph().items() for dep in sorted(deps) if layer_of(dep) > layer_of(name)]
     assert upward == []
+
+
+def test_only_the_package_face_names_the_version_and_reads_it_from_one_place():
+    """pyproject.toml holds the version; `version.py` reads it from the installed metadata, and a module that
+    needs it imports that module, never the package (which would import the public face from below it)."""
+    assert '__version__ = "' not in (PACKAGE / "__init__.py").read_text(encoding="utf-8")
+    importers = sorted(name for name, deps in internal_graph().items() if "__init__" in deps)
+    assert importers == []
+    from smbsite import __version__
+    from importlib.metadata import version
+    assert __version__ == version("smbsite")
 
 
 def test_the_import_graph_has_no_cycle():

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
 from smbsite import api, colors, drawing, fonts, imaging
+from smbsite.cachedir import MAC_SIZE, default_folder
 from smbsite.incremental import IncrementalSite
 
 M = "members/acme-networks.yaml"
@@ -97,7 +98,7 @@ def files_of(out: Path) -> dict[str, str]:
 
 
 def cache_files(site: Path) -> dict[str, int]:
-    folder = site / ".smbsite-cache" / "images"
+    folder = default_folder(site) / "images"
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
 
 
@@ -167,9 +168,14 @@ def test_jpeg_and_webp_logos_go_through_the_same_path(make_site):
         assert webp_size(local(out, img.get("src"))) == (240, 80)
 
 
-def test_an_svg_logo_is_published_unchanged_and_drawn_at_the_size_that_fits_each_box(make_site):
+def rebuilt(svg: bytes) -> bytes:
+    """An SVG of allowed parts only, as it is published: the same drawing under an XML declaration."""
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + svg + b"\n"
+
+
+def test_an_svg_logo_is_published_rebuilt_and_drawn_at_the_size_that_fits_each_box(make_site):
     out = build(make_site(with_member_logo("acme.svg", SVG_WIDE)))
-    assert (out / "members/acme-networks/logo.svg").read_bytes() == SVG_WIDE
+    assert (out / "members/acme-networks/logo.svg").read_bytes() == rebuilt(SVG_WIDE)
     sizes = {}
     for path, cls in (("/members/acme-networks/", "logo-page"), ("/members/", "logo-card"),
                       ("/regions/ca/", "logo-row")):
@@ -272,7 +278,8 @@ def test_a_changed_logo_is_made_again_and_its_old_files_leave_the_cache(make_sit
     assert set(after) - set(before) and set(before) - set(after)
     assert set(after) & set(before)  # the vendor's, the site's and the cards are kept
     img = page(out, "/members/acme-networks/").xpath('//img[contains(@class, "logo-page")]')[0]
-    assert local(out, img.get("src")).read_bytes() in {(site / ".smbsite-cache/images" / n).read_bytes()
+    made = default_folder(site) / "images"
+    assert local(out, img.get("src")).read_bytes() in {(made / n).read_bytes()[:-MAC_SIZE]  # (less its signature)
                                                          for n in set(after) - set(before)}
 
 
@@ -296,13 +303,15 @@ def test_a_cache_folder_inside_the_output_is_refused(make_site):
     assert not (site / "output").exists()
 
 
-def test_only_a_tagged_cache_folder_is_ever_cleaned(tmp_path):
+def test_only_a_tagged_cache_folder_is_ever_cleaned(make_site, tmp_path):
     folder = tmp_path / "mine"
     (folder / "images").mkdir(parents=True)
     (folder / "images" / "thesis.txt").write_text("years of work", encoding="utf-8")
-    store = imaging.ImageStore(folder)
-    assert store.prune([]) == 0
-    assert (folder / "images" / "thesis.txt").is_file()
+    (folder / "pages").mkdir()
+    (folder / "pages" / "pack-notes.bin").write_text("more years", encoding="utf-8")
+    build(logo_site(make_site), cache=folder)
+    assert (folder / "images" / "thesis.txt").read_text(encoding="utf-8") == "years of work"
+    assert (folder / "pages" / "pack-notes.bin").read_text(encoding="utf-8") == "more years"
 
 
 # --- logos refused at their line -------------------------------------------------------------
@@ -333,6 +342,7 @@ def test_an_unusable_member_logo_is_an_error_at_its_logo_line(make_site, content
     found = problems(site)
     assert len(found) == 1 and found[0].startswith(f"{M}:12:7: error: {message}"), found
     assert not (site / "output").exists() and not (site / ".smbsite-cache").exists()
+    assert not list((default_folder(site) / "images").iterdir())  # no image was made
 
 
 def test_an_oversized_vendor_logo_is_an_error_at_its_logo_line(make_site):
@@ -442,7 +452,7 @@ def test_every_page_links_favicons_that_exist_at_their_sizes(make_site):
 
 def test_a_square_logo_makes_the_favicons_and_a_wide_one_leaves_them_to_the_monogram(make_site):
     square = build(make_site({"site.yaml": SITE_YAML + "logo: mark.svg\n", "mark.svg": SVG_SQUARE}))
-    assert (square / "favicon.svg").read_bytes() == SVG_SQUARE
+    assert (square / "favicon.svg").read_bytes() == rebuilt(SVG_SQUARE)
     wide = build(make_site({"site.yaml": SITE_YAML + "logo: brand.svg\n", "brand.svg": SVG_WIDE}))
     assert b"<text" in (wide / "favicon.svg").read_bytes()
     png = build(make_site({"site.yaml": SITE_YAML + "logo: mark.png\n", "mark.png": logo_png(400, 400)}))

@@ -26,8 +26,8 @@ from jsonschema import Draft202012Validator
 from conftest import AS_OF, REPO, as_json, run_cli
 from smbsite import __version__
 from smbsite.model import SiteRecord, Specialty
-from smbsite.newsite import (STARTER, adapted_from_repository, site_path, site_pr_template, site_workflow,
-                             starter_files)
+from smbsite.newsite import (PROGRAM_ONLY_WORKFLOWS, SITE_EDITS, STARTER, adapted_from_repository, site_path,
+                             site_pr_template, site_workflow, starter_files)
 from smbsite.schema import RECORD_FOLDERS, schema_comment
 
 CI = os.environ.get("CI") == "true"
@@ -47,11 +47,19 @@ FILES = [
 ]
 
 
+PIN = f"smbsite=={__version__}"
+
+
+def init(*args: str, **kwargs):
+    """`smbsite init` as a release installed from an index runs it (this checkout is an editable install)."""
+    return run_cli("init", *args, "--requirement", PIN, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def new_site(tmp_path_factory) -> Path:
     """A site as `smbsite init` writes it (shared: tests that change it take a copy)."""
     site = tmp_path_factory.mktemp("init") / "our-site"
-    res = run_cli("init", str(site))
+    res = init(str(site))
     assert res.returncode == 0, res.stderr
     return site
 
@@ -70,7 +78,7 @@ def test_init_writes_the_whole_site(new_site):
 
 
 def test_init_says_what_it_did_and_what_to_do_next(tmp_path):
-    res = run_cli("init", str(tmp_path / "site"))
+    res = init(str(tmp_path / "site"))
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == f"wrote {len(FILES)} files into {tmp_path / 'site'}: read its README.md, " \
                                  f"then run smbsite serve -s {tmp_path / 'site'}"
@@ -184,7 +192,7 @@ def test_init_refuses_a_folder_with_something_in_it(tmp_path):
     site = tmp_path / "site"
     site.mkdir()
     (site / "notes.txt").write_text("mine\n", encoding="utf-8")
-    res = run_cli("init", str(site))
+    res = init(str(site))
     assert res.returncode == 2
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {site}: the folder is not empty "
                                        "(it has notes.txt); choose a new or empty folder"]
@@ -195,7 +203,7 @@ def test_init_refuses_a_folder_with_something_in_it(tmp_path):
 def test_init_refuses_a_folder_with_only_a_hidden_file(tmp_path):
     site = tmp_path / "site"
     (site / ".git").mkdir(parents=True)
-    res = run_cli("init", str(site))
+    res = init(str(site))
     assert res.returncode == 2 and len(res.stderr.splitlines()) == 1
     assert [p.name for p in site.iterdir()] == [".git"]
 
@@ -203,7 +211,7 @@ def test_init_refuses_a_folder_with_only_a_hidden_file(tmp_path):
 def test_init_refuses_a_file(tmp_path):
     path = tmp_path / "site"
     path.write_text("x", encoding="utf-8")
-    res = run_cli("init", str(path))
+    res = init(str(path))
     assert res.returncode == 2
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {path}: it is a file, not a folder"]
 
@@ -211,7 +219,7 @@ def test_init_refuses_a_file(tmp_path):
 def test_init_refuses_a_link_to_nothing(tmp_path):
     path = tmp_path / "site"
     path.symlink_to(tmp_path / "gone")
-    res = run_cli("init", str(path))
+    res = init(str(path))
     assert res.returncode == 2
     assert res.stderr.splitlines() == [f"smbsite: cannot make a site in {path}: it is a link to a path that does "
                                        "not exist, not a folder"]
@@ -221,15 +229,15 @@ def test_init_refuses_a_link_to_nothing(tmp_path):
 def test_init_fills_an_empty_folder_and_makes_missing_parents(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert run_cli("init", str(empty)).returncode == 0
+    assert init(str(empty)).returncode == 0
     assert (empty / "site.yaml").is_file()
     nested = tmp_path / "a" / "b" / "site"
-    assert run_cli("init", str(nested)).returncode == 0
+    assert init(str(nested)).returncode == 0
     assert (nested / "site.yaml").is_file()
 
 
 def test_init_in_the_current_folder(tmp_path):
-    res = run_cli("init", ".", cwd=tmp_path)
+    res = init(".", cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "site.yaml").is_file()
 
@@ -249,7 +257,7 @@ def test_init_needs_a_folder_and_explains_itself():
 def test_starter_workflows_and_pull_request_template_are_this_repositorys():
     """The packaged copies are this repository's files, adapted; `python -m smbsite.newsite .` rewrites them."""
     wanted = adapted_from_repository(REPO)
-    assert {p.name for p in (REPO / ".github/workflows").glob("*.yml")} == \
+    assert {p.name for p in (REPO / ".github/workflows").glob("*.yml")} - PROGRAM_ONLY_WORKFLOWS == \
         {Path(rel).name for rel in wanted if "/workflows/" in rel}
     for rel, text in wanted.items():
         packaged = (STARTER / rel).read_text(encoding="utf-8") if (STARTER / rel).is_file() else None
@@ -265,9 +273,17 @@ def load_workflow(text: str) -> dict:
     return data
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / ".github/workflows").glob("*.yml")))
+SITE_WORKFLOWS = sorted(p.name for p in (REPO / ".github/workflows").glob("*.yml") if p.name not in PROGRAM_ONLY_WORKFLOWS)
+
+
+@pytest.mark.parametrize("name", SITE_WORKFLOWS)
 def test_a_sites_workflow_is_the_repositorys_without_the_programs_tests(name):
-    ours = load_workflow((REPO / ".github/workflows" / name).read_text(encoding="utf-8"))
+    """The same jobs but the program's tests, and the site's own words where SITE_EDITS says so."""
+    text = (REPO / ".github/workflows" / name).read_text(encoding="utf-8")
+    for workflow, repository_text, site_text in SITE_EDITS:
+        if workflow == name:
+            text = text.replace(repository_text, site_text)
+    ours = load_workflow(text)
     theirs = load_workflow(site_workflow(name, (REPO / ".github/workflows" / name).read_text(encoding="utf-8")))
     program = {job for job, spec in ours["jobs"].items()
                if any(".ci/run" in str(s.get("run", "")) for s in spec.get("steps", []))}
@@ -383,9 +399,10 @@ def test_every_message_in_the_guide_table_is_real(new_site, guide, tmp_path):
         f"name: B\nsummary: {'x' * 216}\njoined: 2026-11-01\ncity: Troy\nstate: NY\nspecialties: []\n",
         encoding="utf-8")
     (members / "Maple Street Computing.yaml").write_text("name: C\n", encoding="utf-8")
+    label = re.search(r"unknown specialty '([^']+)' — '\1' is the label", table).group(1)
     (members / "d.yaml").write_text(
         "name: D\nsummary: Backups.\njoined: 2026-11-01\ncity: Troy\nstate: NY\n"
-        "specialties: [Backup and recovery]\nlogo: logo.png\ndescription: We do <b>backups</b>.\n",
+        f"specialties: [{label}]\nlogo: logo.png\ndescription: We do <b>backups</b>.\n",
         encoding="utf-8")
     (members / "logo.png").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 40)
     res = run_cli("check", "-s", str(site), "--as-of", AS_OF)
@@ -426,7 +443,7 @@ def test_a_site_started_from_the_wheel_passes_the_independent_checks(tmp_path):
     # the wheel, from a copy of the sources (the build leaves build/ and *.egg-info behind)
     src = tmp_path / "src"
     src.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy(REPO / name, src / name)
     shutil.copytree(REPO / "smbsite", src / "smbsite", ignore=shutil.ignore_patterns("__pycache__"))
     dist = tmp_path / "dist"
@@ -450,7 +467,10 @@ def test_a_site_started_from_the_wheel_passes_the_independent_checks(tmp_path):
     assert Path(res.stdout.strip()).is_relative_to(env_dir), res.stdout + res.stderr
     smbsite = env_dir / "bin" / "smbsite"
     site = tmp_path / "our-site"
+    # installed from a local file, smbsite cannot name itself: it asks for the requirement, then takes it
     res = _run([str(smbsite), "init", str(site)], cwd=tmp_path)
+    assert res.returncode == 2 and "--requirement" in res.stderr and not site.exists()
+    res = _run([str(smbsite), "init", str(site), "--requirement", f"smbsite=={__version__}"], cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     res = _run([str(smbsite), "build", "--strict", "-s", str(site)], cwd=tmp_path)
     assert res.returncode == 0, res.stdout + res.stderr
@@ -475,3 +495,190 @@ def test_readme_and_docs_say_how_to_start_a_site():
     for rel in FILES:
         if not rel.startswith("schemas/"):
             assert f"`{rel}`" in doc, f"docs/new-site.md does not list {rel}"
+
+
+# --- the smbsite a new site names: as it was installed ----------------------------------------------
+
+@pytest.mark.parametrize("origin, requirement", [
+    (None, f"smbsite=={__version__}"),
+    ({"url": "https://github.com/smbtn/website", "vcs_info": {"vcs": "git", "requested_revision": "v0.2.0",
+                                                              "commit_id": "0123456789abcdef0123456789abcdef01234567"}},
+     "smbsite @ git+https://github.com/smbtn/website@0123456789abcdef0123456789abcdef01234567"),
+    ({"url": "https://files.example.org/smbsite-0.2.0-py3-none-any.whl", "archive_info": {"hash": "sha256=ab"}},
+     "smbsite @ https://files.example.org/smbsite-0.2.0-py3-none-any.whl"),
+], ids=["index", "git", "remote-archive"])
+def test_the_requirement_follows_how_smbsite_was_installed(origin, requirement):
+    from smbsite.version import install_requirement
+    assert install_requirement(origin) == requirement
+
+
+@pytest.mark.parametrize("origin, words", [
+    ({"url": "file:///home/ann/smbsite", "dir_info": {"editable": True}}, "installed editable from the folder "
+                                                                          "/home/ann/smbsite"),
+    ({"url": "file:///home/ann/smbsite", "dir_info": {}}, "installed from the folder /home/ann/smbsite"),
+    ({"url": "file:///tmp/dist/smbsite-0.2.0-py3-none-any.whl", "archive_info": {}},
+     "installed from the file /tmp/dist/smbsite-0.2.0-py3-none-any.whl"),
+    ({"url": "file:///home/ann/smbsite", "vcs_info": {"vcs": "git", "commit_id": "0" * 40}},
+     "installed from the git repository in the folder /home/ann/smbsite"),
+], ids=["editable", "folder", "local-wheel", "local-git"])
+def test_a_local_install_names_no_requirement_and_says_why(origin, words):
+    from smbsite.version import NoRequirement, install_requirement
+    with pytest.raises(NoRequirement, match=words):
+        install_requirement(origin)
+
+
+def test_init_from_an_editable_install_asks_for_the_requirement_and_writes_nothing(tmp_path):
+    site = tmp_path / "site"
+    res = run_cli("init", str(site))
+    assert res.returncode == 2
+    message = " ".join(res.stderr.split())
+    assert "installed editable from the folder" in message and "cannot install" in message
+    assert f"smbsite init {site} --requirement 'smbsite @ git+https://github.com/" in message
+    assert not site.exists()
+
+
+@pytest.mark.parametrize("requirement", [
+    "smbsite==0.2.0", "smbsite @ git+https://github.com/smbtn/website@v0.2.0", "smbsite>=0.2,<0.3"])
+def test_init_writes_the_requirement_it_is_given(tmp_path, requirement):
+    import tomllib
+    site = tmp_path / "site"
+    res = run_cli("init", str(site), "--requirement", requirement, "-q")
+    assert res.returncode == 0, res.stderr
+    project = tomllib.loads((site / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["dependencies"] == [requirement]
+
+
+@pytest.mark.parametrize("requirement", ["flask==3.0", "smbsite", "smbsite==0.2.0; rm -rf /", "0.2.0"])
+def test_init_refuses_what_is_no_requirement_for_smbsite(tmp_path, requirement):
+    res = run_cli("init", str(tmp_path / "site"), "--requirement", requirement)
+    assert res.returncode == 2
+    assert "is not a requirement for smbsite" in res.stderr
+    assert not (tmp_path / "site").exists()
+
+
+# --- CONTRIBUTING.md from the site's own data, and --refresh -------------------------------------------
+
+def test_the_guides_examples_are_this_sites_specialties_vendors_and_form(new_site, guide):
+    site = yaml.safe_load((new_site / "site.yaml").read_text(encoding="utf-8"))
+    vendors = sorted(p.stem for p in (new_site / "vendors").glob("*.yaml"))
+    member = yaml.safe_load(guide_example(guide, "member"))
+    assert member["specialties"] and set(member["specialties"]) <= set(site["specialties"])
+    assert member["vendors"] == vendors[:1]
+    form = section_of(guide, "## Add your company with the form")
+    assert f"<{site['base_url']}add-your-company/>" in form
+    assert "@@" not in guide
+
+
+def section_of(text: str, heading: str) -> str:
+    return text.split(heading, 1)[1].split("\n## ", 1)[0]
+
+
+def _own_the_site(site: Path) -> None:
+    """What a new association does first: its own address, specialties and vendor, the example vendor gone."""
+    text = (site / "site.yaml").read_text(encoding="utf-8")
+    text = text.replace("https://tri-county-it.example.org/", "https://cascade-it.example.net/members-site/")
+    start = text.index("\nspecialties:\n")
+    text = text[:start] + ("\nspecialties:\n  fiber-splicing: {label: Fiber splicing}\n"
+                           "  help-desk: {label: Help desk}\n  wireless-surveys: {label: Wireless site surveys}\n")
+    (site / "site.yaml").write_text(text, encoding="utf-8")
+    (site / "vendors/ridgeway-distribution.yaml").unlink()
+    (site / "vendors/evergreen-supply.yaml").write_text(
+        "name: Evergreen Supply\nsummary: Cable, connectors and tools for installers.\n", encoding="utf-8")
+    member = site / "members/pinecrest-network-services.yaml"
+    member.write_text(member.read_text(encoding="utf-8").replace("[cabling, managed-it]", "[fiber-splicing]")
+                      .replace("[ridgeway-distribution]", "[evergreen-supply]"), encoding="utf-8")
+    events = site / "events/radio-finding-a-cabling-partner.yaml"
+    events.write_text(re.sub(r"(?m)^sponsors:.*\n", "", events.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run_cli("schema", "-s", str(site), "-q").returncode == 0  # editors suggest the new specialties
+
+
+def test_refresh_rewrites_the_guide_from_the_sites_own_data_and_shows_the_diff(new_site, tmp_path):
+    site = copy_of(new_site, tmp_path)
+    _own_the_site(site)
+    assert run_cli("check", "-s", str(site), "--as-of", AS_OF).returncode == 0
+    records = {p: p.read_bytes() for p in site.rglob("*") if p.is_file() and not p.name.endswith(".md")
+               and ".github" not in p.parts}
+    res = run_cli("init", str(site), "--refresh")
+    assert res.returncode == 0, res.stderr
+    assert "--- a/CONTRIBUTING.md\n+++ b/CONTRIBUTING.md\n" in res.stdout
+    assert "+   vendors: [evergreen-supply]" in res.stdout and "-   vendors: [ridgeway-distribution]" in res.stdout
+    assert res.stderr.startswith(f"refreshed 1 file in {site} (CONTRIBUTING.md)")
+    guide = (site / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "ridgeway" not in guide and "managed-it" not in guide
+    assert "<https://cascade-it.example.net/members-site/add-your-company/>" in guide
+    # what a member pastes from the guide checks clean; its broken example fails as the guide says
+    (site / "members/maple-street-computing.yaml").write_text(guide_example(guide, "member"), encoding="utf-8")
+    ok = run_cli("check", "-s", str(site), "--strict", "--as-of", AS_OF)
+    assert ok.returncode == 0, ok.stderr
+    (site / "members/maple-street-computing.yaml").write_text(guide_example(guide, "broken-member"),
+                                                                encoding="utf-8")
+    broken = run_cli("check", "-s", str(site), "--as-of", AS_OF)
+    assert [line for line in broken.stderr.splitlines() if line.startswith("members/")] == \
+        guide_example(guide, "broken-member-output").splitlines()
+    assert "unknown specialty 'Fiber splicing' — 'Fiber splicing' is the label; write its key: fiber-splicing" \
+        in guide
+    # nothing else changed
+    assert {p: p.read_bytes() for p in records} == records
+
+
+def test_refresh_restores_the_workflows_and_template_and_then_has_nothing_to_do(new_site, tmp_path):
+    site = copy_of(new_site, tmp_path)
+    check = site / ".github/workflows/check.yml"
+    wanted = check.read_text(encoding="utf-8")
+    check.write_text(wanted.replace("smbsite check --format github", "smbsite check"), encoding="utf-8")
+    (site / ".github/workflows/pages.yml").unlink()
+    (site / ".github/workflows/extra.yml").write_text("name: ours\n", encoding="utf-8")
+    res = run_cli("init", str(site), "--refresh")
+    assert res.returncode == 0, res.stderr
+    assert "-        run: smbsite check\n+        run: smbsite check --format github\n" in res.stdout
+    assert "--- a/.github/workflows/pages.yml" in res.stdout
+    assert check.read_text(encoding="utf-8") == wanted
+    assert (site / ".github/workflows/pages.yml").read_bytes() == (new_site / ".github/workflows/pages.yml").read_bytes()
+    assert (site / ".github/workflows/extra.yml").read_text() == "name: ours\n"  # the site's own workflow stays
+    again = run_cli("init", str(site), "--refresh")
+    assert again.returncode == 0 and again.stdout == ""
+    assert "are up to date" in again.stderr
+
+
+def test_refresh_needs_a_site_and_leaves_pyproject_alone(tmp_path):
+    res = run_cli("init", str(tmp_path), "--refresh")
+    assert res.returncode == 2 and "no site.yaml in" in res.stderr
+    res = run_cli("init", str(tmp_path), "--refresh", "--requirement", "smbsite==0.2.0")
+    assert res.returncode == 2 and "leaves pyproject.toml alone" in res.stderr
+
+
+def test_a_site_has_no_release_workflow_and_never_installs_a_smbsite_folder(new_site):
+    workflows = sorted(p.name for p in (new_site / ".github/workflows").iterdir())
+    assert workflows == SITE_WORKFLOWS and "release.yml" not in workflows
+    check = (new_site / ".github/workflows/check.yml").read_text(encoding="utf-8")
+    assert "base/smbsite" not in check and "cmp -s base/pyproject.toml pr/pyproject.toml" in check
+
+
+def test_readme_first_steps_choose_the_pages_source_before_the_first_push(new_site):
+    readme = (new_site / "README.md").read_text(encoding="utf-8")
+    steps = " ".join(readme.split("## First steps", 1)[1].split("\n## ", 1)[0].split())
+    source = steps.index("Source: GitHub Actions")
+    push = steps.index("Commit and push to `main`")
+    assert source < push
+    assert "before pushing anything" in steps
+    assert steps.index("smbsite init . --refresh") < push  # the guide quotes the site's own data when published
+
+
+def test_readme_warns_that_github_stops_the_daily_rebuild_after_60_quiet_days(new_site):
+    readme = " ".join((new_site / "README.md").read_text(encoding="utf-8").split())
+    assert "no activity for 60 days" in readme and "Enable workflow" in readme
+    cron = load_workflow((new_site / ".github/workflows/pages.yml").read_text(encoding="utf-8"))["on"]["schedule"]
+    assert cron  # the rebuild the warning is about
+
+
+def test_refresh_of_a_site_whose_settings_are_broken_says_so_and_writes_nothing(new_site, tmp_path):
+    site = copy_of(new_site, tmp_path)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text(encoding="utf-8")
+                                    .replace("timezone: ", "timezone: Mars/Olympus # was "), encoding="utf-8")
+    before = (site / "CONTRIBUTING.md").read_bytes()
+    (site / ".github/workflows/check.yml").write_text("name: changed\n", encoding="utf-8")
+    res = run_cli("init", str(site), "--refresh")
+    assert res.returncode == 2
+    assert "site.yaml has mistakes: run smbsite check" in res.stderr
+    assert (site / "CONTRIBUTING.md").read_bytes() == before
+    assert (site / ".github/workflows/check.yml").read_text() == "name: changed\n"

@@ -243,3 +243,63 @@ def test_names_that_need_quoting_survive(make_site):
     assert res.returncode == 0, res.stderr
     data = yaml.safe_load((site / "members/acme-it-and-co-1.yaml").read_text(encoding="utf-8"))
     assert data["name"] == name
+
+
+# --- every field, and a guide that covers it --------------------------------------------------------
+
+def _models(kind: str):
+    from smbsite.model import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
+    return {"member": [MemberRecord], "vendor": [VendorRecord, BenefitRecord], "event": [EventRecord],
+            "article": [ArticleMeta]}[kind]
+
+
+@pytest.mark.parametrize("kind", ["member", "vendor", "event", "article"])
+def test_every_field_of_the_record_is_in_its_template(make_site, kind):
+    site = make_site()
+    assert new(site, kind).returncode == 0
+    text = (site / FILES[kind]).read_text(encoding="utf-8")
+    keys = set(re.findall(r"^\s*(?:- )?([a-z_]+):", text, re.M))
+    for model in _models(kind):
+        missing = sorted(set(model.model_fields) - keys)
+        assert missing == [], f"smbsite new {kind} leaves out {missing}"
+
+
+@pytest.mark.parametrize("kind", ["vendor", "event", "article"])
+def test_templates_point_to_the_guide_only_for_the_fields_it_explains(make_site, kind):
+    """CONTRIBUTING.md explains a member's fields; other records explain theirs in their comments."""
+    site = make_site()
+    assert new(site, kind).returncode == 0
+    assert "CONTRIBUTING" not in (site / FILES[kind]).read_text(encoding="utf-8")
+    assert new(site, "member", "Another Company").returncode == 0
+    assert "CONTRIBUTING.md explains every field." in (site / "members/another-company.yaml").read_text()
+
+
+def test_the_event_templates_examples_of_its_optional_fields_check_clean(make_site):
+    """Each `For example:` of the event template, pasted over its empty line, is a valid value."""
+    site = make_site()
+    assert new(site, "event").returncode == 0
+    path = site / FILES["event"]
+    lines = fill(path.read_text(encoding="utf-8"), "event").splitlines()
+    out, example = [], []
+    for line in lines:
+        if line == "# For example:":
+            example = []
+        elif example is not None and re.match(r"^#   ", line):
+            example.append(line[4:])
+        m = re.match(r"^([a-z_]+):\s*(\[\])?$", line)
+        if m and m.group(1) in ("hotel", "location") and example and example[0].startswith(f"{m.group(1)}:"):
+            out += example
+            example = []
+            continue
+        if not line.startswith("#"):
+            example = [] if line == "" else example
+        out.append(line)
+    text = "\n".join(out) + "\n"
+    for key in ("hotel", "location"):
+        assert re.search(rf"^{key}: \{{", text, re.M), key
+    path.write_text(text.replace("register_by:\n", "register_by: 2027-02-01\n")
+                    .replace("price:\n", 'price: "$25 for members, $40 for guests"\n'), encoding="utf-8")
+    res = check(site)
+    assert res.returncode == 0, res.stderr
+    event = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert event["hotel"]["name"] == "Harbor Inn" and event["price"].startswith("$25")

@@ -58,7 +58,28 @@ def test_ci_installs_from_scratch_and_runs_the_readme_test_command():
     assert lines[0] == "set -euo pipefail"
     assert "python3 -m venv .ci/venv" in lines  # a fresh environment, not the developer's
     assert "export CI=true" in lines  # browser and validator tests must not skip
-    assert lines[-1] == "pip install -e '.[test]' && pytest"
+    # the README's test command, against the newest dependencies; a failure stops the run
+    assert "pip install -e '.[test]' && pytest || exit $?" in lines
+    # then against the oldest pyproject.toml allows, in a second fresh environment
+    assert "python3 -m venv .ci/venv-oldest" in lines
+    oldest = lines[lines.index("python3 -m venv .ci/venv-oldest"):]
+    assert "python scripts/lower_bounds.py > .ci/venv-oldest/constraints.txt" in oldest
+    assert "python -m pip install -c .ci/venv-oldest/constraints.txt -e '.[test]'" in oldest
+    assert lines[-1].endswith(' pytest -p no:cacheprovider -m "not browser and not validator and not slow"')
+    assert "|| true" not in script and "-eq 5" not in script  # pytest's "no tests ran" fails the run
+
+
+def test_the_oldest_run_pins_every_dependency_at_its_lower_bound():
+    import subprocess
+    import sys
+    res = subprocess.run([sys.executable, str(REPO / "scripts/lower_bounds.py")], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    pins = dict(line.split("==") for line in res.stdout.split())
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for dep in project["dependencies"]:
+        name, _, low = re.match(r"([A-Za-z0-9._-]+)(\[[^\]]*\])?>=(.+)", dep).groups()
+        assert pins[name] == low, dep
+    assert len(pins) == len(project["dependencies"])
 
 
 # load -> validate -> site graph -> render -> write: a stage may use the ones before it, never after

@@ -30,7 +30,7 @@ def test_a_build_with_content_errors_leaves_out_untouched(make_site, cli):
     res = cli("build", "-s", str(site), "--as-of", AS_OF)
     assert res.returncode == 1
     assert tree(site / "output") == before
-    assert sorted(p.name for p in site.iterdir()) == sorted([".smbsite-cache", "content", "events", "members", "output",
+    assert sorted(p.name for p in site.iterdir()) == sorted(["content", "events", "members", "output",
                                                              "site.yaml", "templates", "vendors"])
 
 
@@ -90,7 +90,7 @@ def test_an_empty_folder_or_an_earlier_build_may_be_replaced(make_site, tmp_path
 
 
 def test_nothing_outside_out_is_written(make_site, tmp_path):
-    """Nothing but OUT, and the build cache in the site's .smbsite-cache/ (or nothing at all without one)."""
+    """Nothing but OUT, and the build cache in the user's cache directory (or nothing at all without one)."""
     site = make_site()
     out = tmp_path / "public" / "site"
     (tmp_path / "public").mkdir()
@@ -102,7 +102,7 @@ def test_nothing_outside_out_is_written(make_site, tmp_path):
     assert sorted(p.name for p in (tmp_path / "public").iterdir()) == sorted(parent_before + ["site"])
     result = build(site, out, as_of=AS_OF)
     assert result.ok
-    assert {k: v for k, v in tree(site).items() if not k.startswith(".smbsite-cache/")} == src_before
+    assert tree(site) == src_before  # the cache is not in the site folder
     assert sorted(p.name for p in (tmp_path / "public").iterdir()) == sorted(parent_before + ["site"])
     assert (tmp_path / "public" / "keep.txt").read_text(encoding="utf-8") == "keep"
 

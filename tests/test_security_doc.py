@@ -34,6 +34,15 @@ def test_the_limits_it_names_are_the_code_s():
     assert images.SVG_FORBIDDEN_ELEMENTS <= named
 
 
+def test_it_names_the_header_svgs_are_served_with_and_where_the_cache_and_its_key_live():
+    from smbsite import serve
+    checks = " ".join(section("What is checked").split())
+    assert f"Content-Security-Policy: {serve.SVG_POLICY}" in checks
+    assert "A host should send the same header" in checks
+    assert "$XDG_CACHE_HOME/smbsite/sites/" in checks and "~/.cache/smbsite/key" in checks
+    assert "O_NOFOLLOW" in checks and "One lock covers the whole cache" in checks
+
+
 def test_every_module_it_points_to_exists():
     for path in re.findall(r"`(smbsite/[\w/]+\.py)`", DOC):
         assert (REPO / path).is_file(), path

@@ -239,6 +239,26 @@ def test_every_answer_forbids_content_sniffing(served):
         assert stream.headers["X-Content-Type-Options"] == "nosniff"
 
 
+SQUARE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><circle cx="32" cy="32" r="30" '
+              b'fill="#08c"/></svg>')
+
+
+def test_every_svg_is_served_with_a_policy_that_lets_nothing_run_or_load(served):
+    from smbsite.serve import SVG_POLICY
+    from conftest import SITE_YAML, MEMBER_YAML
+    site, root, proc, status = served({"site.yaml": SITE_YAML + "logo: mark.svg\n", "mark.svg": SQUARE_SVG,
+                                       "members/acme-networks.yaml": MEMBER_YAML + "logo: acme.svg\n",
+                                       "members/acme.svg": SQUARE_SVG})
+    assert SVG_POLICY == "default-src 'none'; style-src 'unsafe-inline'"
+    for path in ("/net/members/acme-networks/logo.svg", "/net/logo.svg", "/net/favicon.svg"):
+        code, headers, body = get(root + path)
+        assert code == 200 and headers["Content-Type"].startswith("image/svg+xml"), path
+        assert headers["Content-Security-Policy"] == SVG_POLICY, path
+        assert b"<circle" in body
+    code, headers, _ = get(root + "/net/members/acme-networks/")
+    assert "Content-Security-Policy" not in headers  # pages keep their scripts (the finder, the reload)
+
+
 PAGE_DIVIDES_BY_ZERO = """\
 {% extends "base.html" %}
 {% block main %}

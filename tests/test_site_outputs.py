@@ -106,11 +106,14 @@ def test_a_long_build_shows_progress_on_a_terminal_and_clears_it(make_site):
     result = api.build(make_site(), as_of=AS_OF, reporter=reporter_started_long_ago(terminal))
     assert result.ok
     shown = terminal.getvalue()
-    assert "\r\x1b[Kloading" in shown and "rendering 0/" in shown
+    assert "\rloading" in shown and "rendering 0/" in shown and "\x1b" not in shown
     reporter = reporter_started_long_ago(Terminal())
     reporter.progress("rendering", 1000, 3000)
+    reporter.progress("writing")
+    # a shorter line covers the longer one it replaces, and the line is wiped before the summary prints
+    assert reporter.err.getvalue() == "\rrendering 1000/3000\r" + "writing".ljust(len("rendering 1000/3000"))
     reporter.clear_progress()
-    assert reporter.err.getvalue().endswith("\r\x1b[K")  # the line is wiped before the summary prints
+    assert reporter.err.getvalue().endswith("\r" + " " * len("writing") + "\r")
 
 
 def test_no_progress_off_a_terminal_when_quiet_or_in_the_first_second(make_site):

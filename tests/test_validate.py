@@ -269,14 +269,14 @@ def test_logo_of_each_allowed_type_is_accepted(make_site, name, fmt):
 
 
 def test_a_valid_logo_is_published_beside_the_page(make_site, tmp_path):
-    """An SVG as it is; a raster logo resized to the sizes the theme draws (test_identity.py)."""
+    """An SVG rebuilt from its allowed parts; a raster logo resized to the sizes the theme draws (test_identity.py)."""
     from smbsite.api import build
     site = make_site({**with_logo("acme.png", image_bytes("PNG")), V: "logo: sonic.svg\n" + VENDOR_YAML,
                       "vendors/sonic.svg": SVG_OK})
     result = build(site, tmp_path / "out", as_of=AS_OF)
     assert result.ok, [p.text() for p in result.problems]
     assert (tmp_path / "out/members/acme-networks/logo-40x20.webp").is_file()
-    assert (tmp_path / "out/vendors/sonicwall/logo.svg").read_bytes() == SVG_OK
+    assert (tmp_path / "out/vendors/sonicwall/logo.svg").read_bytes() == b'<?xml version="1.0" encoding="UTF-8"?>\n' + SVG_OK + b"\n"
 
 
 def test_a_vendor_logo_is_checked_like_a_member_logo(make_site):

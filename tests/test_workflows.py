@@ -54,7 +54,7 @@ def steps(workflow: dict):
 
 def test_workflows_match_the_github_workflow_schema():
     res = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-                          str(CHECK), str(PAGES)], capture_output=True, text=True)
+                          *map(str, sorted(WORKFLOWS.glob("*.yml")))], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
     assert "ok -- validation done" in res.stdout
 
@@ -76,10 +76,12 @@ JOB_PERMISSIONS = {
     # configure-pages reads the Pages site through the API: a private repository's needs pages: read
     (PAGES, "build"): {"contents": "read", "pages": "read"},
     (PAGES, "deploy"): {"pages": "write", "id-token": "write"},
+    (WORKFLOWS / "release.yml", "build"): {"contents": "read"},
+    (WORKFLOWS / "release.yml", "publish"): {"id-token": "write"},
 }
 
 
-@pytest.mark.parametrize("path", [CHECK, PAGES], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [CHECK, PAGES, WORKFLOWS / "release.yml"], ids=lambda p: p.name)
 def test_least_privilege_and_no_template_injection(path):
     wf = load(path)
     assert wf["permissions"] == {}  # nothing by default: each job says what it needs
@@ -160,17 +162,16 @@ def test_builds_go_through_a_cache_that_a_new_smbsite_or_new_templates_start_afr
     assert "code_fingerprint()" in key["run"]  # the code and theme of the installed smbsite
     assert "hashFiles(" in key["env"]["TEMPLATES"] and "templates/**" in key["env"]["TEMPLATES"]
     restore = next(step for step in job["steps"] if step.get("uses", "").startswith("actions/cache@"))
-    assert restore["with"]["path"] == ".smbsite-cache"
+    assert restore["with"]["path"] == "~/.cache/smbsite"  # outside the checkout; the signing key is in it
     assert restore["with"]["key"].startswith("${{ steps.cache-key.outputs.key }}-")
     assert restore["with"]["restore-keys"] == "${{ steps.cache-key.outputs.key }}-"
     first_build = next(i for i, step in enumerate(job["steps"]) if "smbsite build" in step.get("run", ""))
     assert names.index(key["name"]) < names.index(restore["name"]) < first_build
     builds = [step["run"] for step in job["steps"] if "build -s" in step.get("run", "") or
               "smbsite build" in step.get("run", "")]
-    if path == CHECK:
-        assert all("--cache-dir .smbsite-cache" in run or '"${cache[@]}"' in run for run in builds), builds
-    else:
-        assert all("--no-cache" not in run and "--cache-dir" not in run for run in builds)  # SRC/.smbsite-cache
+    folder = '--cache-dir "$HOME/.cache/smbsite/' + ("pr" if path == CHECK else "pages") + '"'
+    assert all(folder in run or '"${cache[@]}"' in run for run in builds), builds
+    assert all("--no-cache" not in run for run in builds)
 
 
 def test_the_starter_sites_workflows_build_through_the_cache_too():
@@ -211,11 +212,14 @@ if [ "$1" = "-m" ] && [ "$2" = "venv" ]; then
   exit 0
 fi
 exec "{sys.executable}" "$@\"""")
-        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        self.home = tmp / "home"  # a runner's own: the build cache goes under it, as on GitHub
+        self.home.mkdir()
+        self.env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "HOME": str(self.home),
                     "RUNNER_TEMP": str(self.temp), "GITHUB_ENV": str(self.env_file),
                     "GITHUB_STEP_SUMMARY": str(self.summary), "GITHUB_WORKSPACE": str(self.workspace),
                     "GITHUB_OUTPUT": str(self.output)}
         self.env.pop("SOURCE_DATE_EPOCH", None)
+        self.env.pop("XDG_CACHE_HOME", None)
         self.env.update({k: str(v) for k, v in (job or {}).get("env", {}).items()})
         self.values = {"runner.temp": str(self.temp)}  # what ${{ … }} expressions stand for
 
@@ -267,8 +271,8 @@ def fixture_site(root: Path, files: dict) -> None:
     write_schemas(root)
 
 
-def check_job() -> dict:
-    return load(CHECK)["jobs"]["check"]
+def check_job(workflow: Path = CHECK) -> dict:
+    return load(workflow)["jobs"]["check"]
 
 
 def installing(step: dict) -> bool:
@@ -276,9 +280,10 @@ def installing(step: dict) -> bool:
     return step.get("run", "").startswith("python -m pip install")
 
 
-def run_check_job(tmp_path: Path, pr_files: dict, base_files_: dict | None = None, same_program: bool = False):
+def run_check_job(tmp_path: Path, pr_files: dict, base_files_: dict | None = None, same_program: bool = False,
+                  workflow: Path = CHECK):
     """Run the check job's steps; returns the runner and (step name, result or None when skipped)."""
-    job = check_job()
+    job = check_job(workflow)
     runner = Runner(tmp_path, job)
     pr, base = runner.workspace / "pr", runner.workspace / "base"
     pr.mkdir()
@@ -387,8 +392,10 @@ def test_the_base_is_built_by_the_pull_requests_smbsite_when_the_program_is_unch
     assert (runner.temp / "site-base" / "index.html").is_file()
     assert not (runner.temp / "base-venv").exists()  # no second install
     # both builds went through the cache the workflow saves: it holds the last one's pages
-    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    assert (runner.home / ".cache/smbsite/pr/pages/index.json").is_file()
+    assert (runner.home / ".cache/smbsite/key").is_file()
     assert not (runner.workspace / "pr" / ".smbsite-cache").exists()
+    assert not (runner.workspace / ".smbsite-cache").exists()
 
 
 def test_the_base_gets_its_own_smbsite_when_the_program_changes(tmp_path):
@@ -458,3 +465,96 @@ def test_pages_build_step_uses_the_pages_address(tmp_path, pages_url, prefix):
     page = lxml.html.parse(str(runner.workspace / "output" / "members" / "acme-networks" / "index.html"))
     canonical = page.find(".//link[@rel='canonical']").get("href")
     assert canonical == prefix + "members/acme-networks/"
+
+
+# --- the workflows `smbsite init` writes ------------------------------------------------------------
+
+SITE_CHECK = REPO / "smbsite" / "starter" / "dot-github" / "workflows" / "check.yml"
+SITE_PYPROJECT = '[project]\nname = "association-website"\nversion = "1"\ndependencies = ["smbsite=={}"]\n'
+
+
+def test_a_sites_pull_request_installs_smbsite_once_and_builds_its_base_through_the_cache(tmp_path):
+    """In a site, smbsite comes from pyproject.toml's requirement: the base needs no second install."""
+    assert "base/smbsite" not in SITE_CHECK.read_text(encoding="utf-8")
+    pyproject = SITE_PYPROJECT.format("0.1.0")
+    runner, results = run_check_job(tmp_path, {"members/basalt-data-works.yaml": NEW_MEMBER,
+                                               "pyproject.toml": pyproject}, {"pyproject.toml": pyproject},
+                                    workflow=SITE_CHECK)
+    assert all(res.returncode == 0 for res in ran(results).values()), \
+        [(name, res.stderr) for name, res in ran(results).items() if res.returncode]
+    assert not (runner.temp / "base-venv").exists()
+    assert (runner.temp / "site-base" / "index.html").is_file()
+    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    assert "`/members/basalt-data-works/`" in runner.summary.read_text()
+
+
+def test_a_sites_upgrade_builds_its_base_with_the_smbsite_it_named_before(tmp_path):
+    runner, results = run_check_job(tmp_path, {"pyproject.toml": SITE_PYPROJECT.format("0.2.0")},
+                                    {"pyproject.toml": SITE_PYPROJECT.format("0.1.0")}, workflow=SITE_CHECK)
+    assert all(res.returncode == 0 for res in ran(results).values())
+    assert (runner.temp / "base-venv" / "bin" / "smbsite").is_file()
+
+
+def test_every_action_is_pinned_by_the_commit_of_a_release():
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job_id, step in steps(load(path)):
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"]), (path.name, step["uses"])
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "uses:" in line:
+                assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), (path.name, line)
+
+
+def test_a_new_sites_workflows_pass_zizmor_as_generated(tmp_path):
+    site = tmp_path / "site"
+    res = subprocess.run([sys.executable, "-m", "smbsite", "init", str(site), "-q", "--requirement", "smbsite==0.1.0"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert not (site / ".github" / "zizmor.yml").exists()  # no configuration to lean on
+    res = subprocess.run([tool("zizmor"), "--offline", "--no-progress", str(site)], capture_output=True, text=True,
+                         cwd=site)
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert "No findings to report" in res.stdout
+    res = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                          *map(str, sorted((site / ".github" / "workflows").glob("*.yml")))],
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+# --- releasing smbsite ---------------------------------------------------------------------------------
+
+RELEASE = WORKFLOWS / "release.yml"
+
+
+def test_a_version_tag_builds_checks_and_publishes_by_trusted_publishing():
+    release = load(RELEASE)
+    assert release["on"] == {"push": {"tags": ["v*"]}}
+    assert release["permissions"] == {}
+    build, publish = release["jobs"]["build"], release["jobs"]["publish"]
+    assert build["permissions"] == {"contents": "read"}
+    script = "\n".join(step.get("run", "") for step in build["steps"])
+    for command in ("python -m build", "twine check --strict dist/*", "python -m venv clean",
+                    'smbsite init new-site --requirement "smbsite==$VERSION"', "smbsite build --strict -s new-site"):
+        assert command in script, command
+    # the publishing job: the identity token and nothing else; no password, no stored token
+    assert publish["needs"] == "build" and publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    uses = [step["uses"] for step in publish["steps"]]
+    assert uses[-1].startswith("pypa/gh-action-pypi-publish@")
+    assert "with" not in publish["steps"][-1]
+    assert "secrets." not in RELEASE.read_text(encoding="utf-8")
+
+
+def test_the_release_refuses_a_tag_that_is_not_the_packages_version(tmp_path):
+    step = next(s for s in load(RELEASE)["jobs"]["build"]["steps"] if s.get("name", "").startswith("The tag"))
+    shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
+    import tomllib
+    version = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    env_file = tmp_path / "github-env"
+    for tag, code in ((f"v{version}", 0), ("v9.9.9", 1)):
+        env_file.write_text("")
+        env = {**os.environ, "TAG": tag, "GITHUB_ENV": str(env_file)}
+        res = subprocess.run(["bash", "-eo", "pipefail", "-c", step["run"]], cwd=tmp_path, env=env,
+                             capture_output=True, text=True)
+        assert res.returncode == code, res.stdout + res.stderr
+        assert env_file.read_text() == (f"VERSION={version}\n" if code == 0 else "")

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
+from .problems import shorten
 from .yamlpos import LegacyFloat, LegacyNumber
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -53,7 +54,7 @@ def _state(value: Any) -> str:
         raise PydanticCustomError("state", "expected a two-letter US state code such as CA")
     code = _no_placeholder(value).strip().upper()
     if code not in US_STATES:
-        raise PydanticCustomError("state", "unknown US state code '{v}'", {"v": value})
+        raise PydanticCustomError("state", "unknown US state code '{v}'", {"v": shorten(value)})
     return code
 
 
@@ -65,8 +66,12 @@ def _served(value: Any) -> str:
 
 # The forms of web addresses, email addresses and phone numbers, written so that
 # ECMA-262 reads them as Python's re does: editors (the JSON Schemas) and the
-# "Add your company" form in the browser check the same patterns.
-HTTP_URL_PATTERN = r"^https?://[^\s/?#]+\.[^\s/?#]+[^\s]*$"
+# "Add your company" form in the browser check the same patterns. Each runs in time
+# linear in the value (no two quantifiers there can take the same characters), since a
+# stranger writes the value: a web address needs a dot inside its host name, and the
+# host is matched up to its first dot after the first character, so no match is tried
+# twice (the form `[^\s/?#]+\.[^\s/?#]+` took minutes on 5 KB of 'a.a.a.').
+HTTP_URL_PATTERN = r"^https?://[^\s/?#][^\s/?#.]*\.[^\s/?#][^\s]*$"
 EMAIL_PATTERN = r'^[^@\s<>"]+@[^@\s<>"]+\.[A-Za-z]{2,}$'
 PHONE_PATTERN = r"^\+?[0-9 ().\-]{7,25}(\s*(x|ext\.?)\s*[0-9]{1,6})?$"
 URL_MESSAGE = "expected a web address starting with http:// or https://, found '{v}'"
@@ -76,7 +81,7 @@ PHONE_MESSAGE = "expected a phone number like +1 555 010 0199"
 
 def _http_url(value: Any) -> str:
     if not isinstance(value, str) or not re.match(HTTP_URL_PATTERN, value.strip()):
-        raise PydanticCustomError("url", URL_MESSAGE, {"v": value})
+        raise PydanticCustomError("url", URL_MESSAGE, {"v": shorten(value)})
     return value.strip()
 
 
@@ -86,7 +91,8 @@ _NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f\"<>\\^`{|}]")
 def base_url_problem(url: str) -> tuple[str, str] | None:
     """(what is wrong, what to write) when url cannot be a site's address, which starts
     every link of the site: a query or fragment would land in the middle of each link."""
-    m = re.match(r"^(https?)://([^/?#]*)([^?#]*)(\?[^#]*)?(#.*)?$", url)
+    # possessive: a part never gives back what it took, so a value that fails fails at once
+    m = re.match(r"^(https?)://([^/?#]*+)([^?#]*+)(\?[^#]*+)?(#.*+)?$", url)
     if m is None:
         return "must be an absolute web address starting with http:// or https://", "https://example.org/"
     scheme, host, path, query, fragment = m.groups()
@@ -164,8 +170,8 @@ def _plain_number(value: Any) -> Any:
         else:
             meant = str(value)
         raise PydanticCustomError("legacy_number", "written as {written}, which YAML reads as {form} ({value})",
-                                  {"written": value.written, "form": _LEGACY_FORMS[value.form],
-                                   "value": str(value), "meant": meant})
+                                  {"written": shorten(value.written), "form": _LEGACY_FORMS[value.form],
+                                   "value": shorten(value), "meant": shorten(meant)})
     return value
 
 
@@ -173,7 +179,7 @@ def _repository(value: Any) -> str:
     text = value.strip().rstrip("/").removesuffix(".git") if isinstance(value, str) else ""
     if not re.match(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", text):
         raise PydanticCustomError("repository", "expected the repository's web address, like "
-                                  "https://github.com/smbtn/website, found '{v}'", {"v": value})
+                                  "https://github.com/smbtn/website, found '{v}'", {"v": shorten(value)})
     return text
 
 
@@ -181,7 +187,7 @@ def _branch(value: Any) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if (not re.match(r"^[A-Za-z0-9._/-]+$", text) or text.startswith(("-", "/", ".")) or text.endswith(("/", ".lock"))
             or ".." in text or "//" in text):
-        raise PydanticCustomError("branch", "expected a branch name such as main, found '{v}'", {"v": value})
+        raise PydanticCustomError("branch", "expected a branch name such as main, found '{v}'", {"v": shorten(value)})
     return text
 
 
@@ -214,7 +220,7 @@ def _local_datetime(value: Any) -> date | datetime:
                 timed = len(text) > 10
                 raise PydanticCustomError(
                     "datetime_value", "'{v}' is not a real {what} ({reason})",
-                    {"v": text, "what": "date and time" if timed else "date", "reason": str(exc),
+                    {"v": shorten(text), "what": "date and time" if timed else "date", "reason": shorten(exc),
                      "hint": "a time of day runs from 00:00 to 23:59" if timed and "day" not in str(exc)
                      else "check the month and the day"}) from None
     raise PydanticCustomError("datetime", "expected a date (YYYY-MM-DD) or a local date-time (YYYY-MM-DDTHH:MM)")
@@ -222,10 +228,12 @@ def _local_datetime(value: Any) -> date | datetime:
 
 def _timezone(value: Any) -> str:
     try:
+        if len(str(value)) > 64:  # no zone's name is this long; the system refuses such a file name (OSError)
+            raise ValueError(value)
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise PydanticCustomError("timezone", "unknown time zone '{v}' (use an IANA name such as America/Los_Angeles)",
-                                  {"v": value}) from None
+                                  {"v": shorten(value)}) from None
     return str(value)
 
 
@@ -237,7 +245,8 @@ def _duration(value: Any) -> int:
         value = _plain_number(value)
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    if isinstance(value, str) and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value.strip()):
+    # (hours of more digits than any show lasts are no duration, and int() refuses thousands of them)
+    if isinstance(value, str) and len(value.strip()) <= 16 and re.match(r"^(\d+:)?\d{1,2}:\d{2}$", value.strip()):
         seconds = 0
         for part in value.strip().split(":"):
             seconds = seconds * 60 + int(part)
@@ -266,7 +275,8 @@ def _clock(value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         raise PydanticCustomError("clock_number", "expected a time of day such as \"18:00\" or \"6:30 PM\"")
     if isinstance(value, str):
-        m = re.fullmatch(r"\s*(\d{1,2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?\s*", value)
+        # stripped first: spaces on both sides of an optional part would be tried at every split
+        m = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?\s*([AaPp]\.?[Mm]\.?)?", value.strip())
         if m and (m.group(2) is not None or m.group(3)):
             hour, minute = int(m.group(1)), int(m.group(2) or 0)
             half = (m.group(3) or "").lower()[:1]

@@ -73,9 +73,10 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 # Top-level names a page's slug may not take: another kind's folder of pages, and
-# the site's own listings and files.
+# the site's own listings, files and folders ('search' and 'pagefind' whether or not the
+# site has search yet: turning it on must not turn a page into a clash).
 SITE_PATHS = {"partners", "regions", "radio", "add-your-company", "static", "feed", "sitemap", "robots", "404",
-              "members-json", "index"}
+              "members-json", "index", "search", "pagefind"}
 RESERVED_PAGE_SLUGS = {k.url.split("/")[1] for k in KINDS.values() if k.url != "/{slug}/"} | SITE_PATHS
 
 

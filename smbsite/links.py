@@ -15,7 +15,7 @@ from .kinds import KINDS
 from .markdown import LazyHtml, MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
 from .messages import markdown_problems
-from .problems import Problems, did_you_mean
+from .problems import Problems, did_you_mean, shorten
 
 
 class MarkdownLinks:
@@ -80,18 +80,33 @@ class MarkdownLinks:
         """Every site link noted so far must name one of urls (a page in failed, left out for
         its own errors, has been reported already: a link to it is not reported again)."""
         failed = set(failed)
+        candidates: list[str] | None = None
+        # each broken address is looked up once, and only so many: a search costs a pass over
+        # every URL of the site, and a record may hold thousands of broken links
+        hints: dict[str, str] = {}
         for target, source, line, col in self.links:
             # the file a page is written to names the page too: /about/index.html is /about/
             page = target[:-len("index.html")] if target.endswith("/index.html") else target
             if page in urls or (page + "/") in urls or page in failed or (page + "/") in failed:
                 continue
+            searched = target in hints or len(hints) < HINTS_SEARCHED
             if file_kind(target) is not None:
-                self.problems.error(source, line, col, f"link to {target}, a file that does not exist",
-                                    missing_file_hint(target, urls))
+                if searched and target not in hints:
+                    hints[target] = missing_file_hint(target, urls)
+                self.problems.error(source, line, col, f"link to {shorten(target)}, a file that does not exist",
+                                    hints[target] if searched else STATIC_HINT)
                 continue
-            candidates = [u for u in urls if not u.startswith("/static/")]
-            hint = did_you_mean(target, candidates) or "link to a page of this site, e.g. /members/"
-            self.problems.error(source, line, col, f"link to {target}, a page that does not exist", hint)
+            if searched and target not in hints:
+                if candidates is None:
+                    candidates = [u for u in urls if not u.startswith("/static/")]
+                hints[target] = did_you_mean(target, candidates) or PAGE_HINT
+            self.problems.error(source, line, col, f"link to {shorten(target)}, a page that does not exist",
+                                hints[target] if searched else PAGE_HINT)
+
+
+HINTS_SEARCHED = 200  # broken addresses a did-you-mean is searched for in one check
+PAGE_HINT = "link to a page of this site, e.g. /members/"
+STATIC_HINT = "files in the site's templates/static/ folder are published at /static/"
 
 
 # A missing image is another image misnamed, never a script: suggestions stay within a kind.
@@ -132,4 +147,4 @@ def missing_file_hint(target: str, urls: Iterable[str]) -> str:
         return (f"files in the site's templates/static/ folder are published at /static/: "
                 f"put {name} at templates/{target.lstrip('/')}")
     return (f"files in the site's templates/static/ folder are published at /static/: "
-            f"put {name} there and link /static/{name}")
+            f"put {shorten(name)} there and link /static/{shorten(name)}")

@@ -11,7 +11,7 @@ from typing import Any
 from .kinds import KINDS
 from .markdown import needs_check
 from .fields import SLUG_RE
-from .problems import Problems
+from .problems import Problems, shorten
 from .safefs import LINK_HINT, walk
 from .slugify import slugify
 from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
@@ -133,7 +133,7 @@ def parse_record(kind: str, slug: str, path: str, file: Path, raw: bytes, proble
     lost = headings_outside_blocks(yaml_text) if not front_matter else []
     for line, key in lost:
         problems.error(path, line, 1, f"this Markdown heading starts at the left edge, so YAML reads it as a "
-                       f"comment and it would be left out of '{key}'",
+                       f"comment and it would be left out of '{shorten(key)}'",
                        "indent it like the text above it, e.g. '  ## Services'")
     if lost:
         return None

@@ -4,15 +4,14 @@ remembered with its source position so that a broken one is an error there."""
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from .mdplaces import Columns, Destinations, TextSearch
 from .urls import tel_href
-from .yamlpos import LINES
 
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:)", re.I)
 HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.\-]*:", re.I)
@@ -171,8 +170,9 @@ class MarkdownRenderer:
         self._rejected = []
         env: dict[str, Any] = {}
         tokens = self.md.parse(text, env)
-        found = _Destinations(self.md, text)
+        found = Destinations(self.md, text)
         lines = found.lines
+        columns = Columns(lines)
         links: list[Link] = []
         findings: list[Finding] = []
         block_line = 0
@@ -180,7 +180,7 @@ class MarkdownRenderer:
             if tok.map:
                 block_line = tok.map[0]
             if tok.type == "inline" and tok.children:
-                _inspect_inline(tok, block_line, lines, findings)
+                _inspect_inline(tok, block_line, columns, findings)
                 self._rewrite_inline(tok, found, links)
         if _TAG_START.search(text):
             findings.extend(self._raw_html(text, lines))
@@ -195,7 +195,7 @@ class MarkdownRenderer:
             self._html_md = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}).enable(
                 ["table", "strikethrough"])
         found: list[Finding] = []
-        used: set[tuple[int, int]] = set()
+        search = TextSearch(lines)
         block_line = 0
         for tok in self._html_md.parse(text):
             if tok.map:
@@ -209,10 +209,12 @@ class MarkdownRenderer:
                     if child.type in ("softbreak", "hardbreak"):
                         line += 1
                     elif child.type == "html_inline" and not child.content.startswith("</"):
-                        found.append(Finding("raw-html", child.content, *_find(lines, child.content, line, used)))
+                        # (HTML over several lines is found by its first line)
+                        where = search.find(child.content.split("\n", 1)[0], line)
+                        found.append(Finding("raw-html", child.content, *where))
         return found
 
-    def _rewrite_inline(self, tok: Token, found: "_Destinations", links: list[Link]) -> None:
+    def _rewrite_inline(self, tok: Token, found: Destinations, links: list[Link]) -> None:
         line = tok.map[0] if tok.map else 0
         for child in tok.children or ():
             if child.type in ("softbreak", "hardbreak"):
@@ -315,61 +317,7 @@ def linkify(html: str) -> str:
         elif part and not inside:
             parts[i] = _linkify_text(part)
     return "".join(parts)
-# where a link destination may start: after '](' (inline links and images) or '[label]:'
-# (reference definitions), with spaces and at most one line break before it
-_DEST_START = re.compile(r"\]\([ \t]*\n?[ \t]*|\]:[ \t]*\n?[ \t]*")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9.+\-]{1,31}:[^<>\x00-\x20]*)>")
-
-
-class _Destinations:
-    """Every link destination written in a text, by the URL markdown-it makes of it.
-
-    markdown-it gives a link's URL decoded (entities, backslash escapes) and
-    percent-encoded, with no column: 'jav&#x61;script:', '\\/\\/evil' or 'é' are not
-    in the text as the URL reads. Decoding each destination as written, the same way,
-    finds where the member wrote it."""
-
-    def __init__(self, md: MarkdownIt, text: str):
-        self.lines = LINES.split(text)  # as markdown-it counts them (U+2028 ends no line)
-        starts, offset = [], 0
-        for row in self.lines:
-            starts.append(offset)
-            offset += len(row) + 1
-        flat = "\n".join(self.lines)
-        self.by_url: dict[str, list[tuple[int, int]]] = {}
-        self.used: set[tuple[int, int]] = set()
-        for m in _DEST_START.finditer(flat):
-            res = md.helpers.parseLinkDestination(flat, m.end(), len(flat))
-            if res.ok:
-                at = m.end() + (1 if flat[m.end():m.end() + 1] == "<" else 0)
-                self._add(md.normalizeLink(res.str), at, starts)
-        for m in _AUTOLINK.finditer(flat):
-            self._add(md.normalizeLink(m.group(1)), m.start(1), starts)
-
-    def _add(self, url: str, offset: int, starts: list[int]) -> None:
-        line = bisect_right(starts, offset)
-        self.by_url.setdefault(url, []).append((line, offset - starts[line - 1] + 1))
-
-    def where(self, url: str, near: int) -> tuple[int, int]:
-        """1-based (line, col) of url, searching from the 0-based line `near` on (a link's
-        paragraph), then from the top; a place given to an earlier link is skipped."""
-        places = sorted(self.by_url.get(url, ()), key=lambda p: (p[0] <= near, p))
-        for place in places:
-            if place not in self.used:
-                self.used.add(place)
-                return place
-        return _find(self.lines, url, near, self.used)
-
-
-def _nth(lines: list[str], line: int, pattern: re.Pattern[str], n: int) -> int | None:
-    """1-based column of the n-th (0-based) match of pattern on the 0-based line."""
-    if not 0 <= line < len(lines):
-        return None
-    matches = list(pattern.finditer(lines[line]))
-    return matches[n].start() + 1 if n < len(matches) else None
-
-
-def _inspect_inline(tok: Token, block_line: int, lines: list[str], findings: list[Finding]) -> None:
+def _inspect_inline(tok: Token, block_line: int, columns: Columns, findings: list[Finding]) -> None:
     """Links without words and images without a description or from another site, each
     at its place: the n-th such mark on its line is the n-th one found there."""
     line = tok.map[0] if tok.map else block_line
@@ -389,9 +337,9 @@ def _inspect_inline(tok: Token, block_line: int, lines: list[str], findings: lis
         elif child.type == "link_close" and open_links:
             href, at, words = open_links.pop()
             if not "".join(words).strip():
-                col = _nth(lines, at, _EMPTY_TEXT, nth("empty-link", at))
+                col = columns.nth(at, _EMPTY_TEXT, nth("empty-link", at))
                 if col is None:  # words over several lines, or an image with no description
-                    col = (lines[at].rfind("[") + 1 if 0 <= at < len(lines) else 0) or 1
+                    col = (columns.lines[at].rfind("[") + 1 if 0 <= at < len(columns.lines) else 0) or 1
                 findings.append(Finding("empty-link", href, at + 1, col))
         elif child.type in ("text", "code_inline") and open_links:
             open_links[-1][2].append(child.content)
@@ -399,25 +347,11 @@ def _inspect_inline(tok: Token, block_line: int, lines: list[str], findings: lis
             src, alt = str(child.attrGet("src") or ""), child.content
             if open_links:
                 open_links[-1][2].append(alt)
-            col = _nth(lines, line, _IMAGE_START, nth("image", line)) or 1
+            col = columns.nth(line, _IMAGE_START, nth("image", line)) or 1
             if HAS_SCHEME.match(src) or src.startswith("//"):  # (its hint shows the description too)
                 findings.append(Finding("outside-image", src, line + 1, col))
             elif not alt.strip():
                 findings.append(Finding("empty-alt", src, line + 1, col))
-
-
-def _find(lines: list[str], url: str, near: int, used: set[tuple[int, int]]) -> tuple[int, int]:
-    """1-based (line, col) of url as a plain string in the text, searching from line `near`;
-    a place already given to an earlier link with the same address is skipped."""
-    order = list(range(near, len(lines))) + list(range(0, near))
-    for i in order:
-        col = lines[i].find(url)
-        while col >= 0:
-            if (i + 1, col + 1) not in used:
-                used.add((i + 1, col + 1))
-                return i + 1, col + 1
-            col = lines[i].find(url, col + 1)
-    return near + 1, 1
 
 
 def _no_form_feed(html: str) -> str:

@@ -15,6 +15,7 @@ import yaml
 
 from .kinds import KINDS
 from .markdown import MAX_NESTING
+from .problems import QUOTE_MAX, shorten
 
 LISTED_AT_MOST = 10  # known values named in one hint
 
@@ -45,7 +46,9 @@ def flow_list(value: str) -> str | None:
 
 
 def list_hint(value: str) -> str:
-    shown = flow_list(value)
+    # a long value is not worth showing again as a list (nor parsing item by item)
+    shown = flow_list(value) if len(value) <= QUOTE_MAX else None
+    shown = shown if shown is None or len(shown) <= QUOTE_MAX else None
     return f"write it as {shown}, or one '- …' line per item" if shown else "write one '- …' line per item"
 
 
@@ -108,13 +111,13 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
     raw_names = names
     names = {_normal(n): k for n, k in (names or {}).items() if k in known}
     if _normal(value) in names:
-        return f"'{value}' is the {name_word}; write its key: {names[_normal(value)]}"
+        return f"'{shorten(value)}' is the {name_word}; write its key: {names[_normal(value)]}"
     lowered = value.strip().lower()
     close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.6)
     if not close:
         by_name = difflib.get_close_matches(_normal(value), list(names), n=1, cutoff=0.8)
         if by_name:
-            return f"'{value}' looks like the {name_word} '{by_name[0]}'; write its key: {names[by_name[0]]}"
+            return f"'{shorten(value)}' looks like the {name_word} '{by_name[0]}'; write its key: {names[by_name[0]]}"
     if close:
         return f"did you mean '{close[0]}'?"
     parts = []
@@ -126,7 +129,7 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
         listing = [f"{k} ({by_key[k]})" if k in by_key and _normal(by_key[k]) != k else k
                    for k in closest_first(lowered, known, by_key)]
         intro = f"the {what}s of this site" + (", closest first:" if len(listing) > 1 else " are")
-        parts.append(f"no {folder}/{value}.yaml in this site")
+        parts.append(f"no {folder}/{shorten(value)}.yaml in this site")
     if listing:
         more = len(listing) - LISTED_AT_MOST
         shown = ", ".join(listing[:LISTED_AT_MOST]) + (f" and {more} more" if more > 0 else "")
@@ -134,7 +137,7 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
     elif what != "specialty":
         parts.append(f"this site has no {what} records yet")
     if who_adds:
-        parts.append(f"{who_adds}: leave '{value}' out, or ask for it in your pull request")
+        parts.append(f"{who_adds}: leave '{shorten(value)}' out, or ask for it in your pull request")
     return "; ".join(parts)
 
 
@@ -218,7 +221,7 @@ HTML_HINTS = {  # a tag written in a description -> the Markdown that does the s
 def markdown_problems(rendered: Any) -> list[tuple[int, int, str, str, str]]:
     """(line, col, severity, message, hint) of every problem of a rendered Markdown text
     (markdown.Rendered), at its place in the text: dropped links and the findings."""
-    out = [(link.line, link.col, "error", f"link '{link.target}' is not allowed: only http, https, mailto, tel "
+    out = [(link.line, link.col, "error", f"link '{shorten(link.target)}' is not allowed: only http, https, mailto, tel "
             "and site links are kept", "") for link in rendered.unsafe]
     for found in rendered.findings:
         out.append((found.line, found.col, *markdown_problem(found.kind, found.detail)))
@@ -231,6 +234,7 @@ def markdown_problems(rendered: Any) -> list[tuple[int, int, str, str, str]]:
 
 def markdown_problem(kind: str, detail: str) -> tuple[str, str, str]:
     """(severity, message, hint) of a finding in Markdown text (see MarkdownRenderer.render)."""
+    written, detail = detail, shorten(detail)
     if kind == "empty-link":
         return ("error", f"the link to {detail} has no text: people using a screen reader hear only "
                 "'link'", f"write the words to show between the brackets: [what it links to]({detail})")
@@ -242,9 +246,9 @@ def markdown_problem(kind: str, detail: str) -> tuple[str, str, str]:
                 "and may vanish", "save the image in the site's templates/static/ folder and write "
                 "![what it shows](/static/name.png), or leave it out")
     if kind == "raw-html":
-        tag = re.match(r"</?([A-Za-z][A-Za-z0-9]*)", detail)
+        tag = re.match(r"</?([A-Za-z][A-Za-z0-9]*)", written)
         name = tag.group(1).lower() if tag else ""
-        shown = detail if len(detail) <= 40 else detail[:39] + "…"
+        shown = shorten(written, 40)
         hint = HTML_HINTS.get(name) or ("remove it" if detail.startswith("<!--") else
                                         "use Markdown instead: **bold**, *italic*, [words](https://…), '- ' lists")
         return "warning", f"HTML is not allowed here: '{shown}' is shown as text", hint

@@ -13,7 +13,13 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from .fields import (Clock, Count, Day, Duration, Email, HexColor, HttpUrl, Markdown, Name, Number, Phone, Sentence,
-                     Served, Slug, State, Summary, Text, TimeZone, Weekday, When, _base_url, _branch, _repository)
+                     Served, Slug, State, Summary, Text, TimeZone, Weekday, When, US_STATES, _base_url, _branch,
+                     _repository)
+
+# Items a list of a record may hold: far beyond any real listing, vendor or event (a
+# programme or a radio network may be longer), so that no record makes pages without end.
+MAX_ITEMS = 100
+MAX_SESSIONS = 500
 
 
 class Record(BaseModel):
@@ -73,10 +79,11 @@ class MemberRecord(Record):
     joined: Day
     city: Text
     state: State
-    serves: list[Served] = []
+    serves: Annotated[list[Served], Field(max_length=len(US_STATES) + 1)] = []
     specialties: Annotated[list[Slug], Field(min_length=1, max_length=8)]
-    vendors: list[Slug] = []
-    certifications: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]] = []
+    vendors: Annotated[list[Slug], Field(max_length=MAX_ITEMS)] = []
+    certifications: Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]],
+                              Field(max_length=MAX_ITEMS)] = []
     website: HttpUrl | None = None
     email: Email | None = None
     phone: Phone | None = None
@@ -106,7 +113,7 @@ class VendorRecord(Record):
     website: HttpUrl | None = None
     logo: str | None = None
     description: Markdown = ""
-    benefits: list[BenefitRecord] = []
+    benefits: Annotated[list[BenefitRecord], Field(max_length=MAX_ITEMS)] = []
 
 
 # --- events ----------------------------------------------------------------------
@@ -144,7 +151,7 @@ class Session(Record):
     title: Text
     starts: When
     ends: When | None = None
-    speakers: list[SpeakerItem] = []
+    speakers: Annotated[list[SpeakerItem], Field(max_length=MAX_ITEMS)] = []
     room: str = ""
     track: str = ""
     description: Markdown = ""
@@ -188,11 +195,11 @@ class EventRecord(Record):
     register_by: Day | None = None
     price: Text | None = None
     hotel: Hotel | None = None
-    sponsors: list[Slug] = []
-    sessions: list[Session] = []
-    stations: list[Station] = []
+    sponsors: Annotated[list[Slug], Field(max_length=MAX_ITEMS)] = []
+    sessions: Annotated[list[Session], Field(max_length=MAX_SESSIONS)] = []
+    stations: Annotated[list[Station], Field(max_length=MAX_SESSIONS)] = []
     audio: Audio | None = None
-    guests: list[Slug] = []
+    guests: Annotated[list[Slug], Field(max_length=MAX_ITEMS)] = []
 
 
 # --- Markdown front matter ----------------------------------------------------------
@@ -202,7 +209,7 @@ class ArticleMeta(Record):
     date: When
     author: str = ""
     summary: str = ""
-    tags: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]] = []
+    tags: Annotated[list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]], Field(max_length=MAX_ITEMS)] = []
     draft: bool = False
 
 

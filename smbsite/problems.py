@@ -65,6 +65,17 @@ class Problems:
         return bool(self.items)
 
 
+QUOTE_MAX = 80  # characters of a value a message quotes back
+
+
+def shorten(value: object, limit: int = QUOTE_MAX) -> str:
+    """A value as a message quotes it: at most `limit` characters, an ellipsis where it is
+    cut. Every message that repeats what was written goes through here, so a 600 KB value
+    makes a one-line message, not a 600 KB one."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known value, or '' when nothing is close."""
     close = difflib.get_close_matches(str(word), sorted(set(choices)), n=1, cutoff=0.6)

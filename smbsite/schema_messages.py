@@ -16,7 +16,7 @@ from .load import Source
 from .fields import PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS
 from .model import Record
 from .sourcemap import source_mapper
-from .problems import Problems, did_you_mean
+from .problems import QUOTE_MAX, Problems, did_you_mean, shorten
 from .slugify import slugify
 
 
@@ -59,7 +59,7 @@ def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
 
 def _label(loc: tuple) -> str:
     """A field's path as a member reads it: ('benefits', 0, 'type') -> 'benefits › item 1 › type'."""
-    return " › ".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
+    return " › ".join(f"item {part + 1}" if isinstance(part, int) else shorten(part) for part in loc)
 
 
 FOUND_MAX = 40  # characters of a wrong value quoted back in a message
@@ -71,28 +71,27 @@ def _found(value: Any, written: str | None = None) -> str:
     if written is not None and value is not None and not isinstance(value, str):
         shown = _found(value)[len(", found "):]
         if written != shown and written != str(value):
-            return f", found {written}, which YAML reads as {shown}"
+            return f", found {shorten(written)}, which YAML reads as {shown}"
     if value is None:
         return ", found nothing"
     if isinstance(value, bool):
         return f", found {str(value).lower()}"
     if isinstance(value, (int, float)):
-        return f", found the number {value}"
+        return f", found the number {shorten(value)}"
     if isinstance(value, (date, datetime)):
         return f", found the date {value}"
     if isinstance(value, list):
         return ", found a list"
     if isinstance(value, dict):
         return ", found fields (name: value lines)"
-    text = str(value)
-    return f", found '{text if len(text) <= FOUND_MAX else text[:FOUND_MAX - 1] + '…'}'"
+    return f", found '{shorten(value, FOUND_MAX)}'"
 
 
 def _quote_hint(key: Any, value: Any, written: str | None = None) -> str:
     """Quoting makes YAML keep what was written as text: quote that, not YAML's reading of it."""
     if isinstance(value, (bool, int, float, date)) and isinstance(key, str):
         text = written if written is not None else str(value)
-        return f'put it in quotes: {key}: "{text}"'
+        return f'put it in quotes: {key}: "{text}"' if len(text) <= QUOTE_MAX else "put it in quotes"
     return ""
 
 
@@ -131,7 +130,7 @@ BARE_ADDRESS = r"^(www\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$"  # a web addr
 def _url_hint(value: Any) -> str:
     """A web address written without its scheme: show it with one."""
     if isinstance(value, str) and re.match(BARE_ADDRESS, value.strip()):
-        return f"write it in full: https://{value.strip()}"
+        return f"write it in full: https://{shorten(value.strip())}"
     return ""
 
 
@@ -172,7 +171,8 @@ def _date_hint(value: Any, timed: bool = False) -> str:
         return f"write it as YYYY-MM-DDTHH:MM: {m.group(1)}T{int(m.group(2)):02d}:{m.group(3)}"
     words = re.findall(r"[A-Za-z]+|\d+", text)
     months = [MONTHS[w.casefold()] for w in words if w.casefold() in MONTHS]
-    numbers = [int(w) for w in words if w.isdigit()]
+    # (a number of more than nine digits is no day or year, and int() refuses thousands of them)
+    numbers = [int(w) if len(w) <= 9 else 10 ** 9 for w in words if w.isdigit()]
     years = [n for n in numbers if 1900 <= n <= 2999]
     days = [n for n in numbers if 1 <= n <= 31]
     if len(months) == 1 and len(years) == 1 and len(numbers) <= 2:
@@ -254,7 +254,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
         hint = ""
         if kind == "missing":
             line, col = src.pos.value(loc[:-1])
-            message = f"missing required field '{loc[-1]}'"
+            message = f"missing required field '{shorten(loc[-1])}'"
             where = _label(loc[:-1])
             if where:
                 message += f" in {where}"
@@ -263,7 +263,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
             line, col = src.pos.key(loc)
             sub = _model_at(model, loc[:-1])
             allowed = list(sub.model_fields) if sub else []
-            message = f"unknown field '{loc[-1]}'"
+            message = f"unknown field '{shorten(loc[-1])}'"
             if len(loc) > 1:
                 message += f" in {_label(loc[:-1])}"
             hint = did_you_mean(str(loc[-1]), allowed) or (
@@ -273,19 +273,19 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
             written = None if on_key else src.pos.text(loc)
             if kind == "literal_error":
                 options = re.findall(r"'([^']*)'", ctx.get("expected", ""))
-                message = f"{field}: '{value}' is not one of {', '.join(options)}"
+                message = f"{field}: '{shorten(value)}' is not one of {', '.join(options)}"
                 hint = did_you_mean(str(value), options)
             elif kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_RE.pattern:
                 ref = REFERENCE_FIELDS.get(str(loc[0])) if len(loc) == 2 and not on_key else None
                 if ref is not None and str(loc[0]) in choices:
-                    message = f"unknown {ref} '{value}'"
+                    message = f"unknown {ref} '{shorten(value)}'"
                     hint = messages.reference_hint(ref, str(value), choices[str(loc[0])],
                                                    (names or {}).get(str(loc[0])))
                     if isinstance(value, str) and " - " in value:
                         # '- cabling' with '  - voip' indented under it reads as one item
                         hint = "start each item on its own line with '- ', all in the same column"
                 else:
-                    message = (f"{field}: '{value}' is not a valid name: use lowercase letters, digits "
+                    message = (f"{field}: '{shorten(value)}' is not a valid name: use lowercase letters, digits "
                                "and single hyphens")
                     hint = f"e.g. {slugify(str(value))}" if slugify(str(value)) else ""
             elif kind == "placeholder":

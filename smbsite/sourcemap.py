@@ -50,15 +50,16 @@ def _block_chars(value_line: int, value_col: int, style: str, lines: list[str]) 
     header = lines[value_line - 1][value_col - 1:]
     digit = re.match(r"^[|>][+-]?([1-9])|^[|>]([1-9])", header)
     first = value_line  # 0-based index of the line after the indicator
-    body = [i for i in range(first, len(lines)) if lines[i].strip()]
-    if not body:
+    # the first line with text (not a list of them all: a file may hold thousands of blocks)
+    body = next((i for i in range(first, len(lines)) if lines[i].strip()), None)
+    if body is None:
         return []
     if digit:
         # relative to the mapping that holds the key, which may sit after list dashes
         parent = re.match(r"^ *(?:- +)*", lines[value_line - 1])
         indent = (parent.end() if parent else 0) + int(digit.group(1) or digit.group(2))
     else:
-        indent = _indent(lines[body[0]])
+        indent = _indent(lines[body])
     out: _Chars = []
     previous_text = False  # the last line held text at the block's own indentation (for folding)
     pending_breaks: list[tuple[int, int]] = []

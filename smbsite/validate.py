@@ -23,9 +23,10 @@ from .model import ArticleMeta, EventRecord, MemberRecord, PageMeta, SiteRecord,
 from . import messages
 from .markdown import MarkdownRenderer, needs_check
 from .sourcemap import source_mapper
-from .problems import Problems
+from .problems import Problems, shorten
 from .places import event_span
 from .schema_messages import check_record
+from .skeleton import look_alikes, skeleton
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -34,13 +35,22 @@ COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "co
                     "ltd", "limited", "pc", "plc"}
 
 
+def _looks(word: str) -> str:
+    """A word as it looks: its UTS #39 skeleton, without case."""
+    return skeleton(word).casefold()
+
+
+_SUFFIX_LOOKS = {_looks(s) for s in COMPANY_SUFFIXES}
+
+
 def company_key(name: str) -> str:
     """A company name as compared for duplicates: without case, accents, punctuation and a
-    trailing Inc, LLC, Co, Corp, Ltd and the like."""
+    trailing Inc, LLC, Co, Corp, Ltd and the like, and as it looks: a letter of another
+    alphabet that looks like a Latin one (Cyrillic а, Greek Ο) counts as that letter."""
     import unicodedata
     plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
-    words = re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))
-    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+    words = [_looks(w) for w in re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))]
+    while len(words) > 1 and words[-1] in _SUFFIX_LOOKS:
         words.pop()
     return "".join(words)
 
@@ -176,14 +186,15 @@ class Validator:
             if b.starts and b.ends and b.ends < b.starts:
                 line, col = src.pos.value(("benefits", i, "ends"))
                 self.problems.error(src.path, line, col,
-                                    f"benefit '{b.title}' ends ({b.ends}) before it starts ({b.starts})")
+                                    f"benefit '{shorten(b.title)}' ends ({b.ends}) before it starts ({b.starts})")
             if b.ends and b.ends < self.as_of:
                 line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.warning(src.path, line, col, f"benefit '{b.title}' expired on {b.ends} and is not shown",
+                self.problems.warning(src.path, line, col,
+                                      f"benefit '{shorten(b.title)}' expired on {b.ends} and is not shown",
                                       "remove it or set a new end date")
             elif b.ends and b.ends <= self.as_of + timedelta(days=EXPIRY_WARNING_DAYS):
                 line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.warning(src.path, line, col, f"benefit '{b.title}' expires on {b.ends}",
+                self.problems.warning(src.path, line, col, f"benefit '{shorten(b.title)}' expires on {b.ends}",
                                       "renew it with the vendor or let it lapse")
         logo = logos.record_logo(src, rec.logo, self.loaded.root, self.problems) if rec.logo is not None else None
         return Valid(src, rec, logo)
@@ -208,7 +219,7 @@ class Validator:
             if s.ends is not None and sort_key_when(s.ends) < sort_key_when(s.starts):
                 line, col = src.pos.value(("sessions", i, "ends"))
                 self.problems.error(src.path, line, col,
-                                    f"session '{s.title}' ends ({_when_text(s.ends)}) before it starts "
+                                    f"session '{shorten(s.title)}' ends ({_when_text(s.ends)}) before it starts "
                                     f"({_when_text(s.starts)})")
             for key, when in (("starts", s.starts), ("ends", s.ends)):
                 if when is None:
@@ -218,7 +229,7 @@ class Validator:
                 if first_day <= last_day and not first_day <= day <= last_day:
                     line, col = src.pos.value(("sessions", i, key))
                     self.problems.error(src.path, line, col,
-                                        f"session '{s.title}' {key} {_when_text(when)} is outside the event "
+                                        f"session '{shorten(s.title)}' {key} {_when_text(when)} is outside the event "
                                         f"({first_day} to {last_day})")
         if rec.register_by is not None and first_day <= last_day and rec.register_by > last_day:
             line, col = src.pos.value(("register_by",))
@@ -260,18 +271,26 @@ class Validator:
         """Two records for one company (a copy saved under another file name, the name in
         other case or with 'LLC' added, the same web site): an error at the later file, in
         the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
-        rules = (("name", lambda m: company_key(m.rec.name), "a member named '{name}'"),
-                 ("website", lambda m: website_host(m.rec.website), "a member with the web site {key}"))
-        for key_name, key_of, what in rules:
+        rules = (("name", lambda m: company_key(m.rec.name), lambda r: r.name, "a member named '{}'"),
+                 ("website", lambda m: _looks(website_host(m.rec.website)), lambda r: website_host(r.website),
+                  "a member with the web site {}"))
+        for key_name, key_of, shown_of, what in rules:
             first: dict[str, Valid] = {}
             for m in sorted(members, key=lambda m: (m.src.slug, m.src.path)):
                 key = key_of(m)
                 if key in first:
                     other = first[key].src
                     line, col = m.src.pos.value((key_name,))
-                    self.problems.error(m.src.path, line, col,
-                                        f"{other.path} already lists " + what.format(name=first[key].rec.name, key=key),
-                                        f"edit {other.path} instead of adding a second file for the same company")
+                    shown = shown_of(first[key].rec)
+                    message = f"{other.path} already lists " + what.format(shorten(shown))
+                    hint = f"edit {other.path} instead of adding a second file for the same company"
+                    odd_here, odd_there = look_alikes(shown_of(m.rec)), look_alikes(shown)
+                    if odd_here != odd_there:
+                        # the same look from other letters: a visitor could not tell the two apart
+                        message += ", which looks the same as this one"
+                        whose = "this name" if odd_here else f"the name in {other.path}"
+                        hint += f"; {whose} uses look-alike letters ({'; '.join((odd_here or odd_there)[:3])})"
+                    self.problems.error(m.src.path, line, col, message, hint)
                 elif key:
                     first[key] = m
 
@@ -281,7 +300,7 @@ class Validator:
         for i, key in keys:
             if key not in cfg.specialties:
                 line, col = src.pos.value(("specialties", i))
-                self.problems.error(src.path, line, col, f"unknown specialty '{key}'",
+                self.problems.error(src.path, line, col, f"unknown specialty '{shorten(key)}'",
                                     messages.reference_hint("specialty", key, cfg.specialties,
                                                             self.names.get("specialties")))
 
@@ -299,7 +318,7 @@ class Validator:
             items = data.get(key)
             if not isinstance(items, list):
                 return []
-            return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and SLUG_RE.match(v)]
+            return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and len(v) <= 64 and SLUG_RE.match(v)]
 
         refs: dict[str, str] = {}
         self.raw_markdown(src)
@@ -366,7 +385,7 @@ class Validator:
         for i, value in enumerate(values):
             if value in seen:
                 line, col = src.pos.value((key, i))
-                self.problems.error(src.path, line, col, f"'{value}' is listed twice in {key}")
+                self.problems.error(src.path, line, col, f"'{shorten(value)}' is listed twice in {key}")
             seen.add(value)
 
     # --- references between records ----------------------------------------------------

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .problems import shorten
+
 try:  # the C loader is 5-10x faster; fall back cleanly where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
@@ -30,6 +32,10 @@ INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\
 LEGACY_NUMBER = re.compile(r"^[-+]?(?:(?P<hex>0x[0-9a-fA-F_]+)|(?P<binary>0b[01_]+)|(?P<octal>0[0-7_]+)"
                            r"|(?P<sexagesimal>[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?))$")
 MAX_NODES = 50_000  # far above any real record; stops alias bombs
+# Characters of keys and values, counted as aliases write them out again: what a 1 MB
+# record file can hold written out, so aliases never make a record larger than a file
+# may be (one 51 KB value repeated 2,000 times made a 100 MB page).
+MAX_CHARS = 1_000_000
 
 
 @dataclass
@@ -141,6 +147,8 @@ class _Walker:
         self.lines = _Lines(text)
         self.pos = Positions()
         self.count = 0
+        self.chars = 0
+        self.walked: set[int] = set()  # nodes met before: met again, they are aliases
         self.stack: set[int] = set()
 
     def mark(self, node: Node) -> tuple[int, int]:
@@ -160,7 +168,7 @@ class _Walker:
             return
         elif isinstance(node, MappingNode) and node.tag == CORE + "map":
             return
-        tag = node.tag.replace(CORE, "!!")
+        tag = shorten(node.tag.replace(CORE, "!!"))
         raise YamlProblem(f"tags are not allowed ('{tag}')", *self.mark(node),
                           hint=f"remove '{tag}'; a record holds plain text, numbers, dates, lists and fields")
 
@@ -183,16 +191,16 @@ class _Walker:
         except Exception as exc:
             # PyYAML's constructors fail in many ways on values a tag forces on them
             # (2024-02-30, 25:00:00); all of them are content errors
-            tag = node.tag.replace(CORE, "!!")
+            tag = shorten(node.tag.replace(CORE, "!!"))
             reason = str(exc) if isinstance(exc, (ValueError, OverflowError)) else f"not a valid {tag} value"
             if tag == "!!timestamp":
                 if re.search(r"\d:\d", node.value):
-                    raise YamlProblem(f"'{node.value}' is not a real date and time ({reason})", *self.mark(node),
+                    raise YamlProblem(f"'{shorten(node.value)}' is not a real date and time ({shorten(reason)})", *self.mark(node),
                                       hint="a time of day runs from 00:00 to 23:59" if "day" not in reason
                                       else "check the month and the day") from None
-                raise YamlProblem(f"'{node.value}' is not a real date ({reason})", *self.mark(node),
+                raise YamlProblem(f"'{shorten(node.value)}' is not a real date ({shorten(reason)})", *self.mark(node),
                                   hint="write dates as YYYY-MM-DD, e.g. 2027-03-30") from None
-            raise YamlProblem(f"invalid value '{node.value}' ({reason})", *self.mark(node)) from None
+            raise YamlProblem(f"invalid value '{shorten(node.value)}' ({shorten(reason)})", *self.mark(node)) from None
         if not node.style and isinstance(value, (int, float)) and not isinstance(value, bool):
             legacy = LEGACY_NUMBER.match(node.value)
             if legacy:
@@ -200,12 +208,26 @@ class _Walker:
                 return (LegacyNumber if isinstance(value, int) else LegacyFloat)(value, node.value, form)
         return value
 
+    def grow(self, size: int, node: Node, repeated: bool) -> None:
+        self.chars += size
+        if self.chars <= MAX_CHARS:
+            return
+        if repeated:  # an alias's node is its anchor's, so this is where the anchored value is written
+            raise YamlProblem(f"this value, repeated with YAML aliases ('*'), makes the record hold more than "
+                              f"{MAX_CHARS:,} characters", *self.mark(node),
+                              hint="write each value out where it belongs instead of repeating it with '*'")
+        raise YamlProblem(f"the record holds more than {MAX_CHARS:,} characters of names and values",
+                          *self.mark(node), hint="shorten the longest values")
+
     def walk(self, node: Node, path: Path) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlProblem("document too large (too many values or aliases)", *self.mark(node))
         self.pos.values[path] = self.mark(node)
+        repeated = id(node) in self.walked
+        self.walked.add(id(node))
         if isinstance(node, ScalarNode):
+            self.grow(len(node.value), node, repeated)
             self.pos.styles[path] = node.style
             try:
                 return self.scalar(node, path)
@@ -229,6 +251,7 @@ class _Walker:
                     if knode.tag == CORE + "merge":
                         raise YamlProblem("merge keys ('<<') are not supported", *self.mark(knode),
                                           hint="write the fields out")
+                    self.grow(len(knode.value), knode, repeated)
                     key = self.scalar(knode, None)
                     if not isinstance(key, str):
                         # a key is a name as written: YAML 1.1 reads 'on:' as a boolean and
@@ -236,7 +259,7 @@ class _Walker:
                         key = knode.value
                     if key in out:
                         first = self.pos.keys.get(path + (key,), (0, 0))[0]
-                        raise YamlProblem(f"duplicate key '{key}'", *self.mark(knode),
+                        raise YamlProblem(f"duplicate key '{shorten(key)}'", *self.mark(knode),
                                           hint=f"it is already set on line {first}")
                     self.pos.keys[path + (key,)] = self.mark(knode)
                     out[key] = self.walk(vnode, path + (key,))
@@ -329,7 +352,8 @@ def _no_space_after_colon(text: str, index: int) -> tuple[str, int, int, str] | 
     if m is None:
         return None
     key, rest = m.group(1).strip(), lines[index][len(m.group(1)) + 1:].strip()
-    return f"'{key}:' needs a space after the colon", index + 1, len(m.group(1)) + 2, f"write '{key}: {rest}'"
+    return (f"'{shorten(key)}:' needs a space after the colon", index + 1, len(m.group(1)) + 2,
+            f"write '{shorten(key)}: {shorten(rest)}'")
 
 
 def _misplaced_field(text: str, line: int, col: int) -> tuple[str, int, int, str] | None:
@@ -353,8 +377,8 @@ def _misplaced_field(text: str, line: int, col: int) -> tuple[str, int, int, str
     above_indent = len(lines[above]) - len(lines[above].lstrip(" "))
     if indent > above_indent and re.match(r"^\s*(- )?[A-Za-z_][\w-]*:\s*\S", lines[above]):
         key = here.strip().split(":")[0].strip()
-        return (f"'{key}' is indented more than the field above it", line, indent + 1,
-                f"start '{key}:' in the same column as the other fields")
+        return (f"'{shorten(key)}' is indented more than the field above it", line, indent + 1,
+                f"start '{shorten(key)}:' in the same column as the other fields")
     return None
 
 

@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"version", "problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "sourcemap", "places", "colors", "cachedir", "rasters", "imaging", "fonts", "drawing"}),
+    ("foundation", {"version", "problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "mdplaces", "skeleton", "sourcemap", "places", "colors", "cachedir", "rasters", "imaging", "fonts", "drawing"}),
     ("content model", {"fields", "model", "kinds", "content", "schema"}),
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "svgclean", "images", "logos", "validate"}),

@@ -7,6 +7,7 @@ pipefail, $GITHUB_ENV carried between steps), on small sites.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -171,6 +172,8 @@ def test_builds_go_through_a_cache_that_a_new_smbsite_or_new_templates_start_afr
               "smbsite build" in step.get("run", "")]
     folder = '--cache-dir "$HOME/.cache/smbsite/' + ("pr" if path == CHECK else "pages") + '"'
     assert all(folder in run or '"${cache[@]}"' in run for run in builds), builds
+    if path == CHECK:  # the base's own folder, so its prune never drops the pull request's pages
+        assert '--cache-dir "$HOME/.cache/smbsite/base"' in "".join(builds)
     assert all("--no-cache" not in run for run in builds)
 
 
@@ -391,8 +394,11 @@ def test_the_base_is_built_by_the_pull_requests_smbsite_when_the_program_is_unch
     assert all(res.returncode == 0 for res in ran(results).values())
     assert (runner.temp / "site-base" / "index.html").is_file()
     assert not (runner.temp / "base-venv").exists()  # no second install
-    # both builds went through the cache the workflow saves: it holds the last one's pages
-    assert (runner.home / ".cache/smbsite/pr/pages/index.json").is_file()
+    # both builds went through the cache the workflow saves, each in its own folder, so the
+    # base build pruned none of the pull request's pages
+    pages = {name: json.loads((runner.home / f".cache/smbsite/{name}/pages/index.json").read_text())["pages"]
+             for name in ("pr", "base")}
+    assert len(pages["pr"]) > len(pages["base"])  # the pull request's new member page is still there
     assert (runner.home / ".cache/smbsite/key").is_file()
     assert not (runner.workspace / "pr" / ".smbsite-cache").exists()
     assert not (runner.workspace / ".smbsite-cache").exists()
@@ -484,7 +490,8 @@ def test_a_sites_pull_request_installs_smbsite_once_and_builds_its_base_through_
         [(name, res.stderr) for name, res in ran(results).items() if res.returncode]
     assert not (runner.temp / "base-venv").exists()
     assert (runner.temp / "site-base" / "index.html").is_file()
-    assert (runner.workspace / ".smbsite-cache" / "pages" / "index.json").is_file()
+    assert (runner.home / ".cache/smbsite/pr/pages/index.json").is_file()
+    assert (runner.home / ".cache/smbsite/base/pages/index.json").is_file()
     assert "`/members/basalt-data-works/`" in runner.summary.read_text()
 
 

@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Time smbsite against the floor (floor.py), Hugo, Jekyll and Pelican on synthetic sites.
-Every target is reported as a ratio to Hugo's cold build measured in the same run.
+Every figure is reported as a ratio to Hugo's cold build measured in the same run.
 
-    python3 benchmarks/run.py [--sizes 1000,10000] [--runs 3] [--only smbsite,floor,hugo,jekyll,pelican]
-                              [--workdir /tmp/smbsite-bench] [--slow 180] [--baseline CHECKOUT]
+    python3 benchmarks/run.py [--sizes 500,10000] [--runs 3] [--only smbsite,floor,hugo,jekyll,pelican]
+                              [--workdir /tmp/smbsite-bench] [--slow 180] [--serve-edits 5] [--baseline CHECKOUT]
 
 For each size N: make_site.py --members N --articles N//10 into WORKDIR/N/site, the
 repository's templates/ copied in, the Hugo/Jekyll/Pelican projects converted from
-it; then rounds in which every tool runs once, the order rotated each round. Every
-build is cold (a new process, its output folder and tool cache removed first) except
-"smbsite warm": one member edited, then a build through the cache of the previous build.
+it; then rounds in which every tool runs once, the order rotated each round. Cold
+builds and checks start a new process with output and caches removed; "smbsite warm"
+edits one member and builds through the cache of its previous build; "smbsite
+no-change" builds through a cache an untimed build of the same sources just filled;
+"smbsite check edit" checks after an untimed check and a one-member edit; "smbsite
+serve edit" times one member's edit until serve answers with the new page.
 A tool whose first run takes longer than --slow seconds runs only once at that size.
-Prints a table and writes benchmarks/RESULTS.md (keeping its "## Where the time goes").
+Prints a table and the targets (met / not met) and writes benchmarks/RESULTS.md
+(keeping its "## Where the time goes").
 --baseline times another checkout of smbsite (say the last release, in a git worktree)
 in the same rounds, as "smbsite build (baseline)": a change's cost, measured alternating.
 """
@@ -20,12 +24,17 @@ import datetime
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from procmem import TreeSampler
+from report import fmt, render_report
+from serve_edit import edit_to_served, start_serve
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -44,36 +53,66 @@ class Tool:
     out: str = ""                   # output folder under {d}, for the page count
     env: dict = field(default_factory=dict)
     before: object = None           # called with the size's work folder before each run (untimed)
+    runner: object = None           # measures a round itself instead of timing one process (serve)
 
 
 def smbsite_argv():
     return ["smbsite"] if shutil.which("smbsite") else [sys.executable, "-m", "smbsite"]
 
 
-WARM_MEMBER = {}  # work folder -> (member file, its original bytes), restored at the end
+EDITED = {}  # member file -> its original bytes, put back when the runner ends
 
 
-def edit_one_member(d: Path, argv: list, env: dict):
-    """Before a warm build: make sure a cache exists (one untimed build), then edit one member's summary."""
-    if not (d / "cache-warm").is_dir():
-        subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
-    if d not in WARM_MEMBER:
-        f = min((d / "site" / "members").glob("*.yaml"))
-        WARM_MEMBER[d] = (f, f.read_bytes())
-    f, original = WARM_MEMBER[d]
-    lines = original.decode("utf-8").splitlines(keepends=True)
-    marker = f'summary: "Edited for the warm build {time.time_ns()}"\n'
-    f.write_text("".join(marker if ln.startswith("summary:") else ln for ln in lines), encoding="utf-8")
+def edited_member(d: Path) -> Path:
+    """The one member every edit of a size changes (the first file): its original bytes kept."""
+    f = min((d / "site" / "members").glob("*.yaml"))
+    EDITED.setdefault(f, f.read_bytes())
+    return f
+
+
+def edit_summary(f: Path, what: str) -> str:
+    """Give member file f a new summary; returns it (unique, so the page's bytes change)."""
+    marker = f"Edited for the {what} {time.time_ns()}"
+    lines = EDITED[f].decode("utf-8").splitlines(keepends=True)
+    f.write_text("".join(f'summary: "{marker}"\n' if ln.startswith("summary:") else ln for ln in lines),
+                 encoding="utf-8")
+    return marker
+
+
+def untimed(argv: list, env: dict):
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
+
+
+def edit_one_member(d: Path, argv: list, env: dict, cache: str, what: str):
+    """Before a warm build or check: make sure its cache exists (one untimed run), then edit one member."""
+    if not (d / cache).is_dir():
+        untimed(argv, env)
+    edit_summary(edited_member(d), what)
+
+
+def prime_check(d: Path, argv: list, env: dict):
+    """Before a check after an edit: one untimed check (fills whatever cache check keeps), then the edit."""
+    untimed(argv, env)
+    edit_summary(edited_member(d), "check")
 
 
 def restore_members():
-    for f, original in WARM_MEMBER.values():
+    for f, original in EDITED.items():
         f.write_bytes(original)
+
+
+def check_cache_args(smb: list, env: dict, kind: str = "") -> list:
+    """check's own cache option pointed into the work folder, if this smbsite's check has one
+    (a cold check gets a fresh one, not the user's cache directory)."""
+    r = subprocess.run(smb + ["check", "--help"], capture_output=True, text=True, env={**os.environ, **env})
+    return ["--cache-dir", "{d}/cache-check" + (f"-{kind}" if kind else "")] if "--cache-dir" in r.stdout else []
 
 
 def tools(baseline: Path | None = None):
     smb, py, env = smbsite_argv(), sys.executable, {"PYTHONPATH": str(REPO)}
-    warm = smb + ["build", "-s", "{d}/site", "-o", "{d}/out-warm", "-q", "--cache-dir", "{d}/cache-warm"]
+    through = lambda name: smb + ["build", "-s", "{d}/site", "-o", "{d}/out-" + name, "-q", "--cache-dir",
+                                  "{d}/cache-" + name]
+    check_warm = smb + ["check", "-s", "{d}/site", "-q"] + check_cache_args(smb, env)
     before = [] if baseline is None else [
         Tool("smbsite build (baseline)", "smbsite", [py, "-m", "smbsite", "build", "-s", "{d}/site", "-o",
                                                       "{d}/out-baseline", "-q"],
@@ -81,10 +120,17 @@ def tools(baseline: Path | None = None):
     return before + [
         Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q",
                                                 "--cache-dir", "{d}/cache-cold"],
-             ("out-smbsite", "cache-cold"), "out-smbsite", env),
-        Tool("smbsite warm", "smbsite", warm, (), "out-warm", env,
-             before=lambda d, argv: edit_one_member(d, argv, env)),
-        Tool("smbsite check", "smbsite", smb + ["check", "-s", "{d}/site"], env=env),
+             ("out-smbsite", "cache-cold", "site/.smbsite-cache"), "out-smbsite", env),
+        Tool("smbsite warm", "smbsite", through("warm"), (), "out-warm", env,
+             before=lambda d, argv: edit_one_member(d, argv, env, "cache-warm", "warm build")),
+        # the build before it goes through the same cache with the same sources: nothing changed
+        Tool("smbsite no-change", "smbsite", through("nochange"), (), "out-nochange", env,
+             before=lambda d, argv: untimed(argv, env)),
+        Tool("smbsite check", "smbsite", smb + ["check", "-s", "{d}/site", "-q"] + check_cache_args(smb, env, "cold"),
+             ("site/.smbsite-cache", "cache-check-cold"), env=env),
+        Tool("smbsite check edit", "smbsite", check_warm, (), env=env,
+             before=lambda d, argv: prime_check(d, argv, env)),
+        Tool("smbsite serve edit", "smbsite", smb + ["serve"], (), env=env, runner=serve_edits),
         Tool("floor (2 jobs)", "floor", [py, str(HERE / "floor.py"), "{d}/site", "{d}/out-floor2", "--jobs", "2"],
              ("out-floor2",), "out-floor2"),
         Tool("floor (1 job)", "floor", [py, str(HERE / "floor.py"), "{d}/site", "{d}/out-floor1"],
@@ -98,20 +144,57 @@ def tools(baseline: Path | None = None):
     ]
 
 
+SERVE_EDITS = 5  # edits per round (--serve-edits)
+
+
+def serve_edits(tool: "Tool", d: Path, log: Path):
+    """One round of serve: start it, then edit the member SERVE_EDITS times, each timed from the
+    write until its page is served with the new summary. Returns (edit ms list, ru_maxrss MiB,
+    tree RSS MiB, tree PSS MiB, processes). Start-up is not timed."""
+    smb = tool.argv[:-1]
+    f = edited_member(d)
+    base = "/smbtn/"  # make_site's base_url path
+    proc, root, _ = start_serve(d / "site", f"{base}members/{f.stem}/", log, smb, tool.env)
+    times = []
+    with TreeSampler(proc.pid) as mem:
+        try:
+            for _ in range(SERVE_EDITS):
+                times.append(edit_to_served(f"{root}{base}members/{f.stem}/", f, edit_summary(f, "served page")))
+                time.sleep(0.3)  # let background re-rendering of list pages settle
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            _, status, usage = os.wait4(proc.pid, 0)
+    return times, usage.ru_maxrss / 1024, mem.peak_rss, mem.peak_pss, mem.processes
+
+
 def run_measured(argv, log: Path, env=None):
-    """Run argv, output to log. Returns (wall s, peak RSS MiB, user+sys CPU s, exit code).
+    """Run argv, output to log. Returns (wall s, peak RSS MiB, user+sys CPU s, tree RSS MiB,
+    tree PSS MiB, processes, exit code).
 
     Peak RSS is the child's ru_maxrss from os.wait4: the largest single process in the
     child's tree (the kernel folds waited-for descendants in as a max, not a sum) —
-    the same number GNU `/usr/bin/time -v` reports as "Maximum resident set size"."""
+    the same number GNU `/usr/bin/time -v` reports as "Maximum resident set size".
+    The tree sums are sampled (procmem.py): every process of the tree at once."""
     with open(log, "wb") as f:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                 env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
+        with TreeSampler(proc.pid) as mem:
+            _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, proc.returncode
+    return (seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, mem.peak_rss, mem.peak_pss,
+            mem.processes, proc.returncode)
+
+
+def default_make_site() -> Path:
+    """../shared/bench/make_site.py beside the repository (the main checkout's, from a git worktree)."""
+    for root in (REPO, Path(subprocess.run(["git", "-C", str(REPO), "rev-parse", "--path-format=absolute",
+                                            "--git-common-dir"], capture_output=True, text=True).stdout.strip()
+                            or REPO).parent):
+        if (root.parent / "shared/bench/make_site.py").is_file():
+            return root.parent / "shared/bench/make_site.py"
+    return REPO.parent / "shared/bench/make_site.py"
 
 
 def first_line(argv, env=None):
@@ -155,6 +238,9 @@ def prepare_size(n: int, workdir: Path, make_site: Path, groups: set):
         subprocess.run([sys.executable, str(make_site), str(site), "--members", str(n), "--articles", str(n // 10)],
                        check=True)
         (site / ".bench-stamp").write_text(stamp)
+    # caches of an earlier run may be another smbsite's: the first warm run of this one fills its own
+    for cache in ("cache-warm", "cache-nochange", "cache-check", "cache-cold", "cache-check-cold"):
+        shutil.rmtree(d / cache, ignore_errors=True)
     shutil.rmtree(site / "templates", ignore_errors=True)
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", site / "templates")
@@ -182,21 +268,19 @@ def machine():
     return f"{os.cpu_count()} CPUs, {cpu}, {mem / 1024 ** 2:.1f} GiB RAM, load average at start {os.getloadavg()[0]:.2f}"
 
 
-def fmt(x, spec=".2f"):
-    return "–" if x is None else format(x, spec)
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="1000,10000", help="member counts; articles = N//10")
+    ap.add_argument("--sizes", default="500,10000", help="member counts; articles = N//10")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--only", default=",".join(GROUPS), help="subset of " + ",".join(GROUPS))
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/smbsite-bench"))
     ap.add_argument("--slow", type=float, default=180, help="run a tool once per size if its first run exceeds this (s)")
-    ap.add_argument("--make-site", type=Path, default=REPO.parent / "shared/bench/make_site.py")
+    ap.add_argument("--make-site", type=Path, default=default_make_site())
     ap.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     ap.add_argument("--baseline", type=Path, help="another smbsite checkout to time in the same rounds")
+    ap.add_argument("--serve-edits", type=int, default=SERVE_EDITS, help="serve edits timed per round")
     a = ap.parse_args()
+    globals()["SERVE_EDITS"] = a.serve_edits
     sizes = [int(s) for s in a.sizes.split(",")]
     groups = set(a.only.split(","))
     if groups - set(GROUPS):
@@ -214,8 +298,12 @@ def main():
             if not reason:
                 selected.append(tool)
     started = datetime.datetime.now().astimezone()
-    host = machine()
+    host, load = machine(), os.getloadavg()[0]
+    a.check_has_cache = bool(check_cache_args(smbsite_argv(), {"PYTHONPATH": str(REPO)}))
     results = {}  # (n, tool name) -> {"runs": [(s, MiB, cpu s)], "pages": int, "error": str}
+    def interrupted(*_):
+        raise KeyboardInterrupt  # so the edited member is put back below
+    signal.signal(signal.SIGTERM, interrupted)
     try:
         measure(a, sizes, selected, results)
     finally:
@@ -230,7 +318,7 @@ def main():
                                "f'PyYAML {yaml.__version__} (libyaml {yaml.__with_libyaml__}), "
                                "Jinja2 {jinja2.__version__}, markdown-it-py {markdown_it.__version__}')"]),
     }
-    report = render_report(a, sizes, selected, results, started, host, versions)
+    report = render_report(a, sizes, selected, results, started, host, versions, load)
     print("\n" + report)
     write_results(a.results, report)
     print(f"wrote {a.results}")
@@ -243,128 +331,36 @@ def measure(a, sizes, selected, results):
         for r in range(a.runs):
             k = r % len(selected) if selected else 0
             for tool in selected[k:] + selected[:k]:
-                res = results.setdefault((n, tool.name), {"runs": [], "pages": None, "error": None})
+                res = results.setdefault((n, tool.name), {"runs": [], "pages": None, "error": None, "edits": []})
                 if res["error"] or (res["runs"] and res["runs"][0][0] > a.slow):
                     continue
                 for p in tool.clean:
                     target = d / p
                     shutil.rmtree(target) if target.is_dir() else target.unlink(missing_ok=True)
                 argv = [s.format(d=d) for s in tool.argv]
-                if tool.before is not None:
-                    tool.before(d, argv)
                 log = d / f"{tool.name.replace(' ', '_')}.log"
-                seconds, rss, cpu, code = run_measured(argv, log, tool.env)
-                if code != 0:
-                    tail = log.read_text(errors="replace").strip().splitlines()[-5:]
-                    res["error"] = f"exit {code}: " + " | ".join(tail)
+                try:
+                    if tool.before is not None:
+                        tool.before(d, argv)
+                    if tool.runner is not None:
+                        times, rss, tree_rss, tree_pss, procs = tool.runner(tool, d, log)
+                        res["edits"] += times
+                        run = (statistics.median(times) / 1000, rss, None, tree_rss, tree_pss, procs)
+                    else:
+                        *run, code = run_measured(argv, log, tool.env)
+                        if code != 0:
+                            raise subprocess.CalledProcessError(code, argv)
+                except (subprocess.CalledProcessError, OSError, SystemExit) as e:
+                    tail = log.read_text(errors="replace").strip().splitlines()[-5:] if log.exists() else []
+                    res["error"] = f"{e}: " + " | ".join(tail)
                     print(f"[{n}] round {r + 1}: {tool.name} FAILED ({res['error']})")
                     continue
-                res["runs"].append((seconds, rss, cpu))
+                res["runs"].append(tuple(run))
                 if tool.out:
                     res["pages"] = count_pages(d / tool.out)
-                print(f"[{n}] round {r + 1}: {tool.name:15} {seconds:8.2f} s  {cpu:8.2f} s CPU  {rss:7.0f} MiB")
-
-
-def medians(results, sizes, names):
-    return {(n, t): statistics.median(run[0] for run in results[(n, t)]["runs"])
-            for n in sizes for t in names if results.get((n, t), {}).get("runs")}
-
-
-def render_report(a, sizes, selected, results, started, host, versions):
-    names = [t.name for t in selected]
-    med = medians(results, sizes, names)
-    out = ["# smbsite benchmark results\n",
-           f"- date: {started:%Y-%m-%d %H:%M %Z}",
-           f"- command: `python3 benchmarks/run.py --sizes {a.sizes} --runs {a.runs} --only {a.only}"
-           + (f" --baseline {a.baseline}`" if a.baseline else "`"),
-           f"- machine: {host}, at end {os.getloadavg()[0]:.2f}"]
-    out += [f"- {k}: {v}" for k, v in versions.items()]
-    out += ["", "Wall time of a cold build (new process, output and caches removed): median, min and max of the "
-            "runs; CPU s is the median user+sys time of the tool and its children (a check on noise: on an idle "
-            "machine a single-threaded tool has CPU ≈ wall); peak RSS is the largest single process of the tool "
-            "(max over runs).", "",
-            "| members | articles | tool | runs | median s | min s | max s | CPU s | peak RSS MiB | HTML pages |",
-            "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for n in sizes:
-        for t in names:
-            res = results.get((n, t))
-            if not res:
-                continue
-            if not res["runs"]:
-                out.append(f"| {n} | {n // 10} | {t} | 0 | failed: {res['error']} | | | | | |")
-                continue
-            secs, rss, cpu = zip(*res["runs"])
-            out.append(f"| {n} | {n // 10} | {t} | {len(secs)} | {med[(n, t)]:.2f} | {min(secs):.2f} | "
-                       f"{max(secs):.2f} | {statistics.median(cpu):.2f} | {max(rss):.0f} | {fmt(res['pages'], 'd')} |")
-    out += ["", "## Ratios to Hugo's cold build (of medians, same run)", "",
-            "Each smbsite number divided by Hugo's cold build of the same records, measured alternating in this "
-            "run: ratios, unlike seconds, compare across machines. The floor's own ratio says what this machine "
-            "and Python make of a bare loop: a target met here by less than that margin is noise.", ""]
-    for n in sizes:
-        if (n, "hugo") not in med:
-            continue
-        cells = [f"{t} {med[(n, t)] / med[(n, 'hugo')]:.2f}×" for t in names if t != "hugo" and (n, t) in med]
-        if cells:
-            out.append(f"- {n} members, wall (Hugo {med[(n, 'hugo')]:.2f} s): " + "; ".join(cells))
-        cpu = {t: statistics.median(run[2] for run in results[(n, t)]["runs"]) for t in names if (n, t) in med}
-        cells = [f"{t} {cpu[t] / cpu['hugo']:.2f}×" for t in names if t != "hugo" and t in cpu]
-        if cells:
-            out.append(f"- {n} members, CPU (Hugo {cpu['hugo']:.2f} s; a check when the machine was busy and "
-                       "wall times waited): " + "; ".join(cells))
-    out += ["", "## Other ratios (of medians)", ""]
-    pairs = [("smbsite build", "floor (2 jobs)"), ("smbsite build", "floor (1 job)"),
-             ("smbsite build", "jekyll"), ("smbsite build", "pelican"), ("smbsite warm", "smbsite build")]
-    for n in sizes:
-        cells = [f"{x} / {y} = {med[(n, x)] / med[(n, y)]:.2f}" for x, y in pairs if (n, x) in med and (n, y) in med]
-        if cells:
-            out.append(f"- {n} members: " + "; ".join(cells))
-    for lo, hi in zip(sizes, sizes[1:]):
-        cells = [f"{t} {med[(hi, t)] / med[(lo, t)]:.2f}" for t in names if (lo, t) in med and (hi, t) in med]
-        if cells:
-            out.append(f"- scaling time({hi}) / time({lo}): " + "; ".join(cells))
-    out += targets(med, results)
-    out += ["", "## Notes", "",
-            "- Peak RSS of `floor (2 jobs)` is the largest of its processes, not their sum.",
-            f"- A tool whose first run took more than {a.slow:.0f} s ran once at that size (see `runs`).",
-            "- Hugo: RSS feeds off, sitemap on. Jekyll: kramdown, no feature plugins, term pages made with the "
-            "built-in `where` filter, plus a backport of Jekyll 4.3.2's fix for its quadratic "
-            "`Site#each_site_file` (Debian 12 ships 4.3.1, which takes minutes at 10k without it). Pelican: "
-            "members are articles (category = state, tags = specialties), feeds/author/archive pages off. "
-            "See `benchmarks/README.md` and `benchmarks/convert.py`."]
-    return "\n".join(out) + "\n"
-
-
-# (tool, at most this × Hugo's cold build)
-HUGO_TARGETS = [("smbsite build", 1.0), ("smbsite warm", 0.1), ("smbsite check", 0.25)]
-RSS_LIMIT_MB = 300
-
-
-def targets(med, results, n=10000):
-    if not any((n, t) in med for t, _ in HUGO_TARGETS):
-        return []
-    hugo = med.get((n, "hugo"))
-    checks = []
-    for tool, factor in HUGO_TARGETS:
-        if (n, tool) not in med:
-            continue
-        if hugo is None:
-            checks.append((f"{tool} ≤ {factor} × Hugo", f"{med[(n, tool)]:.2f} s (Hugo not measured)", None))
-            continue
-        ratio = med[(n, tool)] / hugo
-        checks.append((f"{tool} ≤ {factor} × Hugo", f"{ratio:.2f}× ({med[(n, tool)]:.2f} s vs {hugo:.2f} s)",
-                       ratio <= factor))
-    if (n, "floor (2 jobs)") in med and hugo is not None:
-        checks.append(("(machine's floor: floor (2 jobs) / Hugo)", f"{med[(n, 'floor (2 jobs)')] / hugo:.2f}×", None))
-    for tool in ("smbsite build", "smbsite warm", "smbsite check"):
-        if (n, tool) in med:
-            rss = max(run[1] for run in results[(n, tool)]["runs"])
-            limit = RSS_LIMIT_MB * 1e6 / 2 ** 20
-            checks.append((f"{tool} peak RSS ≤ {RSS_LIMIT_MB} MB ({limit:.0f} MiB)", f"{rss:.0f} MiB", rss <= limit))
-    if (n // 10, "smbsite build") in med and (n, "smbsite build") in med:
-        ratio = med[(n, "smbsite build")] / med[(n // 10, "smbsite build")]
-        checks.append((f"time({n}) ≤ 11 × time({n // 10})", f"{ratio:.2f} ×", ratio <= 11))
-    return ["", f"## Targets at {n} members + {n // 10} articles", "", "| target | measured | met |", "|---|---|---|"] + \
-        [f"| {t} | {m} | {'–' if ok is None else 'yes' if ok else '**no**'} |" for t, m, ok in checks]
+                seconds, rss, cpu, tree_rss, tree_pss, procs = run
+                print(f"[{n}] round {r + 1}: {tool.name:18} {seconds:8.3f} s  {fmt(cpu):>6} s CPU  "
+                      f"{rss:5.0f} MiB largest  {tree_pss:5.0f} MiB PSS of {procs} process(es)", flush=True)
 
 
 def write_results(path: Path, report: str):

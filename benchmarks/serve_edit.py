@@ -44,19 +44,37 @@ def fetch(url: str) -> bytes | None:
         return None
 
 
-def start_serve(site: Path, probe: str, log: Path | None = None) -> tuple[subprocess.Popen, str, float]:
-    """Start serve; return it, its root URL and the seconds until probe was served."""
+def start_serve(site: Path, probe: str, log: Path | None = None, argv: list | None = None,
+                env: dict | None = None) -> tuple[subprocess.Popen, str, float]:
+    """Start serve (argv: how to run smbsite); return it, its root URL and the seconds until probe was served."""
     port = free_port()
     root = f"http://127.0.0.1:{port}"
     t0 = time.perf_counter()
     out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen([sys.executable, "-m", "smbsite", "serve", "-s", str(site), "--port", str(port)],
-                            stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, NO_COLOR="1"))
+    proc = subprocess.Popen((argv or [sys.executable, "-m", "smbsite"]) + ["serve", "-s", str(site), "--port", str(port)],
+                            stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {}), "NO_COLOR": "1"})
     while fetch(root + probe) is None:
         if proc.poll() is not None:
             raise SystemExit("serve exited")
         time.sleep(0.01)
     return proc, root, time.perf_counter() - t0
+
+
+def edit_to_served(url: str, f: Path, marker: str) -> float:
+    """Give member file f a new summary (marker); milliseconds until url serves it.
+
+    The page is fetched first, rendered and cached before the edit like an open tab;
+    then it is polled every 2 ms."""
+    fetch(url)
+    lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [f'summary: "{marker}"\n' if ln.startswith("summary:") else ln for ln in lines]
+    start = time.perf_counter()
+    f.write_text("".join(lines), encoding="utf-8")
+    while True:
+        body = fetch(url)
+        if body and marker.encode() in body:
+            return (time.perf_counter() - start) * 1000
+        time.sleep(0.002)
 
 
 def main() -> None:
@@ -95,18 +113,7 @@ def main() -> None:
         for i in range(a.edits):
             f = rng.choice(members)
             url = f"{root}{base}members/{f.stem}/"
-            fetch(url)  # rendered and cached before the edit, like an open tab
-            marker = f"Edited summary {i} {time.time_ns()}"
-            lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
-            lines = [f'summary: "{marker}"\n' if ln.startswith("summary:") else ln for ln in lines]
-            start = time.perf_counter()
-            f.write_text("".join(lines), encoding="utf-8")
-            while True:
-                body = fetch(url)
-                if body and marker.encode() in body:
-                    break
-                time.sleep(0.002)
-            times.append((time.perf_counter() - start) * 1000)
+            times.append(edit_to_served(url, f, f"Edited summary {i} {time.time_ns()}"))
             time.sleep(0.3)  # let background re-rendering of list pages settle
     finally:
         proc.send_signal(signal.SIGTERM)

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .cachedir import CLOEXEC, NOFOLLOW, CacheFolder, read_file, remove, write_file
-from .version import VERSION
 
 FORMAT = 2
 SEP = "\x1f"  # between the parts of a read, as the index writes it
@@ -43,6 +42,7 @@ def digest(data: bytes) -> bytes:
 
 def code_fingerprint() -> str:
     """Digest of this smbsite: its version, every module and every theme file."""
+    from .version import VERSION  # here: check imports this module and reads no cache
     h = hashlib.blake2b(digest_size=16)
     h.update(f"smbsite {VERSION} cache {FORMAT}\0".encode())
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):

@@ -1,4 +1,8 @@
-"""The command line: a thin shell over the library (smbsite.api)."""
+"""The command line: a thin shell over the library (smbsite.api).
+
+Each command imports the stages it runs when it runs: `smbsite --help`, `--version` and a
+command's --help load click and nothing heavier (pydantic, Jinja, markdown-it, Pillow).
+"""
 from __future__ import annotations
 
 import os
@@ -6,11 +10,6 @@ import sys
 from pathlib import Path
 
 import click
-
-from .api import UsageError, build, check
-from .kinds import SCAFFOLD_KINDS
-from .report import Reporter
-from .version import VERSION
 
 SRC = click.option("-s", "--source", "src", default=".", show_default=True,
                    type=click.Path(file_okay=False, path_type=Path), help="The site folder.")
@@ -21,8 +20,35 @@ def _usage(exc: Exception) -> None:
     sys.exit(2)
 
 
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--version, as click.version_option prints it; the version is looked up only when asked for."""
+    if not value or ctx.resilient_parsing:
+        return
+    from .version import VERSION
+    click.echo(f"smbsite, version {VERSION}")
+    ctx.exit()
+
+
+class ScaffoldKinds(click.Choice):
+    """The kinds `smbsite new` writes, read from the registry (which loads the content model)
+    only when `new` parses its arguments or shows its help."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from .kinds import SCAFFOLD_KINDS
+        return SCAFFOLD_KINDS
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(VERSION, prog_name="smbsite")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 def main() -> None:
     """Build the website of a member association from YAML records and Markdown."""
 
@@ -43,6 +69,8 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
               strict: bool, quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Build the site into OUT. Pages whose inputs did not change since the last build are
     taken from the cache; the output is the same as a build without it."""
+    from .api import UsageError, build
+    from .report import Reporter
     reporter = Reporter(quiet=quiet)
     if no_cache and cache_dir is not None:
         _usage(UsageError("--cache-dir and --no-cache exclude each other"))
@@ -74,6 +102,8 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
 def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool) -> None:
     """Validate every record, page and link and render every page as build would; write nothing."""
+    from .api import UsageError, check
+    from .report import Reporter
     reporter = Reporter(fmt=fmt, quiet=quiet)
     try:
         result = check(src, as_of=as_of, strict=strict)
@@ -103,6 +133,7 @@ def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool)
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems (no address, no rebuild lines).")
 def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None, quiet: bool) -> None:
     """Build, serve on loopback, rebuild on change and reload the browser."""
+    from .problems import UsageError
     from .serve import serve
     try:
         serve(src, port=port, bind=bind, drafts=drafts, as_of=as_of, quiet=quiet)
@@ -111,12 +142,13 @@ def serve_cmd(src: Path, port: int, bind: str, drafts: bool, as_of: str | None, 
 
 
 @main.command("new")
-@click.argument("kind", type=click.Choice(list(SCAFFOLD_KINDS)))
+@click.argument("kind", type=ScaffoldKinds())
 @click.argument("name")
 @SRC
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing when the file is written.")
 def new_cmd(kind: str, name: str, src: Path, quiet: bool) -> None:
     """Write a commented record to fill in, e.g. smbsite new member "Acme IT"."""
+    from .problems import UsageError
     from .scaffold import new_record
     try:
         path = new_record(src, kind, name)
@@ -150,6 +182,7 @@ def init_cmd(directory: Path, requirement: str | None, refresh: bool, quiet: boo
     Installed from a local folder, smbsite cannot name itself: give --requirement.
     """
     from .newsite import init_site, refresh_site
+    from .problems import UsageError
     if refresh:
         if requirement is not None:
             _usage(UsageError("--refresh leaves pyproject.toml alone: to move to another smbsite, change the "
@@ -195,6 +228,7 @@ def _show_refresh(site: Path, changed: list[tuple[str, str, str]], quiet: bool) 
 def diff_cmd(old: Path, new: Path, fmt: str, title: str, link_prefix: str | None) -> None:
     """List the pages build NEW adds, removes and changes compared with build OLD."""
     from .diff import diff_outputs, format_markdown, format_text
+    from .problems import UsageError
     if link_prefix is not None and not link_prefix.startswith(("http://", "https://")):
         _usage(UsageError(f"--link-prefix must be absolute (http://…), not {link_prefix!r}"))
     result = diff_outputs(old, new)
@@ -209,6 +243,7 @@ def diff_cmd(old: Path, new: Path, fmt: str, title: str, link_prefix: str | None
 @click.option("-q", "--quiet", is_flag=True, help="Print only schemas that are out of date.")
 def schema_cmd(src: Path, check_only: bool, quiet: bool) -> None:
     """Write the JSON Schemas of the records into SRC/schemas/ (editors autocomplete from them)."""
+    from .problems import UsageError
     from .schema import stale_schemas, write_schemas
     if not (src / "site.yaml").is_file():
         _usage(UsageError(f"no site.yaml in {src}: run smbsite schema in the site folder, or pass -s SRC"))

@@ -31,6 +31,7 @@ class SiteConfig(SiteRecord):
     base_path: str = "/"  # path of base_url, always ending in /
     origin: str = ""  # scheme://host of base_url
     logo_file: Any = None  # imaging.LogoFile of `logo`, once validated
+    pos: Positions | None = None  # where each value of site.yaml is, for problems found after validation
 
 
 class _Named:
@@ -63,6 +64,13 @@ class _HasLogo(_Named):
         """{box: logos.Drawn} of the theme's boxes; empty without a logo."""
         plan = self.logo_plan  # type: ignore[attr-defined]
         return plan.drawn if plan is not None else {}
+
+    @property
+    def wordmark(self) -> bool:
+        """A logo at least twice as wide as it is tall carries the name: the theme shows it in place
+        of the name (said once, to assistive technology). A square mark is shown beside the name."""
+        card = self.logo_sizes.get("card")
+        return card is not None and card.width >= 2 * card.height
 
     @property
     def logo_url(self) -> str | None:

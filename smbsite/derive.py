@@ -130,7 +130,7 @@ def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
     if base_url:
         data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     origin, path = base_parts(data["base_url"])
-    return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=valid.logo)
+    return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=valid.logo, pos=valid.src.pos)
 
 
 def member(valid: Valid, cfg: SiteConfig) -> Member:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from typing import Any, Callable
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -13,11 +14,14 @@ from .outputs import Output, SiteGraph
 from .kinds import KINDS
 from . import identity, machine
 from .imaging import ImageStore
-from .fields import NATIONWIDE, US_STATES
+from .coverage import anywhere, area_phrase, region_groups
+from .fields import US_STATES
 from .problems import Problems
+from .home import home_view
+from .slugify import slugify
 from .tilemap import legend, tile_map
 from .urls import Urls
-from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView, HomeView,
+from .views import (ArticlesView, ArticleView, DirectoryView, EventsView, EventView, FormView,
                     LetterView, MemberView, PageView, PartnerStateView, PartnersView, PartnerView, RadioView,
                     RecordsView, RecordView, RegionsView, RegionView, VendorsView, VendorView)
 
@@ -31,31 +35,6 @@ PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into
 
 
 
-def region_groups(members: list[Member], states: list[str] | None = None) -> list[tuple[str, list[Member]]]:
-    """Members grouped by every state they are based in or serve (nationwide ones under each).
-
-    `members` comes in directory order (A-Z), so each group is already in order
-    unless nationwide members had to be added to it."""
-    groups: dict[str, list[Member]] = {}
-    nationwide = [m for m in members if m.serves_all]
-    for m in members:
-        for code in dict.fromkeys([m.state, *m.serves]):
-            if code != NATIONWIDE:
-                groups.setdefault(code, []).append(m)
-    codes = states if states is not None else sorted(groups if not nationwide else US_STATES)
-    out = []
-    for code in codes:
-        listed = groups.get(code, [])
-        if nationwide:
-            seen = {m.slug for m in listed}
-            extra = [m for m in nationwide if m.slug not in seen]
-            if extra:
-                listed = sorted(listed + extra, key=lambda m: (m.name.casefold(), m.slug))
-        if listed:
-            out.append((code, listed))
-    return out
-
-
 BENEFIT_TYPES = {"discount": "Discounts", "training": "Training", "certification": "Certification",
                  "marketing": "Marketing", "support": "Support", "other": "Other benefits"}
 
@@ -67,13 +46,33 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
 
 
 ADD_YOUR_COMPANY = "/add-your-company/"
+SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
+APPLICATION_SUBJECT = "Membership application"
+APPLICATION_BODY = """Hello,
+
+We would like to join {title}.
+
+Company name:
+Website:
+City and state:
+Number of employees:
+What we do, in a sentence or two:
+Contact person and phone:
+
+Thank you.
+"""
 
 
-def application_url(join_url: str | None, urls: Any) -> str | None:
-    """The membership application: site.yaml's join_url, else the site's own "add your company" page."""
+def application_url(join_url: str | None, email: str | None = None, title: str = "") -> str | None:
+    """Where an applicant applies: site.yaml's join_url, else an email to the site's contact address
+    with the subject and a short form to fill in. Never the listing form: that is for members, and
+    needs a GitHub account an applicant may not have."""
     if join_url:
         return join_url
-    return ADD_YOUR_COMPANY if ADD_YOUR_COMPANY in urls else None
+    if not email:
+        return None
+    body = APPLICATION_BODY.format(title=title or "the association")
+    return f"mailto:{quote(email, safe='@')}?subject={quote(APPLICATION_SUBJECT)}&body={quote(body)}"
 
 
 def by_state_name(codes: Any) -> list[str]:
@@ -105,34 +104,29 @@ class GraphBuilder:
         upcoming = [e for e in site.events if e.upcoming]
         past = [e for e in reversed(site.events) if not e.upcoming]
 
-        self.add(url="/", kind="home", title=site.config.title, template="home.html", context=self.home_context(listed, upcoming))
+        sections = site.config.sections
+        self.add(url="/", kind="home", title=site.config.title, template="home.html",
+                 context=home_view(site, listed, upcoming))
         self.directory(members)
         for m in members:
             self.add(url=m.url, source=m.source, kind="member", title=m.name, template="member.html",
                      context=MemberView(member=m), lastmod=None)
         partner_state_url = self.partners(listed)
         self.regions(listed, partner_state_url)
-        self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
-                 context=VendorsView(vendors=site.vendors))
-        for v in site.vendors:
-            self.add(url=v.url, source=v.source, kind="vendor", title=v.name, template="vendor.html",
-                     context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
-                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]))
+        if sections.vendors:
+            self.vendors()
         self.add(url="/events/", kind="events", title="Events", template="events.html",
                  context=EventsView(upcoming=upcoming, past=past))
         for e in site.events:
             self.add(url=e.url, source=e.source, kind="event", title=e.title, template="event.html", context=EventView(event=e))
-        radio = [e for e in site.events if e.type == "radio"]
-        cover = self.podcast_cover()
-        self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
-                 context=RadioView(upcoming=[e for e in radio if e.upcoming],
-                                   past=[e for e in reversed(radio) if not e.upcoming],
-                                   stations=self.stations(radio), cover=cover))
-        self.articles()
+        if sections.radio:
+            self.radio()
+        if sections.news:
+            self.articles()
         for p in site.pages:
             self.add(url=p.url, source=p.source, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p))
         self.generic_pages()
-        if site.config.repository:
+        if site.config.repository and sections.join_form:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
                      context=FormView(form=form_context(site)))
@@ -151,8 +145,51 @@ class GraphBuilder:
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
         self.check_urls(graph)
-        graph.application_url = application_url(site.config.join_url, graph.by_url)
+        graph.stylesheets = self.stylesheets(graph)
+        cfg = site.config
+        graph.application_url = application_url(cfg.join_url, cfg.contact.email if cfg.contact else None, cfg.title)
         return graph
+
+    def vendors(self) -> None:
+        site = self.site
+        self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
+                 context=VendorsView(vendors=site.vendors))
+        for v in site.vendors:
+            self.add(url=v.url, source=v.source, kind="vendor", title=v.name, template="vendor.html",
+                     context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
+                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]))
+
+    def radio(self) -> None:
+        radio = [e for e in self.site.events if e.type == "radio"]
+        cover = self.podcast_cover()
+        self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
+                 context=RadioView(upcoming=[e for e in radio if e.upcoming],
+                                   past=[e for e in reversed(radio) if not e.upcoming],
+                                   stations=self.stations(radio), cover=cover))
+
+    def stylesheets(self, graph: SiteGraph) -> list[str]:
+        """templates/static/site.css when the site has one, then site.yaml's extra_css, in order."""
+        sheets = [SITE_CSS] if SITE_CSS in graph.by_url else []
+        cfg = self.site.config
+
+        def at(*path: Any) -> tuple[int, int]:
+            return cfg.pos.value(path) if cfg.pos is not None else (1, 1)
+
+        for i, name in enumerate(cfg.extra_css):
+            path = "/static/" + name
+            if path not in graph.by_url:
+                self.problems.error("site.yaml", *at("extra_css", i),
+                                    f"extra_css: no stylesheet templates/static/{name}", f"put the file in templates/static/ (it is published as {path}), "
+                                    "or take it off extra_css")
+            elif path not in sheets:
+                sheets.append(path)
+        for i, a in enumerate(cfg.home.audiences):
+            target = a.url.split("#")[0]
+            if target.startswith("/") and target not in graph.by_url:
+                self.problems.error("site.yaml", *at("home", "audiences", i, "url"),
+                                    f"home: audience '{a.title}' links to {a.url}, which is no page of the site",
+                                    "write the address of a page the site has, like /partners/ or /members/")
+        return sheets
 
     def generic_pages(self) -> None:
         """A page per record, and a listing, for each kind declared with a generic page."""
@@ -166,29 +203,6 @@ class GraphBuilder:
             if kind.listing is not None:
                 self.add(url=kind.url_of("").removesuffix("/") or "/", kind=kind.attr, title=kind.attr.capitalize(),
                          template=kind.listing, context=RecordsView(records=records))
-
-    def home_context(self, listed: list[Member], upcoming: list[Event]) -> HomeView:
-        site = self.site
-        goal = site.config.membership_goal
-        count = len(site.members)
-        # one benefit per vendor in turn, so the front page shows several partners
-        queues = [list(v.current_benefits) for v in site.vendors]
-        featured: list[Any] = []
-        while len(featured) < 6 and any(queues):
-            for q in queues:
-                if q and len(featured) < 6:
-                    featured.append(q.pop(0))
-        pages = {p.slug: p for p in site.pages}
-        spec_counts: dict[str, int] = {k: 0 for k in site.config.specialties}
-        for m in listed:
-            for key in m.specialties:
-                spec_counts[key] = spec_counts.get(key, 0) + 1
-        return HomeView(upcoming=upcoming[:3], articles=site.articles[:3], benefits=featured,
-                        member_count=count, goal=goal,
-                        goal_percent=min(100, round(100 * count / goal)) if goal else None,
-                        page_urls={slug: p.url for slug, p in pages.items()},
-                        specialties=[(k, s, spec_counts[k]) for k, s in site.config.specialties.items()],
-                        join_url=pages["join"].url if "join" in pages else None)
 
     def directory(self, members: list[Member]) -> None:
         letters: dict[str, list[Member]] = {}
@@ -244,13 +258,13 @@ class GraphBuilder:
         vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
                          key=lambda v: (v.name.casefold(), v.slug))
         # the finder filters by vendor: it names every vendor a listed member works with
-        self.add(url="/partners/", kind="partners", title="Find a partner", template="partners.html",
+        self.add(url="/partners/", kind="partners", title="Find an IT provider", template="partners.html",
                  context=PartnersView(
                      specialties=[(k, spec, len(by_spec[k])) for k, spec in specs.items()],
                      states=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                      vendors=[(v.slug, v.name) for v in vendors], listed_count=len(listed),
                      state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "finder-map"),
-                     legend=legend(counts)))
+                     legend=legend(counts), anywhere=anywhere(listed)))
         # (specialty, state) -> where the members offering it there are listed; region pages link there
         partner_state_url: dict[tuple[str, str], str] = {}
         for key, spec in specs.items():
@@ -260,14 +274,13 @@ class GraphBuilder:
             for code, _ in groups:
                 partner_state_url[key, code] = f"{base}{code.lower()}/" if split else f"{base}#st-{code.lower()}"
             counts = {code: len(ms) for code, ms in groups}
-            # the page lists each member once; a row per state names who works there, leaving
-            # out those serving every state (said once, not in every row)
-            nationwide = [m for m in by_spec[key] if m.serves_all]
-            rows = [] if split else [(code, len(ms), [m for m in ms if not m.serves_all or m.state == code])
-                                     for code, ms in sorted(groups, key=lambda g: US_STATES[g[0]])]
-            self.add(url=base, kind="partner", title=spec.label, template="partner.html", context=PartnerView(
+            # the page lists each member once; a row per state names who works there; those
+            # working with clients anywhere are named once, not in every row
+            rows = [] if split else [(code, len(ms), ms) for code, ms in groups]
+            self.add(url=base, kind="partner", title=spec.label, template="partner.html",
+                     context=PartnerView(
                          key=key, specialty=spec, members=by_spec[key], split=split, rows=rows,
-                         nationwide=nationwide,
+                         nationwide=anywhere(by_spec[key]), area=area_phrase(counts),
                          states=[(code, US_STATES[code], counts[code], partner_state_url[key, code])
                                  for code in by_state_name(counts)],
                          state_map=self.state_map(counts, lambda c, k=key: partner_state_url[k, c], "spec-map"),
@@ -279,7 +292,9 @@ class GraphBuilder:
                              context=PartnerStateView(key=key, specialty=spec, code=code,
                                                                  state_name=US_STATES[code],
                                                                  based=[m for m in ms if m.state == code],
-                                                                 serving=[m for m in ms if m.state != code]))
+                                                                 serving=[m for m in ms if m.state != code],
+                                                                 anywhere=[m for m in anywhere(by_spec[key])
+                                                                           if m.state != code]))
         return partner_state_url
 
     def regions(self, listed: list[Member], partner_state_url: dict[tuple[str, str], str]) -> None:
@@ -289,7 +304,7 @@ class GraphBuilder:
         self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", context=RegionsView(
                      regions=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                      state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
-                     legend=legend(counts)))
+                     legend=legend(counts), anywhere=anywhere(listed)))
         for code, ms in groups:
             based = [m for m in ms if m.state == code]
             serving = [m for m in ms if m.state != code]
@@ -300,6 +315,7 @@ class GraphBuilder:
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
                      context=RegionView(code=code, state_name=US_STATES[code], based=based,
                                                    serving=serving, members=ms,
+                                                   anywhere=[m for m in anywhere(listed) if m.state != code],
                                                    specialties=[(specs[k].label, offered[k],
                                                                  partner_state_url[k, code])
                                                                 for k in specs if k in offered]))
@@ -340,6 +356,17 @@ class GraphBuilder:
                      template="articles.html", context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
                                           prev_url=page_url(n - 1) if n > 1 else None,
                                           next_url=page_url(n + 1) if n < pages else None))
+        # a page per tag, so the tags under an article lead somewhere
+        tagged: dict[str, tuple[str, list[Any]]] = {}
+        for a in arts:
+            for tag in a.tags or ():
+                key = slugify(tag)
+                if key and a not in tagged.setdefault(key, (tag, []))[1]:
+                    tagged[key][1].append(a)
+        for key, (tag, items) in sorted(tagged.items()):
+            self.add(url=f"/articles/tags/{key}/", kind="articles", title=f"News about {tag}",
+                     template="articles.html",
+                     context=ArticlesView(articles=items, page_number=1, page_count=1, prev_url=None, next_url=None))
         for i, a in enumerate(arts):
             newer = arts[i - 1] if i > 0 else None
             older = arts[i + 1] if i + 1 < len(arts) else None

@@ -82,7 +82,16 @@ def _checked(site: Path, record: str) -> tuple[list, int]:
     """The problems a check of SITE finds in RECORD added as a member, and how many pages the check counted."""
     with tempfile.TemporaryDirectory(prefix="smbsite-guide-") as tmp:
         root = Path(tmp)
-        shutil.copy(site / "site.yaml", root / "site.yaml")
+        # the home page's words name members and pages this copy leaves out: they are no part of the check
+        try:
+            settings = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            settings = None  # the check of the copy reports it
+        if isinstance(settings, dict) and "home" in settings:
+            settings.pop("home")
+            (root / "site.yaml").write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+        else:
+            shutil.copy(site / "site.yaml", root / "site.yaml")
         vendors = KINDS["vendor"].folder
         if (site / vendors).is_dir():
             shutil.copytree(site / vendors, root / vendors, symlinks=True)

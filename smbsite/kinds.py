@@ -69,7 +69,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("page", "content/pages", (".md",), PageMeta, "/{slug}/", "pages",
          shape=("title", "menu", "draft"), front_matter=True),
     Kind("article", "content/articles", (".md",), ArticleMeta, "/articles/{slug}/", "articles",
-         shape=("title", "date", "draft"), front_matter=True, scaffold=True),
+         shape=("title", "date", "draft", "tags"), front_matter=True, scaffold=True),
 )}
 
 # Top-level names a page's slug may not take: another kind's folder of pages, and

@@ -31,10 +31,15 @@ def outputs(site: SiteModel, urls: Urls, pages_so_far: list[Output]) -> list[Out
                produce=lambda site: members_json(site, urls)),
         Output(url="/members/index.json", kind="data", sitemap=False,
                produce=members_index),
-        Output(url="/feed.xml", kind="feed", sitemap=False,
-               produce=lambda site: feeds.atom(site, urls)),
-        Output(url="/radio/feed.xml", kind="feed", sitemap=False,
-               produce=lambda site: feeds.podcast(site, urls, cover=has_cover)),
+    ]
+    sections = site.config.sections  # a section turned off publishes no feed either
+    if sections.news:
+        out.append(Output(url="/feed.xml", kind="feed", sitemap=False,
+                          produce=lambda site: feeds.atom(site, urls)))
+    if sections.radio:
+        out.append(Output(url="/radio/feed.xml", kind="feed", sitemap=False,
+                          produce=lambda site: feeds.podcast(site, urls, cover=has_cover)))
+    out += [
         Output(url="/events.ics", kind="calendar", sitemap=False,
                produce=lambda site: ics.all_events_ics(site, urls)),
     ]

@@ -134,9 +134,11 @@ class MarkdownRenderer:
     def __init__(self, base_path: str = "/"):
         self.base_path = base_path
         self._rejected: list[str] = []
-        md = MarkdownIt("commonmark", {"html": False, "typographer": False, "xhtmlOut": False,
+        # typographer: curly quotes and apostrophes, en and em dashes from -- and ---; raw HTML stays off
+        md = MarkdownIt("commonmark", {"html": False, "typographer": True, "xhtmlOut": False,
                                        "maxNesting": MAX_NESTING})
-        md.enable(["table", "strikethrough"])
+        md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+        md.core.ruler.before("replacements", "keep_addresses", _keep_addresses)
         md.validateLink = self._validate  # type: ignore[method-assign]
         tokenize = md.block.tokenize
 
@@ -286,6 +288,37 @@ def _linkify_text(escaped: str) -> str:
         at = end
     out.append(_escape(text[at:]))
     return "".join(out)
+
+
+def _keep_addresses(state: Any) -> None:
+    """Web and email addresses and phone numbers in plain text are made links after rendering:
+    the typographer must not curl a quote or turn -- into a dash inside one. Each becomes a
+    text_special token, which the typographer passes over and text_join makes text again."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children or not _LINKIFY_HINT.search(block.content):
+            continue
+        children = []
+        for tok in block.children:
+            found = _matches(tok.content) if tok.type == "text" and _LINKIFY_HINT.search(tok.content) else []
+            if not found:
+                children.append(tok)
+                continue
+            at, text = 0, tok.content
+            for start, end, _ in found:
+                # a quote around an address stays straight too: a curly one would read as part of it
+                start -= 1 if start > at and text[start - 1] in "'\"" else 0
+                end += 1 if end < len(text) and text[end] in "'\"" else 0
+                for kind, piece in (("text", tok.content[at:start]), ("text_special", tok.content[start:end])):
+                    if piece:
+                        part = Token(kind, "", 0)
+                        part.content, part.level = piece, tok.level
+                        children.append(part)
+                at = end
+            if tok.content[at:]:
+                rest = Token("text", "", 0)
+                rest.content, rest.level = tok.content[at:], tok.level
+                children.append(rest)
+        block.children = children
 
 
 def linkify_plain(text: str) -> str:

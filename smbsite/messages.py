@@ -78,6 +78,7 @@ REFERENCE_KINDS = {  # what -> (folder of its records or None, the word for its 
     "specialty": (None, "label", "a maintainer adds new specialties to site.yaml"),
     "vendor": (KINDS["vendor"].folder, "vendor's name", "a maintainer adds new vendors"),
     "member": (KINDS["member"].folder, "member's name", ""),
+    "page": (KINDS["page"].folder, "page's title", ""),
 }
 
 

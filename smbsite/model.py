@@ -50,6 +50,43 @@ class SiteColors(Record):
     accent: HexColor = None  # type: ignore[assignment]
 
 
+class Sections(Record):
+    """The optional parts of the theme: each on unless site.yaml turns it off."""
+    radio: bool = True
+    conference: bool = True
+    vendors: bool = True
+    join_form: bool = True
+    news: bool = True
+
+
+class Audience(Record):
+    title: Text
+    text: Markdown = ""
+    link: Text
+    url: Annotated[str, StringConstraints(pattern=r"^(/|https?://)")]
+
+
+class Pillar(Record):
+    title: Text
+    text: Markdown = ""
+    page: Slug | None = None
+
+
+class Quote(Record):
+    text: Sentence
+    member: Slug
+    person: str = ""
+
+
+class HomeCopy(Record):
+    """The home page's own words: the theme writes none of the association's copy."""
+    intro: Markdown = ""
+    audiences: list[Audience] = []
+    pillars_title: Text = "What we do together"
+    pillars: list[Pillar] = []
+    quote: Quote | None = None
+
+
 class SiteRecord(Record):
     title: Text
     tagline: str = ""
@@ -69,6 +106,9 @@ class SiteRecord(Record):
     branch: Annotated[str, BeforeValidator(_branch)] = "main"
     specialties: Annotated[dict[Slug, Specialty], Field(min_length=1)]
     radio: RadioLinks | None = None
+    sections: Sections = Sections()
+    home: HomeCopy = HomeCopy()
+    extra_css: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_./-]*\.css$")]] = []
 
 
 # --- members ---------------------------------------------------------------------

@@ -42,6 +42,7 @@ class SiteGraph:
     application_url: str | None = None  # where the join page sends a company that wants to join
     identity: Any = None  # identity.Identity: header logo, favicons, brand colours
     images: list[Any] = field(default_factory=list)  # imaging.Job: cache files to make before rendering
+    stylesheets: list[str] = field(default_factory=list)  # the site's own, after the theme's, on every page
 
     def kinds(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -18,6 +18,7 @@ from .outputs import Output, SiteGraph
 from .fields import US_STATES
 from .problems import Problems
 from .safefs import walk
+from .slugify import slugify
 from .urls import tel_href
 from .views import PageInfo
 
@@ -196,10 +197,12 @@ def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environm
         url=functools.lru_cache(maxsize=65536)(urls.rel), abs_url=urls.abs, site=graph.site, config=graph.site.config, nav=graph.nav,
         as_of=graph.site.as_of, state_names=US_STATES, identity=graph.identity,
         google_calendar_url=lambda event: ics.google_calendar_url(event, urls),
-        application_url=graph.application_url,
+        application_url=graph.application_url, sections=graph.site.config.sections,
+        stylesheets=graph.stylesheets,
+        join_page_url=next((p.url for p in graph.site.pages if p.slug == "join"), None),
     )
     env.filters.update(date=_date, zone_abbr=_zone_abbr, clock=_clock, state_name=lambda c: US_STATES.get(c, c),
-                       tel=tel_href, linkify=lambda text: Markup(linkify_plain(str(text))))
+                       tel=tel_href, slug=slugify, linkify=lambda text: Markup(linkify_plain(str(text))))
     env.globals["partial"] = Partials(env, memo)
     env.globals["logo"] = logo_function(env)
     return env
@@ -214,6 +217,16 @@ def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
         if prefix in graph.by_url and graph.by_url[prefix].template:
             crumbs.append((graph.by_url[prefix].title, prefix))
     return crumbs if url != "/" else []
+
+
+def _filed(graph: SiteGraph, out: Output, crumbs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A radio episode's page lives under /events/ but belongs to the show: its trail (and the
+    navigation, which follows the trail) goes through the radio page."""
+    event = getattr(out.context, "event", None)
+    radio = graph.by_url.get("/radio/")
+    if out.kind == "event" and getattr(event, "type", None) == "radio" and radio is not None:
+        return [(radio.title, "/radio/") if href == "/events/" else (label, href) for label, href in crumbs]
+    return crumbs
 
 
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
@@ -236,7 +249,7 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
             seen = dataclasses.replace(out, context=type(out.context)(
                 **{k: deps.reading(v) for k, v in out.context.variables().items()}))
     page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
-                    crumbs=breadcrumbs(graph, out.url), jsonld=jsonld.for_output(seen_graph, seen),
+                    crumbs=_filed(graph, seen, breadcrumbs(graph, out.url)), jsonld=jsonld.for_output(seen_graph, seen),
                     description=jsonld.description(seen_graph, seen),
                     image=out.image or (graph.identity.site_card if graph.identity else None))
     variables = out.context.variables() if out.context is not None else {}

@@ -29,7 +29,8 @@ from . import fields
 from .kinds import KINDS as RECORD_KINDS
 from .fields import PLACEHOLDER
 from .model import (ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location, MemberRecord,
-                    RadioLinks, Session, SiteColors, SiteRecord, Speaker, Specialty, Station, VendorRecord)
+                    RadioLinks, Session, SiteColors, SiteRecord, Speaker, Specialty, Station, VendorRecord,
+                    Audience, HomeCopy, Pillar, Quote, Sections)
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
@@ -78,6 +79,45 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
         "specialties": "The partner-finder vocabulary. Each key (lowercase-with-hyphens) is what members "
                        "write in their specialties list.",
         "radio": "Optional: where the radio show's podcast can be followed besides its RSS feed.",
+        "sections": "Optional: turn off the parts of the site the association does not have (radio, conference, "
+                    "vendors, join_form, news); each is on by default. Navigation, footer, feeds and the sitemap "
+                    "follow.",
+        "home": "Optional: the home page's own words in Markdown: intro, audiences, pillars and a member's quote.",
+        "extra_css": "Optional: stylesheets in templates/static/, e.g. [print.css], loaded on every page after the "
+                     "theme's (templates/static/site.css is loaded without being listed).",
+    },
+    Sections: {
+        "radio": "false leaves out the radio show page (/radio/), its podcast feed and its menu entry.",
+        "conference": "false leaves out the home page's banner for the next conference.",
+        "vendors": "false leaves out vendor benefits (/vendors/ and each vendor's page).",
+        "join_form": "false leaves out the \"Add your company\" form (/add-your-company/).",
+        "news": "false leaves out news (/articles/), the news feed and the home page's latest news.",
+    },
+    HomeCopy: {
+        "intro": "Markdown shown under the home page's headline.",
+        "audiences": "Who the site serves and where each starts: title, text (Markdown), link (a button's words) "
+                     "and url (a page of the site, like /partners/, or a web address).",
+        "pillars_title": "The heading over the pillars (default: What we do together).",
+        "pillars": "What the association does: title, text (Markdown) and page (a file name in content/pages/ "
+                   "without .md, the page that tells more).",
+        "quote": "A member's words on the home page: text, person (who said it) and member (their record's file "
+                 "name in members/ without .yaml).",
+    },
+    Audience: {
+        "title": "Who this is for, as a heading, e.g. Looking for an IT provider?",
+        "text": "One or two sentences in Markdown.",
+        "link": "The button's words, e.g. Find an IT provider.",
+        "url": "Where the button goes: a page of the site (/partners/) or a web address.",
+    },
+    Pillar: {
+        "title": "The pillar's name, e.g. Business development.",
+        "text": "One sentence in Markdown.",
+        "page": "Optional: the page that tells more, by its file name in content/pages/ without .md.",
+    },
+    Quote: {
+        "text": "The member's words, without quotation marks.",
+        "person": "Optional: who said it, e.g. Dana Ortiz, owner.",
+        "member": "The member's record, by its file name in members/ without .yaml.",
     },
     RadioLinks: {
         "apple": "The show's page on Apple Podcasts (http or https).",

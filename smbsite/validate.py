@@ -36,8 +36,11 @@ COMPANY_SUFFIXES = {"inc", "incorporated", "llc", "pllc", "llp", "lp", "co", "co
 
 
 def _looks(word: str) -> str:
-    """A word as it looks: its UTS #39 skeleton, without case."""
-    return skeleton(word).casefold()
+    """A word as it looks, without case: each character outside ASCII is replaced by its
+    UTS #39 prototype before case is folded (Greek Ν looks like N, its small ν like v).
+    ASCII stays as typed: 'Bam IT' and 'Barn IT', 'GRANITE' and 'Granite' are told apart
+    or matched by their letters alone, while a Cyrillic а in 'Grаnite' counts as a."""
+    return "".join(ch if ch.isascii() else skeleton(ch) for ch in word).casefold()
 
 
 _SUFFIX_LOOKS = {_looks(s) for s in COMPANY_SUFFIXES}
@@ -48,7 +51,8 @@ def company_key(name: str) -> str:
     trailing Inc, LLC, Co, Corp, Ltd and the like, and as it looks: a letter of another
     alphabet that looks like a Latin one (Cyrillic а, Greek Ο) counts as that letter."""
     import unicodedata
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+    # case is folded after the skeleton: Greek Ν looks like N, its small ν like v
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     words = [_looks(w) for w in re.findall(r"[^\W_]+", re.sub(r"[.'’]", "", plain))]
     while len(words) > 1 and words[-1] in _SUFFIX_LOOKS:
         words.pop()
@@ -120,6 +124,7 @@ class Validator:
         self.same_company(records["member"])
         if site is None:
             return None
+        self.site_rec = site.rec
         self.cross_reference(records)
         return Validated(site, records)
 
@@ -397,12 +402,25 @@ class Validator:
         known_members = self.loaded.slugs.get("member", set()) | {m.src.slug for m in records["member"]}
         refs = {"member": (("vendors", "vendor", known_vendors),),
                 "event": (("sponsors", "vendor", known_vendors), ("guests", "member", known_members))}
+        self.home_references(known_members, self.loaded.slugs.get("page", set()) | {p.src.slug for p in records["page"]})
         for kind, fields in refs.items():
             for valid in records[kind]:
                 for key, what, known in fields:
                     for i, slug in enumerate(getattr(valid.rec, key)):
                         if slug not in known:
                             self._unknown(valid.src.path, valid.src.pos, (key, i), what, slug, known)
+
+    def home_references(self, members: set[str], pages: set[str]) -> None:
+        """The home page's quote names a member, its pillars the pages that tell more."""
+        site = self.loaded.site
+        home = getattr(self.site_rec, "home", None)
+        if site is None or home is None:
+            return
+        if home.quote is not None and home.quote.member not in members:
+            self._unknown(site.path, site.pos, ("home", "quote", "member"), "member", home.quote.member, members)
+        for i, pillar in enumerate(home.pillars):
+            if pillar.page is not None and pillar.page not in pages:
+                self._unknown(site.path, site.pos, ("home", "pillars", i, "page"), "page", pillar.page, pages)
 
     def _unknown(self, source: str, pos: Any, path: tuple, what: str, slug: str, known: Iterable[str]) -> None:
         """A reference to a vendor or member that no file of the site defines."""

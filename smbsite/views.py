@@ -76,6 +76,14 @@ class HomeView(View):
     page_urls: dict[str, str]  # page slug -> its URL
     specialties: list[tuple[str, Specialty, int]]  # (key, specialty, members offering it)
     join_url: str | None
+    intro: Markup  # site.yaml home.intro, rendered
+    audiences: list[dict[str, Any]]  # title, html, link, url: who the site serves and where each starts
+    pillars_title: str
+    pillars: list[dict[str, Any]]  # title, html, url (of the page that tells more, or None)
+    quote: dict[str, Any] | None  # text, person, member
+    logos: list[Member]  # members with a logo, for the strip
+    conference: Event | None  # the next conference (its banner), when the section is on
+    conference_dates: str  # its days, "March 30 – April 1, 2027"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +180,7 @@ class PartnersView(View):
     listed_count: int
     state_map: Markup
     legend: list[tuple[int, str]]
+    anywhere: list[Member]  # working with clients anywhere: named once, counted only where based
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +191,9 @@ class PartnerView(View):
     specialty: Specialty
     members: list[Member]
     split: bool  # one page per state
-    rows: list[tuple[str, int, list[Member]]]  # (code, count, members named in that state's row)
-    nationwide: list[Member]
+    rows: list[tuple[str, int, list[Member]]]  # (code, count, members based in or serving that state)
+    nationwide: list[Member]  # working with clients anywhere
+    area: str  # "12 states and Puerto Rico": the places the rows cover
     states: list[tuple[str, str, int, str]]  # (code, name, members, where they are listed)
     state_map: Markup
     legend: list[tuple[int, str]]
@@ -199,6 +209,7 @@ class PartnerStateView(View):
     state_name: str
     based: list[Member]
     serving: list[Member]
+    anywhere: list[Member]  # working with clients anywhere, based elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +217,7 @@ class RegionsView(View):
     regions: list[tuple[str, str, int]]  # (code, name, members)
     state_map: Markup
     legend: list[tuple[int, str]]
+    anywhere: list[Member]
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +227,7 @@ class RegionView(View):
     based: list[Member]
     serving: list[Member]
     members: list[Member]
+    anywhere: list[Member]  # working with clients anywhere, based elsewhere: not counted here
     specialties: list[tuple[str, int, str]]  # (label, members offering it, where they are listed)
 
 

@@ -17,7 +17,7 @@ import yaml
 
 from conftest import AS_OF, REPO, SITE_YAML
 from smbsite import api
-from smbsite.addform import MESSAGES, field_rules
+from smbsite.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules, rules_broken
 from smbsite.model import MemberRecord
 from smbsite.slugify import slugify
 from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe, watch_errors
@@ -50,8 +50,8 @@ def test_form_controls_are_named_after_the_record_fields(make_site):
     doc = form_page(built(make_site, {"site.yaml": FORM_SITE}))
     form = doc.get_element_by_id("add-company")
     names = [el.get("name") for el in form.iter("input", "select", "textarea")]
-    assert list(dict.fromkeys(names)) == ["name", "summary", "joined", "city", "state", "specialties", "vendors",
-                                          "website", "email", "phone", "employees", "description"]
+    assert list(dict.fromkeys(names)) == ["name", "summary", "joined", "city", "state", "serves", "specialties",
+                                          "vendors", "website", "email", "phone", "employees", "description"]
     assert set(names) <= set(MemberRecord.model_fields)
     # every control has a visible label
     for el in form.iter("input", "select", "textarea"):
@@ -68,6 +68,11 @@ def test_form_controls_are_named_after_the_record_fields(make_site):
     # vendors: the vendor records
     assert [b.get("value") for b in form.xpath(".//input[@name='vendors']")] == ["sonicwall"]
     assert form.xpath(".//label[@for='f-vendor-sonicwall']")[0].text_content() == "Sonicwall"
+    # where else the company works: anywhere, or any state by name
+    served = {b.get("value"): form.xpath(f".//label[@for='{b.get('id')}']")[0].text_content()
+              for b in form.xpath(".//input[@name='serves']")}
+    assert served["nationwide"] == "We work with clients anywhere (remote work)"
+    assert len(served) == 57 and served["NV"] == "Nevada"
     assert form.get_element_by_id("f-website").get("type") == "url"
     assert form.get_element_by_id("f-email").get("type") == "email"
 
@@ -99,6 +104,12 @@ def test_page_says_how_to_add_a_logo_and_what_to_do_when_already_listed(make_sit
     text = " ".join(doc.text_content().split())
     assert "Adding a logo" in text and "at most 512 KB" in text and "logo: your-company.png" in text
     assert "Already listed?" in text and "Edit this file" in text
+    assert "This form is for member companies." in text
+    assert doc.xpath("//p[@id='not-a-member']//a/@href") == ["/net/join/"]  # applicants apply there
+    assert "Member since (optional)" in text and "Today's date is filled in" in text
+    # the logo is the second step, linked from the confirmation: GitHub's upload page for the members folder
+    assert doc.xpath("//section[@id='add-result']//a[@id='add-logo-link']/@href") == [
+        f"{REPOSITORY}/upload/main/members"]
     links = [a.get("href") for a in doc.iter("a")]
     assert f"{REPOSITORY}/tree/main/members" in links
     assert f"{REPOSITORY}/new/main/members" in links  # the route without JavaScript
@@ -122,60 +133,69 @@ def test_a_repository_that_is_not_a_web_address_is_refused(make_site, cli):
             in res.stderr)
 
 
-def test_join_page_points_to_the_form_first():
-    join = (REPO / "content" / "pages" / "join.md").read_text(encoding="utf-8")
-    body = join.split("---", 2)[2]
-    first_link = re.search(r"\]\((/[^)]*)\)", body).group(1)
-    assert first_link == "/add-your-company/"
-
-
-# --- the check's words ------------------------------------------------------------------------------
-
-def fill(template: str, **values) -> str:
-    """A message template filled as the page's script fills it."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
-
+# --- the form's words and the check's rules ------------------------------------------------------
 
 GOOD = {"name": "Basalt Data Works", "summary": "Backups for farms.", "joined": "2026-10-01", "city": "Yakima",
         "state": "WA", "specialties": ["cabling"]}
 
+# One mistake per rule the check applies to a field the form asks for: (field, rule, value as typed).
+MISTAKES = [
+    ("name", "missing", ""), ("name", "too_long", "N" * 121), ("name", "one_line", "Basalt\u2028Data"),
+    ("name", "invisible", "Basalt\u0085Data"), ("name", "placeholder", "REPLACE ME Networks"),
+    ("summary", "missing", ""), ("summary", "too_long", "x" * 216), ("summary", "one_line", "Backups\u2029for farms"),
+    ("summary", "invisible", "Backups\x1cfor farms"), ("summary", "placeholder", "We do REPLACE ME."),
+    ("joined", "date", "2026-13-01"), ("joined", "date_range", "2201-01-01"),
+    ("city", "missing", ""), ("city", "one_line", "Yak\u2028ima"), ("city", "invisible", "Yak\ufdd0ima"),
+    ("city", "placeholder", "REPLACE ME"), ("state", "missing", ""),
+    ("specialties", "too_few", []), ("specialties", "too_many", ["cabling"] * 9),
+    ("serves", "too_many", ["NV"] * 58), ("vendors", "too_many", ["sonicwall"] * 101),
+    ("website", "url", "ftp://acme.example"), ("website", "invisible", "https://acme.example/\x07"),
+    ("email", "email", "info(at)acme"), ("email", "invisible", "info\x9b@acme.example"),
+    ("phone", "phone", "call us"), ("phone", "invisible", "+1 555 010\x7f 0199"),
+    ("employees", "whole", "a dozen"), ("employees", "positive", "0"),
+    ("description", "invisible", "We\ufffe back up farms."), ("description", "placeholder", "We do REPLACE ME."),
+]
+INSTRUCTION = re.compile(r"^(Enter|Choose|Remove|Write|Shorten|Replace|Use) ")
+
 
 def record_yaml(fields: dict) -> str:
-    return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True)
+    """The record with every value double-quoted and escaped, as the form writes text (JSON is YAML)."""
+    return "".join(f"{k}: {json.dumps(v)}\n" for k, v in fields.items())
 
 
-def check_says(site: Path) -> set[str]:
-    """Every error of the check, as its message alone and as message — hint."""
-    said = set()
-    for p in api.check(site, as_of=AS_OF).errors:
-        said |= {p.message, p.text().split(": error: ", 1)[1]}
-    return said
+def test_the_forms_words_are_one_instruction_for_each_rule_the_check_applies():
+    for field in FIELDS:
+        assert set(WORDS[field]) - {"no_slug"} == rules_broken(field), field
+        for rule, words in WORDS[field].items():
+            assert INSTRUCTION.match(words), (field, rule, words)
+            assert not re.search(r"field|expected|found|'|_", words), (field, rule, words)
+    assert {(f, r) for f, r, _ in MISTAKES} == {(f, r) for f in FIELDS for r in rules_broken(f)}
+    assert WORDS["name"]["missing"] == "Enter your company name"
+    assert WORDS["specialties"]["too_few"] == "Choose at least one specialty"
+    assert WORDS["website"]["url"] == "Enter your web address, like https://example.com"
+    # what the check enforces, read from the content model
+    rules = field_rules()
+    assert rules["joined"]["dateMin"] == "1900-01-01" and rules["joined"]["dateMax"] == "2200-12-31"
+    assert rules["name"]["oneLine"] and rules["city"]["oneLine"] and not rules["description"]["oneLine"]
 
 
-@pytest.mark.parametrize("change, expected", [
-    ({"name": None}, fill(MESSAGES["missing"], field="name")),
-    ({"state": None}, fill(MESSAGES["missing"], field="state")),
-    ({"summary": "x" * 216}, fill(MESSAGES["too_long"], field="summary", max=200, n=216)),
-    ({"name": "N" * 121}, fill(MESSAGES["too_long"], field="name", max=120, n=121)),
-    ({"specialties": []}, fill(MESSAGES["too_few"], field="specialties", min=1, s="")),
-    ({"specialties": ["cabling"] * 9}, fill(MESSAGES["too_many"], field="specialties", max=8, n=9)),
-    ({"city": "REPLACE ME"}, fill(MESSAGES["placeholder"], field="city")),
-    ({"description": "We do REPLACE ME."}, fill(MESSAGES["placeholder"], field="description")),
-    ({"website": "www.acme.example"}, fill(MESSAGES["url"], field="website", value="www.acme.example") + " — "
-     + fill(MESSAGES["url_hint"], value="www.acme.example")),
-    ({"website": "ftp://acme.example"}, fill(MESSAGES["url"], field="website", value="ftp://acme.example")),
-    ({"email": "info(at)acme"}, fill(MESSAGES["email"], field="email", found=", found 'info(at)acme'")),
-    ({"phone": "call us"}, fill(MESSAGES["phone"], field="phone", found=", found 'call us'")),
-    ({"employees": "many"}, fill(MESSAGES["whole"], field="employees", found=", found 'many'")),
-    ({"employees": 0}, fill(MESSAGES["positive"], field="employees", value=0)),
-    ({"joined": "2026-13-01"}, fill(MESSAGES["date"], field="joined", found=", found '2026-13-01'")),
-])
-def test_each_form_message_is_what_the_check_says(make_site, change, expected):
-    fields = {**GOOD, **change}
-    fields = {k: v for k, v in fields.items() if v is not None}
-    site = make_site({"members/basalt-data-works.yaml": record_yaml(fields)})
-    said = check_says(site)
-    assert expected in said, said
+def check_problems(site: Path, slug: str) -> list[str]:
+    return [p.message for p in api.check(site, as_of=AS_OF).errors if p.path == f"members/{slug}.yaml"]
+
+
+@pytest.mark.parametrize("field, rule, value", MISTAKES, ids=[f"{f}-{r}" for f, r, _ in MISTAKES])
+def test_the_check_refuses_each_mistake_the_form_words_at_its_field(make_site, field, rule, value):
+    fields = {**GOOD, field: value}
+    if value in ("", []) and field != "specialties":
+        del fields[field]
+    if field == "employees":
+        fields[field] = int(value) if value.isdigit() else value
+    said = check_problems(make_site({"members/basalt-data-works.yaml": record_yaml(fields)}), "basalt-data-works")
+    assert said and all(m.startswith(f"{field}:") or f"'{field}'" in m for m in said), said
+
+
+def test_join_needs_no_date_from_the_form():
+    assert "missing" not in WORDS["joined"] and field_rules()["joined"]["default"] == "today"
 
 
 # --- in the browser -------------------------------------------------------------------------------
@@ -221,6 +241,10 @@ def fill_form(page, **values):
             page.fill(f"#f-{name}", values[name])
     if "state" in values:
         page.select_option("#f-state", values["state"])
+    for code in values.get("serves", []):
+        if code != "nationwide" and not page.is_visible(f"#f-serves-{code.lower()}"):
+            page.click("details.serves-states summary")
+        page.check(f"#f-serves-{code.lower()}")
     for key in values.get("specialties", []):
         page.check(f"#f-specialty-{key}")
     for slug in values.get("vendors", []):
@@ -238,7 +262,8 @@ def submit_and_catch(page) -> tuple[str, dict]:
 NEW_COMPANY = {
     "name": "Zoë & O’Hara Networks: Cabling #1",
     "summary": "Cabling: fiber, copper & \"quoted\" runs — for offices # and clinics",
-    "joined": "2026-10-01", "city": "Yakima", "state": "WA", "specialties": ["cabling", "microsoft-crm"],
+    "joined": "2026-10-01", "city": "Yakima", "state": "WA", "serves": ["NV", "WA", "AZ"],
+    "specialties": ["cabling", "microsoft-crm"],
     "vendors": ["sonicwall"], "website": "https://zoe-ohara.example.com", "email": "info@zoe-ohara.example.com",
     "phone": "+1 509 555 0142", "employees": "012",
     "description": "  Indented first line.\n\nWe pull cable: *fast*.\n\n- yes\n- no: maybe\n\n"
@@ -259,8 +284,9 @@ def test_filled_form_opens_githubs_editor_with_a_record_that_checks_and_builds(p
     text = query["value"]
     assert text.startswith("# yaml-language-server: $schema=../schemas/member.schema.json\n")
     data = yaml.safe_load(text)
-    assert list(data) == ["name", "summary", "joined", "city", "state", "specialties", "vendors", "website",
-                          "email", "phone", "employees", "description"]
+    assert list(data) == ["name", "summary", "joined", "city", "state", "serves", "specialties", "vendors",
+                          "website", "email", "phone", "employees", "description"]
+    assert data["serves"] == ["AZ", "NV"]  # its own state is where it is based, not served besides
     assert data["name"] == NEW_COMPANY["name"] and data["summary"] == NEW_COMPANY["summary"]
     assert data["employees"] == 12 and data["specialties"] == ["cabling", "microsoft-crm"]
     assert data["description"].startswith("  Indented first line.\n\nWe pull cable")
@@ -287,14 +313,15 @@ def test_mistakes_are_listed_announced_and_shown_at_their_fields(pg, form_site):
     assert pg.evaluate("document.activeElement.id") == "add-errors"
     items = pg.locator("#add-errors-list li").all_inner_texts()
     assert items == [
-        "summary: at most 200 characters allowed, this has 210",
-        "missing required field 'joined'",
-        "missing required field 'city'",
-        "missing required field 'state'",
-        "website: expected a web address starting with http:// or https://, found 'www.basalt.example' — "
-        "write it in full: https://www.basalt.example",
-        "employees: must be a positive number, found the number 0",
+        "Shorten your summary to 200 characters or fewer (it has 210).",
+        "Enter the city where your company is based.",
+        "Choose the state where your company is based.",
+        "Enter a number of employees of at least 1.",
     ]
+    # the web address was only missing its https://: the form added it, and shows it
+    assert pg.input_value("#f-website") == "https://www.basalt.example"
+    # "member since" is today's date unless changed
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", pg.input_value("#f-joined"))
     assert pg.opened == []
     # each field says it too, and points at its message
     summary_field = pg.locator("#f-summary")
@@ -302,7 +329,7 @@ def test_mistakes_are_listed_announced_and_shown_at_their_fields(pg, form_site):
     assert summary_field.get_attribute("aria-describedby") == "f-summary-hint f-summary-error"
     assert pg.inner_text("#f-summary-error") == items[0]
     # a link in the list moves to the field
-    pg.click("#add-errors-list a >> nth=3")
+    pg.click("#add-errors-list a >> nth=2")
     assert pg.evaluate("document.activeElement.id") == "f-state"
     # correcting a field clears its message at once
     pg.fill("#f-summary", "Backups and wireless.")
@@ -311,26 +338,74 @@ def test_mistakes_are_listed_announced_and_shown_at_their_fields(pg, form_site):
     # too few specialties: the group says so
     for key in ("cabling", "web-development", "microsoft-crm"):
         pg.uncheck(f"#f-specialty-{key}")
-    assert pg.inner_text("#f-specialties-error") == "specialties: needs at least 1 item"
+    assert pg.inner_text("#f-specialties-error") == "Choose at least one specialty."
     assert "f-specialties-error" in pg.locator("#f-specialties").get_attribute("aria-describedby")
 
 
 @pytest.mark.browser
-def test_form_and_check_agree_on_every_mistake(pg, form_site, make_site):
-    """Each field's message in the browser is the one `smbsite check` gives for the record with that mistake."""
+def test_form_says_the_tables_words_for_each_mistake(pg, form_site):
     _, served = form_site
-    cases = [("name", "N" * 125), ("summary", "REPLACE ME"), ("city", "REPLACE ME"), ("website", "acme.example"),
-             ("email", "info at acme"), ("phone", "ask for Bob"), ("employees", "a dozen"), ("employees", "0")]
-    for field, value in cases:
-        open_form(pg, served)
-        values = {**GOOD, "state": "WA", field: value}
-        fill_form(pg, **values)
-        pg.click("button[type=submit]")
-        shown = pg.inner_text(f"#f-{field}-error")
-        record = {**GOOD, field: int(value) if value.isdigit() else value}
-        said = check_says(make_site({"members/basalt-data-works.yaml": record_yaml(record)}))
-        assert shown in said, (field, value, said)
-    assert pg.opened == []
+    open_form(pg, served)
+    for field, rule, value in MISTAKES:
+        got = pg.evaluate("([f, v]) => window.smbsiteAddCompany.checkTyped(f, v)", [field, value])
+        assert got is not None and got["rule"] == rule, (field, value, got)
+        assert got["text"].startswith(WORDS[field][rule].split("{")[0]), (field, got)
+
+
+HOSTILE_CHARS = ["\u2028", "\u2029", "\u0085", "\u001c", "\u001f", "\ufdd0", "\ufdef", "\x07", "\x0c", "\x7f", "\x9b",
+                 "\ufeff", "\ufffe", "\uffff", "\u200b", "\u202e", "\t", "\u00a0", "\u3000", "\U0001fffe", "\ufffd",
+                 "REPLACE ME", "\n"]
+TYPED = {"name": "Basalt Data Works", "summary": "Backups for farms.", "city": "Yakima",
+         "description": "We back up farms.", "website": "https://basalt.example.com",
+         "email": "info@basalt.example.com", "phone": "+1 509 555 0100"}
+
+
+def unique(typed: dict, i: int) -> dict:
+    """Case i's own name, web site and email, so that no two cases are the same company."""
+    return {**typed, "name": f"{i} {typed['name']}",
+            "website": typed["website"].replace("basalt", f"basalt{i}"),
+            "email": typed["email"].replace("basalt", f"basalt{i}")}
+OTHER = [("joined", v) for v in ("1899-12-31", "1900-01-01", "2200-12-31", "2201-01-01", "0999-01-01", "9999-12-31",
+                                 "2026-02-29", "2024-02-29", "2026-1-01")] + \
+        [("employees", v) for v in ("0", "-1", "+5", "007", "99999999999999999999999", "1e3", "12.0", " 12 ", "١٢")] + \
+        [("website", v) for v in ("acme.example.com", "www.acme.example", "https://a.example/\ufeffx",
+                                  "https://a.example\u00a0/x", "http://x", "ftp://a.example", "https://a.example/ x",
+                                  "https://a.example/\u0085")] + \
+        [("email", v) for v in ("a@b.example", "a b@c.example", "a@b.c", "\ufeffa@b.example")] + \
+        [("phone", v) for v in ("555 0100", "+1 (509) 555-0100 ext. 12", "+1 509 555 0100\u3000x12", "١٢٣٤٥٦٧٨")]
+
+
+def hostile_values():
+    cases = list(OTHER)
+    for field, base in TYPED.items():
+        for ch in HOSTILE_CHARS:
+            cases += [(field, base[:4] + ch + base[4:]), (field, base + ch), (field, ch + base)]
+    return cases
+
+
+@pytest.mark.browser
+def test_form_and_check_agree_on_every_hostile_value(pg, form_site, make_site):
+    """Each value goes through the form as typed: the form accepts it exactly when the record the
+    form writes for it passes the check (one site, one record per value)."""
+    _, served = form_site
+    open_form(pg, served)
+    cases = hostile_values()
+    files, verdicts = {}, {}
+    for i, (field, value) in enumerate(cases):
+        typed = {**TYPED, "joined": "2020-01-01", "state": "WA", "specialties": ["cabling"], field: value}
+        typed = unique(typed, i)
+        got = pg.evaluate("([f, v, all]) => [window.smbsiteAddCompany.checkTyped(f, v),"
+                          " window.smbsiteAddCompany.write(all)]", [field, typed[field], typed])
+        verdicts[f"case-{i}"] = got[0] is None
+        files[f"members/case-{i}.yaml"] = got[1]
+    site = make_site({**files, "members/acme-networks.yaml": None})
+    refused: dict[str, list[str]] = {}
+    for p in api.check(site, as_of=AS_OF).errors:
+        refused.setdefault(p.path.split("/")[-1].removesuffix(".yaml"), []).append(p.message)
+    disagree = [(cases[int(slug[5:])], "form accepts" if ok else "form refuses", refused.get(slug))
+                for slug, ok in verdicts.items() if ok == (slug in refused)]
+    assert disagree == [], "\n".join(map(repr, disagree))
+    assert sum(verdicts.values()) > 50 and len(refused) > 50  # both sides of the line are tried
 
 
 @pytest.mark.browser
@@ -340,9 +415,10 @@ def test_a_company_already_listed_is_sent_to_its_file(pg, form_site):
     fill_form(pg, **{**GOOD, "name": "acme networks", "specialties": ["cabling"]})
     pg.click("button[type=submit]")
     pg.wait_for_selector("#f-name-error:not([hidden])")
-    assert pg.inner_text("#f-name-error").startswith(
-        "members/acme-networks.yaml already exists — if it is your company, edit that file instead")
-    assert pg.get_attribute("#f-name-error a", "href") == f"{REPOSITORY}/edit/main/members/acme-networks.yaml"
+    assert pg.inner_text("#f-name-error") == "Acme Networks is already listed: See its listing or Change it in GitHub's editor."
+    links = pg.eval_on_selector_all("#f-name-error a", "as => as.map(a => a.getAttribute('href'))")
+    assert links == [BASE + "members/acme-networks/", f"{REPOSITORY}/edit/main/members/acme-networks.yaml"]
+    assert ALREADY_LISTED["exists"] == "{name} is already listed"
     assert pg.opened == []
 
 
@@ -359,7 +435,7 @@ def test_a_record_too_long_for_a_link_is_shown_to_copy(pg, form_site):
     href = pg.get_attribute("#add-open", "href")
     assert href == f"{REPOSITORY}/new/main?filename=members%2Fbasalt-data-works.yaml"
     # the logo instructions name the member's own file
-    assert pg.locator(".slug-example").all_inner_texts() == ["basalt-data-works"] * 2
+    assert pg.locator(".slug-example").all_inner_texts() == ["basalt-data-works"] * 4
 
 
 NAMES = ["Zürich Systèmes", "Ørsted & Sons", "O'Brien’s IT", "ﬁber ﬂow", "Straße Networks", "  --Acme--  ",

@@ -58,7 +58,7 @@ def test_phone_menu_button_reveals_every_destination_without_javascript(phone, b
     phone.goto(bundled.url("/members/"))
     links = phone.locator(NAV_LINKS)
     labels = [links.nth(i).text_content() for i in range(links.count())]
-    assert {"Members", "Find a partner", "Vendor benefits", "Events", "Radio", "News", "About the network",
+    assert {"Members", "Find an IT provider", "Vendor benefits", "Events", "Radio", "News", "About the network",
             "Join the network"} <= set(labels)
     assert not any(links.nth(i).is_visible() for i in range(links.count())), "the menu starts closed"
     button = phone.locator("summary", has_text="Menu")

@@ -77,7 +77,7 @@ def test_member_phone_links_are_normalised(make_site):
     from conftest import MEMBER_YAML
     out = build_ok(make_site, {"members/acme-networks.yaml": MEMBER_YAML + "phone: (559) 555-0142\n"})
     doc = page(out, "/members/acme-networks/")
-    assert doc.xpath('//ul[@class="contact"]//a[starts-with(@href, "tel:")]/@href') == ["tel:5595550142"]
+    assert doc.xpath('//ul[@class="contact-buttons"]//a[starts-with(@href, "tel:")]/@href') == ["tel:5595550142"]
 
 
 # --- the join page -------------------------------------------------------------------------
@@ -93,23 +93,42 @@ def test_join_page_links_to_the_application_in_site_yaml(make_site):
     assert apply_links(page(out, "/members/")) == [], "only the join page carries it"
 
 
-def test_without_join_url_the_application_is_the_sites_add_your_company_page():
-    from smbsite.graph import application_url
-    assert application_url(None, {"/add-your-company/": object()}) == "/add-your-company/"
-    assert application_url("https://forms.example.org/a", {"/add-your-company/": object()}) == \
-        "https://forms.example.org/a"
-    assert application_url(None, {"/join/": object()}) is None
-
-
-def test_without_join_url_the_join_page_links_to_the_add_your_company_form(make_site):
-    out = build_ok(make_site, {"site.yaml": SITE_YAML + "repository: https://github.com/example/site\n"})
-    assert apply_links(page(out, "/join/")) == ["/net/add-your-company/"]
-    assert (out / "add-your-company" / "index.html").is_file()
+def test_without_join_url_applicants_apply_by_email_never_through_the_listing_form(make_site):
+    from urllib.parse import parse_qs, urlsplit
+    out = build_ok(make_site, {"site.yaml": CONTACT + "repository: https://github.com/example/site\n"})
+    doc = page(out, "/join/")
+    [href] = apply_links(doc)
+    parts = urlsplit(href)
+    assert parts.scheme == "mailto" and parts.path == "office@example.org"
+    query = parse_qs(parts.query)
+    assert query["subject"] == ["Membership application"]
+    body = query["body"][0]
+    assert "We would like to join Test Network." in body
+    for line in ("Company name:", "Website:", "City and state:", "Number of employees:"):
+        assert line in body
+    assert "no account is needed" in " ".join(doc.text_content().split())
+    assert "/net/add-your-company/" not in apply_links(doc)
 
 
 def test_join_page_has_no_application_link_when_there_is_none(make_site):
-    out = build_ok(make_site)
+    # neither join_url nor a contact address: nowhere to apply, so no button
+    out = build_ok(make_site, {"site.yaml": SITE_YAML + "repository: https://github.com/example/site\n"})
     assert apply_links(page(out, "/join/")) == []
+
+
+def test_bundled_join_page_explains_dues_and_next_steps_and_applies_by_email(tmp_path):
+    from smbsite import api
+    out = tmp_path / "out"
+    assert api.build(REPO, out, as_of=AS_OF).ok
+    doc = page(out, "/join/")
+    text = " ".join(doc.text_content().split())
+    assert "Dues" in text and "$250" in text and "How to join" in text and "answers within a week" in text
+    [href] = apply_links(doc)
+    assert href.startswith("mailto:office@smbtn.example.org?subject=Membership%20application&body=")
+    # the listing form is mentioned only as the step after joining
+    assert "Already a member?" not in text
+    first = [a.get("href") for a in doc.xpath("//div[@class='prose']//a")]
+    assert "/add-your-company/" in first and first.index("/add-your-company/") > 0
 
 
 def test_join_url_must_be_a_web_address(make_site, cli):
@@ -222,7 +241,7 @@ def test_bundled_join_page_shows_dues_as_a_table(tmp_path):
     out = tmp_path / "out"
     assert api.build(REPO, out, as_of=AS_OF).ok
     doc = page(out, "/join/")
-    assert apply_links(doc) == ["/add-your-company/"]
+    assert [h.split("?")[0] for h in apply_links(doc)] == ["mailto:office@smbtn.example.org"]
     [table] = doc.xpath("//main//table")
     rows = [[c.text_content().strip() for c in tr.xpath("./th|./td")] for tr in table.iter("tr")]
     assert rows[0] == ["Employees", "Dues a year"]
@@ -231,6 +250,5 @@ def test_bundled_join_page_shows_dues_as_a_table(tmp_path):
     assert {a.get("href") for a in prose.iter("a") if a.get("href", "").startswith(("mailto:", "tel:"))} == \
         {"mailto:membership@smbtn.example.org", "tel:9165550199"}
     home = page(out, "/")
-    label = " ".join(home.xpath("//label[@for='goal']")[0].text_content().split())
     n = len(list((REPO / "members").glob("*.yaml")))
-    assert label == f"{n} member companies in our directory: {round(100 * n / 500)}% of our goal of 500"
+    assert f"{n} member companies in our directory" in home.text_content() and not home.xpath("//progress")

@@ -14,30 +14,6 @@ from conftest import CONTRAST_JS, expected, shown
 
 
 @pytest.mark.browser
-def test_a_shared_choice_without_javascript_says_the_filter_needs_it(browser, bundled):  # noqa: F811
-    context = browser.new_context(java_script_enabled=False)
-    pg = context.new_page()
-    pg.goto(bundled.url("/partners/?specialty=cabling&state=nv"))
-    note = pg.locator("#finder-nojs")
-    assert note.is_visible() and "needs JavaScript" in note.inner_text()
-    # nothing pretends to be the result: no list, no status, no "matching members"
-    assert not pg.locator("#finder-results").is_visible() and not pg.locator("#finder-status").is_visible()
-    assert not pg.get_by_text("Matching members", exact=True).is_visible()
-    # the note leads to the lists that work without it
-    note.get_by_role("link", name="Browse by specialty").click()
-    assert pg.url.endswith("#by-specialty")
-    pg.get_by_role("link", name="Structured cabling").first.click()
-    assert pg.url == bundled.url("/partners/cabling/")
-    # the form is still usable: submitting it lands on the same explanation
-    pg.goto(bundled.url("/partners/"))
-    pg.select_option("#f-specialty", "cabling")
-    pg.click("#finder button[type=submit]")
-    assert pg.url == bundled.url("/partners/?specialty=cabling&state=&vendor=")
-    assert pg.locator("#finder-nojs").is_visible()
-    context.close()
-
-
-@pytest.mark.browser
 def test_stepping_through_options_with_the_keyboard_keeps_one_history_entry_and_announces_once(page, bundled):  # noqa: F811
     members = json.loads((bundled.out / "members.json").read_text())["members"]
     pg = page
@@ -103,7 +79,7 @@ def test_map_tiles_are_not_tab_stops_and_the_state_list_is(page, bundled):  # no
         stops.append(here)
     assert stops and not any(kind == "map" for kind, _ in stops)
     states = [href for kind, href in stops if kind == "states"]
-    assert len(states) == pg.locator("ul.states a").count() > 50
+    assert len(states) == pg.locator("ul.states a").count() > 30  # where members are based or name, not all 56
     # the map's links are the same pages, in the list's order for the keyboard
     tiles = set(pg.locator("svg.tilemap a").evaluate_all("as => as.map(a => a.getAttribute('href'))"))
     assert tiles == set(states)

@@ -130,7 +130,10 @@ def test_a_1600_px_logo_comes_out_as_webp_no_wider_than_twice_its_drawn_size_and
     assert seen == 4  # one logo per page: a specialty page lists each member once, whatever states it serves
     page_logo = page(out, "/members/acme-networks/").xpath('//img[contains(@class, "logo-page")]')[0]
     assert (page_logo.get("width"), page_logo.get("height")) == ("120", "120")  # a square in a 240x120 box
-    assert page_logo.get("alt") == "Acme Networks logo"
+    # a square mark is no wordmark: it sits beside the name, which the heading says once
+    assert page_logo.get("alt") == "" and page_logo.get("aria-hidden") == "true"
+    h1 = page(out, "/members/acme-networks/").xpath("//h1")[0]
+    assert " ".join(h1.text_content().split()) == "Acme Networks"
     assert not list((out / "members/acme-networks").glob("*.png"))[1:]  # the 1600 px original is not published
     assert not (out / "members/acme-networks/logo.png").exists()
 
@@ -138,7 +141,7 @@ def test_a_1600_px_logo_comes_out_as_webp_no_wider_than_twice_its_drawn_size_and
 def test_vendor_logos_show_on_the_vendor_list_the_vendor_page_and_the_sponsor_strip(make_site):
     site = make_site({V: "logo: sonic.png\n" + VENDOR_YAML, "vendors/sonic.png": logo_png(900, 300, seed="Sonicwall")})
     out = build(site)
-    card = page(out, "/vendors/").xpath('//li[@class="card"]//img')[0]
+    card = page(out, "/vendors/").xpath('//li[contains(@class, "card")]//img')[0]
     assert (card.get("width"), card.get("height")) == ("144", "48")
     own = page(out, "/vendors/sonicwall/").xpath('//img[contains(@class, "logo-page")]')[0]
     assert (own.get("width"), own.get("height")) == ("240", "80")
@@ -178,11 +181,16 @@ def test_an_svg_logo_is_published_rebuilt_and_drawn_at_the_size_that_fits_each_b
     assert (out / "members/acme-networks/logo.svg").read_bytes() == rebuilt(SVG_WIDE)
     sizes = {}
     for path, cls in (("/members/acme-networks/", "logo-page"), ("/members/", "logo-card"),
-                      ("/regions/ca/", "logo-row")):
+                      ("/regions/ca/", "logo-card")):
         img = page(out, path).xpath(f'//img[contains(@class, "{cls}")]')[0]
         assert img.get("src") == "/net/members/acme-networks/logo.svg" and img.get("srcset") is None
-        sizes[cls] = (img.get("width"), img.get("height"))
-    assert sizes == {"logo-page": ("240", "48"), "logo-card": ("144", "29"), "logo-row": ("80", "16")}
+        sizes[path] = (img.get("width"), img.get("height"))
+        # a wordmark stands for the name: shown once, the name said to assistive technology only
+        heading = img.xpath("ancestor::h1|ancestor::h3|ancestor::a")[0]
+        assert " ".join(heading.text_content().split()) == "Acme Networks"
+        assert heading.xpath('.//span[@class="visually-hidden"]')
+    # lists draw a wordmark at the card's size, never shrunk to an unreadable row logo
+    assert sizes == {"/members/acme-networks/": ("240", "48"), "/members/": ("144", "29"), "/regions/ca/": ("144", "29")}
 
 
 def test_every_img_of_every_page_has_width_and_height(make_site):
@@ -204,7 +212,7 @@ def test_every_img_of_every_page_has_width_and_height(make_site):
 def test_members_without_a_logo_get_a_monogram_that_screen_readers_skip(make_site):
     out = build(make_site({"members/basalt-data-works.yaml": MEMBER_YAML.replace(
         "Acme Networks", "Basalt Data Works").replace("acme.example.com", "basalt.example.com")}))
-    cards = page(out, "/members/").xpath('//li[@class="card"]')
+    cards = page(out, "/members/").xpath('//li[contains(@class, "card")]')
     marks = {c.xpath(".//h3/a")[0].text: c.xpath('.//span[contains(@class, "monogram")]') for c in cards}
     assert {name: [(m.text, m.get("aria-hidden")) for m in ms] for name, ms in marks.items()} == {
         "Acme Networks": [("AN", "true")], "Basalt Data Works": [("BD", "true")]}

@@ -52,6 +52,30 @@ def test_a_second_member_with_the_same_web_site_host_is_an_error(make_site, webs
                             f"acme.example.com — {HINT}"]
 
 
+@pytest.mark.parametrize("name", ["Acme Netwоrks", "Аcme Networks", "Acme Νetworks", "Acme Net\u200bworks"])
+def test_a_name_written_with_look_alike_letters_of_another_alphabet_is_the_same_company(make_site, name):
+    """Cyrillic о and А, Greek Ν, a zero-width space: each looks exactly like the listed name."""
+    copy = MEMBER_YAML.replace("name: Acme Networks", f"name: {name}").replace(
+        "website: https://acme.example.com", "website: https://other.example.com")
+    site = make_site({"members/acme-networks-2.yaml": copy})
+    found = errors(site)
+    assert len(found) == 1 and found[0].startswith(f"members/acme-networks-2.yaml:1:7: error: {M} already lists")
+
+
+def test_look_alike_hosts_are_the_same_web_site(make_site):
+    other = NEW_MEMBER + "website: https://acme.exаmple.com\n"  # a Cyrillic а in the host
+    found = errors(make_site({"members/zephyr-it.yaml": other}))
+    assert len(found) == 1 and "already lists a member with the web site" in found[0]
+
+
+def test_names_that_differ_in_ascii_letters_are_different_companies(make_site):
+    site = make_site({"members/bam-it.yaml": NEW_MEMBER.replace("Basalt Data Works", "Bam IT"),
+                      "members/barn-it.yaml": NEW_MEMBER.replace("Basalt Data Works", "Barn IT")})
+    assert errors(site) == []
+    assert company_key("Bam IT") != company_key("Barn IT")
+    assert company_key("Grаnite Peak IT") == company_key("Granite Peak IT")
+
+
 def test_different_companies_pass(make_site):
     site = make_site({
         "members/zephyr-it.yaml": NEW_MEMBER + "website: https://acme.example.org\n",  # another host

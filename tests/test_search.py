@@ -109,3 +109,27 @@ def test_bundled_site_checks_strict_without_warnings_through_2028(cli, as_of):
     res = cli("check", "-s", str(REPO), "--strict", "--as-of", as_of)
     assert res.returncode == 0, res.stderr
     assert "0 errors, 0 warnings" in res.stderr
+
+
+TYPES = {"/members/acme-networks/": "Member", "/vendors/sonicwall/": "Vendor", "/events/annual-conference/": "Event",
+         "/articles/hello-members/": "News", "/join/": "Page"}
+
+
+def test_each_indexed_page_says_what_it_is(searchable, tmp_path):
+    # a label in the index's metadata (Pagefind's filters are left out: their files differ from build to build)
+    out = build(searchable, tmp_path / "out")
+    for path, label in TYPES.items():
+        [main] = page(out, path).xpath("//main[@data-pagefind-body]")
+        assert main.get("data-pagefind-meta") == f"type:{label}", path
+        assert main.get("data-pagefind-filter") is None, path
+
+
+def test_member_pages_weigh_their_name_above_mentions_and_monograms_stay_out(searchable, tmp_path):
+    out = build(searchable, tmp_path / "out")
+    member = page(out, "/members/acme-networks/")
+    assert member.xpath("//h1/@data-pagefind-weight") == ["10"]
+    vendor = page(out, "/vendors/sonicwall/")
+    assert vendor.xpath("//ul[.//a[contains(@href, '/members/')]]/@data-pagefind-weight") == ["0.5"]
+    for file in out.rglob("*.html"):
+        for mono in lxml.html.fromstring(file.read_bytes()).xpath("//*[contains(@class, 'monogram')]"):
+            assert mono.get("data-pagefind-ignore") is not None, file

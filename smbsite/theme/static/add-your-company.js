@@ -1,14 +1,15 @@
-// "Add your company": checks the form as `smbsite check` checks a record, writes
-// the member record as YAML and opens GitHub's new-file editor with it.
-// The fields' limits, the patterns, the messages and the slug rule are the
-// page's (#add-company-rules), which takes them from the content model.
+// "Add your company": checks the form by the rules `smbsite check` applies to a record,
+// says each mistake as an instruction, writes the member record as YAML and opens
+// GitHub's new-file editor with it. The fields' rules, the patterns, the words and the
+// slug rule are the page's (#add-company-rules), which takes them from the content model.
 (function () {
   "use strict";
   var form = document.getElementById("add-company");
   var rulesEl = document.getElementById("add-company-rules");
   if (!form || !rulesEl || !String.prototype.normalize || !window.JSON) return;
   var C = JSON.parse(rulesEl.textContent);
-  var FIELDS = C.fields, M = C.messages;
+  var FIELDS = C.fields, W = C.words;
+  var INVISIBLE = new RegExp(C.invisible), BARE = new RegExp(C.bareAddress);
   var summary = document.getElementById("add-errors");
   var summaryList = document.getElementById("add-errors-list");
   var result = document.getElementById("add-result");
@@ -28,15 +29,30 @@
       function (m, before) { return (before || "") + "\ufffd"; });
   }
 
-  function say(key, vars) {
-    return M[key].replace(/\{(\w+)\}/g, function (m, name) {
+  function fillIn(text, vars) {
+    return text.replace(/\{(\w+)\}/g, function (m, name) {
       return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : m;
     });
   }
 
-  function found(value) {
-    var c = chars(value);
-    return ", found '" + (c.length <= C.foundMax ? value : c.slice(0, C.foundMax - 1).join("") + "\u2026") + "'";
+  // A mistake: which of the check's rules the value breaks, and what to do about it.
+  function fail(name, rule, vars) { return { rule: rule, text: fillIn(W[name][rule], vars || {}) }; }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+
+  // What the form writes for what was typed: a web address gets its https://, an empty
+  // date the default the page names.
+  function normalise(name, v) {
+    if (name === "website" && v && !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(v) && BARE.test(v)) return "https://" + v;
+    if (FIELDS[name].default === "today" && v === "") return today();
+    if (name === "description") return v.replace(/\r\n?/g, "\n").replace(/\s+$/, "").replace(/^([ \t]*\n)+/, "");
+    if (FIELDS[name].kind === "integer" && /^[-+]?[0-9]+\.0*$/.test(v)) return v.replace(/\.0*$/, "");
+    return v;
   }
 
   // smbsite.slugify: fold, decompose, keep ASCII, hyphenate, cut at a hyphen
@@ -83,7 +99,7 @@
   // Longer text as a literal block (what people write by hand), unless it holds what a block cannot.
   function yamlBlock(text) {
     var t = wellFormed(text).replace(/\r\n?/g, "\n").replace(/\s+$/, "").replace(/^([ \t]*\n)+/, "");
-    if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]/.test(t)) return yamlString(t);
+    if (/[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufeff\ufffe\uffff]/.test(t)) return yamlString(t);
     var lines = t.split("\n");
     return (/^[ \t]/.test(lines[0]) ? "|2" : "|") + "\n" +
       lines.map(function (line) { return line === "" ? "" : "  " + line; }).join("\n");
@@ -103,7 +119,7 @@
       } else {
         var el = control(name);
         var v = el ? el.value : "";
-        values[name] = name === "description" ? v : v.trim();
+        values[name] = normalise(name, name === "description" ? v : v.trim());
       }
     });
     return values;
@@ -116,39 +132,46 @@
     return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
   }
 
-  // The first mistake of one field, as the check words it (message, hint), or null.
+  function isNegative(v) { return v.charAt(0) === "-"; }
+  function digitsOf(v) { return v.replace(/^[-+]/, "").replace(/^0+/, ""); }
+
+  // a whole number written in digits against a minimum, without rounding a long one
+  function below(v, min) {
+    var d = digitsOf(v), m = String(min);
+    if (isNegative(v) && d !== "") return true;
+    if (d.length !== m.length) return d.length < m.length;
+    return d < m;
+  }
+
+  // The first rule of the check a field's value breaks, with its words, or null.
   function check(name, v) {
-    var rule = FIELDS[name], vars = { field: name, value: v };
+    var rule = FIELDS[name];
     if (rule.kind === "list") {
-      vars.n = v.length;
-      if (rule.minItems && v.length < rule.minItems) {
-        vars.min = rule.minItems; vars.s = rule.minItems === 1 ? "" : "s";
-        return [say("too_few", vars)];
-      }
-      if (rule.maxItems && v.length > rule.maxItems) { vars.max = rule.maxItems; return [say("too_many", vars)]; }
+      if (rule.minItems && v.length < rule.minItems) return fail(name, "too_few", { min: rule.minItems, n: v.length });
+      if (rule.maxItems && v.length > rule.maxItems) return fail(name, "too_many", { max: rule.maxItems, n: v.length });
       return null;
     }
-    if (v === "" || (name === "description" && !v.trim())) return rule.required ? [say("missing", vars)] : null;
-    if (rule.kind === "date") return validDate(v) ? null : [say("date", { field: name, found: found(v) })];
+    if (v === "" || (name === "description" && !v.trim())) return rule.required ? fail(name, "missing") : null;
+    if (rule.kind === "choice") return null;
+    if (rule.kind === "date") {
+      if (!validDate(v)) return fail(name, "date");
+      if (rule.dateMin && (v < rule.dateMin || v > rule.dateMax)) {
+        return fail(name, "date_range", { first: rule.dateMin.slice(0, 4), last: rule.dateMax.slice(0, 4) });
+      }
+      return null;
+    }
     if (rule.kind === "integer") {
-      if (!/^[-+]?[0-9]+$/.test(v)) return [say("whole", { field: name, found: found(v) })];
-      var n = parseInt(v, 10);
-      if (rule.minimum !== undefined && n < rule.minimum) return [say("positive", { field: name, value: n })];
+      if (!/^[-+]?[0-9]+$/.test(v)) return fail(name, "whole");
+      if (rule.minimum !== undefined && below(v, rule.minimum)) return fail(name, "positive", { min: rule.minimum });
       return null;
     }
+    if (INVISIBLE.test(v)) return fail(name, "invisible");
+    if (rule.oneLine && /[\n\r\u2028\u2029]/.test(v)) return fail(name, "one_line");
     var length = chars(v).length;
-    if (rule.maxLength && length > rule.maxLength) {
-      vars.max = rule.maxLength; vars.n = length;
-      return [say("too_long", vars)];
-    }
-    if (rule.pattern && !new RegExp(rule.pattern).test(v)) {
-      if (name === "website") {
-        return [say("url", vars), new RegExp(C.bareAddress).test(v) ? say("url_hint", vars) : ""];
-      }
-      return [say(name === "email" ? "email" : "phone", { field: name, found: found(v) })];
-    }
-    if (v.indexOf(C.placeholder) >= 0) return [say("placeholder", vars)];
-    if (name === "name" && !slugify(v)) return [say("no_slug", vars)];
+    if (rule.maxLength && length > rule.maxLength) return fail(name, "too_long", { max: rule.maxLength, n: length });
+    if (rule.jsPattern && !new RegExp(rule.jsPattern).test(v)) return fail(name, name === "website" ? "url" : name);
+    if (rule.placeholder && v.indexOf(C.placeholder) >= 0) return fail(name, "placeholder");
+    if (name === "name" && !slugify(v)) return fail(name, "no_slug");
     return null;
   }
 
@@ -166,14 +189,15 @@
     var hint = "f-" + name + "-hint";
     error.textContent = "";
     if (problem) {
-      error.appendChild(document.createTextNode(problem.text));
-      if (problem.link) {
-        error.appendChild(document.createTextNode(" "));
+      error.appendChild(document.createTextNode(problem.text + (problem.links ? ": " : ".")));
+      (problem.links || []).forEach(function (link, i) {
+        if (i) error.appendChild(document.createTextNode(" or "));
         var a = document.createElement("a");
-        a.href = problem.link.href;
-        a.textContent = problem.link.text;
+        a.href = link.href;
+        a.textContent = link.text;
         error.appendChild(a);
-      }
+      });
+      if (problem.links) error.appendChild(document.createTextNode("."));
     }
     error.hidden = !problem;
     el.setAttribute("aria-describedby", problem ? hint + " " + error.id : hint);
@@ -186,15 +210,13 @@
     }
   }
 
-  function text(found) { return found[0] + (found[1] ? " \u2014 " + found[1] : ""); }
-
   function showSummary(problems) {
     summaryList.textContent = "";
     problems.forEach(function (p) {
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "#f-" + p.name;
-      a.textContent = p.text;
+      a.textContent = p.text + ".";
       a.addEventListener("click", function (e) {
         e.preventDefault();
         var el = target(p.name);
@@ -212,8 +234,8 @@
     var problems = [];
     C.order.forEach(function (name) {
       var found = check(name, values[name]);
-      showField(name, found ? { text: text(found) } : null);
-      if (found) problems.push({ name: name, text: text(found) });
+      showField(name, found);
+      if (found) problems.push({ name: name, text: found.text });
     });
     return problems;
   }
@@ -225,8 +247,11 @@
     C.order.forEach(function (name) {
       var v = values[name], kind = FIELDS[name].kind;
       if (v === "" || (kind === "list" && !v.length) || (name === "description" && !v.trim())) return;
-      if (kind === "list") lines.push(name + ": [" + v.map(yamlKey).join(", ") + "]");
-      else if (kind === "integer") lines.push(name + ": " + parseInt(v, 10));
+      if (name === "serves") {
+        var served = v.indexOf("nationwide") >= 0 ? ["nationwide"] : v.filter(function (c) { return c !== values.state; });
+        if (served.length) lines.push(name + ": [" + served.map(yamlKey).join(", ") + "]");
+      } else if (kind === "list") lines.push(name + ": [" + v.map(yamlKey).join(", ") + "]");
+      else if (kind === "integer") lines.push(name + ": " + (isNegative(v) ? "-" : "") + (digitsOf(v) || "0"));
       else if (kind === "date") lines.push(name + ": " + v);
       else if (name === "state" && /^[A-Z]{2}$/.test(v)) lines.push(name + ": " + v);
       else if (name === "description") lines.push(name + ": " + yamlBlock(v));
@@ -253,7 +278,7 @@
     var same = (members || []).filter(function (m) {
       return m.slug === slug || String(m.name).toLowerCase() === folded;
     });
-    return same.length ? same[0].slug : null;
+    return same.length ? same[0] : null;
   }
 
   function finish(values) {
@@ -280,6 +305,8 @@
     e.preventDefault();
     submitted = true;
     var values = read();
+    var site = control("website");
+    if (site && values.website) site.value = values.website; // the https:// the form added, shown
     var problems = problemsOf(values);
     showSummary(problems);
     if (problems.length) {
@@ -291,9 +318,11 @@
       var slug = slugify(values.name);
       var existing = listed(slug, values.name);
       if (existing) {
-        var msg = say("exists", { slug: existing }) + " \u2014 " + say("exists_hint", {});
-        showField("name", { text: msg, link: { href: C.editFile + existing + ".yaml",
-                                               text: "Edit members/" + existing + ".yaml" } });
+        var L = C.listed;
+        var msg = fillIn(L.exists, { name: existing.name });
+        showField("name", { rule: "exists", text: msg, links: [
+          { href: form.dataset.memberBase + existing.slug + "/", text: L.see },
+          { href: C.editFile + existing.slug + ".yaml", text: L.edit }] });
         showSummary([{ name: "name", text: msg }]);
         summary.focus();
         return;
@@ -308,13 +337,31 @@
 
   function recheck(el) {
     if (!submitted || !el || !el.name || !FIELDS[el.name]) return;
-    var found = check(el.name, read()[el.name]);
-    showField(el.name, found ? { text: text(found) } : null);
+    showField(el.name, check(el.name, read()[el.name]));
   }
 
   // for tests and for other scripts of the site
-  window.smbsiteAddCompany = { slugify: slugify, yamlString: yamlString, yamlBlock: yamlBlock, record: record,
-                               check: check };
+  // checkTyped and write take values as a person types them, as the form reads and writes them
+  window.smbsiteAddCompany = {
+    slugify: slugify, yamlString: yamlString, yamlBlock: yamlBlock, record: record, check: check,
+    checkTyped: function (name, typed) {
+      return check(name, typeof typed !== "string" ? typed : normalise(name, name === "description" ? typed : typed.trim()));
+    },
+    write: function (typed) {
+      var values = {};
+      C.order.forEach(function (name) {
+        var v = Object.prototype.hasOwnProperty.call(typed, name) ? typed[name] : (FIELDS[name].kind === "list" ? [] : "");
+        values[name] = FIELDS[name].kind === "list" ? v : normalise(name, name === "description" ? v : v.trim());
+      });
+      return record(values);
+    }
+  };
+
+  // the date a listing is written stands for "member since" until the member corrects it
+  Object.keys(FIELDS).forEach(function (name) {
+    var el = control(name);
+    if (FIELDS[name].default === "today" && el && !el.value) el.value = today();
+  });
 
   form.hidden = false;
   var nojs = document.getElementById("add-nojs");

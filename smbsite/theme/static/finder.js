@@ -90,7 +90,7 @@
   }
 
   function logoBox(m) {
-    var box = el("div", { "class": "card-logo" });
+    var box = el("span", { "class": "card-logo" });
     if (m.logo) {
       var attrs = { "class": "logo logo-card", src: local(m.logo.src), width: m.logo.width, height: m.logo.height,
                     alt: "", "aria-hidden": "true", loading: "lazy", decoding: "async" };
@@ -102,15 +102,41 @@
     return box;
   }
 
+  // Call, Email, Website: the same buttons as the site's own cards (_contact.html)
+  function contact(m) {
+    var ul = el("ul", { "class": "contact-buttons", "aria-label": "Contact " + m.name });
+    function add(cls, href, text, hidden, rel) {
+      var li = el("li"), a = el("a", { "class": cls, href: href }, text);
+      if (rel) a.setAttribute("rel", rel);
+      a.appendChild(el("span", { "class": "visually-hidden" }, hidden));
+      li.appendChild(a);
+      ul.appendChild(li);
+    }
+    // members.json leaves out phone and email (no easy harvest): they are one tap away on the member's page
+    add("button small", form.dataset.memberBase + m.slug + "/#contact", "Call or email", " " + m.name);
+    if (m.website) add("button small secondary", m.website, "Website", " of " + m.name, "noopener");
+    return ul.children.length ? ul : null;
+  }
+
   function card(m) {
-    var li = el("li", { "class": "card" });
-    li.appendChild(logoBox(m));
-    var h = el("h3");
-    h.appendChild(el("a", { href: form.dataset.memberBase + m.slug + "/" }, m.name));
+    var li = el("li", { "class": "card linked" });
+    var h = el("h3", { "class": "card-title" });
+    var a = el("a", { href: form.dataset.memberBase + m.slug + "/" });
+    // a logo stands for the name, as on the site's own cards; a monogram stays outside the link
+    if (m.logo && m.logo.width >= 2 * m.logo.height) { // a wordmark (the theme's rule, content.py)
+      a.appendChild(logoBox(m));
+      a.appendChild(el("span", { "class": "visually-hidden" }, m.name));
+    } else {
+      li.appendChild(logoBox(m));
+      a.textContent = m.name;
+    }
+    h.appendChild(a);
     li.appendChild(h);
-    var where = m.city + ", " + m.state + (m.serves.indexOf("nationwide") >= 0 ? " · serves nationwide" : "");
+    var where = m.city + ", " + m.state + (m.serves.indexOf("nationwide") >= 0 ? " · works with clients anywhere" : "");
     li.appendChild(el("p", { "class": "meta" }, where));
     li.appendChild(el("p", null, m.summary));
+    var buttons = contact(m);
+    if (buttons) li.appendChild(buttons);
     var tags = el("ul", { "class": "tags", "aria-label": "Specialties of " + m.name });
     m.specialties.forEach(function (key) {
       var t = el("li");

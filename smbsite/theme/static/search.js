@@ -15,6 +15,13 @@
 
   function item(data) {
     var li = document.createElement("li");
+    if (data.meta && data.meta.type) { // what the page is: member, vendor, event, news or page
+      var type = document.createElement("span");
+      type.className = "result-type";
+      type.textContent = data.meta.type;
+      li.appendChild(type);
+      li.appendChild(document.createTextNode(" "));
+    }
     var a = document.createElement("a");
     a.href = data.url;
     a.textContent = (data.meta && data.meta.title) || data.url;

@@ -1,0 +1,83 @@
+"""The words of the site: one spelling (US), typographic quotes and dashes in Markdown that
+leave code and addresses alone, breadcrumbs and navigation that agree, no doubled period."""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+import pytest
+
+from conftest import AS_OF, REPO, build_ok
+from smbsite import api
+from smbsite.markdown import MarkdownRenderer
+
+BRITISH = re.compile(r"\b(programmes?|customis\w+|colours?|organis\w+|centres?|licences?|catalogue|specialis(e|es|ed|ing)"
+                     r"|enrolment|neighbour\w*|honour\w*|ageing|labelling|travelling|favourite|behaviour)\b", re.I)
+
+
+def words(el) -> str:
+    return " ".join(el.text_content().split())
+
+
+@pytest.fixture(scope="module")
+def bundled_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("copy") / "out"
+    assert api.build(REPO, out, as_of=AS_OF).ok
+    return out
+
+
+def pages(out):
+    for file in sorted(out.rglob("*.html")):
+        if "pagefind" not in file.parts:
+            yield file, lxml.html.parse(str(file)).getroot()
+
+
+def test_the_bundled_site_speaks_us_english_and_never_doubles_a_period(bundled_out):
+    for file, doc in pages(bundled_out):
+        text = words(doc)
+        assert not BRITISH.search(text), (file, BRITISH.search(text).group())
+        assert not re.search(r"\w\.\.(?!\.)", text.replace("../", "")), (file, re.search(r".{20}\w\.\.(?!\.).{5}", text))
+
+
+def test_theme_and_bundled_content_files_use_us_spelling():
+    files = [*REPO.glob("content/*/*.md"), *REPO.glob("*s/*.yaml"), REPO / "site.yaml",
+             *(REPO / "smbsite" / "theme").glob("*.html"), *(REPO / "smbsite" / "starter").rglob("*.md"),
+             *(REPO / "smbsite" / "starter").rglob("*.yaml")]
+    assert len(files) > 50
+    for file in files:
+        found = BRITISH.search(file.read_text(encoding="utf-8"))
+        assert found is None, (file, found and found.group())
+
+
+def test_markdown_has_typographic_quotes_and_dashes_but_keeps_code_addresses_and_html_as_written():
+    md = MarkdownRenderer("/")
+    html = md.html('She said "we\'re in" -- then left --- twice...')
+    assert html == "<p>She said “we’re in” – then left — twice…</p>\n"
+    code = md.html('Run `say "hi" -- now` or\n\n```\n"block" -- x\n```')
+    assert '<code>say &quot;hi&quot; -- now</code>' in code and '&quot;block&quot; -- x' in code
+    linked = md.html('See "https://example.org/a--b\'c" or write to a--b@example.org, [our "work"](https://example.org/x--y).')
+    doc = lxml.html.fragment_fromstring(linked, create_parent="div")
+    assert [a.get("href") for a in doc.iter("a")] == ["https://example.org/a--b'c", "mailto:a--b@example.org",
+                                                        "https://example.org/x--y"]
+    assert [a.text_content() for a in doc.iter("a")] == ["https://example.org/a--b'c", "a--b@example.org", "our “work”"]
+    raw = md.html('<b onclick="x()">bold</b> <script>alert(1)</script>')
+    assert "<b" not in raw and "<script" not in raw and "&lt;script&gt;" in raw
+
+
+def test_radio_episodes_are_filed_under_radio_in_breadcrumbs_and_navigation(bundled_out):
+    doc = lxml.html.parse(str(bundled_out / "events" / "radio-pilot" / "index.html")).getroot()
+    crumbs = [(a.text_content(), a.get("href")) for a in doc.xpath("//nav[@aria-label='Breadcrumb']//a")]
+    assert crumbs == [("Home", "/"), ("Radio show", "/radio/")]
+    assert [a.text_content() for a in doc.xpath("//nav[@aria-label='Main']//a[@aria-current]")] == ["Radio"]
+    other = lxml.html.parse(str(bundled_out / "events" / "smbtn-conference-2027" / "index.html")).getroot()
+    assert [a.text_content() for a in other.xpath("//nav[@aria-label='Breadcrumb']//a")] == ["Home", "Events"]
+    assert [a.text_content() for a in other.xpath("//nav[@aria-label='Main']//a[@aria-current]")] == ["Events"]
+
+
+def test_a_name_ending_in_a_period_ends_a_sentence_once(make_site):
+    member = ("name: Far Reach Co.\nsummary: Remote CRM work.\njoined: 2024-01-01\ncity: Seattle\nstate: WA\n"
+              "serves: [nationwide]\nspecialties: [microsoft-crm]\n")
+    out = build_ok(make_site, {"members/far-reach-co.yaml": member})
+    for path in ("partners", "regions", "partners/microsoft-crm"):
+        text = words(lxml.html.parse(str(out / path / "index.html")).getroot())
+        assert "Far Reach Co." in text and "Co.." not in text, path

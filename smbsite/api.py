@@ -146,7 +146,7 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
         return result
     options = repr((graph.site.as_of.isoformat(), drafts, base_url))
     try:
-        pages = (folder, loaded.digests, options) if folder is not None else None
+        pages = (folder, options) if folder is not None else None
         written, image_problems = publish(src, graph, out_dir, store, reporter, pages)
         result.files_written = written
         result.problems = sorted(set(result.problems) | set(image_problems))

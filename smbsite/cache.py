@@ -1,17 +1,17 @@
-"""The build cache: rendered outputs kept between builds, keyed by everything they depend on.
+"""The build cache: rendered outputs kept between builds with what each of them read.
 
-A page's key is a digest of the smbsite code and theme that made it, the build's
-options, its URL and template, the bytes of every template it pulls in, the site's
-navigation, and the bytes of every input its dependencies name (its own record,
-site.yaml, a whole collection such as "members/"): the same dependency model that
-`serve` uses to decide what an edit re-renders. A page whose key is in the cache is
-taken from it, anything else is rendered, so a one-member edit renders that member's
-page and the lists that show members, and copies the rest.
+While a page renders, what it reads is recorded (deps.py): its view, each record field,
+each template it loads, site.yaml's settings. Each read is stored with its digest, and on
+the next build a page is taken from the cache when every read still has that digest, else
+it is rendered again. A page's key is its URL, kind and template and the build's options;
+the index says for the smbsite code and theme that made it.
 
 On disk (CACHE/pages/, beside the image cache's folders):
-  index.json              key -> [pack, offset, length, digest], replaced atomically
+  index.json              key -> [pack, offset, length, signature, [reads]], and every read's
+                          digest as of the build that wrote it; replaced atomically
   pack-TOKEN-N.bin        the bytes, appended by render process N of one build
-  pack-TOKEN-N.json       what process N appended, merged into index.json by the parent
+  pack-TOKEN-N.json       what process N appended (with its reads), merged into index.json by the parent
+  written.json            what the last build wrote into its output folder (write.InPlace)
 Every read is checked (length, and a signature made with the cache's key, see
 cachedir.py); anything unreadable, truncated, forged, from another version or left
 by a build that was killed is a miss: the page is rendered again, never served
@@ -30,9 +30,9 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .cachedir import CLOEXEC, NOFOLLOW, CacheFolder, read_file, remove, write_file
-from .safefs import link_problem
 
-FORMAT = 1
+FORMAT = 2
+SEP = "\x1f"  # between the parts of a read, as the index writes it
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -61,6 +61,7 @@ class PageCache:
         self.fd = folder.subfolder("pages")
         self.fingerprint = fingerprint
         self.index: dict[str, list[Any]] = {}
+        self.reads: list[tuple[str, str]] = []  # (read, its digest when the index was written)
         self.token = secrets.token_hex(6)
         self.part = 0
         self._packs: dict[str, int] = {}  # pack name -> read descriptor
@@ -92,12 +93,16 @@ class PageCache:
             if data["format"] != FORMAT or data["code"] != self.fingerprint:
                 return  # another smbsite made it: start cold
             index = data["pages"]
+            reads = [(str(dep), str(want)) for dep, want in data["reads"]]
             live = 0
             for key, entry in index.items():
-                if not (isinstance(key, str) and isinstance(entry, list) and len(entry) == 4):
+                if not (isinstance(key, str) and isinstance(entry, list) and len(entry) == 5
+                        and isinstance(entry[4], list)):
+                    return
+                if any(not isinstance(i, int) or not 0 <= i < len(reads) for i in entry[4]):
                     return
                 live += int(entry[2])
-            self.index = index
+            self.index, self.reads = index, reads
             total = 0
             for pack in {entry[0] for entry in index.values()}:
                 try:
@@ -114,20 +119,40 @@ class PageCache:
 
     # --- reading and writing -------------------------------------------------------------
 
-    def get(self, key: str) -> bytes | None:
-        entry = self.index.get(key)
-        data = self._read(key, entry) if entry is not None else None
+    def plan(self, keys: dict[str, str], digests: Any) -> dict[str, list[Any]]:
+        """url -> its cache entry, for every output (url -> key) whose reads all have the
+        digest now (digests: deps.Digests) that they had when it was stored."""
+        same: list[bool | None] = [None] * len(self.reads)
+        hits = {}
+        for url, key in keys.items():
+            entry = self.index.get(key)
+            if entry is None:
+                continue
+            for i in entry[4]:
+                ok = same[i]
+                if ok is None:
+                    dep, want = self.reads[i]
+                    ok = same[i] = digests.get(tuple(dep.split(SEP))).hex() == want
+                if not ok:
+                    break
+            else:
+                hits[url] = entry
+        return hits
+
+    def get(self, key: str, entry: list[Any]) -> bytes | None:
+        """The bytes of a planned hit (None if they cannot be read: render the page)."""
+        data = self._read(key, entry)
         if data is None:
             self.misses += 1
             return None
         self.hits += 1
         if self.compact:
-            self._append(key, data, entry[3])
+            self._append(key, data, entry[3], [self.reads[i] for i in entry[4]])
         return data
 
     def _read(self, key: str, entry: list[Any]) -> bytes | None:
         try:
-            pack, offset, length, want = entry
+            pack, offset, length, want = entry[:4]
             fd = self._packs.get(pack)
             if fd is None:
                 if not isinstance(pack, str) or "/" in pack or not pack.startswith("pack-"):
@@ -144,10 +169,17 @@ class PageCache:
             return None  # truncated, changed since it was written, or not written by this user's builds
         return data
 
-    def put(self, key: str, data: bytes) -> None:
-        self._append(key, data, self.sign(key, data))
+    def stamp(self, key: str, data: bytes) -> str:
+        """What the index says a page's bytes are (its signature, which a read checks): also what
+        a build compares with what it wrote into the output folder last time."""
+        return self.sign(key, data)
 
-    def _append(self, key: str, data: bytes, signature: str) -> None:
+    def put(self, key: str, data: bytes, reads: dict[tuple, bytes]) -> None:
+        """Keep a rendered output with what it read (read -> its digest now)."""
+        self.misses += 1
+        self._append(key, data, self.stamp(key, data), [(SEP.join(dep), d.hex()) for dep, d in reads.items()])
+
+    def _append(self, key: str, data: bytes, signature: str, reads: list[tuple[str, str]]) -> None:
         try:
             if self._out is None:
                 self._out_name = f"pack-{self.token}-{self.part}.bin"
@@ -158,7 +190,7 @@ class PageCache:
                 view = view[os.write(self._out, view):]
         except OSError:
             return  # a full disk does not fail the build: the page is just not cached
-        self._written.append([key, self._out_name, self._out_size, len(data), signature])
+        self._written.append([key, self._out_name, self._out_size, len(data), signature, reads])
         self._out_size += len(data)
 
     def flush_part(self) -> None:
@@ -179,32 +211,82 @@ class PageCache:
 
     # --- the end of a build ----------------------------------------------------------------
 
-    def finish(self, keys: Iterable[str]) -> None:
+    def finish(self, keys: Iterable[str], hits: Iterable[list[Any]] = ()) -> None:
         """Make this build's pages the cache: merge what every process wrote, keep only the
-        pages of this build, replace the index atomically, delete packs nobody points at."""
+        pages of this build, replace the index atomically, delete packs nobody points at.
+        hits: the entries this build took from the cache (their reads are as they were)."""
         self.flush_part()
         wanted = set(keys)
-        index = {k: e for k, e in self.index.items() if k in wanted and not self.compact}
+        taken = {id(e) for e in hits}
+        numbers: dict[str, int] = {}
+        table: list[list[str]] = []
+
+        def number(dep: str, want: str) -> int:
+            n = numbers.get(dep)
+            if n is None:
+                n = numbers[dep] = len(table)
+                table.append([dep, want])
+            return n
+
+        index = {}
+        if not self.compact:
+            for k, e in self.index.items():
+                if k in wanted and id(e) in taken:
+                    index[k] = [*e[:4], [number(*self.reads[i]) for i in e[4]]]
         with os.scandir(self.fd) as entries:
             names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
         for name in names:
             if not (name.startswith(f"pack-{self.token}-") and name.endswith(".json")):
                 continue
             try:
-                for key, pack, offset, length, signature in json.loads(read_file(self.fd, name) or b"[]"):
+                for key, pack, offset, length, signature, reads in json.loads(read_file(self.fd, name) or b"[]"):
                     if key in wanted:
-                        index[key] = [pack, offset, length, signature]
+                        index[key] = [pack, offset, length, signature, [number(dep, want) for dep, want in reads]]
             except (ValueError, TypeError):
                 continue  # that process's pages are simply not kept
         try:
             write_file(self.fd, "index.json", json.dumps({"format": FORMAT, "code": self.fingerprint,
-                                                         "pages": index}).encode())
+                                                         "reads": table, "pages": index}).encode())
         except OSError:
             return
+        self.index = index
+        self.reads = [(dep, want) for dep, want in table]
         live = {e[0] for e in index.values()}
         for name in names if self.cache.owned else ():
             if name.startswith("pack-") and name not in live:
                 remove(self.fd, name)
+
+    # --- what the last build wrote into its output folder -----------------------------
+
+    def written(self, out: Path) -> dict[str, list[Any]] | None:
+        """relative path -> [size, mtime_ns, what it holds] of every file the last build through
+        this cache wrote into out; None when that build wrote elsewhere or nothing is known."""
+        try:
+            raw = read_file(self.fd, "written.json")
+            if raw is None:
+                return None
+            data = json.loads(raw)
+            if data["format"] != FORMAT or data["out"] != str(Path(out).resolve()):
+                return None
+            files = data["files"]
+            if not hmac.compare_digest(str(data["mac"]), self._mac_written(data["out"], files)):
+                return None  # not written by this user's builds
+            if not all(isinstance(v, list) and len(v) == 3 for v in files.values()):
+                return None
+            return files
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+    def _mac_written(self, out: str, files: dict[str, list[Any]]) -> str:
+        return self.cache.mac(b"written", out.encode(), json.dumps(files, sort_keys=True).encode()).hex()
+
+    def note_written(self, out: Path, files: dict[str, list[Any]]) -> None:
+        try:
+            where = str(Path(out).resolve())
+            write_file(self.fd, "written.json", json.dumps({"format": FORMAT, "out": where, "files": files,
+                                                            "mac": self._mac_written(where, files)}).encode())
+        except OSError:
+            pass  # the next build writes every file
 
     def close(self) -> None:
         for fd in self._packs.values():
@@ -218,99 +300,7 @@ class PageCache:
             self.fd = -1
 
 
-class Keys:
-    """The cache key of every output of one build."""
-
-    def __init__(self, fingerprint: str, options: str, site_digest: bytes, nav: Any,
-                 file_digests: dict[str, bytes], templates: dict[str, bytes], root: Path,
-                 every_page: tuple[str, ...] = ()):
-        """every_page: files every page shows (the site's logo, in the header)."""
-        self.files = file_digests
-        self.root = root
-        self._deps: dict[str, bytes] = {}
-        base = hashlib.blake2b(digest_size=16)
-        base.update(f"{fingerprint}\0{options}\0".encode())
-        base.update(site_digest)
-        base.update(repr(nav).encode())
-        for name in every_page:
-            base.update(name.encode() + b"\0" + self.dep(name))
-        self.base = base
-        self.templates = templates  # template -> digest of it and everything it pulls in
-
-    def dep(self, name: str) -> bytes:
-        got = self._deps.get(name)
-        if got is None:
-            if name in self.files:
-                got = self.files[name]
-            elif name.endswith("/"):  # a collection: every file in its folder (records, logos), added and removed ones too
-                got = self._folder(name)
-            else:
-                got = self._file(name)
-            self._deps[name] = got
-        return got
-
-    def _folder(self, name: str) -> bytes:
-        h = hashlib.blake2b(digest_size=16)
-        top = self.root / name
-        for here, dirs, files in os.walk(top):
-            dirs.sort()
-            rel_here = Path(here).relative_to(self.root).as_posix()
-            for f in sorted(files):
-                rel = f"{rel_here}/{f}"
-                got = self.files.get(rel)
-                if got is None:
-                    got = self._file(rel)
-                h.update(rel.encode() + b"\0" + got)
-        return h.digest()
-
-    def _file(self, rel: str) -> bytes:
-        """The digest of a file the load did not read (a logo, a static file), read in pieces.
-        A pipe, a device or a link out of the site is never opened (reading a pipe waits for
-        ever): the build reports it, or leaves it alone, whatever its key says."""
-        path = self.root / rel
-        try:
-            mode = os.stat(path).st_mode
-        except OSError:
-            return b"missing"
-        if not stat.S_ISREG(mode) or link_problem(self.root, path) is not None:
-            return b"not read"
-        try:
-            with open(path, "rb") as f:
-                return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).digest()
-        except OSError:
-            return b"unreadable"
-
-    def key(self, out: Any) -> str | None:
-        """None for outputs that are copied, not rendered, and for templates that cannot be read."""
-        if out.copy_from is not None:
-            return None
-        h = self.base.copy()
-        h.update(f"\0{out.url}\0{out.kind}\0{out.template}\0".encode())
-        if out.template is not None:
-            t = self.templates.get(out.template)
-            if t is None:
-                return None
-            h.update(t)
-        for name in sorted(out.deps):
-            h.update(name.encode() + b"\0" + self.dep(name))
-        return h.hexdigest()
-
-
-def template_digests(env: Any, closure: dict[str, set[str]]) -> dict[str, bytes]:
-    """template -> digest of its source and of every template it extends, includes or imports."""
-    sources: dict[str, bytes] = {}
-    loader = env.loader
-    for name in {t for used in closure.values() for t in used} | set(closure):
-        try:
-            sources[name] = digest(loader.get_source(env, name)[0].encode("utf-8"))
-        except Exception:  # noqa: BLE001 - a template that cannot be read is never cached
-            continue
-    out = {}
-    for name, used in closure.items():
-        if any(t not in sources for t in used):
-            continue
-        h = hashlib.blake2b(digest_size=16)
-        for t in sorted(used):
-            h.update(t.encode() + b"\0" + sources[t])
-        out[name] = h.digest()
-    return out
+def page_key(options: str, out: Any) -> str:
+    """Which cached page an output may be: the same URL, kind and template under the same options."""
+    return hashlib.blake2b(f"{options}\0{out.url}\0{out.kind}\0{out.template}".encode(),
+                           digest_size=16).hexdigest()

@@ -1,5 +1,5 @@
-"""Stage 3, routes: every output URL, what renders it (template and context), and what it
-depends on. Reads the site model, changes nothing in it."""
+"""Stage 3, routes: every output URL and what renders it (template and context). What each
+output depends on is recorded while it renders (deps.py). Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
 import math
@@ -33,10 +33,6 @@ COVER_FILE = "podcast-cover.png"  # in static/: the podcast's artwork, shown on 
 COVER_SIZE = 160  # CSS pixels the radio page draws it at
 PARTNER_SPLIT_FROM = 500  # listings on one specialty page before it splits into a page per state
 
-# Dependency keys: a source path ("members/acme.yaml"), a whole collection
-# ("members/"), "site.yaml", or "template:<name>" (added while rendering).
-ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES = (
-    KINDS[k].collection for k in ("member", "vendor", "event", "article", "page"))
 
 
 BENEFIT_TYPES = {"discount": "Discounts", "training": "Training", "certification": "Certification",
@@ -107,53 +103,43 @@ class GraphBuilder:
         listed = [m for m in members if m.partnering]
         upcoming = [e for e in site.events if e.upcoming]
         past = [e for e in reversed(site.events) if not e.upcoming]
-        everything = frozenset({"site.yaml", ALL_MEMBERS, ALL_VENDORS, ALL_EVENTS, ALL_ARTICLES, ALL_PAGES})
 
         sections = site.config.sections
-        self.add(url="/", kind="home", title=site.config.title, template="home.html", deps=everything,
+        self.add(url="/", kind="home", title=site.config.title, template="home.html",
                  context=home_view(site, listed, upcoming))
         self.directory(members)
         for m in members:
-            self.add(url=m.url, kind="member", title=m.name, template="member.html",
-                     context=MemberView(member=m), deps=frozenset({m.source, "site.yaml", ALL_VENDORS}),
-                     lastmod=None)
+            self.add(url=m.url, source=m.source, kind="member", title=m.name, template="member.html",
+                     context=MemberView(member=m), lastmod=None)
         partner_state_url = self.partners(listed)
         self.regions(listed, partner_state_url)
         if sections.vendors:
             self.vendors()
         self.add(url="/events/", kind="events", title="Events", template="events.html",
-                 context=EventsView(upcoming=upcoming, past=past), deps=frozenset({"site.yaml", ALL_EVENTS}))
+                 context=EventsView(upcoming=upcoming, past=past))
         for e in site.events:
-            self.add(url=e.url, kind="event", title=e.title, template="event.html", context=EventView(event=e),
-                     deps=frozenset({e.source, "site.yaml", ALL_VENDORS, ALL_MEMBERS}))
+            self.add(url=e.url, source=e.source, kind="event", title=e.title, template="event.html", context=EventView(event=e))
         if sections.radio:
             self.radio()
         if sections.news:
             self.articles()
         for p in site.pages:
-            self.add(url=p.url, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p),
-                     deps=frozenset({p.source, "site.yaml", ALL_PAGES}))
+            self.add(url=p.url, source=p.source, kind="page", title=p.title, template="page.html", context=PageView(page_doc=p))
         self.generic_pages()
         if site.config.repository and sections.join_form:
             from .addform import URL, form_context
             self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
-                     context=FormView(form=form_context(site)),
-                     deps=frozenset({"site.yaml", ALL_VENDORS, ALL_PAGES}))  # it links the join page
+                     context=FormView(form=form_context(site)))
         if site.config.search:  # the index itself is written after rendering (search.py)
-            self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False,
-                     deps=frozenset({"site.yaml"}))
-        self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False,
-                 deps=frozenset({"site.yaml", ALL_PAGES}))
+            self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False)
+        self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)
         for rel, file in self.static_files:
-            self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file,
-                     deps=frozenset({"templates/static/" + rel}))
+            self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
         planned = identity.plan(site, self.urls, self.store)
         self.problems.extend(planned.problems)
         for out in self.outputs:
             if out.template:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)
-                if out.url in planned.logo_deps:
-                    out.deps = out.deps | {planned.logo_deps[out.url]}
         self.outputs += planned.outputs
         self.outputs += machine.outputs(site, self.urls, self.outputs)
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
@@ -167,12 +153,11 @@ class GraphBuilder:
     def vendors(self) -> None:
         site = self.site
         self.add(url="/vendors/", kind="vendors", title="Vendor benefits", template="vendors.html",
-                 context=VendorsView(vendors=site.vendors), deps=frozenset({"site.yaml", ALL_VENDORS}))
+                 context=VendorsView(vendors=site.vendors))
         for v in site.vendors:
-            self.add(url=v.url, kind="vendor", title=v.name, template="vendor.html",
+            self.add(url=v.url, source=v.source, kind="vendor", title=v.name, template="vendor.html",
                      context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
-                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]),
-                     deps=frozenset({v.source, "site.yaml", ALL_MEMBERS}))
+                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]))
 
     def radio(self) -> None:
         radio = [e for e in self.site.events if e.type == "radio"]
@@ -180,9 +165,7 @@ class GraphBuilder:
         self.add(url="/radio/", kind="radio", title="Radio show", template="radio.html",
                  context=RadioView(upcoming=[e for e in radio if e.upcoming],
                                    past=[e for e in reversed(radio) if not e.upcoming],
-                                   stations=self.stations(radio), cover=cover),
-                 deps=frozenset({"site.yaml", ALL_EVENTS, ALL_MEMBERS,
-                                 *(["templates/static/" + COVER_FILE] if cover else [])}))
+                                   stations=self.stations(radio), cover=cover))
 
     def stylesheets(self, graph: SiteGraph) -> list[str]:
         """templates/static/site.css when the site has one, then site.yaml's extra_css, in order."""
@@ -216,12 +199,10 @@ class GraphBuilder:
             records = getattr(self.site, kind.attr)
             for rec in records:
                 title = getattr(rec, "title", None) or getattr(rec, "name", None) or rec.slug
-                self.add(url=rec.url, kind=kind.name, title=title, template=kind.page, context=RecordView(record=rec),
-                         deps=frozenset({rec.source, "site.yaml"}))
+                self.add(url=rec.url, source=rec.source, kind=kind.name, title=title, template=kind.page, context=RecordView(record=rec))
             if kind.listing is not None:
                 self.add(url=kind.url_of("").removesuffix("/") or "/", kind=kind.attr, title=kind.attr.capitalize(),
-                         template=kind.listing, context=RecordsView(records=records),
-                         deps=frozenset({"site.yaml", kind.collection}))
+                         template=kind.listing, context=RecordsView(records=records))
 
     def directory(self, members: list[Member]) -> None:
         letters: dict[str, list[Member]] = {}
@@ -229,13 +210,11 @@ class GraphBuilder:
             letters.setdefault(m.letter, []).append(m)
         groups = sorted(letters.items(), key=lambda kv: (kv[0] == "#", kv[0]))
         split = len(members) > LETTER_PAGES_FROM
-        deps = frozenset({"site.yaml", ALL_MEMBERS})
         # every letter A-Z appears in the jump list; an empty one is shown but is no link
         jump = [(letter, len(letters.get(letter, [])),
                  (self.letter_url(letter) if split else "#" + self.letter_id(letter)) if letter in letters else None)
                 for letter in [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", *(["#"] if "#" in letters else [])]]
-        self.add(url="/members/", kind="members", title="Member directory", template="members.html", deps=deps,
-                 context=DirectoryView(groups=[(letter, self.letter_id(letter), ms) for letter, ms in groups],
+        self.add(url="/members/", kind="members", title="Member directory", template="members.html", context=DirectoryView(groups=[(letter, self.letter_id(letter), ms) for letter, ms in groups],
                                        split=split, jump=jump, total=len(members)))
         if not split:
             return
@@ -250,8 +229,7 @@ class GraphBuilder:
                 here = [(lt, c, page_url(1) if lt == letter else u) for lt, c, u in jump]
                 self.add(url=page_url(n), kind="members-letter",
                          title=f"Members: {letter}" + (f", page {n}" if n > 1 else ""),
-                         template="members_letter.html", deps=deps,
-                         context=LetterView(letter=letter, members=chunk, jump=here, letter_total=len(ms),
+                         template="members_letter.html", context=LetterView(letter=letter, members=chunk, jump=here, letter_total=len(ms),
                                             page_number=n, page_count=len(chunks),
                                             prev_url=page_url(n - 1) if n > 1 else None,
                                             next_url=page_url(n + 1) if n < len(chunks) else None))
@@ -275,14 +253,12 @@ class GraphBuilder:
         for m in listed:
             for key, _ in m.specialty_list:
                 by_spec[key].append(m)
-        deps = frozenset({"site.yaml", ALL_MEMBERS})
         regions = region_groups(listed)
         counts = {code: len(ms) for code, ms in regions}
         vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
                          key=lambda v: (v.name.casefold(), v.slug))
         # the finder filters by vendor: it names every vendor a listed member works with
         self.add(url="/partners/", kind="partners", title="Find an IT provider", template="partners.html",
-                 deps=deps | {ALL_VENDORS},
                  context=PartnersView(
                      specialties=[(k, spec, len(by_spec[k])) for k, spec in specs.items()],
                      states=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
@@ -301,7 +277,7 @@ class GraphBuilder:
             # the page lists each member once; a row per state names who works there; those
             # working with clients anywhere are named once, not in every row
             rows = [] if split else [(code, len(ms), ms) for code, ms in groups]
-            self.add(url=base, kind="partner", title=spec.label, template="partner.html", deps=deps,
+            self.add(url=base, kind="partner", title=spec.label, template="partner.html",
                      context=PartnerView(
                          key=key, specialty=spec, members=by_spec[key], split=split, rows=rows,
                          nationwide=anywhere(by_spec[key]), area=area_phrase(counts),
@@ -313,7 +289,7 @@ class GraphBuilder:
                 for code, ms in groups:
                     self.add(url=f"{base}{code.lower()}/", kind="partner-state",
                              title=f"{spec.label} in {US_STATES[code]}", template="partner_state.html",
-                             deps=deps, context=PartnerStateView(key=key, specialty=spec, code=code,
+                             context=PartnerStateView(key=key, specialty=spec, code=code,
                                                                  state_name=US_STATES[code],
                                                                  based=[m for m in ms if m.state == code],
                                                                  serving=[m for m in ms if m.state != code],
@@ -322,12 +298,10 @@ class GraphBuilder:
         return partner_state_url
 
     def regions(self, listed: list[Member], partner_state_url: dict[tuple[str, str], str]) -> None:
-        deps = frozenset({"site.yaml", ALL_MEMBERS})
         groups = region_groups(listed)
         counts = {code: len(ms) for code, ms in groups}
         specs = self.site.config.specialties
-        self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", deps=deps,
-                 context=RegionsView(
+        self.add(url="/regions/", kind="regions", title="Members by region", template="regions.html", context=RegionsView(
                      regions=[(code, US_STATES[code], counts[code]) for code in by_state_name(counts)],
                      state_map=self.state_map(counts, lambda c: f"/regions/{c.lower()}/", "region-map"),
                      legend=legend(counts), anywhere=anywhere(listed)))
@@ -339,7 +313,7 @@ class GraphBuilder:
                 for key in m.specialties:
                     offered[key] = offered.get(key, 0) + 1
             self.add(url=f"/regions/{code.lower()}/", kind="region", title=US_STATES[code], template="region.html",
-                     deps=deps, context=RegionView(code=code, state_name=US_STATES[code], based=based,
+                     context=RegionView(code=code, state_name=US_STATES[code], based=based,
                                                    serving=serving, members=ms,
                                                    anywhere=[m for m in anywhere(listed) if m.state != code],
                                                    specialties=[(specs[k].label, offered[k],
@@ -372,7 +346,6 @@ class GraphBuilder:
     def articles(self) -> None:
         arts = self.site.articles
         pages = max(1, math.ceil(len(arts) / ARTICLES_PER_PAGE))
-        deps = frozenset({"site.yaml", ALL_ARTICLES})
 
         def page_url(n: int) -> str:
             return "/articles/" if n == 1 else f"/articles/page/{n}/"
@@ -380,8 +353,7 @@ class GraphBuilder:
         for n in range(1, pages + 1):
             chunk = arts[(n - 1) * ARTICLES_PER_PAGE: n * ARTICLES_PER_PAGE]
             self.add(url=page_url(n), kind="articles", title="News" if n == 1 else f"News, page {n}",
-                     template="articles.html", deps=deps,
-                     context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
+                     template="articles.html", context=ArticlesView(articles=chunk, page_number=n, page_count=pages,
                                           prev_url=page_url(n - 1) if n > 1 else None,
                                           next_url=page_url(n + 1) if n < pages else None))
         # a page per tag, so the tags under an article lead somewhere
@@ -393,14 +365,14 @@ class GraphBuilder:
                     tagged[key][1].append(a)
         for key, (tag, items) in sorted(tagged.items()):
             self.add(url=f"/articles/tags/{key}/", kind="articles", title=f"News about {tag}",
-                     template="articles.html", deps=deps,
+                     template="articles.html",
                      context=ArticlesView(articles=items, page_number=1, page_count=1, prev_url=None, next_url=None))
         for i, a in enumerate(arts):
             newer = arts[i - 1] if i > 0 else None
             older = arts[i + 1] if i + 1 < len(arts) else None
-            self.add(url=a.url, kind="article", title=a.title, template="article.html",
+            self.add(url=a.url, source=a.source, kind="article", title=a.title, template="article.html",
                      context=ArticleView(article=a, newer=newer, older=older),
-                     deps=frozenset({a.source, "site.yaml", ALL_ARTICLES}), lastmod=a.published.date())
+                     lastmod=a.published.date())
 
     # --- integrity ----------------------------------------------------------------------
 
@@ -416,10 +388,7 @@ class GraphBuilder:
 
     @staticmethod
     def _src_of(o: Output) -> str:
-        for d in sorted(o.deps):
-            if d.endswith((".yaml", ".yml", ".md")) and d != "site.yaml":
-                return d
-        return "site.yaml"
+        return o.source
 
 
 def build_graph(site: SiteModel, problems: Problems, site_root: Any,

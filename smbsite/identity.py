@@ -62,7 +62,6 @@ class Planned:
     outputs: list[Output] = field(default_factory=list)  # every image file, at its URL
     images: list[imaging.Job] = field(default_factory=list)  # the cache files to make before rendering
     shares: dict[str, Social] = field(default_factory=dict)  # page URL -> its og:image, where not the site's
-    logo_deps: dict[str, str] = field(default_factory=dict)  # page URL -> its logo file (a new file redraws it)
     problems: list[Problem] = field(default_factory=list)  # card text no installed font draws
 
 
@@ -74,61 +73,58 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
     ident = Identity(brand=brand, initials=imaging.initials(cfg.title), style=_style(c))
     p = Planned(ident)
     logo: LogoFile | None = cfg.logo_file
-    site_deps = frozenset({"site.yaml", *([f"{cfg.logo}"] if cfg.logo else [])})
     raster_site_logo = logo if logo is not None and not logo.svg else None
 
-    def add(url: str, deps: frozenset[str], **kw: Any) -> None:
-        p.outputs.append(Output(url=url, kind="image", sitemap=False, deps=deps, **kw))
+    def add(url: str, **kw: Any) -> None:
+        p.outputs.append(Output(url=url, kind="image", sitemap=False, **kw))
 
-    def add_job(job: imaging.Job, job_urls: list[str], deps: frozenset[str]) -> None:
+    def add_job(job: imaging.Job, job_urls: list[str]) -> None:
         p.images.append(job)
         for url, name in zip(job_urls, job.names):
-            add(url, deps, copy_from=store.file(name))
+            add(url, copy_from=store.file(name))
 
-    def add_logo(lp: LogoPlan, deps: frozenset[str]) -> None:
+    def add_logo(lp: LogoPlan) -> None:
         if lp.copy_url is not None:
-            add(lp.copy_url, deps, produce=_published(lp.file))
+            add(lp.copy_url, produce=_published(lp.file))
         if lp.variants:
             job_urls = list(lp.variants)
-            add_job(imaging.logo_job(lp.file, [lp.variants[u] for u in job_urls]), job_urls, deps)
+            add_job(imaging.logo_job(lp.file, [lp.variants[u] for u in job_urls]), job_urls)
 
     # the header logo
     if logo is not None:
         header = plan_logo(logo, "/", ("header",), social=False)
-        add_logo(header, site_deps)
+        add_logo(header)
         ident.logo = header.drawn["header"]
 
     # favicons: the SVG logo itself when it is square enough, else the monogram
     if logo is not None and logo.svg and logo.squareish:
-        add("/favicon.svg", site_deps, produce=_published(logo))
+        add("/favicon.svg", produce=_published(logo))
     else:
         svg = monogram_svg(ident.initials, brand)
-        add("/favicon.svg", site_deps, produce=lambda site: svg)
+        add("/favicon.svg", produce=lambda site: svg)
     ident.favicon_svg = "/favicon.svg"
     for url, size in imaging.FAVICONS.items():
-        add_job(favicon_job(size, logo, brand, ident.initials), [url], site_deps)
+        add_job(favicon_job(size, logo, brand, ident.initials), [url])
         ident.favicons.append((url, size))
 
     # the site's card, and one per event and article
     host = cfg.base_url.split("://", 1)[-1].rstrip("/")
 
-    def card(url: str, title: str, kind: str, deps: frozenset[str], alt: str, source: str = "site.yaml") -> Social:
+    def card(url: str, title: str, kind: str, alt: str, source: str = "site.yaml") -> Social:
         spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
                         initials=ident.initials, logo=raster_site_logo)
         p.problems.extend(_undrawn(spec, url, source))
-        add_job(card_job(spec), [url], deps | site_deps)
+        add_job(card_job(spec), [url])
         return Social(urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
 
-    ident.site_card = card("/social.png", cfg.tagline or cfg.title, "", site_deps,
+    ident.site_card = card("/social.png", cfg.tagline or cfg.title, "",
                            f"{cfg.title}: {cfg.tagline}" if cfg.tagline else cfg.title)
     for e in site.events:
         kind = " · ".join(part for part in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if part)
-        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, frozenset({e.source}), f"{e.title}: {kind}",
-                               e.source)
+        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, f"{e.title}: {kind}", e.source)
     for a in site.articles:
         kind = f"News · {_day(a.published)}"
-        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, frozenset({a.source}), f"{a.title}: {kind}",
-                               a.source)
+        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, f"{a.title}: {kind}", a.source)
 
     # members' and vendors' logos, at the sizes validation planned
     for records in (site.members, site.vendors):
@@ -136,9 +132,7 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
             lp: LogoPlan | None = rec.logo_plan
             if lp is None:
                 continue
-            file = _rel(rec.source, lp.file.name)
-            p.logo_deps[rec.url] = file
-            add_logo(lp, frozenset({rec.source, file}))
+            add_logo(lp)
             shared = lp.drawn.get("social")
             if shared is not None:
                 p.shares[rec.url] = Social(urls.abs(shared.src), shared.width, shared.height,
@@ -170,10 +164,6 @@ def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:
         found.append(Problem(where, 1, 1, f"{image} leave{'s' * (where == source)} off the {what}: no installed font "
                              f"draws {shown}", hint, "warning"))
     return found
-
-
-def _rel(source: str, name: str) -> str:
-    return source.rsplit("/", 1)[0] + "/" + name if "/" in source else name
 
 
 def _style(c: Any) -> Markup:

@@ -1,19 +1,18 @@
 """Incremental builds for `smbsite serve`: the model and rendered pages stay in
-memory; a change re-renders only the outputs that depend on it.
+memory; a change re-renders only the outputs that read what changed.
 
 Two paths, both ending in the same state a full build would reach:
 
-* fast: one record edited in place without touching anything that orders,
-  groups or links pages (its "shape"): the record is re-validated alone and its
-  new values are copied into the existing object, which every list and group in
-  the site graph already points at;
+* fast: one record edited without touching anything that orders, groups or
+  links pages (its kind's "shape"): the record is re-validated alone and a new
+  model is swapped in with it;
 * full: anything else (additions, deletions, renames, site.yaml, shape changes)
   re-validates everything from the parse cache and rebuilds the graph.
 
-Either way an output is re-rendered when its recorded dependencies meet the
-change: its own source, a collection it lists ("members/"), site.yaml, the
-navigation, or a template it uses through extends/include/import. A test
-applies random edits and compares every byte with a fresh full build.
+Each rendered output keeps what it read while it rendered (deps.py): its view,
+each record field, each template. After either path, an output is rendered
+again when one of those reads has another digest now. A test applies random
+edits and compares every byte with a fresh full build.
 """
 from __future__ import annotations
 
@@ -25,7 +24,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import derive, imaging
+from . import deps, derive, imaging
 from .cachedir import CacheFolder, CacheRefused, default_folder
 from .imaging import CachedFile, ImageStore
 from .pipeline import build_date, prepare
@@ -38,14 +37,11 @@ from .outputs import Output, SiteGraph
 from .kinds import KINDS, kind_of
 from .load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
 from .problems import ContentError, Problem, Problems
-from .render import make_env, render_output, template_closure, template_dirs
+from .render import digests, make_env, render_output, template_dirs
 from .safefs import link_problem, plain
 from .urls import output_file
 from .load import LOGO_TYPES
 from .validate import Validator
-
-NAV = "nav"  # pseudo-dependency: the main navigation every HTML page shows
-
 
 
 def collection_of(rel: str, any_file: bool = False) -> tuple[str, str] | None:
@@ -60,7 +56,6 @@ class Stats:
     path: str = "none"  # fast | full | none
     rendered: int = 0
     dirty: int = 0
-    removed: int = 0
 
 
 @dataclass
@@ -83,7 +78,10 @@ class IncrementalSite:
         self.dirty: set[str] = set()
         self.render_problems: set[Problem] = set()  # template errors met while rendering pages
         self.outputs: dict[str, Output] = {}
-        self.template_uses: dict[str, set[str]] = {}  # template -> every template it pulls in
+        self.reads: dict[str, frozenset[deps.Dep]] = {}  # site path -> what it read when it was rendered
+        self.known: dict[deps.Dep, bytes] = {}  # every read of a rendered output -> its digest then
+        self.users: dict[deps.Dep, set[str]] = {}  # read -> the outputs that read it
+        self.now: deps.Digests | None = None  # digests of reads in the current model
         self.lock = threading.RLock()
         self._count_lock = threading.Lock()
         if self.as_of is not None:
@@ -110,26 +108,22 @@ class IncrementalSite:
             self.render_problems = set()
             if graph is None or errors:
                 return Stats("full")  # keep serving the last good site; the errors are shown
-            # the navigation and the site's stylesheets are on every page
-            old_nav = (self.graph.nav, self.graph.stylesheets) if self.graph is not None else None
             old_outputs = self.outputs
             self.graph = graph
             self.built_from = graph.site  # the model the outputs' views were made from
             self.day = graph.site.as_of
             self.env = make_env(self.src, graph)
-            self.template_uses = self._template_closure()
+            self.now = digests(self.env, graph)
             self.outputs = {o.url: o for o in graph.outputs}
-            keys = self._keys(changed) if changed is not None else None
-            if keys is not None and old_nav != (graph.nav, graph.stylesheets):
-                keys.add(NAV)
-            removed = [u for u in old_outputs if u not in self.outputs]
-            for url in removed:
-                self.pages.pop(url, None)
-            dirty = set()
+            for url in [u for u in old_outputs if u not in self.outputs]:
+                self._forget(url)
+            dirty = self._changed(list(self.known))
             for url, out in self.outputs.items():
-                if keys is None or url not in self.pages or self._touches(out, keys):
+                if url not in self.pages or changed is None:
                     dirty.add(url)
-            self.dirty = dirty
+                elif out.copy_from is not None and self._copy_changed(old_outputs.get(url), out, changed):
+                    dirty.add(url)
+            self.dirty = {u for u in self.dirty if u in self.outputs} | dirty  # (what is not rendered yet stays so)
             self.generation += 1
             # The model is long-lived: keep the collector from walking it on every later
             # edit (a full pass over 10,000 members stalls a request by half a second).
@@ -137,7 +131,7 @@ class IncrementalSite:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
-            return Stats("full", dirty=len(dirty), removed=len(removed))
+            return Stats("full", dirty=len(dirty))
 
     def apply(self, changed: set[str]) -> Stats:
         """Take a set of changed paths (relative to src, forward slashes)."""
@@ -167,9 +161,9 @@ class IncrementalSite:
             if rel.startswith("templates/") and not rel.startswith("templates/static/"):
                 return self._template_changed(rel)
             if rel.startswith("templates/static/"):
-                return self._static_changed(rel)
+                return None  # the output set, and pages that read the file (the radio page's cover)
             return None if rel == "site.yaml" else Stats("none")
-        kind, key = where
+        kind = where[0]
         file = self.src / rel
         if not rel.endswith((".yaml", ".yml", ".md")):
             # a logo beside the records: its sizes are planned again; any other file is no part of the site
@@ -213,44 +207,28 @@ class IncrementalSite:
         self.graph = replace(self.graph, site=site)
         assert self.env is not None
         self.env.globals.update(site=site, config=site.config)
+        self.now = digests(self.env, self.graph)
         self.cache[rel] = (raw, source, [])
         self.problems = sorted({p for p in self.problems if p.path != rel} | set(local.warnings))
-        keys = {rel, key}
-        dirty = {url for url, out in self.outputs.items() if self._touches(out, keys)}
-        for url in dirty:
-            self.dirty.add(url)
+        # what can differ: the edited record's fields, and what the site model and its settings
+        # give (every other record keeps its fields; the views name records by kind and slug)
+        mine = (type(new).__name__, new.slug)
+        dirty = self._changed([d for d in self.known if d[0] == "f" and (d[1:3] == mine or d[2] == "")])
+        self.dirty |= dirty
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
 
     def _template_changed(self, rel: str) -> Stats:
-        name = rel.removeprefix("templates/")
-        try:
-            assert self.graph is not None
-            self.env = make_env(self.src, self.graph)
-            self.template_uses = self._template_closure()
-        except jinja2.TemplateError:
-            pass  # reported when a page using it renders
+        assert self.graph is not None
+        self.env = make_env(self.src, self.graph)
         overrides = Problems()  # an override that now matches nothing; a full pass clears it once fixed
         check_overrides(self.src, self.graph, overrides)
         self.problems = sorted(set(self.problems) | set(overrides.items))
-        dirty = {url for url, out in self.outputs.items()
-                 if out.template and name in self.template_uses.get(out.template, {out.template})}
+        self.now = digests(self.env, self.graph)
+        dirty = self._changed([d for d in self.known if d[0] == "t"])
         self.dirty |= dirty
         self.problems = [p for p in self.problems if p not in self.render_problems]
         self.render_problems = set()
-        self.generation += 1
-        return Stats("fast", dirty=len(dirty))
-
-    def _static_changed(self, rel: str) -> Stats | None:
-        url = "/static/" + rel.removeprefix("templates/static/")
-        out = self.outputs.get(url)
-        if out is None or not (self.src / rel).is_file():
-            return None  # a new or deleted asset changes the output set
-        if Path(out.copy_from or "") != self.src / rel:
-            return None  # the site's file now replaces the theme's (or stops doing so): the full path
-        # and the pages that read the file (the radio page draws the podcast cover at its proportions)
-        dirty = {url} | {u for u, o in self.outputs.items() if rel in o.deps}
-        self.dirty |= dirty
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
 
@@ -269,8 +247,10 @@ class IncrementalSite:
         """Every folder above a record collection, a source read, a dependency or a template."""
         paths = [k.collection for k in KINDS.values()] + ["templates/"]
         paths += list(self.cache)
-        paths += [dep for out in self.outputs.values() for dep in out.deps]
-        paths += ["templates/" + name for name in self.template_uses]
+        paths += ["templates/" + d[1] for d in self.known if d[0] == "t"]
+        copied = [Path(o.copy_from) for o in self.outputs.values()
+                  if o.copy_from is not None and not isinstance(o.copy_from, CachedFile)]
+        paths += [f.relative_to(self.src).as_posix() for f in copied if f.is_relative_to(self.src)]
         folders = set()
         for p in set(paths):
             parts = p.split("/")[:-1]
@@ -280,45 +260,48 @@ class IncrementalSite:
 
     # --- dependencies ------------------------------------------------------------------
 
-    def _keys(self, changed: set[str]) -> set[str]:
-        keys = set()
-        site_logo = self.graph.site.config.logo if self.graph is not None else None
-        known: set[str] | None = None
-        for rel in changed:
-            keys.add(rel)
-            if collection_of(rel) is None and not (self.src / rel).is_file():
-                known = known if known is not None else self._input_folders()
-                if self._is_folder(rel, known):
-                    keys.add("folder:" + rel.rstrip("/") + "/")  # everything that was or is under it
-            where = collection_of(rel, any_file=True)
-            if where:
-                keys.add(where[1])
-            if rel == site_logo:
-                keys.add("site.yaml")  # the header of every page draws it
-            if rel.startswith("templates/") and not rel.startswith("templates/static/"):
-                keys.add("template:" + rel.removeprefix("templates/"))
-        return keys
+    def _changed(self, candidates: list[deps.Dep]) -> set[str]:
+        """The outputs that read one of candidates, where its digest is not what they read."""
+        assert self.now is not None
+        dirty: set[str] = set()
+        for dep in candidates:
+            digest = self.now.get(dep)
+            if self.known.get(dep) != digest:
+                self.known[dep] = digest
+                dirty |= self.users.get(dep, set())
+        return dirty
 
-    def _touches(self, out: Output, keys: set[str]) -> bool:
-        if "site.yaml" in keys:
-            return True
-        if out.deps & keys:
-            return True
-        folders = [k.removeprefix("folder:") for k in keys if k.startswith("folder:")]
-        if folders and any(dep.startswith(f) for dep in out.deps for f in folders):
-            return True
-        if out.template:
-            if NAV in keys:
-                return True
-            used = self.template_uses.get(out.template, {out.template})
-            if folders and any(("templates/" + t).startswith(f) for t in used for f in folders):
-                return True
-            return any(("template:" + t) in keys for t in used)
-        return False
+    def _remember(self, url: str, reads: set[deps.Dep]) -> None:
+        assert self.now is not None
+        self._forget(url, keep_page=True)
+        self.reads[url] = frozenset(reads)
+        for dep in reads:
+            self.known[dep] = self.now.get(dep)
+            self.users.setdefault(dep, set()).add(url)
 
-    def _template_closure(self) -> dict[str, set[str]]:
-        assert self.env is not None
-        return template_closure(self.env)
+    def _forget(self, url: str, keep_page: bool = False) -> None:
+        for dep in self.reads.pop(url, ()):
+            users = self.users.get(dep)
+            if users is not None:
+                users.discard(url)
+                if not users:
+                    del self.users[dep]
+                    self.known.pop(dep, None)
+        if not keep_page:
+            self.pages.pop(url, None)
+
+    def _copy_changed(self, old: Output | None, new: Output, changed: set[str]) -> bool:
+        """Whether a copied file (a static file, a logo) may have other bytes now."""
+        if isinstance(new.copy_from, CachedFile):  # an image smbsite made: its name says what it holds
+            was = old.copy_from if old is not None else None
+            return not (isinstance(was, CachedFile) and was.name == new.copy_from.name)
+        if old is None or str(old.copy_from) != str(new.copy_from):
+            return True
+        file = Path(new.copy_from)
+        if not file.is_relative_to(self.src):
+            return False  # the theme's, or an image smbsite made (its name says what it holds)
+        rel = file.relative_to(self.src).as_posix()
+        return any(rel == c or rel.startswith(c.rstrip("/") + "/") for c in changed)
 
     # --- rendering ----------------------------------------------------------------------
 
@@ -355,7 +338,10 @@ class IncrementalSite:
         if out.context is not None and self.graph.site is not self.built_from:
             out = replace(out, context=out.context.rebind(self.graph.site))  # records of the current model
         try:
-            return render_output(self.env, self.graph, out)
+            with deps.recording() as reads:
+                data = render_output(self.env, self.graph, out)
+            self._remember(out.url, reads)
+            return data
         except Exception as exc:
             if not from_template(exc):
                 raise  # our bug, not the template's (the same rule as a build's)

@@ -11,11 +11,9 @@ from xml.sax.saxutils import escape
 
 from . import feeds, ics
 from .content import Member, SiteModel
-from .kinds import KINDS
 from .outputs import Output
 from .urls import Urls
 
-ALL = frozenset({"site.yaml", *(KINDS[k].collection for k in ("member", "vendor", "event", "article", "page"))})
 MEMBERS_JSON_FORMAT = 1  # bump when a field changes meaning or goes away (docs/members-json.md)
 
 
@@ -23,35 +21,32 @@ def outputs(site: SiteModel, urls: Urls, pages_so_far: list[Output]) -> list[Out
     """The machine-readable outputs, made after every page the sitemap lists."""
     pages = [o for o in pages_so_far if o.sitemap and o.template]
     has_cover = any(o.url == feeds.PODCAST_COVER for o in pages_so_far)
-    out = [Output(url="/.nojekyll", kind="meta", sitemap=False, produce=lambda site: b"", deps=frozenset()),
-           Output(url="/robots.txt", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
-                  produce=lambda site: robots(urls))]
+    out = [Output(url="/.nojekyll", kind="meta", sitemap=False, produce=lambda site: b""),
+           Output(url="/robots.txt", kind="meta", sitemap=False, produce=lambda site: robots(urls))]
     if site.config.cname:
-        out.append(Output(url="/CNAME", kind="meta", sitemap=False, deps=frozenset({"site.yaml"}),
+        out.append(Output(url="/CNAME", kind="meta", sitemap=False,
                           produce=lambda site: (site.config.cname + "\n").encode()))
     out += [
         Output(url="/members.json", kind="data", sitemap=False,
-               deps=frozenset({"site.yaml", KINDS["member"].collection}), produce=lambda site: members_json(site, urls)),
+               produce=lambda site: members_json(site, urls)),
         Output(url="/members/index.json", kind="data", sitemap=False,
-               deps=frozenset({"site.yaml", KINDS["member"].collection}), produce=members_index),
+               produce=members_index),
     ]
     sections = site.config.sections  # a section turned off publishes no feed either
     if sections.news:
         out.append(Output(url="/feed.xml", kind="feed", sitemap=False,
-                          deps=frozenset({"site.yaml", KINDS["article"].collection}),
                           produce=lambda site: feeds.atom(site, urls)))
     if sections.radio:
         out.append(Output(url="/radio/feed.xml", kind="feed", sitemap=False,
-                          deps=frozenset({"site.yaml", KINDS["event"].collection, "templates/static/podcast-cover.png"}),
                           produce=lambda site: feeds.podcast(site, urls, cover=has_cover)))
     out += [
         Output(url="/events.ics", kind="calendar", sitemap=False,
-               deps=frozenset({"site.yaml", KINDS["event"].collection}), produce=lambda site: ics.all_events_ics(site, urls)),
+               produce=lambda site: ics.all_events_ics(site, urls)),
     ]
     for e in site.events:
-        out.append(Output(url=e.ics_url, kind="calendar", sitemap=False, deps=frozenset({"site.yaml", e.source}),
+        out.append(Output(url=e.ics_url, kind="calendar", sitemap=False, source=e.source,
                           produce=lambda site, slug=e.slug: ics.event_ics(site.event_by_slug[slug], site, urls)))
-    out.append(Output(url="/sitemap.xml", kind="meta", sitemap=False, deps=ALL, produce=lambda site: sitemap(urls, pages)))
+    out.append(Output(url="/sitemap.xml", kind="meta", sitemap=False, produce=lambda site: sitemap(urls, pages)))
     return out
 
 

@@ -112,6 +112,10 @@ class LazyHtml:
     def __bool__(self) -> bool:
         return bool(self._text.strip())
 
+    def __digest__(self) -> tuple[str, str]:
+        """What decides the HTML, rendered or not yet (deps.py compares builds by it)."""
+        return self._renderer.base_path, self._text
+
 
 def _is_allowed(url: str) -> bool:
     url = url.strip()

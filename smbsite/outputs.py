@@ -1,4 +1,4 @@
-"""The site graph's types: every output URL, what renders it, and what it depends on."""
+"""The site graph's types: every output URL and what renders it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,11 +21,15 @@ class Output:
     # machine-readable files: their bytes, made from the site model (serve's current one)
     produce: Callable[[SiteModel], bytes] | None = None
     context: View | None = None  # the template's own variables (views.py); None: it has none
-    deps: frozenset[str] = frozenset()
+    source: str = "site.yaml"  # the file it comes from, for messages
     lastmod: date | None = None
     sitemap: bool = True
     copy_from: Any = None  # a file copied verbatim (static assets, logos, cached images)
     image: Any = None  # the page's og:image (identity.Social)
+
+    def __digest__(self) -> tuple:
+        """What a list of outputs (the sitemap's) reads of each: where it is and what it is."""
+        return self.url, self.kind, self.title, self.template, self.lastmod, self.sitemap, str(self.copy_from)
 
 
 @dataclass

@@ -14,7 +14,8 @@ from typing import Any
 import jinja2
 from zoneinfo import ZoneInfo
 
-from .cache import Keys, PageCache, template_digests
+from . import deps
+from .cache import PageCache, page_key
 from .cachedir import CacheFolder
 from .content import SiteModel
 from .derive import derive
@@ -29,13 +30,13 @@ from .outputs import SiteGraph
 from .overrides import check_overrides, own_templates
 from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
 from .problems import ContentError, Problem, Problems, UsageError
-from .render import TEMPLATE_SUFFIXES, make_env, render_output, static_files, template_closure
+from .render import TEMPLATE_SUFFIXES, digests, make_env, render_output, static_files
 from .report import Reporter
 from .search import build_index
 from .template_errors import from_template, template_problem
 from .urls import output_file
 from .validate import validate
-from .write import Staging
+from .write import MARKER, InPlace, Staging, scan
 
 def build_date(as_of: str | date | None, tz: str = "UTC") -> date:
     """--as-of, else SOURCE_DATE_EPOCH, else today in the site's zone."""
@@ -133,43 +134,50 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (the locked cache folder, digest of every source read, the build's options): what a build through the
-# page cache needs to key each page (see cache.py)
-PageKeys = tuple[CacheFolder, dict[str, bytes], str]
+# (the locked cache folder, the build's options): what a build through the page cache needs (see cache.py)
+PageKeys = tuple[CacheFolder, str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
                cache: PageKeys | None = None) -> int:
-    """Render every output into a staging folder and swap it in; with cache, a page whose key
-    (its template, options and the bytes of every input it depends on) is cached is copied."""
+    """Render every output into a staging folder and swap it in; with cache, a page is taken
+    from it when everything it read when it was rendered (deps.py) is as it was."""
     env = make_env(src, graph, memo=True)
-    for o in {o.template: o for o in graph.outputs if o.template}.values():
-        try:
-            env.get_template(o.template)  # compile once, before any fork, so workers share it
-        except jinja2.TemplateError as exc:
-            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
-    pages = keys = None
+    pages = plan = None
     if cache is not None:
         pages = PageCache.open(cache[0])
         if pages is not None:
-            site_logo = graph.site.config.logo
-            keyer = Keys(pages.fingerprint, cache[2], cache[1].get("site.yaml", b""),
-                         (graph.nav, graph.stylesheets), cache[1],
-                         template_digests(env, template_closure(env)), src, (site_logo,) if site_logo else ())
-            keys = {o.url: k for o in graph.outputs if (k := keyer.key(o)) is not None}
-    staging = Staging(out_dir)
-    jobs = jobs or default_jobs(len(graph.outputs))
+            keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.copy_from is None}
+            now = digests(env, graph)
+            plan = Plan(keys, pages.plan(keys, now), now)
+    todo = [o for o in graph.outputs if plan is None or o.url not in plan.hits]
+    for o in {o.template: o for o in todo if o.template}.values():
+        try:
+            env.get_template(o.template)  # compile once, before any fork, so workers share it
+        except jinja2.TemplateError as exc:
+            if pages is not None:
+                pages.close()
+            raise ContentError([template_problem(exc, o.url, o.template, src)]) from exc
+    written = None
+    if pages is not None and not graph.site.config.search and (out_dir / MARKER).is_file():
+        written = pages.written(out_dir)  # (the search index reads every page: then all are written)
+    staging = InPlace(out_dir, written) if written is not None else Staging(out_dir)
+    jobs = jobs or default_jobs(len(todo))
     try:
         if jobs > 1:
-            render_parallel(env, graph, staging, jobs, reporter, src, pages, keys)
+            render_parallel(env, graph, staging, jobs, reporter, src, pages, plan)
         else:
-            render_slice(env, graph, staging, 0, 1, reporter, src, pages, keys)
+            render_slice(env, graph, staging, 0, 1, reporter, src, pages, plan)
         if graph.site.config.search:
             reporter.progress("indexing for search")
             build_index(staging.tmp)
-        staging.commit()
-        if pages is not None and keys is not None:
-            pages.finish(keys.values())
+        if isinstance(staging, InPlace):
+            staging.commit({output_file(o.url) for o in graph.outputs})
+        else:
+            staging.commit()
+        if pages is not None and plan is not None:
+            pages.finish(plan.keys.values(), plan.hits.values())
+            pages.note_written(out_dir, what_was_written(graph, pages, plan, out_dir))
     except BaseException:
         staging.abort()
         raise
@@ -177,6 +185,38 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
         if pages is not None:
             pages.close()
     return len(graph.outputs)
+
+
+def holds(source: Any) -> str | None:
+    """What a copied file holds, as far as its source file says (its path, size and time)."""
+    try:
+        path = os.fspath(source)
+        info = os.stat(path)
+    except (OSError, TypeError):
+        return None  # (copied every time)
+    return f"copy:{path}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def what_was_written(graph: SiteGraph, pages: PageCache, plan: Plan, out_dir: Path) -> dict[str, list[Any]]:
+    """Every file of OUT this build knows the bytes of: [size, mtime_ns, what it holds]."""
+    present = scan(out_dir)
+    files = {}
+    for o in graph.outputs:
+        rel = output_file(o.url)
+        entry = pages.index.get(plan.keys[o.url]) if o.copy_from is None else None
+        what = (f"image:{o.copy_from.name}" if isinstance(o.copy_from, CachedFile) else holds(o.copy_from)
+                if o.copy_from is not None else entry[3] if entry is not None else None)
+        if what is not None and rel in present:
+            files[rel] = [*present[rel], what]
+    return files
+
+
+class Plan:
+    """A build through the page cache: every output's key, the ones taken from the cache, and
+    the digests of reads now (for what the rendered ones read)."""
+
+    def __init__(self, keys: dict[str, str], hits: dict[str, list[Any]], now: deps.Digests):
+        self.keys, self.hits, self.now = keys, hits, now
 
 
 class Discard:
@@ -226,30 +266,42 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None) -> list[P
 
 def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: int, step: int,
                  reporter: Reporter | None = None, src: Path | None = None,
-                 pages: PageCache | None = None, keys: dict[str, str] | None = None,
+                 pages: PageCache | None = None, plan: Plan | None = None,
                  found: set[Problem] | None = None, skip: set[str] | None = None) -> None:
-    """Render and write every step-th output starting at index (taken from pages when its key is there).
+    """Render and write every step-th output starting at index (taken from pages when planned).
 
     found: collect template mistakes there and go on (check) instead of stopping at the first;
     only pages are rendered then, none of whose templates is in skip."""
     outputs = graph.outputs
     total = len(outputs)
+    in_place = isinstance(staging, InPlace)
     collector_off()
     for i in range(index, total, step):
         o = outputs[i]
         if found is not None and (o.template is None or o.template in (skip or ())):
             continue
+        rel = output_file(o.url)
         if isinstance(o.copy_from, CachedFile):  # signed by this cache: its signature is checked as it is read
-            staging.write(output_file(o.url), o.copy_from.read())
+            if not (in_place and staging.same(rel, f"image:{o.copy_from.name}")):  # (named by what it holds)
+                staging.write(rel, o.copy_from.read())
             continue
         if o.copy_from is not None:
-            staging.copy(output_file(o.url), Path(o.copy_from))
+            if not (in_place and staging.same(rel, holds(o.copy_from) or "")):
+                staging.copy(rel, Path(o.copy_from))
             continue
-        key = keys.get(o.url) if keys is not None else None
-        data = pages.get(key) if pages is not None and key is not None else None
+        cached = plan.hits.get(o.url) if plan is not None else None
+        if (in_place and cached is not None and pages is not None and not pages.compact
+                and staging.same(rel, cached[3])):
+            pages.hits += 1
+            continue  # OUT holds these bytes already
+        data = pages.get(plan.keys[o.url], cached) if pages is not None and cached is not None else None
         if data is None:
             try:
-                data = render_output(env, graph, o)
+                if plan is None:
+                    data = render_output(env, graph, o)
+                else:
+                    with deps.recording() as reads:
+                        data = render_output(env, graph, o)
             except Exception as exc:
                 if not from_template(exc):
                     raise  # our bug, not the template's: keep the traceback
@@ -260,21 +312,22 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                 if isinstance(exc, (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound)) and skip is not None:
                     skip.add(o.template)  # every other page of it fails the same way
                 continue
-            if pages is not None and key is not None:
-                pages.put(key, data)
-        staging.write(output_file(o.url), data)
+            if pages is not None and plan is not None:
+                pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
+        if not (in_place and pages is not None and staging.same(rel, pages.stamp(plan.keys[o.url], data))):
+            staging.write(rel, data)
         if reporter is not None and i % 1000 == index:
             reporter.progress("rendering", i, total)
 
 
 def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, reporter: Reporter,
                     src: Path | None = None, pages: PageCache | None = None,
-                    keys: dict[str, str] | None = None) -> None:
+                    plan: Plan | None = None) -> None:
     """Each of jobs processes renders and writes its share; this one reports progress."""
     def work(index: int, step: int) -> None:
         if pages is not None and index > 0:
             pages.for_worker(index)
-        render_slice(env, graph, staging, index, step, reporter if index == 0 else None, src, pages, keys)
+        render_slice(env, graph, staging, index, step, reporter if index == 0 else None, src, pages, plan)
         if pages is not None and index > 0:
             pages.flush_part()
 

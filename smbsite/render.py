@@ -1,6 +1,7 @@
 """Stage 4, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ import jinja2.meta
 import jinja2.nodes
 from markupsafe import Markup
 
-from . import ics, jsonld
+from . import deps, ics, jsonld
 from .markdown import linkify_plain
 from .outputs import Output, SiteGraph
 from .fields import US_STATES
@@ -95,14 +96,20 @@ def logo_function(env: jinja2.Environment) -> Any:
     macro: list[Any] = []
 
     def logo(rec: Any, box: str, alt: str = "", lazy: bool = True, monogram: bool = True) -> Markup:
-        drawn = rec.logo_sizes.get(box)
-        key = (box, alt, lazy, monogram, drawn, None if drawn is not None else rec.name)  # (name: its initials)
+        seen = deps.reading(rec)  # what the key reads counts as read by the page
+        drawn = seen.logo_sizes.get(box)
+        key = (box, alt, lazy, monogram, drawn, None if drawn is not None else seen.name)  # (name: its initials)
         hit = cache.get(key)
-        if hit is None:
-            if not macro:
-                macro.append(env.get_template("_logo.html").module.logo)  # type: ignore[attr-defined]
-            hit = cache[key] = Markup(macro[0](rec, box, alt, lazy, monogram))
-        return hit
+        if hit is None or (hit[1] is None and deps.recording_now()):
+            with deps.recording() as reads:
+                if not macro:
+                    macro.append(env.get_template("_logo.html").module.logo)  # type: ignore[attr-defined]
+                deps.note(("t", "_logo.html"))
+                html = Markup(macro[0](rec, box, alt, lazy, monogram))
+            hit = cache[key] = (html, frozenset(reads) if deps.recording_now() else None)
+        else:
+            deps.replay(hit[1] or ())
+        return hit[0]
 
     return logo
 
@@ -121,7 +128,8 @@ class Partials:
 
     def __init__(self, env: jinja2.Environment, memo: bool):
         self.env = env
-        self.memo: dict[tuple, Markup] | None = {} if memo else None
+        # each rendering with what it read (None when nothing was recording)
+        self.memo: dict[tuple, tuple[Markup, frozenset | None]] | None = {} if memo else None
         self.free: dict[str, tuple[str, ...]] = {}
         self._keep: list[Any] = []  # what an id() in a memo key stands for stays alive
 
@@ -144,14 +152,37 @@ class Partials:
         key = (name, *((k, v if isinstance(v, self.SIMPLE) else "undefined" if isinstance(v, jinja2.Undefined)
                         else id(v)) for k, v in values.items()))
         hit = self.memo.get(key)
-        if hit is None:
-            hit = self.memo[key] = Markup(self.env.get_template(name).render(values))
+        if hit is None or (hit[1] is None and deps.recording_now()):
+            with deps.recording() as reads:
+                html = Markup(self.env.get_template(name).render(values))
+            hit = self.memo[key] = (html, frozenset(reads) if deps.recording_now() else None)
             self._keep.append(values)
-        return hit
+        else:
+            deps.replay(hit[1] or ())
+        return hit[0]
+
+
+class Environment(jinja2.Environment):
+    """Jinja's environment, noting what templates read while an output is recorded (deps.py):
+    every field of a record, every template loaded (extends, include, import, theme/)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if deps._stack and (key := deps.ident(obj)) is not None:
+            deps._stack[-1].add(("f", key[0], key[1], attribute))
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if deps._stack and isinstance(argument, str) and (key := deps.ident(obj)) is not None:
+            deps._stack[-1].add(("f", key[0], key[1], argument))
+        return super().getitem(obj, argument)
+
+    def _load_template(self, name: str, globals: Any) -> jinja2.Template:
+        deps.note(("t", name))
+        return super()._load_template(name, globals)
 
 
 def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = Environment(
         loader=template_loader(src),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -199,16 +230,53 @@ def _filed(graph: SiteGraph, out: Output, crumbs: list[tuple[str, str]]) -> list
 
 
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
+    """The output's bytes; while deps.recording(), what it read is noted: the output itself
+    (its view), the globals, and every record field and template the rendering reads."""
+    recording = deps.recording_now()
+    if recording:
+        deps.note(("v", out.url))
     if out.produce is not None:
-        return out.produce(graph.site)
+        return out.produce(deps.reading(graph.site) if recording else graph.site)
     assert out.template is not None
+    if recording:
+        deps.note(("g",))
     template = env.get_template(out.template)
+    # the head's JSON-LD and description are Python reading the page's records
+    seen, seen_graph = out, graph
+    if recording:
+        seen_graph = dataclasses.replace(graph, site=deps.reading(graph.site))
+        if out.context is not None:
+            seen = dataclasses.replace(out, context=type(out.context)(
+                **{k: deps.reading(v) for k, v in out.context.variables().items()}))
     page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
-                    crumbs=_filed(graph, out, breadcrumbs(graph, out.url)), jsonld=jsonld.for_output(graph, out),
-                    description=jsonld.description(graph, out),
+                    crumbs=_filed(graph, seen, breadcrumbs(graph, out.url)), jsonld=jsonld.for_output(seen_graph, seen),
+                    description=jsonld.description(seen_graph, seen),
                     image=out.image or (graph.identity.site_card if graph.identity else None))
     variables = out.context.variables() if out.context is not None else {}
     return template.render(page=page, **variables).encode("utf-8")
+
+
+def output_value(graph: SiteGraph, out: Output) -> tuple:
+    """What an output is before anything renders it (the read ("v", url)): its place, title and
+    template, its view with records by name, its head's crumbs and image; a producer's closure."""
+    if out.produce is not None:
+        return out.url, out.kind, deps.closure_of(out.produce)
+    return (out.url, out.kind, out.title, out.template, out.context, breadcrumbs(graph, out.url), out.image,
+            graph.identity.site_card if graph.identity else None)
+
+
+def global_values(env: jinja2.Environment) -> tuple:
+    """The read ("g",): every global that is a value (navigation, identity, the date, …); the
+    site model and its settings are read field by field, functions are code."""
+    return tuple((name, value) for name, value in sorted(env.globals.items())
+                 if not callable(value) and deps.ident(value) is None)
+
+
+def digests(env: jinja2.Environment, graph: SiteGraph) -> deps.Digests:
+    loader = env.loader
+    assert loader is not None
+    return deps.Digests(graph, lambda name: loader.get_source(env, name)[0],
+                        lambda out: output_value(graph, out), lambda: global_values(env))
 
 
 def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:

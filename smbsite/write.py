@@ -1,7 +1,9 @@
 """Stage 5, write: into a temporary folder beside OUT, then swapped in.
 
 OUT is only ever replaced whole, and only when it is empty or was made by
-smbsite (it holds our marker file); a failed build leaves it untouched.
+smbsite (it holds our marker file); a failed build leaves it untouched. A build
+through the page cache into an OUT it wrote before changes only the files whose
+bytes changed (InPlace), after everything has rendered.
 """
 from __future__ import annotations
 
@@ -242,3 +244,98 @@ class Staging:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def scan(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under root (relative path -> (size, mtime_ns)), links and all, not followed."""
+    found: dict[str, tuple[int, int]] = {}
+    todo = [("", str(root))]
+    while todo:
+        prefix, here = todo.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                todo.append((rel + "/", entry.path))
+            else:
+                info = entry.stat(follow_symlinks=False)
+                found[rel] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+class InPlace(Staging):
+    """A build that changes only what changed. A file whose bytes OUT already holds (as the
+    record of the last build into OUT says, and its size and time confirm) is left alone;
+    the others are written into the staging folder while rendering, and moved into OUT one
+    by one once everything has rendered. A build that fails before that leaves OUT as it
+    was; every file in OUT is whole at every moment."""
+
+    def __init__(self, out: Path, written: dict[str, list]):
+        super().__init__(out)
+        self.written = written  # relative path -> [size, mtime_ns, what it holds] after the last build
+        self.present = scan(self.out)
+
+    def same(self, rel: str, holds: str) -> bool:
+        was, now = self.written.get(rel), self.present.get(rel)
+        return (bool(holds) and was is not None and now is not None
+                and was[0] == now[0] and was[1] == now[1] and was[2] == holds)
+
+    def commit(self, keep: set[str] | None = None) -> None:
+        """Move what was written into OUT, and remove what this build no longer has (keep:
+        every file of this build). When the system refuses a step, what was done is undone."""
+        old = self.out.parent / f".{self.out.name}.smbsite-old-{os.getpid()}"
+        undo: list[tuple[Path, Path | None]] = []  # (file of OUT, its previous bytes kept in old)
+        try:
+            if os.path.lexists(old):
+                shutil.rmtree(old)
+            removed = sorted(self.present.keys() - keep - {MARKER}) if keep is not None else []
+            for rel in sorted(scan(self.tmp)):
+                undo.append((self.out / rel, self._keep(rel, old)))
+                self._move(rel)
+            for rel in removed:
+                undo.append((self.out / rel, self._keep(rel, old)))
+                os.unlink(self.out / rel)
+            for here, _, _ in os.walk(self.out, topdown=False):
+                if here != str(self.out) and not os.listdir(here):
+                    os.rmdir(here)  # (emptied by what this build no longer has)
+        except OSError as exc:
+            for target, kept in reversed(undo):
+                try:
+                    if kept is not None:
+                        os.replace(kept, target)
+                    elif os.path.lexists(target):
+                        os.unlink(target)
+                except OSError:
+                    pass
+            raise OutputError.of(self.out, exc) from None
+        finally:
+            self._unlock()
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _keep(self, rel: str, old: Path) -> Path | None:
+        """A second name for OUT's file rel, in old, so that a failed build can put it back."""
+        target = self.out / rel
+        if not os.path.isfile(target) or os.path.islink(target):
+            return None
+        kept = old / rel
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(target, kept)
+        except OSError:
+            shutil.copy2(target, kept)
+        return kept
+
+    def _move(self, rel: str) -> None:
+        target = self.out / rel
+        for parent in reversed(target.relative_to(self.out).parents[:-1]):
+            where = self.out / parent
+            if os.path.lexists(where) and (where.is_symlink() or not where.is_dir()):
+                os.unlink(where)  # a file where this build has a folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)  # a folder where this build has a file
+        os.replace(self.tmp / rel, target)

@@ -17,7 +17,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("load", {"load"}),
     ("validate", {"messages", "schema_messages", "svgclean", "images", "logos", "validate"}),
     ("derive", {"derive", "links"}),
-    ("routes", {"outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "coverage", "graph", "tilemap", "addform", "identity", "home"}),
+    ("routes", {"deps", "outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "coverage", "graph", "tilemap", "addform", "identity", "home"}),
     ("render", {"render", "template_errors", "overrides"}),
     ("write", {"write", "diff", "pool", "search", "cache"}),
     ("orchestrate", {"pipeline"}),

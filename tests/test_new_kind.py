@@ -96,3 +96,29 @@ def test_serve_keeps_the_new_kind_equal_to_a_full_build(make_site, jobs, tmp_pat
     for rel in ("jobs/helpdesk-technician/index.html", "jobs/index.html"):
         assert served[rel] == (out / rel).read_bytes(), rel
     assert b"Acme Networks LLC" in served["jobs/helpdesk-technician/index.html"]
+
+
+def test_a_record_of_the_new_kind_added_later_is_in_the_sitemap_of_a_cached_build(make_site, jobs, tmp_path):
+    site = job_site(make_site)
+    out, cache = site / "output", tmp_path / "cache"
+    assert api.build(site, out, as_of=AS_OF, cache=cache).ok
+    (site / "jobs" / "network-engineer.yaml").write_text(
+        "title: Network engineer\ncompany: Acme Networks\n", encoding="utf-8")
+    assert api.build(site, out, as_of=AS_OF, cache=cache).ok
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/jobs/network-engineer/" in sitemap and "/jobs/helpdesk-technician/" in sitemap
+    listing = (out / "jobs" / "index.html").read_text(encoding="utf-8")
+    assert "Network engineer" in listing
+
+
+def test_serve_lists_a_record_of_the_new_kind_added_later_in_the_sitemap(make_site, jobs):
+    site = job_site(make_site)
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.render_dirty()
+    (site / "jobs" / "network-engineer.yaml").write_text(
+        "title: Network engineer\ncompany: Acme Networks\n", encoding="utf-8")
+    inc.apply({"jobs/network-engineer.yaml"})
+    served = inc.files()
+    assert "/jobs/network-engineer/" in served["sitemap.xml"].decode("utf-8")
+    assert b"Network engineer" in served["jobs/index.html"]

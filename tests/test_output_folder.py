@@ -27,6 +27,11 @@ def one_line_usage_error(res: subprocess.CompletedProcess, out: str) -> None:
     assert res.stderr.startswith(f"smbsite: cannot write the output folder {out}")
 
 
+def edit_member(site: Path) -> None:
+    member = site / "members" / "acme-networks.yaml"
+    member.write_text(member.read_text(encoding="utf-8").replace("Cabling and web", "Fibre and web"), encoding="utf-8")
+
+
 # --- operating-system errors on OUT -------------------------------------------------------------
 
 def test_an_output_folder_below_a_file_is_a_usage_error(make_site, tmp_path):
@@ -51,6 +56,7 @@ def test_a_full_disk_while_writing_leaves_the_previous_build_as_it_was(make_site
     assert build(site, out, as_of=AS_OF).ok
     before = tree(out)
     monkeypatch.setenv("SMBSITE_JOBS", str(jobs))
+    edit_member(site)  # (a build with nothing changed writes nothing)
 
     real = os.open
 
@@ -71,6 +77,7 @@ def test_a_failed_swap_puts_the_previous_build_back(make_site, monkeypatch):
     out = site / "output"
     assert build(site, out, as_of=AS_OF).ok
     before = tree(out)
+    edit_member(site)
     real = os.replace
 
     def refuse_the_new_build(a, b):
@@ -173,3 +180,42 @@ def test_staging_folders_are_git_ignored():
     for name in (".output.smbsite-new-4242/index.html", ".public.smbsite-old-7/x", "site/.output.smbsite-new-1/a"):
         res = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", "--no-index", name])
         assert res.returncode == 0, name
+
+
+# --- a build through the cache changes only what changed -----------------------------------------
+
+def stats(out: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in out.rglob("*") if p.is_file()}
+
+
+def test_files_whose_bytes_did_not_change_are_not_written_again(make_site, tmp_path):
+    site = make_site()
+    out, fresh = site / "output", tmp_path / "fresh"
+    assert build(site, out, as_of=AS_OF).ok
+    (out / "stray.html").write_text("left by hand", encoding="utf-8")
+    before = stats(out)
+    edit_member(site)
+    (site / "content" / "articles" / "hello-members.md").unlink()
+    assert build(site, out, as_of=AS_OF).ok
+    after = stats(out)
+    assert build(site, fresh, as_of=AS_OF, cache=False).ok
+    assert tree(out) == tree(fresh)  # what a build without the cache writes, no more, no less
+    assert after["members/acme-networks/index.html"] != before["members/acme-networks/index.html"]
+    untouched = [rel for rel in after if before.get(rel) == after[rel]]
+    assert "events/annual-conference/index.html" in untouched, untouched
+    assert "static/style.css" in untouched
+    assert "articles/hello-members/index.html" not in after and "stray.html" not in after
+
+
+def test_a_template_error_after_an_edit_leaves_the_previous_build_as_it_was(make_site):
+    site = make_site()
+    out = site / "output"
+    assert build(site, out, as_of=AS_OF).ok
+    before, times = tree(out), stats(out)
+    edit_member(site)
+    (site / "templates" / "member.html").write_text('{% extends "theme/member.html" %}'
+                                                    '{% block main %}{{ member.no_such_field }}{% endblock %}')
+    result = build(site, out, as_of=AS_OF)
+    assert not result.ok and any("no_such_field" in p.message for p in result.errors)
+    assert tree(out) == before and stats(out) == times

@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from smbsite import drawing, imaging
+from smbsite.images import drawing, imaging
 
 WORDS = ("Annual", "conference", "members", "cabling", "webinar", "security", "Microsoft", "CRM", "partners",
          "training", "radio", "show", "spring", "meetup", "vendors", "discounts", "small", "business", "networks",

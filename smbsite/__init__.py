@@ -5,15 +5,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .api import Result, UsageError, build, check
-    from .problems import Problem
+    from .core.problems import Problem
 
 __all__ = ["Problem", "Result", "UsageError", "build", "check"]
 
 # The library's face is imported when first asked for (PEP 562): `smbsite --help` and the
 # other commands that read no site need not pay for pydantic, Jinja and markdown-it, nor
 # for reading the installed package's metadata (the version).
-_FACE = {"Result": (".api", "Result"), "UsageError": (".problems", "UsageError"), "build": (".api", "build"),
-         "check": (".api", "check"), "Problem": (".problems", "Problem"), "__version__": (".version", "VERSION")}
+_FACE = {"Result": (".api", "Result"), "UsageError": (".core.problems", "UsageError"), "build": (".api", "build"),
+         "check": (".api", "check"), "Problem": (".core.problems", "Problem"), "__version__": (".core.version", "VERSION")}
 
 
 def __getattr__(name: str) -> Any:

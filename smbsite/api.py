@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .cachedir import CacheFolder, CacheRefused, default_folder
-from .imaging import ImageStore
-from .outputs import SiteGraph
+from .core.cache_folder import CacheFolder, CacheRefused, default_folder
+from .images.imaging import ImageStore
+from .routes.outputs import SiteGraph
 from .pipeline import build_date, check_render, prepare, publish
-from .problems import ContentError, Problem, UsageError
-from .report import Reporter
-from .schema import FOLDER as SCHEMA_FOLDER, stale_schemas
-from .search import SearchIndexError
-from .write import OutputError, UnsafeOutput, check_out
+from .core.problems import ContentError, Problem, UsageError
+from .core.report import Reporter
+from .model.schema import FOLDER as SCHEMA_FOLDER, stale_schemas
+from .publishing.search import SearchIndexError
+from .publishing.write import OutputError, UnsafeOutput, check_out
 
 __all__ = ["Result", "UsageError", "build", "build_date", "check", "prepare"]
 
@@ -114,7 +114,7 @@ def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | 
     """Build the site into OUT (default SRC/output). Never touches OUT when there are errors.
 
     cache: True keeps rendered pages and processed images in the site's folder of the user's cache
-    directory (cachedir.py), a path keeps them there, False renders every page and makes images afresh in a temporary folder; the
+    directory (core/cache_folder.py), a path keeps them there, False renders every page and makes images afresh in a temporary folder; the
     output is the same bytes either way."""
     start = time.perf_counter()
     src = Path(src)

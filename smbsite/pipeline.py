@@ -14,29 +14,29 @@ from typing import Any
 import jinja2
 from zoneinfo import ZoneInfo
 
-from . import deps
-from .cache import PageCache, page_key
-from .cachedir import CacheFolder
-from .content import SiteModel
-from .derive import derive
-from .graph import build_graph
-from . import imaging
-from .imaging import CachedFile, ImageStore
-from .kinds import KINDS
-from .links import MarkdownLinks
-from .load import Loaded, ParseCache, load_site
-from .fields import base_url_problem
-from .outputs import SiteGraph
-from .overrides import check_overrides, own_templates
-from .pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
-from .problems import ContentError, Problem, Problems, UsageError
-from .render import TEMPLATE_SUFFIXES, digests, make_env, render_output, static_files
-from .report import Reporter
-from .search import build_index
-from .template_errors import from_template, template_problem
-from .urls import output_file
-from .validate import validate
-from .write import MARKER, InPlace, Staging, scan
+from .routes import dependencies as deps
+from .publishing.cache import PageCache, page_key
+from .core.cache_folder import CacheFolder
+from .model.site import SiteModel
+from .deriving.derive import derive
+from .routes.pages import build_graph
+from .images import imaging
+from .images.imaging import CachedFile, ImageStore
+from .model.kinds import KINDS
+from .deriving.links import MarkdownLinks
+from .reading.load import Loaded, ParseCache, load_site
+from .model.fields import base_url_problem
+from .routes.outputs import SiteGraph
+from .rendering.overrides import check_overrides, own_templates
+from .publishing.pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
+from .core.problems import ContentError, Problem, Problems, UsageError
+from .rendering.render import TEMPLATE_SUFFIXES, digests, make_env, render_output, static_files
+from .core.report import Reporter
+from .publishing.search import build_index
+from .rendering.template_errors import from_template, template_problem
+from .core.urls import output_file
+from .checking.validate import validate
+from .publishing.write import MARKER, InPlace, Staging, scan
 
 def build_date(as_of: str | date | None, tz: str = "UTC") -> date:
     """--as-of, else SOURCE_DATE_EPOCH, else today in the site's zone."""
@@ -77,7 +77,7 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
 
     one_shot: the model lives until the process exits (check, build), so it is
     handed to the collector's permanent generation instead of being walked by it.
-    store: where the graph's image files are (or will be) kept; see imaging.py."""
+    store: where the graph's image files are (or will be) kept; see images/imaging.py."""
     src = Path(src)
     if not src.is_dir():
         raise UsageError(f"source folder {src} does not exist")
@@ -134,14 +134,14 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (the locked cache folder, the build's options): what a build through the page cache needs (see cache.py)
+# (the locked cache folder, the build's options): what a build through the page cache needs (see publishing/cache.py)
 PageKeys = tuple[CacheFolder, str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
                cache: PageKeys | None = None) -> int:
     """Render every output into a staging folder and swap it in; with cache, a page is taken
-    from it when everything it read when it was rendered (deps.py) is as it was."""
+    from it when everything it read when it was rendered (routes/dependencies.py) is as it was."""
     env = make_env(src, graph, memo=True)
     pages = plan = None
     if cache is not None:

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from smbsite import api
-from smbsite.fields import US_STATES
+from smbsite.model.fields import US_STATES
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = "2026-11-26"

@@ -12,55 +12,60 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"version", "problems", "slugify", "yamlpos", "urls", "safefs", "report", "markdown", "mdplaces", "skeleton", "sourcemap", "places", "colors", "cachedir", "rasters", "imaging", "fonts", "drawing"}),
-    ("content model", {"fields", "model", "kinds", "content", "schema"}),
-    ("load", {"load"}),
-    ("validate", {"messages", "schema_messages", "svgclean", "images", "logos", "validate"}),
-    ("derive", {"derive", "links"}),
-    ("routes", {"deps", "outputs", "feeds", "ics", "jsonld", "machine", "routes", "views", "coverage", "graph", "tilemap", "addform", "identity", "home"}),
-    ("render", {"render", "template_errors", "overrides"}),
-    ("write", {"write", "diff", "pool", "search", "cache"}),
+    ("foundation", {"core.version", "core.problems", "core.slugify", "reading.yamlpos", "core.urls", "reading.safefs", "core.report", "core.markdown", "core.markdown_places", "checking.lookalikes", "reading.sourcemap", "model.places", "images.colors", "core.cache_folder", "images.rasters", "images.imaging", "images.fonts", "images.drawing"}),
+    ("content model", {"model.fields", "model.records", "model.kinds", "model.site", "model.schema"}),
+    ("load", {"reading.load"}),
+    ("validate", {"checking.messages", "checking.record_checks", "images.svg_clean", "images.filetypes", "images.logos", "checking.validate"}),
+    ("derive", {"deriving.derive", "deriving.links"}),
+    ("routes", {"routes.dependencies", "routes.outputs", "routes.feeds", "routes.ics", "routes.jsonld", "routes.machine_readable", "routes", "routes.views", "routes.service_areas", "routes.pages", "routes.tilemap", "routes.addform", "images.identity", "routes.home"}),
+    ("render", {"rendering.render", "rendering.template_errors", "rendering.overrides"}),
+    ("write", {"publishing.write", "commands.diff", "publishing.pool", "publishing.search", "publishing.cache"}),
     ("orchestrate", {"pipeline"}),
-    ("public face", {"api", "scaffold", "incremental"}),
-    ("front ends", {"serve", "guide", "newsite", "cli", "__main__", "__init__"}),
+    ("public face", {"api", "commands.scaffold", "server.incremental"}),
+    ("front ends", {"server.serve", "commands.contributing_guide", "commands.newsite", "commands.cli", "__main__", "__init__"}),
 ]
-CONTENT_MODEL = {"fields", "model", "kinds", "content"}
-NOT_IN_CONTENT_MODEL = {"jinja2", "click", "smbsite.serve", "smbsite.render", "smbsite.cli", "watchdog"}
+CONTENT_MODEL = {"model.fields", "model.records", "model.kinds", "model.site"}
+NOT_IN_CONTENT_MODEL = {"jinja2", "click", "smbsite.server.serve", "smbsite.rendering.render", "smbsite.commands.cli", "watchdog"}
 MAX_LINES = 500
 
 
 def modules() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(PACKAGE.glob("*.py"))}
+    """Every module by its dotted name under smbsite ('reading.load'); a package's __init__
+    holds only its docstring and is checked by test_import_contracts.py."""
+    found = {}
+    for p in sorted(PACKAGE.rglob("*.py")):
+        rel = p.relative_to(PACKAGE).with_suffix("")
+        if rel.parts[0] in {"theme", "starter"} or (len(rel.parts) > 1 and rel.name == "__init__"):
+            continue
+        found[".".join(rel.parts)] = p
+    return found
 
 
 def imports_of(path: Path) -> set[str]:
-    """Every absolute module name path imports, anywhere in the file ('smbsite.x' for its own)."""
+    """Every absolute module name path imports, anywhere in the file ('smbsite.x' for its own);
+    for `from pkg import a` both pkg and pkg.a, since a may be a module."""
+    package = ["smbsite", *path.resolve().parent.relative_to(PACKAGE).parts] if path.resolve().is_relative_to(PACKAGE) \
+        else ["smbsite"]
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             if node.level == 0:
-                found.add(node.module or "")
-            elif node.module:
-                found.add("smbsite." + node.module)
-            else:  # from . import x, y
-                found |= {"smbsite." + alias.name for alias in node.names}
+                base = node.module or ""
+            else:
+                base = ".".join(package[:len(package) - node.level + 1] + ([node.module] if node.module else []))
+            found.add(base)
+            found |= {f"{base}.{alias.name}" for alias in node.names}
     return found
 
 
 def internal_graph() -> dict[str, set[str]]:
     mods = modules()
     graph = {}
-
-    def module_of(imp: str) -> str:
-        # `from . import __version__` (a name, not a module) and `import smbsite` import the package face
-        part = (imp.split(".") + [""])[1]
-        return part if part in mods else "__init__"
-
     for name, path in mods.items():
-        graph[name] = {module_of(imp) for imp in imports_of(path)
-                       if imp == "smbsite" or imp.startswith("smbsite.")} - {name}
+        graph[name] = {imp.removeprefix("smbsite.") for imp in imports_of(path)
+                       if imp.startswith("smbsite.") and imp.removeprefix("smbsite.") in mods} - {name}
     return graph
 
 
@@ -68,7 +73,7 @@ def layer_of(name: str) -> int:
     for i, (_, members) in enumerate(LAYERS):
         if name in members:
             return i
-    raise AssertionError(f"smbsite/{name}.py is in no layer: add it to LAYERS in {Path(__file__).name}")
+    raise AssertionError(f"smbsite.{name} is in no layer: add it to LAYERS in {Path(__file__).name}")
 
 
 def test_every_module_has_a_layer():
@@ -83,7 +88,7 @@ def test_imports_only_point_to_the_same_or_a_lower_layer():
 
 
 def test_only_the_package_face_names_the_version_and_reads_it_from_one_place():
-    """pyproject.toml holds the version; `version.py` reads it from the installed metadata, and a module that
+    """pyproject.toml holds the version; `core/version.py` reads it from the installed metadata, and a module that
     needs it imports that module, never the package (which would import the public face from below it)."""
     assert '__version__ = "' not in (PACKAGE / "__init__.py").read_text(encoding="utf-8")
     importers = sorted(name for name, deps in internal_graph().items() if "__init__" in deps)
@@ -123,7 +128,7 @@ def test_the_content_model_imports_no_templates_cli_server_or_rendering():
 
 def test_the_cycle_finder_finds_a_cycle_through_a_late_import(tmp_path):
     (tmp_path / "a.py").write_text("def f():\n    from . import b\n")
-    assert imports_of(tmp_path / "a.py") == {"smbsite.b"}
+    assert "smbsite.b" in imports_of(tmp_path / "a.py")
     (tmp_path / "c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from .d import X\n")
     assert "smbsite.d" in imports_of(tmp_path / "c.py")
 
@@ -139,11 +144,11 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     files may change or go away once loading is done, and no later stage notices."""
     from datetime import date
 
-    from smbsite.derive import derive
-    from smbsite.links import MarkdownLinks
-    from smbsite.load import load_site
-    from smbsite.problems import Problems
-    from smbsite.validate import validate
+    from smbsite.deriving.derive import derive
+    from smbsite.deriving.links import MarkdownLinks
+    from smbsite.reading.load import load_site
+    from smbsite.core.problems import Problems
+    from smbsite.checking.validate import validate
 
     member = ("name: Acme Networks\nsummary: Cabling.\njoined: 2024-05-01\ncity: Fresno\nstate: CA\n"
               "specialties: [cabling]\ndescription: |\n  Intro.\n\n  See [the old page](/gone/).\n")
@@ -161,23 +166,23 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
 
 
 def test_record_kinds_folders_and_urls_are_written_only_in_the_registry():
-    """A kind's folder, collection key and URL pattern are spelt out in kinds.py alone: no
+    """A kind's folder, collection key and URL pattern are spelt out in model/kinds.py alone: no
     other module names members/ or builds /members/<slug>/ by hand."""
-    from smbsite.kinds import KINDS
+    from smbsite.model.kinds import KINDS
 
     spelt = {k.collection for k in KINDS.values()} | {k.url for k in KINDS.values()}
     spelt |= {k.folder for k in KINDS.values() if "/" in k.folder}
     prefixes = {k.url.split("{")[0] for k in KINDS.values()} - {"/"}
     found = []
     for name, path in modules().items():
-        if name == "kinds":
+        if name == "model.kinds":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and node.value in spelt:
-                found.append(f"{name}.py:{node.lineno}: {node.value!r}")
+                found.append(f"{name}:{node.lineno}: {node.value!r}")
             if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant) \
                     and node.values[0].value in prefixes and len(node.values) > 1:
-                found.append(f"{name}.py:{node.lineno}: an f-string starting {node.values[0].value!r}")
+                found.append(f"{name}:{node.lineno}: an f-string starting {node.values[0].value!r}")
     assert found == []
 
 
@@ -214,5 +219,5 @@ def test_architecture_page_lists_every_module():
 
     text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
     table = text[text.index("## Modules"):]
-    listed = set(re.findall(r"`([a-z_]+)\.py`", table))
+    listed = {m.replace("/", ".") for m in re.findall(r"`([a-z_/]+)\.py`", table)}
     assert listed == set(modules()) - {"__init__", "__main__"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import AS_OF, SITE_YAML
-from smbsite.fields import base_url_problem
+from smbsite.model.fields import base_url_problem
 
 BASE = "base_url: https://example.org/net/"
 

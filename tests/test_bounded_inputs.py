@@ -17,16 +17,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import AS_OF, MEMBER_YAML, NEW_MEMBER, PAGE_MD, SITE_YAML, VENDOR_YAML
-from smbsite import api, fields
-from smbsite.kinds import KINDS
-from smbsite.load import parse_record
-from smbsite.markdown import MarkdownRenderer
-from smbsite.messages import markdown_problems
-from smbsite.model import SiteRecord
-from smbsite.problems import QUOTE_MAX, Problems, shorten
-from smbsite.schema_messages import check_record
-from smbsite.sourcemap import source_mapper
-from smbsite.yamlpos import MAX_CHARS, YamlProblem, parse_yaml
+from smbsite import api
+from smbsite.model import fields
+from smbsite.model.kinds import KINDS
+from smbsite.reading.load import parse_record
+from smbsite.core.markdown import MarkdownRenderer
+from smbsite.checking.messages import markdown_problems
+from smbsite.model.records import SiteRecord
+from smbsite.core.problems import QUOTE_MAX, Problems, shorten
+from smbsite.checking.record_checks import check_record
+from smbsite.reading.sourcemap import source_mapper
+from smbsite.reading.yamlpos import MAX_CHARS, YamlProblem, parse_yaml
 
 SECONDS = 2.0  # for a 20 KB value: what a linear check does in milliseconds
 SIZE = 20_000

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from conftest import AS_OF, MEMBER_YAML, SITE_YAML, run_cli, tree
-from smbsite.cachedir import default_folder
+from smbsite.core.cache_folder import default_folder
 
 M = "members/acme-networks.yaml"
 SECRET = "GITHUB_TOKEN=ghs_not_a_real_token_but_a_secret_all_the_same\n"

@@ -11,7 +11,8 @@ from hypothesis import given, settings, strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
 from conftest import AS_OF, EVENT_YAML, SITE_YAML
-from smbsite import api, colors, drawing, fonts
+from smbsite import api
+from smbsite.images import colors, drawing, fonts
 
 E = "events/annual-conference.yaml"
 CARD = "events/annual-conference/social.png"

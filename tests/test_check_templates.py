@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, MEMBER_YAML, REPO, run_cli
 
-from smbsite import api, render
+from smbsite import api
+from smbsite.rendering import render
 
 FIX = "fix the template; every page using it fails the same way"
 
@@ -173,7 +174,7 @@ def test_a_template_file_no_page_uses_is_an_error_unless_a_site_template_uses_it
 
 
 def test_serve_reports_an_override_that_stops_matching_on_the_edit_and_clears_it_on_the_fix(make_site):
-    from smbsite.incremental import IncrementalSite
+    from smbsite.server.incremental import IncrementalSite
 
     site = make_site()
     inc = IncrementalSite(site, as_of=AS_OF)

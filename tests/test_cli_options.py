@@ -11,7 +11,7 @@ import click
 import pytest
 
 from conftest import AS_OF
-from smbsite.cli import main
+from smbsite.commands.cli import main
 from conftest import free_port, get, wait_for
 
 COMMANDS = sorted(main.commands.items())

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import AS_OF, REPO, SITE_YAML, build_ok
 from smbsite.api import prepare
-from smbsite.markdown import MarkdownRenderer, linkify
-from smbsite.urls import tel_href
+from smbsite.core.markdown import MarkdownRenderer, linkify
+from smbsite.core.urls import tel_href
 
 CONTACT = SITE_YAML.replace("membership_goal: 10\n", """membership_goal: 10
 contact:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AS_OF, REPO, build_ok
 from smbsite import api
-from smbsite.markdown import MarkdownRenderer
+from smbsite.core.markdown import MarkdownRenderer
 
 BRITISH = re.compile(r"\b(programmes?|customis\w+|colours?|organis\w+|centres?|licences?|catalogue|specialis(e|es|ed|ing)"
                      r"|enrolment|neighbour\w*|honour\w*|ageing|labelling|travelling|favourite|behaviour)\b", re.I)

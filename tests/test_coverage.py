@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AS_OF, REPO, build_ok
 from smbsite import api
-from smbsite.coverage import area_phrase
+from smbsite.routes.service_areas import area_phrase
 
 REMOTE = """\
 name: Far Reach CRM

@@ -7,8 +7,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from conftest import NEW_MEMBER, AS_OF, run_cli
-from smbsite.diff import FOLD_AFTER, diff_outputs, format_markdown, site_path
-from smbsite.write import MARKER
+from smbsite.commands.diff import FOLD_AFTER, diff_outputs, format_markdown, site_path
+from smbsite.publishing.write import MARKER
 
 
 

@@ -6,8 +6,8 @@ import re
 
 from conftest import REPO
 
-from smbsite.load import LOGO_TYPES
-from smbsite.model import HomeCopy, MemberRecord, SiteRecord
+from smbsite.reading.load import LOGO_TYPES
+from smbsite.model.records import HomeCopy, MemberRecord, SiteRecord
 
 FORMATS = (REPO / "docs" / "formats.md").read_text(encoding="utf-8")
 STARTER_SITE = (REPO / "smbsite" / "starter" / "site.yaml").read_text(encoding="utf-8")

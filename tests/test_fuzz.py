@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from conftest import AS_OF, EVENT_YAML, MEMBER_YAML, REPO, VENDOR_YAML, base_files, write_files
 from smbsite.api import prepare
-from smbsite.load import parse_record
-from smbsite.problems import Problems
+from smbsite.reading.load import parse_record
+from smbsite.core.problems import Problems
 
 SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -137,7 +137,7 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size
 @given(name=TEXT, summary=TEXT, city=TEXT, description=st.text(max_size=80), title=TEXT)
 def test_any_text_that_passes_the_check_renders(fuzz_site, name, summary, city, description, title):
     """Valid records with unusual text (any script, control characters YAML allows) render every page."""
-    from smbsite.render import make_env, render_output
+    from smbsite.rendering.render import make_env, render_output
     member = {**yaml.safe_load(MEMBER_YAML), "name": name, "summary": summary, "city": city,
               "description": description}
     event = {**yaml.safe_load(EVENT_YAML), "title": title, "description": description}

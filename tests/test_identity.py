@@ -14,9 +14,10 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
-from smbsite import api, colors, drawing, fonts, imaging
-from smbsite.cachedir import MAC_SIZE, default_folder
-from smbsite.incremental import IncrementalSite
+from smbsite import api
+from smbsite.images import colors, drawing, fonts, imaging
+from smbsite.core.cache_folder import MAC_SIZE, default_folder
+from smbsite.server.incremental import IncrementalSite
 
 M = "members/acme-networks.yaml"
 V = "vendors/sonicwall.yaml"

@@ -17,9 +17,9 @@ import yaml
 
 from conftest import AS_OF, REPO
 from smbsite import build
-from smbsite.incremental import IncrementalSite
-from smbsite.render import THEME
-from smbsite.write import MARKER
+from smbsite.server.incremental import IncrementalSite
+from smbsite.rendering.render import THEME
+from smbsite.publishing.write import MARKER
 
 
 def copy_bundled(dest: Path) -> Path:
@@ -375,7 +375,7 @@ def same_files(got: dict[str, bytes], want: dict[str, bytes], what: object) -> N
 
 def count_cache_use(monkeypatch) -> dict[str, int]:
     """How many pages the builds of this test took from the cache, and how many they rendered."""
-    from smbsite import cache as cache_module
+    from smbsite.publishing import cache as cache_module
 
     seen = {"hits": 0, "misses": 0}
     real_close = cache_module.PageCache.close
@@ -438,7 +438,8 @@ def edit_some_member(site: Path, text: str) -> None:
 
 
 def test_a_cache_from_another_smbsite_version_is_not_used(tmp_path, monkeypatch):
-    from smbsite import cache as cache_module, pipeline
+    from smbsite.publishing import cache as cache_module
+    from smbsite import pipeline
 
     site = copy_bundled(tmp_path / "site")
     real_render = pipeline.render_output
@@ -454,7 +455,7 @@ def test_a_cache_from_another_smbsite_version_is_not_used(tmp_path, monkeypatch)
 
 
 def test_the_cache_is_keyed_by_the_code_of_smbsite_and_its_theme(tmp_path, monkeypatch):
-    from smbsite import cache as cache_module
+    from smbsite.publishing import cache as cache_module
 
     first = cache_module.code_fingerprint()
     assert cache_module.code_fingerprint() == first
@@ -551,7 +552,7 @@ def test_a_cache_written_by_a_killed_build_falls_back_to_rendering(tmp_path, ear
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_serial_parallel_cold_and_warm_builds_write_the_same_bytes(tmp_path, monkeypatch, jobs):
     site = copy_bundled(tmp_path / "site")
-    monkeypatch.setattr("smbsite.pool.PARALLEL_FROM", 1)
+    monkeypatch.setattr("smbsite.publishing.pool.PARALLEL_FROM", 1)
     monkeypatch.setenv("SMBSITE_JOBS", "1")
     want = full_build_with_index(site, tmp_path / "out")
     monkeypatch.setenv("SMBSITE_JOBS", jobs)
@@ -589,7 +590,7 @@ class FieldValues:
 
     def __init__(self, site: Path):
         self.site, self.n = site, 0
-        from smbsite.schema_messages import REFERENCE_FIELDS
+        from smbsite.checking.record_checks import REFERENCE_FIELDS
         self.references = REFERENCE_FIELDS
         self.slugs = {"specialty": sorted(load(site / "site.yaml")["specialties"]),
                       "vendor": sorted(p.stem for p in (site / "vendors").glob("*.yaml")),
@@ -745,7 +746,7 @@ def edit_every_field(tmp_path: Path, kinds) -> dict[str, str]:
 
 
 def test_editing_any_field_of_any_kind_alone_equals_a_full_build(tmp_path):
-    from smbsite.kinds import KINDS
+    from smbsite.model.kinds import KINDS
 
     taken = edit_every_field(tmp_path, KINDS)
     assert set(taken) == {f"{k.name}.{f}" for k in KINDS.values() for f in k.record.model_fields}
@@ -759,7 +760,7 @@ def test_a_field_left_out_of_a_kinds_shape_list_fails_the_field_by_field_compari
 
     import pytest
 
-    from smbsite.kinds import KINDS
+    from smbsite.model.kinds import KINDS
 
     member = KINDS["member"]
     monkeypatch.setitem(KINDS, "member", dataclasses.replace(member, shape=tuple(f for f in member.shape

@@ -25,10 +25,10 @@ from jsonschema import Draft202012Validator
 
 from conftest import AS_OF, REPO, as_json, run_cli
 from smbsite import __version__
-from smbsite.model import SiteRecord, Specialty
-from smbsite.newsite import (PROGRAM_ONLY_WORKFLOWS, SITE_EDITS, STARTER, adapted_from_repository, site_path,
+from smbsite.model.records import SiteRecord, Specialty
+from smbsite.commands.newsite import (PROGRAM_ONLY_WORKFLOWS, SITE_EDITS, STARTER, adapted_from_repository, site_path,
                              site_pr_template, site_workflow, starter_files)
-from smbsite.schema import RECORD_FOLDERS, schema_comment
+from smbsite.model.schema import RECORD_FOLDERS, schema_comment
 
 CI = os.environ.get("CI") == "true"
 
@@ -175,7 +175,7 @@ def test_gitignore_keeps_builds_caches_and_staging_folders_out(new_site, tmp_pat
 
 
 def test_staging_folders_ignored_are_the_ones_a_build_makes():
-    from smbsite import write
+    from smbsite.publishing import write
     source = Path(write.__file__).read_text(encoding="utf-8")
     assert 'f".{self.out.name}.smbsite-new-{os.getpid()}"' in source
     assert 'f".{self.out.name}.smbsite-old-{os.getpid()}"' in source
@@ -256,14 +256,14 @@ def test_init_needs_a_folder_and_explains_itself():
 # --- one source for what the starter shares with this repository -----------------------------
 
 def test_starter_workflows_and_pull_request_template_are_this_repositorys():
-    """The packaged copies are this repository's files, adapted; `python -m smbsite.newsite .` rewrites them."""
+    """The packaged copies are this repository's files, adapted; `python -m smbsite.commands.newsite .` rewrites them."""
     wanted = adapted_from_repository(REPO)
     assert {p.name for p in (REPO / ".github/workflows").glob("*.yml")} - PROGRAM_ONLY_WORKFLOWS == \
         {Path(rel).name for rel in wanted if "/workflows/" in rel}
     for rel, text in wanted.items():
         packaged = (STARTER / rel).read_text(encoding="utf-8") if (STARTER / rel).is_file() else None
         assert packaged == text, f"smbsite/starter/{rel} differs from this repository's: run " \
-                                 "python -m smbsite.newsite . and commit the result"
+                                 "python -m smbsite.commands.newsite . and commit the result"
     assert sorted(p.name for p in (STARTER / "dot-github/workflows").iterdir()) == \
         sorted(Path(rel).name for rel in wanted if "/workflows/" in rel)
 
@@ -509,7 +509,7 @@ def test_readme_and_docs_say_how_to_start_a_site():
      "smbsite @ https://files.example.org/smbsite-0.2.0-py3-none-any.whl"),
 ], ids=["index", "git", "remote-archive"])
 def test_the_requirement_follows_how_smbsite_was_installed(origin, requirement):
-    from smbsite.version import install_requirement
+    from smbsite.core.version import install_requirement
     assert install_requirement(origin) == requirement
 
 
@@ -523,7 +523,7 @@ def test_the_requirement_follows_how_smbsite_was_installed(origin, requirement):
      "installed from the git repository in the folder /home/ann/smbsite"),
 ], ids=["editable", "folder", "local-wheel", "local-git"])
 def test_a_local_install_names_no_requirement_and_says_why(origin, words):
-    from smbsite.version import NoRequirement, install_requirement
+    from smbsite.core.version import NoRequirement, install_requirement
     with pytest.raises(NoRequirement, match=words):
         install_requirement(origin)
 

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import AS_OF, ARTICLE_MD, MEMBER_YAML, build_ok
 from smbsite.api import check
-from smbsite.markdown import MarkdownRenderer
+from smbsite.core.markdown import MarkdownRenderer
 
 M = "members/acme-networks.yaml"
 A = "content/articles/hello-members.md"

@@ -5,11 +5,11 @@ import pytest
 import yaml
 
 from conftest import AS_OF, MEMBER_YAML, NEW_MEMBER
-from smbsite import yamlpos
+from smbsite.reading import yamlpos
 from smbsite.api import check
-from smbsite.load import load_site, parse_record
-from smbsite.problems import Problems
-from smbsite.yamlpos import YamlProblem, parse_yaml
+from smbsite.reading.load import load_site, parse_record
+from smbsite.core.problems import Problems
+from smbsite.reading.yamlpos import YamlProblem, parse_yaml
 
 M = "members/acme-networks.yaml"
 A = "content/articles/hello-members.md"

@@ -1,6 +1,6 @@
 """A Markdown heading written at the left edge inside `description: |` would become a
 YAML comment and vanish; check says so at its line instead."""
-from smbsite.load import headings_outside_blocks
+from smbsite.reading.load import headings_outside_blocks
 from conftest import MEMBER_YAML
 from smbsite.api import check
 

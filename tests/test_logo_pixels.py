@@ -12,7 +12,8 @@ import pytest
 from PIL import Image
 
 from conftest import AS_OF, MEMBER_YAML
-from smbsite import api, imaging, rasters
+from smbsite import api
+from smbsite.images import imaging, rasters
 
 M = "members/acme-networks.yaml"
 LOGO_LINE = len(MEMBER_YAML.splitlines()) + 1

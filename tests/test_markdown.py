@@ -8,9 +8,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smbsite.markdown import LazyHtml, MarkdownRenderer, needs_link_check
-from smbsite.sourcemap import source_mapper
-from smbsite.yamlpos import parse_yaml
+from smbsite.core.markdown import LazyHtml, MarkdownRenderer, needs_link_check
+from smbsite.reading.sourcemap import source_mapper
+from smbsite.reading.yamlpos import parse_yaml
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ YAML_TEXT = st.lists(st.sampled_from(list("ab [](/)#:'\"\\\n -x\t") + ["é", "[x
 def test_every_character_of_a_yaml_string_maps_back_to_where_it_is_written(value, style, nested):
     """However PyYAML chose to write a value (plain, quoted, literal, folded, wrapped), the
     scan of the file gives back the value and each of its characters' places."""
-    from smbsite.sourcemap import _scalar_chars
+    from smbsite.reading.sourcemap import _scalar_chars
     doc = {"a": [{"description": value}]} if nested else {"description": value}
     try:
         text = yaml.dump(doc, default_style=style, allow_unicode=True, width=24)
@@ -275,7 +275,7 @@ def test_deeply_nested_text_renders_whole_with_or_without_site_links(text):
 
 
 def test_text_nested_past_the_limit_is_reported_where_it_starts():
-    from smbsite.markdown import MAX_NESTING, may_nest_too_deep
+    from smbsite.core.markdown import MAX_NESTING, may_nest_too_deep
     text = "Intro\n\n" + "> " * (MAX_NESTING + 5) + "hidden"
     assert may_nest_too_deep(text)
     assert MarkdownRenderer("/").render(text).too_deep == [(3, 2 * MAX_NESTING + 1)]
@@ -294,7 +294,7 @@ def test_awkward_text_renders_without_a_crash(text):
 def test_records_nested_past_the_limit_are_errors_at_the_line_and_nothing_is_built(make_site):
     from conftest import AS_OF, ARTICLE_MD, MEMBER_YAML
     from smbsite import api
-    from smbsite.markdown import MAX_NESTING
+    from smbsite.core.markdown import MAX_NESTING
 
     deep = "> " * (MAX_NESTING + 2) + "hidden words"
     member = MEMBER_YAML.replace("  We pull cable. See [joining](/join/).\n", f"  Intro.\n\n  {deep}\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import AS_OF, MEMBER_YAML
 from smbsite.api import check
-from smbsite.markdown import needs_link_check
+from smbsite.core.markdown import needs_link_check
 
 M = "members/acme-networks.yaml"
 

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import AS_OF, MEMBER_YAML, NEW_MEMBER
 from smbsite.api import check
-from smbsite.validate import company_key, website_host
+from smbsite.checking.validate import company_key, website_host
 
 M = "members/acme-networks.yaml"
 HINT = f"edit {M} instead of adding a second file for the same company"
@@ -99,7 +99,7 @@ def test_the_comparison_ignores_case_punctuation_accents_and_company_forms():
 
 
 def test_serve_reports_a_web_site_edited_into_a_duplicate_like_a_full_check(make_site):
-    from smbsite.incremental import IncrementalSite
+    from smbsite.server.incremental import IncrementalSite
 
     site = make_site({"members/basalt-data-works.yaml": NEW_MEMBER + "website: https://basalt.example.com\n"})
     inc = IncrementalSite(site, as_of=AS_OF)

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import AS_OF, run_cli
-from smbsite.fields import US_STATES
+from smbsite.model.fields import US_STATES
 
 NAME = "Zürich Systèmes"
 SLUG = "zurich-systemes"
@@ -248,7 +248,7 @@ def test_names_that_need_quoting_survive(make_site):
 # --- every field, and a guide that covers it --------------------------------------------------------
 
 def _models(kind: str):
-    from smbsite.model import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
+    from smbsite.model.records import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
     return {"member": [MemberRecord], "vendor": [VendorRecord, BenefitRecord], "event": [EventRecord],
             "article": [ArticleMeta]}[kind]
 

@@ -14,11 +14,11 @@ from markupsafe import Markup
 
 from conftest import AS_OF
 from smbsite import api
-from smbsite.content import FROZEN, Derived, Html
-from smbsite.fields import Markdown, Name, Sentence
-from smbsite.incremental import IncrementalSite
-from smbsite.kinds import KINDS, YAML, Kind
-from smbsite.model import Record
+from smbsite.model.site import FROZEN, Derived, Html
+from smbsite.model.fields import Markdown, Name, Sentence
+from smbsite.server.incremental import IncrementalSite
+from smbsite.model.kinds import KINDS, YAML, Kind
+from smbsite.model.records import Record
 
 
 class JobRecord(Record):

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, REPO, run_cli
-from smbsite import write
+from smbsite.publishing import write
 from smbsite.api import UsageError, build
-from smbsite.write import MARKER, remove_leftovers
+from smbsite.publishing.write import MARKER, remove_leftovers
 
 from conftest import tree
 

@@ -6,7 +6,7 @@ import lxml.html
 
 from conftest import AS_OF, NEW_MEMBER
 from smbsite import build
-from smbsite.incremental import IncrementalSite
+from smbsite.server.incremental import IncrementalSite
 
 ROW = ('<li class="mine">{{ m.name }} / {{ state_name if state_name is defined else "-" }}'
        ' / {{ url(m.url) }}</li>\n')

@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from conftest import AS_OF, MEMBER_YAML, run_cli
-from smbsite import load
+from smbsite.reading import load
 from smbsite.api import check
-from smbsite.incremental import IncrementalSite
-from smbsite.problems import ContentError
+from smbsite.server.incremental import IncrementalSite
+from smbsite.core.problems import ContentError
 
 SECRET = "root:x:0:0:the build machine's secret\n"
 M = "members/acme-networks.yaml"

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import AS_OF, NEW_MEMBER
 from smbsite import api
-from smbsite.incremental import IncrementalSite
+from smbsite.server.incremental import IncrementalSite
 
 COUNTING_PAGE = """{% extends "theme/page.html" %}
 {% block main %}<p id="count">{{ site.members|length }} members</p>{{ super() }}{% endblock %}
@@ -69,7 +69,7 @@ import yaml  # noqa: E402
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 from conftest import base_files, write_files  # noqa: E402
-from smbsite.write import MARKER  # noqa: E402
+from smbsite.publishing.write import MARKER  # noqa: E402
 
 # what a site's own template may read of the model (each guarded, so no edit makes it an error)
 READS = [

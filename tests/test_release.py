@@ -181,7 +181,7 @@ def test_a_site_started_from_an_index_install_passes_its_own_workflows(tmp_path)
 @pytest.mark.slow
 def test_installed_from_git_at_a_tag_smbsite_names_that_commit(tmp_path):
     """What pip really records for `pip install 'smbsite @ git+URL@TAG'` gives the requirement at the commit."""
-    from smbsite.version import install_requirement
+    from smbsite.core.version import install_requirement
     repo = tmp_path / "repo"
     repo.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
@@ -203,7 +203,7 @@ def test_installed_from_git_at_a_tag_smbsite_names_that_commit(tmp_path):
                 "print(d('smbsite').read_text('direct_url.json'))"], cwd=tmp_path)
     import json
     from pip._vendor.packaging.requirements import Requirement
-    from smbsite.version import NoRequirement
+    from smbsite.core.version import NoRequirement
     origin = json.loads(res.stdout)
     assert origin["vcs_info"]["commit_id"] == commit and origin["vcs_info"]["requested_revision"] == "v9.9.9"
     # a repository in a folder on this machine is nothing a site's workflow can install

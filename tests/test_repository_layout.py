@@ -14,7 +14,7 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 def test_pyproject_declares_python_the_console_script_and_the_test_extra():
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["requires-python"] == ">=3.11"
-    assert project["scripts"] == {"smbsite": "smbsite.cli:run"}
+    assert project["scripts"] == {"smbsite": "smbsite.commands.cli:run"}
     names = {re.split(r"[<>=!~\[ ]", dep, maxsplit=1)[0].lower() for dep in project["dependencies"]}
     assert {"jinja2", "markdown-it-py", "pyyaml", "watchdog", "pydantic", "pydantic-core", "markupsafe", "click", "icalendar"} <= names
     tests = {re.split(r"[<>=!~\[ ]", dep, maxsplit=1)[0].lower() for dep in project["optional-dependencies"]["test"]}
@@ -80,31 +80,6 @@ def test_the_oldest_run_pins_every_dependency_at_its_lower_bound():
         name, _, low = re.match(r"([A-Za-z0-9._-]+)(\[[^\]]*\])?>=(.+)", dep).groups()
         assert pins[name] == low, dep
     assert len(pins) == len(project["dependencies"])
-
-
-# load -> validate -> site graph -> render -> write: a stage may use the ones before it, never after
-STAGES = ["load", "validate", "graph", "render", "write"]
-ABOVE_THE_STAGES = {"api", "cli", "serve", "incremental", "scaffold"}
-
-
-def local_imports(module: str) -> set[str]:
-    tree = ast.parse((REPO / "smbsite" / f"{module}.py").read_text(encoding="utf-8"))
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            found.update([node.module] if node.module else [a.name for a in node.names])
-    return found
-
-
-def test_each_stage_uses_only_the_stages_before_it():
-    for i, stage in enumerate(STAGES):
-        later = set(STAGES[i + 1:]) | ABOVE_THE_STAGES
-        assert not local_imports(stage) & later, f"{stage}.py imports {local_imports(stage) & later}"
-
-
-def test_the_cli_is_a_thin_shell_over_the_library():
-    assert {"api"} <= local_imports("cli")
-    assert not local_imports("cli") & {"load", "validate", "graph", "render", "write"}
 
 
 def test_no_test_module_imports_another():

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import AS_OF, MEMBER_YAML, REPO, tree
 from smbsite.api import UsageError, build
-from smbsite.write import MARKER, Staging, UnsafeOutput
+from smbsite.publishing.write import MARKER, Staging, UnsafeOutput
 
 M = "members/acme-networks.yaml"
 NOON_OF_AS_OF = str(int(datetime.fromisoformat(AS_OF + "T12:00:00+00:00").timestamp()))

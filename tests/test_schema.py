@@ -17,7 +17,7 @@ from jsonschema import Draft202012Validator
 
 from conftest import AS_OF, EVENT_YAML, MEMBER_YAML, REPO, VENDOR_YAML, as_json, run_cli
 from smbsite import api
-from smbsite.schema import KINDS, RECORD_FOLDERS, render_schemas, schema_comment
+from smbsite.model.schema import KINDS, RECORD_FOLDERS, render_schemas, schema_comment
 
 CI = os.environ.get("CI") == "true"
 
@@ -47,7 +47,7 @@ def bundled_records() -> list[tuple[str, Path]]:
 def test_schemas_match_the_model():
     for rel, text in render_schemas(REPO).items():
         on_disk = (REPO / rel).read_text(encoding="utf-8")
-        assert on_disk == text, f"{rel} is out of date with smbsite/model.py: run `smbsite schema`"
+        assert on_disk == text, f"{rel} is out of date with smbsite/model/records.py: run `smbsite schema`"
     res = run_cli("schema", "--check", "-s", str(REPO))
     assert res.returncode == 0, res.stderr
 

@@ -7,7 +7,7 @@ import re
 
 from conftest import AS_OF, REPO
 from smbsite import api
-from smbsite.urls import output_file
+from smbsite.core.urls import output_file
 
 
 def load_script():

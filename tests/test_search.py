@@ -9,7 +9,8 @@ import lxml.html
 import pytest
 
 from conftest import AS_OF, REPO, SITE_YAML
-from smbsite import api, search
+from smbsite import api
+from smbsite.publishing import search
 
 SEARCH_ON = SITE_YAML + "search: true\n"
 

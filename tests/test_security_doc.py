@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from conftest import REPO
-from smbsite import images, load, logos, yamlpos
+from smbsite.images import filetypes as images, logos
+from smbsite.reading import load, yamlpos
 
 DOC = (REPO / "SECURITY.md").read_text(encoding="utf-8") if (REPO / "SECURITY.md").is_file() else ""
 
@@ -35,7 +36,7 @@ def test_the_limits_it_names_are_the_code_s():
 
 
 def test_it_names_the_header_svgs_are_served_with_and_where_the_cache_and_its_key_live():
-    from smbsite import serve
+    from smbsite.server import serve
     checks = " ".join(section("What is checked").split())
     assert f"Content-Security-Policy: {serve.SVG_POLICY}" in checks
     assert "A host should send the same header" in checks

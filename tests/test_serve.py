@@ -15,7 +15,7 @@ import pytest
 
 from conftest import AS_OF, free_port, get, wait_for
 
-from smbsite.render import THEME
+from smbsite.rendering.render import THEME
 
 
 @pytest.fixture
@@ -244,7 +244,7 @@ SQUARE_SVG = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><cir
 
 
 def test_every_svg_is_served_with_a_policy_that_lets_nothing_run_or_load(served):
-    from smbsite.serve import SVG_POLICY
+    from smbsite.server.serve import SVG_POLICY
     from conftest import SITE_YAML, MEMBER_YAML
     site, root, proc, status = served({"site.yaml": SITE_YAML + "logo: mark.svg\n", "mark.svg": SQUARE_SVG,
                                        "members/acme-networks.yaml": MEMBER_YAML + "logo: acme.svg\n",

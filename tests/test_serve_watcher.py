@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from conftest import AS_OF
-from smbsite.serve import DevServer, scratch_file
+from smbsite.server.serve import DevServer, scratch_file
 from conftest import wait_for
 
 SCRATCH = ["acme-networks.yaml.swp", ".acme-networks.yaml.swx", "acme-networks.yaml.swo", "acme-networks.yaml~",

@@ -10,7 +10,7 @@ import lxml.html
 
 from conftest import AS_OF
 from smbsite import api
-from smbsite.report import Reporter
+from smbsite.core.report import Reporter
 
 BASE_PATH = "/net/"  # the fixture site's base_url is https://example.org/net/
 RADIO = """\

@@ -25,7 +25,7 @@ def heavy_after(code: str) -> list[str]:
 
 
 def test_importing_the_command_line_imports_no_heavy_library():
-    assert heavy_after("import smbsite.cli") == []
+    assert heavy_after("import smbsite.commands.cli") == []
 
 
 def test_importing_the_package_imports_no_heavy_library():
@@ -36,7 +36,7 @@ def test_importing_the_package_imports_no_heavy_library():
                                   ["serve", "--help"], ["diff", "--help"], ["init", "--help"], ["schema", "--help"]],
                          ids=" ".join)
 def test_help_and_version_import_no_heavy_library(args):
-    code = ("from click.testing import CliRunner\nfrom smbsite.cli import main\n"
+    code = ("from click.testing import CliRunner\nfrom smbsite.commands.cli import main\n"
             f"result = CliRunner().invoke(main, {args!r})\n"
             "assert result.exit_code == 0, result.output\nassert 'Usage:' in result.output or 'version' in result.output")
     assert heavy_after(code) == []
@@ -44,7 +44,7 @@ def test_help_and_version_import_no_heavy_library(args):
 
 def test_the_package_still_offers_its_library_face():
     code = ("from smbsite import Problem, Result, UsageError, build, check\nimport smbsite\n"
-            "from smbsite.api import Result as R, build as b, check as c\nfrom smbsite.problems import Problem as P, "
+            "from smbsite.api import Result as R, build as b, check as c\nfrom smbsite.core.problems import Problem as P, "
             "UsageError as U\nassert (Result, build, check, Problem, UsageError) == (R, b, c, P, U)\n"
             "assert {'Problem', 'Result', 'UsageError', 'build', 'check'} <= set(dir(smbsite))\n"
             "assert smbsite.__version__\n"
@@ -64,11 +64,11 @@ def test_check_imports_only_what_checking_uses(make_site):
     """check validates and renders, so it needs pydantic, markdown-it and Jinja; the file watcher,
     the calendar library, the search indexer and the other commands' modules it never touches."""
     site = make_site()
-    code = ("import sys\nfrom click.testing import CliRunner\nfrom smbsite.cli import main\n"
+    code = ("import sys\nfrom click.testing import CliRunner\nfrom smbsite.commands.cli import main\n"
             f"result = CliRunner().invoke(main, ['check', '-s', {str(site)!r}, '--as-of', {AS_OF!r}])\n"
             "assert result.exit_code == 0, result.output\n"
-            "unused = ('watchdog', 'icalendar', 'pagefind_bin', 'smbsite.serve', 'smbsite.incremental', "
-            "'smbsite.scaffold', 'smbsite.newsite', 'smbsite.diff')\n"
+            "unused = ('watchdog', 'icalendar', 'pagefind_bin', 'smbsite.server.serve', 'smbsite.server.incremental', "
+            "'smbsite.commands.scaffold', 'smbsite.commands.newsite', 'smbsite.commands.diff')\n"
             "print(sorted(m for m in unused if m in sys.modules))\n")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert res.stdout.strip().splitlines()[-1] == "[]"

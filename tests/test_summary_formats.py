@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 
 from conftest import AS_OF, NEW_MEMBER
-from smbsite.diff import OutputDiff, format_markdown
-from smbsite.problems import Problem
-from smbsite.report import SUMMARY_ROWS, markdown_report
+from smbsite.commands.diff import OutputDiff, format_markdown
+from smbsite.core.problems import Problem
+from smbsite.core.report import SUMMARY_ROWS, markdown_report
 
 
 def cells(row: str) -> list[str]:

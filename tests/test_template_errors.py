@@ -6,7 +6,8 @@ import shutil
 
 from conftest import AS_OF, REPO, run_cli
 
-from smbsite import api, render
+from smbsite import api
+from smbsite.rendering import render
 
 FIX = "fix the template; every page using it fails the same way"
 
@@ -79,7 +80,7 @@ def test_code_bug_under_a_folder_named_templates_is_not_called_a_template_error(
     parent = tmp_path / "templates"
     checkout = parent / "checkout"
     shutil.copytree(REPO / "smbsite", checkout / "smbsite", ignore=shutil.ignore_patterns("__pycache__"))
-    render_py = checkout / "smbsite" / "render.py"
+    render_py = checkout / "smbsite" / "rendering" / "render.py"
     source = render_py.read_text()
     marker = 'def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:\n'
     assert marker in source

@@ -14,8 +14,9 @@ import pytest
 from lxml import etree
 
 from conftest import AS_OF, REPO, big_site
-from smbsite import api, tilemap
-from smbsite.fields import US_STATES
+from smbsite import api
+from smbsite.routes import tilemap
+from smbsite.model.fields import US_STATES
 
 BASE_PATH = "/net/"  # the fixture site's base_url is https://example.org/net/
 MAX_PAGE = 500 * 1024

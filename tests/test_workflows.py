@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from conftest import NEW_MEMBER, REPO, base_files, write_files
-from smbsite.schema import write_schemas
+from smbsite.model.schema import write_schemas
 
 WORKFLOWS = REPO / ".github" / "workflows"
 CHECK = WORKFLOWS / "check.yml"
@@ -421,7 +421,7 @@ def git(repo: Path, *args: str) -> str:
     (["members/basalt-data-works.yaml"], False),
     (["members/basalt-data-works.yaml", "members/basalt-data-works.png"], False),
     (["vendors/harborline.yaml", "events/meetup.yaml", "content/articles/news.md", "content/pages/about.md"], False),
-    (["members/basalt-data-works.yaml", "smbsite/cli.py"], True),
+    (["members/basalt-data-works.yaml", "smbsite/commands/cli.py"], True),
     (["smbsite/theme/base.html"], True),
     (["templates/home.html"], True),
     (["tests/test_cli.py"], True),

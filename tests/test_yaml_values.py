@@ -9,9 +9,9 @@ import pytest
 
 from conftest import AS_OF, ARTICLE_MD, MEMBER_YAML, SITE_YAML, build_ok
 from smbsite.api import build, check
-from smbsite.load import parse_record
-from smbsite.problems import Problems
-from smbsite.yamlpos import LegacyNumber, parse_yaml
+from smbsite.reading.load import parse_record
+from smbsite.core.problems import Problems
+from smbsite.reading.yamlpos import LegacyNumber, parse_yaml
 
 M = "members/acme-networks.yaml"
 A = "content/articles/hello-members.md"
@@ -225,7 +225,7 @@ def test_no_character_reference_makes_a_control_character():
     """Neither renderer turns a reference such as &#12; into a character HTML or XML forbid."""
     import re
 
-    from smbsite.markdown import MarkdownRenderer
+    from smbsite.core.markdown import MarkdownRenderer
 
     forbidden = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
     md = MarkdownRenderer("/")

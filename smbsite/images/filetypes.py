@@ -1,0 +1,82 @@
+"""What an image file really is (by its first bytes, not its name), and whether an SVG logo is safe."""
+from __future__ import annotations
+
+from ..checking import messages
+from . import svg_clean as svgclean
+
+# the type a file's name claims -> the type its bytes must be
+EXPECTED = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WebP", ".svg": "SVG"}
+# a type logos may be -> the extension to give the file
+EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "WebP": ".webp", "SVG": ".svg"}
+
+_MAGIC = [
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"), (b"GIF89a", "GIF"),
+    (b"%PDF-", "PDF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"), (b"\x00\x00\x01\x00", "ICO"),
+    (b"8BPS", "Photoshop (PSD)"), (b"%!PS", "PostScript"), (b"PK\x03\x04", "ZIP"),
+    (b"\x1f\x8b", "gzip"), (b"\xff\x0a", "JPEG XL"), (b"\x00\x00\x00\x0cJXL ", "JPEG XL"),
+]
+_ISO_BRANDS = {b"avif": "AVIF", b"avis": "AVIF", b"heic": "HEIC", b"heix": "HEIC", b"mif1": "HEIC",
+               b"msf1": "HEIC", b"heim": "HEIC", b"heis": "HEIC"}
+
+
+def sniff(raw: bytes) -> str:
+    """The type of a file from its first bytes: 'PNG', 'JPEG', 'GIF', 'WebP', 'SVG', 'PDF', …,
+    'HTML' (a web page saved instead of its picture), 'empty', or 'unknown'."""
+    if not raw.strip():
+        return "empty"
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
+        return "WebP"
+    if raw[4:8] == b"ftyp" and raw[8:12] in _ISO_BRANDS:
+        return _ISO_BRANDS[raw[8:12]]
+    if raw[:2] == b"BM" and len(raw) >= 26 and raw[6:10] == b"\x00\x00\x00\x00":
+        return "BMP"
+    for magic, kind in _MAGIC:
+        if raw.startswith(magic):
+            return kind
+    head = raw[:2048].decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
+    if head.startswith("<svg") or (head.startswith(("<?xml", "<!--", "<!doctype svg")) and "<svg" in head):
+        return "SVG"
+    if head.startswith(("<!doctype html", "<html", "<head", "<body")):
+        return "HTML"
+    return "unknown"
+
+
+# what an SVG logo may never hold (images/svg_clean.py publishes allowed parts only; these are refused outright)
+SVG_FORBIDDEN_ELEMENTS = {name.lower() for name in svgclean.HOSTILE}
+
+
+def logo_content_problems(raw: bytes, logo: str) -> list[tuple[str, str]]:
+    """Every (problem, hint) of a logo whose bytes are not the image its name says, or of
+    an SVG that could script, load or navigate; [] for a good logo."""
+    return logo_content(raw, logo)[0]
+
+
+def logo_content(raw: bytes, logo: str) -> tuple[list[tuple[str, str]], bytes | None]:
+    """(problems, the SVG to publish in place of the file: None for other types or when there are problems).
+
+    Logos are published as files of the site: an SVG opened on its own runs with the
+    site's origin, so what is published is a rebuilt SVG of allowed parts (images/svg_clean.py).
+    """
+    suffix = "." + logo.rsplit(".", 1)[-1].lower() if "." in logo else ""
+    expected = EXPECTED.get(suffix)
+    if expected is None:
+        return [], None
+    found = sniff(raw)
+    if found == expected and found != "SVG":
+        return [], None
+    if expected == "SVG" and found in ("SVG", "unknown"):  # text that is not recognisably SVG: say what is wrong
+        return svg_clean(raw)
+    return [messages.logo_wrong_type(found, expected, logo, EXTENSIONS.get(found))], None
+
+
+def svg_clean(raw: bytes) -> tuple[list[tuple[str, str]], bytes | None]:
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [messages.SVG_NOT_UTF8], None
+    published, problems = svgclean.clean(raw)
+    return sorted(problems), published
+
+
+def svg_problems(raw: bytes) -> list[tuple[str, str]]:
+    return svg_clean(raw)[0]

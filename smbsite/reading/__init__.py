@@ -1,0 +1,1 @@
+"""Stage 1, load: the site folder read safely into sources that keep the file position of every value."""

@@ -17,6 +17,7 @@ from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
 from smbsite import api
 from smbsite.images import colors, drawing, fonts, imaging
 from smbsite.core.cache_folder import MAC_SIZE, default_folder
+from smbsite.rendering.render import THEME
 from smbsite.server.incremental import IncrementalSite
 
 M = "members/acme-networks.yaml"
@@ -577,7 +578,7 @@ def test_serve_redraws_every_logo_when_the_logo_template_changes(make_site, tmp_
     inc = IncrementalSite(site, as_of=AS_OF)
     inc.full()
     inc.files()
-    theme = (Path(imaging.__file__).parent / "theme" / "_logo.html").read_text(encoding="utf-8")
+    theme = (THEME / "_logo.html").read_text(encoding="utf-8")
     (site / "templates" / "_logo.html").write_text(theme.replace('class="logo ', 'class="logo framed '),
                                                    encoding="utf-8")
     inc.apply({"templates/_logo.html"})

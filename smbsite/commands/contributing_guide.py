@@ -19,6 +19,7 @@ import yaml
 
 from ..api import check
 from ..model.kinds import KINDS
+from .scaffold import lenient_settings, specialty_labels, vendor_slugs
 
 GUIDE = Path(__file__).resolve().parents[1] / "starter" / "CONTRIBUTING.md"
 MARK = re.compile(r"@@([A-Z_]+)@@")
@@ -51,20 +52,12 @@ class SiteFacts:
     """What the guide quotes from the site: read leniently, since a site being refreshed may have mistakes."""
 
     def __init__(self, site: Path):
-        try:
-            data = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            data = None
-        data = data if isinstance(data, dict) else {}
-        specialties = data.get("specialties") if isinstance(data.get("specialties"), dict) else {}
-        self.specialties = {str(k): str((v or {}).get("label", "")) if isinstance(v, dict) else ""
-                            for k, v in specialties.items()}
+        data = lenient_settings(site)
+        self.specialties = specialty_labels(data)
         base = str(data.get("base_url") or "/")
         self.form_url = base.rstrip("/") + "/" + FORM_PATH
         self.form_on = bool(data.get("repository"))
-        folder, suffixes = KINDS["vendor"].folder, KINDS["vendor"].suffixes
-        self.vendors = sorted(p.stem for p in (site / folder).glob("*") if p.suffix in suffixes) \
-            if (site / folder).is_dir() else []
+        self.vendors = vendor_slugs(site)
 
     def specialty_example(self) -> str:
         return f"[{', '.join(list(self.specialties)[:2])}]"

@@ -66,26 +66,41 @@ def _columns(words: list[str], indent: str = "  ") -> list[str]:
                          break_on_hyphens=False)
 
 
+def lenient_settings(site: Path) -> dict:
+    """site.yaml as plain data, or {} where it cannot be read: the templates and the guide quote
+    what they can from a site that may still have mistakes."""
+    try:
+        data = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    return data if isinstance(data, dict) else {}
+
+
+def specialty_labels(data: dict) -> dict[str, str]:
+    """The specialty keys of lenient site.yaml data, with their labels ('' where none)."""
+    specialties = data.get("specialties")
+    if not isinstance(specialties, dict):
+        return {}
+    return {str(key): str(spec.get("label", "")) if isinstance(spec, dict) else ""
+            for key, spec in specialties.items()}
+
+
+def vendor_slugs(site: Path) -> list[str]:
+    """The vendor records' slugs, by file name, sorted."""
+    folder, suffixes = RECORD_KINDS["vendor"].folder, RECORD_KINDS["vendor"].suffixes
+    return sorted(p.stem for p in (site / folder).glob("*") if p.suffix in suffixes) \
+        if (site / folder).is_dir() else []
+
+
 class _Site:
     """What the template lists from the site: its specialties, vendors, time zone, today."""
 
     def __init__(self, src: Path):
-        try:
-            data = yaml.safe_load((src / "site.yaml").read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            data = None
-        data = data if isinstance(data, dict) else {}
-        specialties = data.get("specialties")
-        self.specialties: dict[str, str] = {}
-        if isinstance(specialties, dict):
-            for key, spec in specialties.items():
-                label = spec.get("label", "") if isinstance(spec, dict) else ""
-                self.specialties[str(key)] = str(label)
+        data = lenient_settings(src)
+        self.specialties: dict[str, str] = specialty_labels(data)
         self.title = str(data.get("title") or "the site")
         self.timezone = str(data.get("timezone") or "UTC")
-        folder, suffixes = RECORD_KINDS["vendor"].folder, RECORD_KINDS["vendor"].suffixes
-        self.vendors = sorted(p.stem for p in (src / folder).glob("*") if p.suffix in suffixes) \
-            if (src / folder).is_dir() else []
+        self.vendors = vendor_slugs(src)
         self.today = build_date(None, self.timezone).isoformat()
 
     def specialty_lines(self) -> list[str]:

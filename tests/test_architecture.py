@@ -18,6 +18,8 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("validate", {"checking.messages", "checking.record_checks", "images.svg_clean", "images.filetypes", "images.logos", "checking.validate"}),
     ("derive", {"deriving.derive", "deriving.links"}),
     ("routes", {"routes.dependencies", "routes.outputs", "routes.feeds", "routes.ics", "routes.jsonld", "routes.machine_readable", "routes", "routes.views", "routes.service_areas", "routes.pages", "routes.tilemap", "routes.addform", "images.identity", "routes.home"}),
+    # the kinds sit above every stage they extend, and are reached only through the registry's entry points
+    ("kinds", {"kinds.member", "kinds.finder", "kinds.vendor", "kinds.event", "kinds.page", "kinds.article"}),
     ("render", {"rendering.render", "rendering.template_errors", "rendering.overrides"}),
     ("write", {"publishing.write", "commands.diff", "publishing.pool", "publishing.search", "publishing.cache"}),
     ("orchestrate", {"pipeline"}),
@@ -166,17 +168,19 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
 
 
 def test_record_kinds_folders_and_urls_are_written_only_in_the_registry():
-    """A kind's folder, collection key and URL pattern are spelt out in model/kinds.py alone: no
+    """A kind's folder, collection key and URL pattern are spelt out in its own module alone: no
     other module names members/ or builds /members/<slug>/ by hand."""
     from smbsite.model.kinds import KINDS
 
-    spelt = {k.collection for k in KINDS.values()} | {k.url for k in KINDS.values()}
-    spelt |= {k.folder for k in KINDS.values() if "/" in k.folder}
+    def spelt_by(kinds):
+        spelt = {k.collection for k in kinds} | {k.url for k in kinds}
+        return spelt | {k.folder for k in kinds if "/" in k.folder}
+
     prefixes = {k.url.split("{")[0] for k in KINDS.values()} - {"/"}
     found = []
     for name, path in modules().items():
-        if name == "model.kinds":
-            continue
+        own = KINDS.get(name.removeprefix("kinds.")) if name.startswith("kinds.") else None
+        spelt = spelt_by([k for k in KINDS.values() if k is not own])
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and node.value in spelt:
                 found.append(f"{name}:{node.lineno}: {node.value!r}")
@@ -200,7 +204,7 @@ def test_the_site_model_cannot_be_changed_once_derived(tmp_path):
     result = check(REPO, as_of=AS_OF)
     assert result.ok and result.graph is not None
     site = result.graph.site
-    records = [site.config, *site.members, *site.vendors, *site.events, *site.articles, *site.pages,
+    records = [site.config, *(r for records in site.records.values() for r in records),
                *(b for v in site.vendors for b in v.benefits), *(s for e in site.events for s in e.sessions)]
     assert {type(r).__name__ for r in records} >= {"SiteConfig", "Member", "Vendor", "Event", "Article", "Page",
                                                     "Benefit", "SessionItem"}

@@ -10,57 +10,73 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, timedelta
-from typing import Any, Iterable
-from zoneinfo import ZoneInfo
+from datetime import date
+from typing import Any
 
-from ..model.site import (Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor, construct,
-                      derived, sort_key_when)
-from ..model.fields import NATIONWIDE
-from ..images.imaging import MEMBER_BOXES, VENDOR_BOXES
-from ..model.kinds import KINDS, Kind, url_of
-from ..images.logos import plan_logo
-from ..model.places import event_span, in_zone, map_url, zone_label
+from ..model.site import SiteConfig, SiteModel, construct, derived
+from ..model.kinds import KINDS, Kind
 from ..checking.validate import Valid, Validated
-
-AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
 
 
 def derive(checked: Validated, as_of: date, drafts: bool = False, base_url: str | None = None) -> SiteModel:
     """The whole site model, its records in the order the site lists them, linked to each other.
     base_url: --base-url, in place of site.yaml's."""
     cfg = config(checked.site, base_url)
-    records = checked.records
-    members = [member(v, cfg) for v in records.get("member", [])]
-    vendors = [vendor(v, as_of) for v in records.get("vendor", [])]
-    events = [event(v, cfg, as_of) for v in records.get("event", [])]
-    articles = [article(v, cfg) for v in records.get("article", []) if drafts or not v.rec.draft]
-    pages = [page(v) for v in records.get("page", []) if drafts or not v.rec.draft]
-    members.sort(key=lambda m: (m.name.casefold(), m.slug))
-    vendors.sort(key=lambda v: (v.name.casefold(), v.slug))
-    events.sort(key=lambda e: (e.start, e.slug))
-    articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
-    pages.sort(key=lambda p: (p.menu is None, p.menu or 0, p.title.casefold(), p.slug))
-    others = {KINDS[kind].attr: sorted((generic(v, KINDS[kind]) for v in valid), key=lambda r: r.slug)
-              for kind, valid in records.items() if kind not in KNOWN}
-    return link(SiteModel(cfg, as_of, members, vendors, events, articles, pages, drafts, others))
+    records = {}
+    for kind in KINDS.values():
+        made = [record(kind.name, v, cfg, as_of) for v in checked.records.get(kind.name, [])
+                if drafts or not getattr(v.rec, "draft", False)]
+        records[kind.name] = [r for r in ordered(kind, made) if kind.published is None or kind.published(r)]
+    return link(SiteModel(cfg, as_of, records, drafts))
+
+
+def ordered(kind: Kind, records: list[Any]) -> list[Any]:
+    return kind.order(records) if kind.order is not None else sorted(records, key=lambda r: r.slug)
 
 
 def link(site: SiteModel) -> SiteModel:
-    """Point records at the records they name: a member's vendors, a vendor's members, an
-    event's sponsors and guests. Called on a model whose records are not linked yet."""
-    vendors, members = site.vendor_by_slug, site.member_by_slug
-    partners: dict[str, list[Member]] = {v.slug: [] for v in site.vendors}
-    for m in site.members:
-        vendor_list = [vendors[s] for s in m.vendors if s in vendors]
-        derived(m, vendor_list=vendor_list)
-        for v in vendor_list:
-            partners[v.slug].append(m)
-    for v in site.vendors:
-        derived(v, members=partners[v.slug])
-    for e in site.events:
-        derived(e, sponsor_list=[vendors[s] for s in e.sponsors if s in vendors],
-                guest_list=[members[s] for s in e.guests if s in members])
+    """Point records at the records they name (each kind's refs): a member's vendors, a vendor's
+    members, an event's sponsors and guests, what other kinds show on a record's page. Called
+    on a model whose records are not linked yet."""
+    backs: dict[tuple[int, str], list[Any]] = {}  # (id of a named record, attribute) -> records naming it
+    related: dict[int, list[tuple[str, list[Any]]]] = {}
+    shown_on = {ref.kind for kind in KINDS.values() for ref in kind.refs if ref.shown}
+    for name in shown_on:
+        for target in site.records.get(name, []):
+            related[id(target)] = []
+    for kind in KINDS.values():
+        for ref in kind.refs:
+            if ref.back:
+                for target in site.records.get(ref.kind, []):
+                    backs[id(target), ref.back] = []
+    for kind in KINDS.values():
+        for ref in kind.refs:
+            if not (ref.link or ref.back or ref.shown):
+                continue
+            targets = getattr(site, ref.kind + "_by_slug")
+            blocks: dict[int, list[Any]] = {}
+            for rec in site.records.get(kind.name, []):
+                value = getattr(rec, ref.field)
+                many = isinstance(value, list)
+                named = [targets[s] for s in (value if many else [value]) if s in targets]
+                if ref.link:
+                    derived(rec, **{ref.link: named if many else (named[0] if named else None)})
+                for target in named:
+                    if ref.back:
+                        backs[id(target), ref.back].append(rec)
+                    if ref.shown:
+                        blocks.setdefault(id(target), []).append(rec)
+            if ref.shown:
+                for key, recs in blocks.items():
+                    related[key].append((ref.shown, recs))
+    for kind in KINDS.values():
+        for ref in kind.refs:
+            if ref.back:
+                for target in site.records.get(ref.kind, []):
+                    derived(target, **{ref.back: backs[id(target), ref.back]})
+    for name in shown_on:
+        for target in site.records.get(name, []):
+            derived(target, related=related[id(target)])
     return site
 
 
@@ -70,23 +86,20 @@ def relinked(site: SiteModel, new: Any) -> SiteModel:
 
     Only for a change that leaves the record's place in every list and its links as they
     were (serve's fast path checks the kind's shape fields first)."""
-    def swap(records: Iterable[Any]) -> list[Any]:
-        return [new if type(r) is type(new) and r.slug == new.slug else r for r in records]
-
-    members, vendors, events = swap(site.members), swap(site.vendors), swap(site.events)
-    fresh = SiteModel(site.config, site.as_of, [_unlinked(m) for m in members],
-                      [_unlinked(v) for v in vendors], [_unlinked(e) for e in events],
-                      swap(site.articles), swap(site.pages), site.drafts,
-                      {name: swap(records) for name, records in site.others.items()})
-    return link(fresh)
+    linked = {ref.kind for kind in KINDS.values() for ref in kind.refs} | {
+        kind.name for kind in KINDS.values() if kind.refs}
+    records = {}
+    for name, recs in site.records.items():
+        swapped = [new if type(r) is type(new) and r.slug == new.slug else r for r in recs]
+        records[name] = [_unlinked(KINDS[name], r) for r in swapped] if name in linked else swapped
+    return link(SiteModel(site.config, site.as_of, records, site.drafts))
 
 
-def _unlinked(rec: Any) -> Any:
+def _unlinked(kind: Kind, rec: Any) -> Any:
     """A copy of a record (the same values) that link() may point at others."""
     copy = _copy(rec)
-    if isinstance(copy, Vendor):  # its benefits point back at it
-        benefits = [_copy(b, vendor=copy) for b in copy.benefits]
-        derived(copy, benefits=benefits, current_benefits=[b for b in benefits if b.current])
+    if kind.copied is not None:  # what points back at it (a vendor's benefits)
+        kind.copied(copy, _copy)
     return copy
 
 
@@ -107,22 +120,17 @@ def _copy(rec: Any, **values: Any) -> Any:
 # --- one record each ----------------------------------------------------------------------
 
 def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
-    """One record of a kind, not linked to others yet."""
-    make = {"member": lambda: member(valid, cfg), "vendor": lambda: vendor(valid, as_of),
-            "event": lambda: event(valid, cfg, as_of), "article": lambda: article(valid, cfg),
-            "page": lambda: page(valid)}.get(kind)
-    return make() if make is not None else generic(valid, KINDS[kind])
-
-
-KNOWN = ("member", "vendor", "event", "article", "page")  # the kinds with a derive function of their own
-
-
-def generic(valid: Valid, kind: Kind) -> Any:
-    """A record of a kind declared with a generic page: its fields, slug, source and URL."""
-    assert kind.content is not None, f"kind {kind.name} declares no content class"
+    """One record of a kind, not linked to others yet: its fields, slug, source and URL (and a
+    Markdown file's body), then what its kind works out (kinds.Kind.derive)."""
+    declared = KINDS[kind]
     src = valid.src
-    return construct(kind.content, **dict(valid.rec), slug=src.slug, source=src.path, pos=src.pos,
-                     url=kind.url_of(src.slug))
+    fields = dict(valid.rec)
+    fields.update(slug=src.slug, source=src.path, pos=src.pos, url=declared.url_of(src.slug))
+    if declared.front_matter:
+        fields.update(body=src.body, body_line=src.body_line)
+    if declared.derive is not None:
+        return declared.derive(valid, cfg, as_of, fields)
+    return construct(declared.content, **fields)
 
 
 def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
@@ -131,73 +139,6 @@ def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
         data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     origin, path = base_parts(data["base_url"])
     return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=valid.logo, pos=valid.src.pos)
-
-
-def member(valid: Valid, cfg: SiteConfig) -> Member:
-    rec, src = valid.rec, valid.src
-    url = url_of("member", src.slug)
-    plan = plan_logo(valid.logo, url, MEMBER_BOXES, social=True) if valid.logo is not None else None
-    return construct(Member, **dict(rec), slug=src.slug, source=src.path, pos=src.pos, url=url,
-                     letter=letter(rec.name), serves_all=NATIONWIDE in rec.serves,
-                     specialty_list=[(k, cfg.specialties[k]) for k in dict.fromkeys(rec.specialties)
-                                     if k in cfg.specialties],
-                     logo_file=valid.logo, logo_plan=plan)
-
-
-def vendor(valid: Valid, as_of: date) -> Vendor:
-    rec, src = valid.rec, valid.src
-    url = url_of("vendor", src.slug)
-    plan = plan_logo(valid.logo, url, VENDOR_BOXES, social=True) if valid.logo is not None else None
-    v = construct(Vendor, **dict(rec), slug=src.slug, source=src.path, pos=src.pos, url=url,
-                  logo_file=valid.logo, logo_plan=plan)
-    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in rec.benefits]
-    derived(v, benefits=benefits, current_benefits=[b for b in benefits if b.current])
-    return v
-
-
-def benefit_current(b: Any, as_of: date) -> bool:
-    """Shown on the build date: started, and not yet ended."""
-    return not (b.ends and b.ends < as_of) and not (b.starts and b.starts > as_of)
-
-
-def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
-    rec, src = valid.rec, valid.src
-    zone_name = rec.timezone or cfg.timezone
-    start, end, all_day = event_span(rec, zone_name)
-    sessions = [construct(SessionItem, **dict(s), start=in_zone(s.starts, zone_name),
-                          end=in_zone(s.ends, zone_name) if s.ends else None) for s in rec.sessions]
-    first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
-    days: dict[date, list] = {}
-    for s in sessions:
-        days.setdefault(sort_key_when(s.starts).date(), []).append(s)
-    if days and first_day <= last_day and (last_day - first_day).days < AGENDA_DAYS_MAX:
-        # every day of the event has its place in the agenda, with sessions or without
-        for n in range((last_day - first_day).days + 1):
-            days.setdefault(first_day + timedelta(days=n), [])
-    url = url_of("event", src.slug)
-    return construct(
-        Event, **{**dict(rec), "sessions": sessions}, slug=src.slug, source=src.path, pos=src.pos, url=url,
-        ics_url=url.rstrip("/") + ".ics", zone=zone_name, all_day=all_day, start=start, end=end,
-        session_days=[(d, sorted(ss, key=lambda s: (sort_key_when(s.starts), s.title)))
-                      for d, ss in sorted(days.items())],
-        upcoming=end.date() > as_of if all_day else end.astimezone(ZoneInfo(zone_name)).date() >= as_of,
-        zone_label=zone_label(zone_name, rec.location.city if rec.location else ""),
-        map_url=map_url(rec.location) if rec.location is not None else None,
-        hotel_map_url=map_url(rec.hotel) if rec.hotel is not None else None,
-        registration_open=as_of <= rec.register_by if rec.register_by is not None else True)
-
-
-def article(valid: Valid, cfg: SiteConfig) -> Article:
-    rec, src = valid.rec, valid.src
-    return construct(Article, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                     url=url_of("article", src.slug), body=src.body, body_line=src.body_line,
-                     published=in_zone(rec.date, cfg.timezone))
-
-
-def page(valid: Valid) -> Page:
-    rec, src = valid.rec, valid.src
-    return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
-                     url=url_of("page", src.slug), body=src.body, body_line=src.body_line)
 
 
 def letter(name: str) -> str:

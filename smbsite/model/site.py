@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from ..core.markdown import LazyHtml
 from .records import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
@@ -42,14 +42,25 @@ class _Named:
         return f"{type(self).__name__}({self.slug!r})"  # type: ignore[attr-defined]
 
 
-class Derived(_Named):
-    """What every record of the site model has beyond its file's fields: a kind with no
-    derived fields of its own declares its class as `class Job(Derived, JobRecord)`."""
+class Derived(_Named, BaseModel):
+    """What every record of the site model has beyond its file's fields: a kind declares the
+    class templates see as `class Job(Derived, JobRecord)`, with what its derive adds."""
 
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
     pos: Positions | None = None
+    # (template, records) that other kinds show on this record's page (kinds.Ref.shown)
+    related: list[tuple[str, list[Any]]] = []
+
+
+class Body(Derived):
+    """A Markdown file's record: its text below the front matter, and that text rendered."""
+
+    body: str = ""
+    body_line: int = 1
+    html: Html = Markup("")
 
 
 class _HasLogo(_Named):
@@ -79,12 +90,8 @@ class _HasLogo(_Named):
         return plan.url if plan is not None else None
 
 
-class Member(_HasLogo, MemberRecord):
+class Member(_HasLogo, Derived, MemberRecord):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
     description_html: Html = Markup("")
     logo_file: Any = None  # imaging.LogoFile, once validated
     logo_plan: Any = None  # logos.LogoPlan: where it is published, at which sizes
@@ -111,12 +118,8 @@ class SessionItem(Session):
     end: datetime | None = None
 
 
-class Vendor(_HasLogo, VendorRecord):
+class Vendor(_HasLogo, Derived, VendorRecord):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
     description_html: Html = Markup("")
     logo_file: Any = None
     logo_plan: Any = None
@@ -124,13 +127,9 @@ class Vendor(_HasLogo, VendorRecord):
     members: list[Member] = []  # partnering with this vendor
 
 
-class Event(_Named, EventRecord):
+class Event(Derived, EventRecord):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
     ics_url: str = ""
-    pos: Positions | None = None
     description_html: Html = Markup("")
     zone: str = "UTC"  # the event's IANA zone (its own or the site's)
     start: datetime | None = None  # aware (all-day events: midnight local)
@@ -146,27 +145,13 @@ class Event(_Named, EventRecord):
     registration_open: bool = True  # False once register_by has passed
 
 
-class Article(_Named, ArticleMeta):
+class Article(Body, ArticleMeta):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
-    body: str = ""
-    body_line: int = 1
-    html: Html = Markup("")
     published: datetime | None = None  # aware, in the site's zone
 
 
-class Page(_Named, PageMeta):
+class Page(Body, PageMeta):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
-    body: str = ""
-    body_line: int = 1
-    html: Html = Markup("")
 
 
 for _cls in (Member, Benefit, Vendor, Event):
@@ -175,35 +160,28 @@ for _cls in (Member, Benefit, Vendor, Event):
 
 @dataclass(frozen=True)
 class SiteModel:
-    """The whole site, as deriving/derive.py made it."""
+    """The whole site, as deriving/derive.py made it: the records of each kind, by the kind's
+    name, in the order the site lists them. `site.members` is the member kind's list (its
+    `attr`), `site.member_by_slug` its records by slug."""
 
     config: SiteConfig
     as_of: date
-    members: list[Member] = field(default_factory=list)  # A-Z by name
-    vendors: list[Vendor] = field(default_factory=list)  # A-Z by name
-    events: list[Event] = field(default_factory=list)  # by start
-    articles: list[Article] = field(default_factory=list)  # newest first
-    pages: list[Page] = field(default_factory=list)  # by menu, then title
+    records: dict[str, list[Any]] = field(default_factory=dict)
     drafts: bool = False
-    # the records of kinds declared with a generic page (kinds.Kind.content), by the kind's list
-    # name (site.jobs), in the order of their slugs
-    others: dict[str, list[Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
-        object.__setattr__(self, "vendor_by_slug", {v.slug: v for v in self.vendors})
-        object.__setattr__(self, "event_by_slug", {e.slug: e for e in self.events})
-        object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
-        object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
-        object.__setattr__(self, "_other_by_slug", {(type(r), r.slug): r for rs in self.others.values() for r in rs})
-        object.__setattr__(self, "_by_type", {Member: self.member_by_slug, Vendor: self.vendor_by_slug,
-                                              Event: self.event_by_slug, Article: self.article_by_slug,
-                                              Page: self.page_by_slug})
+        from .kinds import KINDS
+        named: dict[str, Any] = {}
+        for kind in KINDS.values():
+            records = self.records.get(kind.name, [])
+            named[kind.attr] = records
+            named[kind.name + "_by_slug"] = {r.slug: r for r in records}
+        object.__setattr__(self, "_named", named)
 
     def __getattr__(self, name: str) -> Any:
-        others = self.__dict__.get("others", {})
-        if name in others:
-            return others[name]
+        named = self.__dict__.get("_named", {})
+        if name in named:
+            return named[name]
         raise AttributeError(name)
 
     def current(self, rec: Any) -> Any:
@@ -213,10 +191,11 @@ class SiteModel:
             vendor = self.current(rec.vendor)
             index = next(i for i, b in enumerate(rec.vendor.benefits) if b is rec)
             return vendor.benefits[index] if index < len(vendor.benefits) else rec
-        table = self._by_type.get(type(rec))
-        if table is not None:
-            return table.get(rec.slug, rec)
-        return self._other_by_slug.get((type(rec), getattr(rec, "slug", None)), rec)
+        table = self.__dict__.get("_by_type")
+        if table is None:
+            table = {(type(r), r.slug): r for rs in self.records.values() for r in rs}
+            object.__setattr__(self, "_by_type", table)
+        return table.get((type(rec), getattr(rec, "slug", None)), rec)
 
     @property
     def specialties(self) -> dict[str, Specialty]:

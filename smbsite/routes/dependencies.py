@@ -247,8 +247,7 @@ class Digests:
         if self._records is None:
             site = self.graph.site
             table: dict[tuple[str, str], Any] = {("SiteModel", ""): site, ("SiteConfig", ""): site.config}
-            for records in (site.members, site.vendors, site.events, site.articles, site.pages,
-                            *site.others.values()):
+            for records in site.records.values():
                 for rec in records:
                     table[type(rec).__name__, rec.slug] = rec
             self._records = table

@@ -187,7 +187,7 @@ class IncrementalSite:
         if source is None or local.errors:
             return None
         known = Loaded(root=self.src, site=None,
-                       slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
+                       slugs={name: {r.slug for r in records} for name, records in site.records.items()})
         validator = Validator(known, local, self.day, self.drafts)
         cfg = site.config
         valid = validator.record(source, cfg)

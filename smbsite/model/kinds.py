@@ -67,6 +67,7 @@ class Kind:
     page: str | None = None  # the template of each record's page (generic pages)
     listing: str | None = None  # the template of the listing at its folder URL (/jobs/)
     title: str = ""  # the listing's title (default: the list's name, capitalised)
+    templates: str | None = None  # a folder of the kind's own templates, found after the theme's
     scaffold: Callable[..., str] | None = None  # (name, writer) -> the text `smbsite new` writes
     schema: str | None = None  # the JSON Schema's name (schemas/<name>.schema.json), None for none
     schema_title: tuple[str, str] = ("", "")  # its title and description

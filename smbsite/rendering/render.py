@@ -21,14 +21,20 @@ from ..reading.safefs import walk
 from ..core.slugify import slugify
 from ..core.urls import tel_href
 from ..routes.views import PageInfo
+from ..model.kinds import KINDS
 
 THEME = Path(__file__).resolve().parents[1] / "theme"
 
 
 def template_dirs(src: Path) -> list[Path]:
-    """The site's own templates/ first (a file there replaces the theme's of the same name), then the theme."""
+    """The site's own templates/ first (a file there replaces the theme's of the same name), then the
+    theme, then the templates of installed kinds (kinds.Kind.templates)."""
     own = src / "templates"
-    return [own, THEME] if own.is_dir() else [THEME]
+    return ([own] if own.is_dir() else []) + [THEME] + kind_template_dirs()
+
+
+def kind_template_dirs() -> list[Path]:
+    return [Path(k.templates) for k in KINDS.values() if k.templates is not None]
 
 
 THEME_PREFIX = "theme/"  # the packaged theme's templates by this name too, for a site's own to extend

@@ -17,7 +17,7 @@ import yaml
 
 from conftest import AS_OF, REPO, SITE_YAML
 from smbsite import api
-from smbsite.routes.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules, rules_broken
+from smbsite.kinds.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules, rules_broken
 from smbsite.model.records import MemberRecord
 from smbsite.core.slugify import slugify
 from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe, watch_errors

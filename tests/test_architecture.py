@@ -17,9 +17,9 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("load", {"reading.load"}),
     ("validate", {"checking.messages", "checking.record_checks", "images.svg_clean", "images.filetypes", "images.logos", "checking.validate"}),
     ("derive", {"deriving.derive", "deriving.links"}),
-    ("routes", {"routes.dependencies", "routes.outputs", "routes.feeds", "routes.ics", "routes.jsonld", "routes.machine_readable", "routes", "routes.views", "routes.service_areas", "routes.pages", "routes.tilemap", "routes.addform", "images.identity", "routes.home"}),
+    ("routes", {"routes.dependencies", "routes.outputs", "routes.feeds", "routes.ics", "routes.jsonld", "routes.machine_readable", "routes", "routes.views", "routes.service_areas", "routes.pages", "routes.tilemap", "images.identity", "routes.home"}),
     # the kinds sit above every stage they extend, and are reached only through the registry's entry points
-    ("kinds", {"kinds.member", "kinds.finder", "kinds.vendor", "kinds.event", "kinds.page", "kinds.article"}),
+    ("kinds", {"kinds.member", "kinds.finder", "kinds.addform", "kinds.vendor", "kinds.event", "kinds.page", "kinds.article"}),
     ("render", {"rendering.render", "rendering.template_errors", "rendering.overrides"}),
     ("write", {"publishing.write", "commands.diff", "publishing.pool", "publishing.search", "publishing.cache"}),
     ("orchestrate", {"pipeline"}),

@@ -135,10 +135,12 @@ def pages(self: Any) -> None:
     past = [e for e in reversed(site.events) if not e.upcoming]
     self.add(url="/events/", kind="events", title="Events", template="events.html",
              context=EventsView(upcoming=upcoming, past=past))
+    on_air = site.config.sections.radio
     for e in site.events:
+        # a radio episode belongs to the show: its trail goes through the radio page
         self.add(url=e.url, source=e.source, kind="event", title=e.title, template="event.html",
-                 context=EventView(event=e))
-    if site.config.sections.radio:
+                 context=EventView(event=e), filed_under="/radio/" if on_air and e.type == "radio" else None)
+    if on_air:
         radio(self)
 
 

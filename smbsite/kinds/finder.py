@@ -12,7 +12,7 @@ from ..model.fields import US_STATES
 from ..model.site import Member
 from ..routes.service_areas import anywhere, area_phrase, region_groups
 from ..routes.tilemap import legend, tile_map
-from ..routes.views import (DirectoryView, LetterView, MemberView, PartnerStateView, PartnersView, PartnerView,
+from ..routes.views import (DirectoryView, FormView, LetterView, MemberView, PartnerStateView, PartnersView, PartnerView,
                             RegionsView, RegionView)
 
 LETTER_PAGES_FROM = 300  # a directory this large is split into one page per letter
@@ -35,6 +35,15 @@ def pages(self: Any) -> None:
                  context=MemberView(member=m), lastmod=None)
     partner_state_url = partners(self, listed)
     regions(self, listed, partner_state_url)
+
+
+def add_your_company(self: Any) -> None:
+    """The form that writes a new member record, when the site names its repository."""
+    cfg = self.site.config
+    if cfg.repository and cfg.sections.join_form:
+        from .addform import URL, form_context
+        self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
+                 context=FormView(form=form_context(self.site)))
 
 
 def directory(self: Any, members: list[Member]) -> None:

@@ -89,6 +89,11 @@ def order(members: list[Member]) -> list[Member]:
     return sorted(members, key=lambda m: (m.name.casefold(), m.slug))
 
 
+def pages(builder: Any) -> None:
+    finder.pages(builder)
+    finder.add_your_company(builder)
+
+
 # --- members.json ---------------------------------------------------------------------------
 
 def files(site: SiteModel, urls: Urls, pages: list[Output]) -> list[Output]:
@@ -203,7 +208,7 @@ KIND = Kind(
     refs=(Ref("vendors", "vendor", link="vendor_list", back="members"),),
     name_word="member's name", reserved=("partners", "regions"),
     check=check, check_raw=check_raw, check_all=same_company, derive=derive, order=order,
-    pages=finder.pages, files=files, scaffold=scaffold,
+    pages=pages, files=files, scaffold=scaffold,
     schema="member", schema_extra=schema_extra, docs=DOCS,
     schema_title=("smbsite member record (members/<slug>.yaml)",
                   "One member company of the association, as listed in the directory and the partner finder."),

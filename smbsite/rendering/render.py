@@ -226,13 +226,12 @@ def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
 
 
 def _filed(graph: SiteGraph, out: Output, crumbs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A radio episode's page lives under /events/ but belongs to the show: its trail (and the
-    navigation, which follows the trail) goes through the radio page."""
-    event = getattr(out.context, "event", None)
-    radio = graph.by_url.get("/radio/")
-    if out.kind == "event" and getattr(event, "type", None) == "radio" and radio is not None:
-        return [(radio.title, "/radio/") if href == "/events/" else (label, href) for label, href in crumbs]
-    return crumbs
+    """A page filed under another than its folder's listing (a radio episode's, under /events/,
+    belongs to the show): its trail (and the navigation, which follows the trail) goes through it."""
+    under = graph.by_url.get(out.filed_under) if out.filed_under else None
+    if under is None or len(crumbs) < 2:
+        return crumbs
+    return [*crumbs[:-1], (under.title, under.url)]
 
 
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
@@ -267,8 +266,8 @@ def output_value(graph: SiteGraph, out: Output) -> tuple:
     template, its view with records by name, its head's crumbs and image; a producer's closure."""
     if out.produce is not None:
         return out.url, out.kind, deps.closure_of(out.produce)
-    return (out.url, out.kind, out.title, out.template, out.context, breadcrumbs(graph, out.url), out.image,
-            graph.identity.site_card if graph.identity else None)
+    return (out.url, out.kind, out.title, out.template, out.context, _filed(graph, out, breadcrumbs(graph, out.url)),
+            out.image, graph.identity.site_card if graph.identity else None)
 
 
 def global_values(env: jinja2.Environment) -> tuple:

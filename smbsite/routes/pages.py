@@ -14,7 +14,7 @@ from ..images.imaging import ImageStore
 from ..core.problems import Problems
 from .home import home_view
 from ..core.urls import Urls
-from .views import FormView, RecordsView, RecordView
+from .views import RecordsView, RecordView
 
 ADD_YOUR_COMPANY = "/add-your-company/"
 SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
@@ -72,10 +72,6 @@ class GraphBuilder:
                 kind.pages(self)
             elif kind.page is not None:
                 self.generic_pages(kind)
-        if site.config.repository and sections.join_form:
-            from .addform import URL, form_context
-            self.add(url=URL, kind="form", title="Add your company", template="add_your_company.html",
-                     context=FormView(form=form_context(site)))
         if site.config.search:  # the index itself is written after rendering (publishing/search.py)
             self.add(url="/search/", kind="search", title="Search", template="search.html", sitemap=False)
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)

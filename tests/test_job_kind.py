@@ -246,3 +246,15 @@ def test_without_the_package_the_site_knows_no_jobs(make_site):
     assert api.build(site, out, as_of=AS_OF).ok
     assert not (out / "jobs").exists()
     assert "job" not in kinds.KINDS
+
+
+def test_the_architecture_page_names_the_files_the_kind_needs():
+    """ARCHITECTURE.md's "A record kind" lists the files of the kind's package, no more, no fewer."""
+    import re
+
+    text = (REPO / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text[text.index("- **A record kind**"):text.index("- **A page**")]
+    listed = re.findall(r"^\s+- `([^`]+)`$", section, flags=re.M)
+    files = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts)
+    assert sorted(listed) == files

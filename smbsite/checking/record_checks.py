@@ -334,10 +334,10 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 if kind == "legacy_number":
                     hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
                 elif kind == "local_dt":
-                    # an event has a 'timezone' field of its own; an article's times are in site.yaml's
+                    # a record with a 'timezone' field of its own (an event) says where; others are in site.yaml's
                     hint = f"write the local time without the offset, e.g. {last}: {ctx['local']}" + (
-                        "; the event's 'timezone' field says where it is (default: site.yaml's timezone)"
-                        if src.kind == "event" else "; it is read in site.yaml's timezone")
+                        f"; the {src.kind}'s 'timezone' field says where it is (default: site.yaml's timezone)"
+                        if src.kind in KINDS and "timezone" in model.model_fields else "; it is read in site.yaml's timezone")
             hint = hint or str(ctx.get("hint", "")) or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 

@@ -97,14 +97,14 @@ def record_slugs(site: Path, kind: str) -> list[str]:
 
 
 class _Site:
-    """What the template lists from the site: its specialties, vendors, time zone, today."""
+    """What the template lists from the site: its specialties, records of a kind, time zone, today."""
 
     def __init__(self, src: Path):
         data = lenient_settings(src)
         self.specialties: dict[str, str] = specialty_labels(data)
         self.title = str(data.get("title") or "the site")
         self.timezone = str(data.get("timezone") or "UTC")
-        self.vendors = vendor_slugs(src)
+        self.src = src
         self.today = build_date(None, self.timezone).isoformat()
 
     def specialty_lines(self) -> list[str]:
@@ -114,8 +114,10 @@ class _Site:
         return ["This site's specialties:"] + [f"  {k.ljust(width)}{label}".rstrip()
                                                for k, label in self.specialties.items()]
 
-    def vendor_lines(self) -> list[str]:
-        return ["This site's vendors:"] + _columns(self.vendors) if self.vendors else []
+    def slug_lines(self, kind: str) -> list[str]:
+        """The records of a kind a field may name, by slug: "This site's vendors:" and their slugs."""
+        slugs = record_slugs(self.src, kind)
+        return [f"This site's {RECORD_KINDS[kind].attr}:"] + _columns(slugs) if slugs else []
 
     def specialty_example(self) -> str:
         return f"[{', '.join(list(self.specialties)[:2] or ['cabling', 'wireless'])}]"

@@ -10,6 +10,7 @@ from typing import Any
 from ..checking.validate import Valid, Validator
 from ..core.slugify import slugify
 from ..core.urls import Urls
+from ..images.identity import day
 from ..model.fields import PLACEHOLDER
 from ..model.kinds import Kind
 from ..model.places import in_zone
@@ -34,6 +35,11 @@ def check_raw(v: Validator, src: Source, cfg: Any) -> None:
 
 def derive(valid: Valid, cfg: SiteConfig, as_of: date, fields: dict[str, Any]) -> Article:
     return construct(Article, **fields, published=in_zone(valid.rec.date, cfg.timezone))
+
+
+def card(a: Article) -> str:
+    """Under the title on its link-preview card: News · March 30, 2027."""
+    return f"News · {day(a.published)}"
 
 
 def order(articles: list[Article]) -> list[Article]:
@@ -111,6 +117,6 @@ DOCS = {
 KIND = Kind(
     "article", "content/articles", (".md",), ArticleMeta, "/articles/{slug}/", "articles", Article,
     shape=("title", "date", "draft", "tags"), front_matter=True, reserved=("feed",),
-    check=check, check_raw=check_raw, derive=derive, order=order, pages=pages, files=files, scaffold=scaffold,
-    docs=DOCS,
+    check=check, check_raw=check_raw, derive=derive, order=order, pages=pages, files=files, card=card,
+    scaffold=scaffold, docs=DOCS,
 )

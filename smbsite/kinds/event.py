@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from ..checking.validate import Valid, Validator
 from ..core.problems import shorten
 from ..core.urls import Urls
+from ..images.identity import event_days, event_place
 from ..model.fields import PLACEHOLDER, SLUG_RE
 from ..model.kinds import YAML, Kind, Ref
 from ..model.places import event_span, in_zone, map_url, zone_label
@@ -29,6 +30,8 @@ from ..routes.views import EventsView, EventView, RadioView
 AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
 COVER_FILE = "podcast-cover.png"  # in static/: the podcast's artwork, shown on the radio page too
 COVER_SIZE = 160  # CSS pixels the radio page draws it at
+EVENT_TYPES = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
+               "meetup": "Meetup"}
 
 
 def _when_text(value: date | datetime) -> str:
@@ -127,6 +130,12 @@ def order(events: list[Event]) -> list[Event]:
     return sorted(events, key=lambda e: (e.start, e.slug))
 
 
+def card(e: Event) -> str:
+    """Under the title on its link-preview card: Conference · March 30-31, 2027 · Fresno, CA."""
+    return " · ".join(part for part in (EVENT_TYPES.get(e.type, e.type.title()), event_days(e), event_place(e))
+                      if part)
+
+
 # --- pages, calendars and the podcast feed ------------------------------------------------------
 
 def pages(self: Any) -> None:
@@ -213,7 +222,7 @@ def scaffold(name: str, w: Any) -> str:
         ("hotel", "", ["For example:",
                        "  hotel: {name: Harbor Inn, address: 5 Bay Street, city: Fresno, state: CA,",
                        "          url: https://harbor-inn.example.com/, note: \"Code ASSOC26 for $149 a night\"}"]),
-        ("sponsors", "[]", site.vendor_lines()),
+        ("sponsors", "[]", site.slug_lines("vendor")),
         ("sessions", "[]", ["For example:", "  sessions:",
                             "    - title: Opening keynote", "      starts: 2027-03-30T09:00",
                             "      ends: 2027-03-30T09:45", "      speakers: [Ann Lee (Acme Networks)]",
@@ -311,8 +320,8 @@ KIND = Kind(
     markdown=(("description",), ("sessions", "description")),
     refs=(Ref("sponsors", "vendor", link="sponsor_list"), Ref("guests", "member", link="guest_list")),
     reserved=("radio",),
-    check=check, check_raw=check_raw, derive=derive, order=order, pages=pages, files=files, scaffold=scaffold,
-    schema="event", schema_extra=schema_extra, docs=DOCS,
+    check=check, check_raw=check_raw, derive=derive, order=order, pages=pages, files=files, card=card,
+    scaffold=scaffold, schema="event", schema_extra=schema_extra, docs=DOCS,
     schema_title=("smbsite event record (events/<slug>.yaml)",
                   "A conference, radio-show episode, webinar, training or meetup."),
 )

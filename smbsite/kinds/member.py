@@ -151,7 +151,7 @@ def scaffold(name: str, w: Any) -> str:
         ("# --- Optional: fill in what you want shown, leave the rest empty ---", "", []),
         ("serves", "[]", [f"For example [NV, AZ], or [{NATIONWIDE}] when you work with clients anywhere;",
                           "leave [] when you work only in your state."]),
-        ("vendors", "[]", site.vendor_lines()),
+        ("vendors", "[]", site.slug_lines("vendor")),
         ("certifications", "[]", ["For example [CompTIA Network+, Microsoft Solutions Partner]."]),
         ("website", "", []),
         ("email", "", []),

@@ -66,6 +66,7 @@ class Kind:
     files: Callable[..., Any] | None = None  # (site, urls, pages so far) -> machine-readable Outputs
     page: str | None = None  # the template of each record's page (generic pages)
     listing: str | None = None  # the template of the listing at its folder URL (/jobs/)
+    card: Callable[[Any], str] | None = None  # (record) -> the line under its title on its link-preview card
     title: str = ""  # the listing's title (default: the list's name, capitalised)
     templates: str | None = None  # a folder of the kind's own templates, found after the theme's
     scaffold: Callable[..., str] | None = None  # (name, writer) -> the text `smbsite new` writes

@@ -84,7 +84,9 @@ class GraphBuilder:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)
         self.outputs += planned.outputs
         self.outputs += machine.outputs(site, self.urls, self.outputs)
-        nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
+        # records with a place in the menu (pages with `menu:`), in their kind's order
+        nav = [(r.title, r.url) for kind in KINDS.values() for r in getattr(site, kind.attr)
+               if getattr(r, "menu", None) is not None]
         graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
         self.check_urls(graph)
         graph.stylesheets = self.stylesheets(graph)

@@ -1,9 +1,10 @@
 """Stage 2, validate: loaded documents -> valid records, or problems at file:line:col.
 
-Each record is checked against its model (schema errors are put in a member's words in
-checking/record_checks.py), then against the rest of the site: references, duplicates, dates
-that contradict each other. Logo files are checked in images/logos.py (their contents in
-images/filetypes.py). Nothing here works out what the site shows: that is deriving/derive.py's job.
+Each record is checked against its kind's model (schema errors are put in a member's words in
+checking/record_checks.py), then by its kind's own checks (kinds.Kind.check: dates that
+contradict each other, duplicates; the kinds' modules hold them), then against the rest of the
+site: every record its kind's references name must exist. Logo files are checked in
+images/logos.py (their contents in images/filetypes.py). Nothing here works out what the site shows: that is deriving/derive.py's job.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from ..core.markdown import MarkdownRenderer, needs_check
 from ..reading.sourcemap import source_mapper
 from ..core.problems import Problems, shorten
 from .record_checks import check_record
-from .lookalikes import look_alikes, skeleton
+from .lookalikes import skeleton
 
 EXPIRY_WARNING_DAYS = 30
 

@@ -1,8 +1,9 @@
 """Stage 3, derive: validated records -> the site model templates see.
 
-Everything here is worked out from records that passed validation: URLs, directory
-letters, logo sizes, event times in their zone, agendas, what is upcoming or
-current on the build date, the order of every list and the links between records.
+Everything here is worked out from records that passed validation: their URLs, what each
+kind's own derive adds (kinds.Kind.derive: directory letters, logo sizes, event times in their
+zone, agendas, what is upcoming or current on the build date), the order of every list and the
+links between records that each kind's references make.
 Nothing in it can fail. The model it returns is frozen (model/site.py): later stages
 read it, and `serve` replaces records with new objects instead of changing them.
 """

@@ -65,7 +65,6 @@ class GraphBuilder:
 
     def build(self) -> SiteGraph:
         site = self.site
-        sections = site.config.sections
         self.add(url="/", kind="home", title=site.config.title, template="home.html", context=home_view(site))
         for kind in KINDS.values():
             if kind.pages is not None:

@@ -94,6 +94,27 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".svg")  # what in a templates fol
 GLOBAL_TEMPLATES = ("_logo.html",)
 
 
+def related_templates() -> set[str]:
+    """The templates that show records of one kind on another's page (kinds.Ref.shown): any page
+    template may render them, through related()."""
+    return {ref.shown for kind in KINDS.values() for ref in kind.refs if ref.shown}
+
+
+def related_function(env: jinja2.Environment) -> Any:
+    """related(record): what other kinds show on a record's page (a member's job postings): each
+    block's template rendered with the page's variables and `records`, the records naming it."""
+
+    @jinja2.pass_context
+    def related(context: Any, rec: Any) -> Markup:
+        blocks = env.getattr(rec, "related")  # a read of the record's field, like any other
+        if not blocks or isinstance(blocks, jinja2.Undefined):
+            return Markup("")
+        return Markup("".join(env.get_template(name).render({**context.get_all(), "records": records})
+                              for name, records in blocks))
+
+    return related
+
+
 def logo_function(env: jinja2.Environment) -> Any:
     """logo(record, box, alt="", lazy=True, monogram=True): the `logo` macro of _logo.html, each
     distinct result rendered once. A member appears on dozens of pages (directory, regions,
@@ -211,6 +232,7 @@ def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environm
                        tel=tel_href, slug=slugify, linkify=lambda text: Markup(linkify_plain(str(text))))
     env.globals["partial"] = Partials(env, memo)
     env.globals["logo"] = logo_function(env)
+    env.globals["related"] = related_function(env)
     return env
 
 
@@ -301,7 +323,8 @@ def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:
                     first = call.args[0] if call.args else None
                     refs.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str)
                              else None)
-            direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES)  # (what logo() renders)
+            # (what logo() and related() render)
+            direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES) | related_templates()
             if None in refs:  # a computed name: assume it may pull in anything
                 direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
         except jinja2.TemplateError:

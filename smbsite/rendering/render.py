@@ -101,16 +101,17 @@ def related_templates() -> set[str]:
 
 
 def related_function(env: jinja2.Environment) -> Any:
-    """related(record): what other kinds show on a record's page (a member's job postings): each
-    block's template rendered with the page's variables and `records`, the records naming it."""
+    """related(record): what other kinds show on a record's page (a member's job postings), one
+    Markup per block: its template rendered with the page's variables and `records`, the records
+    naming this one. Templates write `{% for block in related(member) %}{{ block }}{% endfor %}`."""
 
     @jinja2.pass_context
-    def related(context: Any, rec: Any) -> Markup:
+    def related(context: Any, rec: Any) -> list[Markup]:
         blocks = env.getattr(rec, "related")  # a read of the record's field, like any other
         if not blocks or isinstance(blocks, jinja2.Undefined):
-            return Markup("")
-        return Markup("".join(env.get_template(name).render({**context.get_all(), "records": records})
-                              for name, records in blocks))
+            return []
+        return [Markup(env.get_template(name).render({**context.get_all(), "records": records}))
+                for name, records in blocks]
 
     return related
 

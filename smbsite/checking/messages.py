@@ -191,7 +191,6 @@ def svg_handler(attr: str, element: str) -> tuple[str, str]:
 
 
 SVG_SCRIPT_ADDRESS = ("has a javascript: address, which can run code", "remove it")
-SVG_STYLE_SCRIPT = ("has a javascript: address in its styles", "remove it")
 
 
 def svg_part(what: str) -> tuple[str, str]:

@@ -9,7 +9,6 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -200,14 +199,6 @@ TITLE, KIND, NAME, FOOTER = Style(64, 600), Style(30), Style(38, 600), Style(28)
 
 def _level(t: float) -> int:
     return round(t * (TINTS - 1))
-
-
-def draw_card(spec: CardSpec) -> Any:
-    """The card as a Pillow image (mode P), decoded from the very bytes a build publishes."""
-    from PIL import Image
-    im = Image.open(BytesIO(card_png(spec)))
-    im.load()
-    return im
 
 
 def card_png(spec: CardSpec) -> bytes:

@@ -41,16 +41,6 @@ def sniff(raw: bytes) -> str:
     return "unknown"
 
 
-# what an SVG logo may never hold (images/svg_clean.py publishes allowed parts only; these are refused outright)
-SVG_FORBIDDEN_ELEMENTS = {name.lower() for name in svgclean.HOSTILE}
-
-
-def logo_content_problems(raw: bytes, logo: str) -> list[tuple[str, str]]:
-    """Every (problem, hint) of a logo whose bytes are not the image its name says, or of
-    an SVG that could script, load or navigate; [] for a good logo."""
-    return logo_content(raw, logo)[0]
-
-
 def logo_content(raw: bytes, logo: str) -> tuple[list[tuple[str, str]], bytes | None]:
     """(problems, the SVG to publish in place of the file: None for other types or when there are problems).
 
@@ -76,7 +66,3 @@ def svg_clean(raw: bytes) -> tuple[list[tuple[str, str]], bytes | None]:
         return [messages.SVG_NOT_UTF8], None
     published, problems = svgclean.clean(raw)
     return sorted(problems), published
-
-
-def svg_problems(raw: bytes) -> list[tuple[str, str]]:
-    return svg_clean(raw)[0]

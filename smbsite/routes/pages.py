@@ -46,7 +46,6 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
-ADD_YOUR_COMPANY = "/add-your-company/"
 SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
 APPLICATION_SUBJECT = "Membership application"
 APPLICATION_BODY = """Hello,

@@ -142,67 +142,6 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
     return "; ".join(parts)
 
 
-# --- logo files ----------------------------------------------------------------------
-
-LOGO_FORMATS = "PNG, JPEG, WebP or SVG"
-
-
-def a(word: str) -> str:
-    """'a PNG', 'an SVG': the article as the type's name is spoken."""
-    spoken_vowel = word[:1] in "AEIOaeio" or word.split(" ")[0] in ("SVG", "HTML", "F", "S", "X")
-    return f"{'an' if spoken_vowel else 'a'} {word}"
-
-
-def logo_wrong_type(found: str, expected: str, logo: str, extension: str | None) -> tuple[str, str]:
-    """(message, hint) for a logo whose bytes are another type than its name says.
-
-    `extension` is the name the file should have when `found` is a type logos may be."""
-    if found == "HTML":
-        return ("is a web page (HTML), not an image",
-                "save the image itself (right-click it, 'Save image as…'), not the page around it")
-    if found == "empty":
-        return "is an empty file", f"export the logo again as {LOGO_FORMATS}"
-    if found == "unknown":
-        return (f"is not {a(expected)} image, nor any image type the checker knows",
-                f"export the logo again as {LOGO_FORMATS}")
-    if extension is None:
-        return f"is {a(found)} file, not {a(expected)} image", f"export it as {LOGO_FORMATS}"
-    renamed = logo.rsplit(".", 1)[0] + extension
-    return (f"is {a(found)} image, not {a(expected)}",
-            f"rename it to {extension}: call the file {renamed} and write logo: {renamed}")
-
-
-# SVG problems: (message, hint); a logo needs only shapes, text and images.
-SVG_NOT_UTF8 = ("is not a valid SVG file (not UTF-8 text)", "export it again as SVG")
-SVG_ENTITIES = ("defines XML entities, which logos may not", "export it again as plain SVG")
-SVG_NOT_SVG = ("is not an SVG image (its first element is not <svg>)", "export it again as SVG")
-
-
-def svg_unreadable(reason: str) -> tuple[str, str]:
-    return f"is not a valid SVG file ({reason})", "export it again as SVG"
-
-
-def svg_element(name: str) -> tuple[str, str]:
-    return f"contains <{name}>, which can run code", "remove it: a logo needs only shapes, text and images"
-
-
-def svg_handler(attr: str, element: str) -> tuple[str, str]:
-    return f"has an event handler ({attr} on <{element}>), which can run code", "remove the attribute"
-
-
-SVG_SCRIPT_ADDRESS = ("has a javascript: address, which can run code", "remove it")
-
-
-def svg_part(what: str) -> tuple[str, str]:
-    return (f"has {what}", "export the logo again as a plain SVG (shapes, text, gradients), without scripts, links "
-            "or style sheets")
-
-
-def svg_outside_link(value: str) -> tuple[str, str]:
-    return (f"links to '{value.strip()[:60]}'",
-            "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")
-
-
 # --- Markdown ------------------------------------------------------------------------
 
 HTML_HINTS = {  # a tag written in a description -> the Markdown that does the same

@@ -32,7 +32,7 @@ def monogram(text: str, colour: str, size: int, rounded: bool) -> Any:
         d.rounded_rectangle((0, 0, big - 1, big - 1), radius=round(big * 0.2), fill=colour)
     else:
         d.rectangle((0, 0, big, big), fill=colour)
-    letters = text or "?"  # initials: letters and digits of the built-in font (imaging.initials)
+    letters = text or "?"  # initials: letters and digits of the built-in font (slugify.initials)
     f = font(round(big * (0.46 if len(letters) <= 2 else 0.34)))
     d.text((big / 2, big / 2), letters, font=f, fill="#ffffff", anchor="mm",
            stroke_width=max(1, big // 64), stroke_fill="#ffffff")

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..model.site import Event, Member, SiteModel
 from .outputs import Output, SiteGraph
 from ..model.kinds import KINDS
-from ..images import identity
+from . import identity
 from . import machine_readable as machine
 from ..images.imaging import ImageStore
 from .service_areas import anywhere, area_phrase, region_groups

@@ -18,14 +18,15 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import colors, imaging
-from ..model.site import SiteModel
-from .drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
-from .imaging import CARD_SIZE, ImageStore, LogoFile
-from .logos import Drawn, LogoPlan, plan_logo
-from ..routes.outputs import Output
 from ..core.problems import Problem
+from ..core.slugify import initials
 from ..core.urls import Urls
+from ..images import colors, imaging
+from ..images.drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
+from ..images.imaging import CARD_SIZE, ImageStore, LogoFile
+from ..images.logos import Drawn, LogoPlan, plan_logo
+from ..model.site import SiteModel
+from .outputs import Output
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
                "meetup": "Meetup"}
@@ -70,7 +71,7 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
     cfg = site.config
     c = cfg.colors
     brand = colors.normalise(c.brand or c.accent) if c and (c.brand or c.accent) else colors.DEFAULT_BRAND
-    ident = Identity(brand=brand, initials=imaging.initials(cfg.title), style=_style(c))
+    ident = Identity(brand=brand, initials=initials(cfg.title), style=_style(c))
     p = Planned(ident)
     logo: LogoFile | None = cfg.logo_file
     raster_site_logo = logo if logo is not None and not logo.svg else None

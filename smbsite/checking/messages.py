@@ -6,7 +6,6 @@ write is YAML that loads to what it promises.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from datetime import date
 from typing import Any, Iterable
@@ -16,6 +15,7 @@ import yaml
 from ..model.kinds import KINDS
 from ..core.markdown import MAX_NESTING
 from ..core.problems import QUOTE_MAX, shorten
+from ..reading.yamlpos import written
 
 LISTED_AT_MOST = 10  # known values named in one hint
 
@@ -29,16 +29,7 @@ def flow_list(value: str) -> str | None:
     items = [item for item in items if item]
     if not items:
         return None
-
-    def flow(item: str) -> str:
-        try:
-            if yaml.safe_load(f"[{item}]") == [item]:
-                return item
-        except yaml.YAMLError:
-            pass
-        return json.dumps(item, ensure_ascii=False)  # a JSON string is a double-quoted YAML one
-
-    text = "[" + ", ".join(flow(item) for item in items) + "]"
+    text = "[" + ", ".join(written(item, in_list=True) for item in items) + "]"
     try:
         return text if yaml.safe_load(text) == items else None
     except yaml.YAMLError:  # pragma: no cover - every item is plain or quoted above

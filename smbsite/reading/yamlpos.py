@@ -7,9 +7,10 @@ reported instead of silently accepted.
 """
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -236,22 +237,28 @@ FIELD_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
 KEY_WITHOUT_SPACE = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
 
 
+def _quoted_ending_on(text: str, line: int) -> Iterator[Any]:
+    """The quoted values (scanner tokens) that end on the 1-based `line`, up to where the
+    scanner gives up: a quote closed early or never closed shows there."""
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.line + 1 > line:
+                return
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line + 1 == line:
+                yield token
+    except yaml.YAMLError:
+        return
+
+
 def _runaway_quote(text: str, line: int) -> tuple[int, int] | None:
     """Where a quoted value starts that was never closed on its own line and so ran on,
     over the following fields, to the next quote mark (on the 1-based `line`, where the
     parser then gives up). The parser's own position would send the member to the wrong line."""
     lines = LINE_BREAK.split(text)
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            start, end = token.start_mark, token.end_mark
-            if start.line + 1 > line:
-                break
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and end.line + 1 == line
-                    and start.line < end.line
-                    and any(FIELD_LINE.match(row) for row in lines[start.line + 1:end.line + 1])):
-                return start.line + 1, start.column + 1
-    except yaml.YAMLError:
-        pass
+    for token in _quoted_ending_on(text, line):
+        start, end = token.start_mark, token.end_mark
+        if start.line < end.line and any(FIELD_LINE.match(row) for row in lines[start.line + 1:end.line + 1]):
+            return start.line + 1, start.column + 1
     return None
 
 
@@ -259,20 +266,14 @@ def _after_closing_quote(text: str, line: int, col: int) -> tuple[str, int, int,
     """Text right after a quoted value on the 1-based `line`: most often an apostrophe
     inside single quotes ('Joe's IT'), which closes the value early."""
     rows = LINE_BREAK.split(text)
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if token.start_mark.line + 1 > line:
-                break
-            end = token.end_mark
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and end.line + 1 == line
-                    and end.column < col and line <= len(rows) and not rows[line - 1][end.column:col - 1].strip()):
-                row = rows[line - 1]
-                if token.style == "'" and end.column == col - 1 and row[end.column:end.column + 1].isalnum():
-                    return ("an apostrophe inside single quotes ends the value", line, end.column,
-                            "write the apostrophe twice (e.g. 'Joe''s IT') or put the value in double quotes")
-                return ("there is text after the closing quote", line, col, "put the whole value inside the quotes")
-    except yaml.YAMLError:
-        pass
+    for token in _quoted_ending_on(text, line):
+        end = token.end_mark
+        if end.column < col and line <= len(rows) and not rows[line - 1][end.column:col - 1].strip():
+            row = rows[line - 1]
+            if token.style == "'" and end.column == col - 1 and row[end.column:end.column + 1].isalnum():
+                return ("an apostrophe inside single quotes ends the value", line, end.column,
+                        "write the apostrophe twice (e.g. 'Joe''s IT') or put the value in double quotes")
+            return ("there is text after the closing quote", line, col, "put the whole value inside the quotes")
     return None
 
 
@@ -382,3 +383,15 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
         return data, walker.pos
     finally:
         loader.dispose()
+
+
+def written(text: str, in_list: bool = False) -> str:
+    """text as a YAML value: plain where YAML reads it back unchanged (as a field's value, or
+    as an item of a [a, b] list), else double-quoted (a JSON string is a double-quoted YAML one)."""
+    document, meant = (f"[{text}]", [text]) if in_list else (f"k: {text}", {"k": text})
+    try:
+        if yaml.safe_load(document) == meant:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)

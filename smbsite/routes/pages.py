@@ -135,8 +135,7 @@ class GraphBuilder:
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
-        planned = identity.plan(site, self.urls, self.store)
-        self.problems.extend(planned.problems)
+        planned = identity.plan(site, self.urls, self.store, self.problems)
         for out in self.outputs:
             if out.template:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)

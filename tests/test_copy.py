@@ -81,3 +81,29 @@ def test_a_name_ending_in_a_period_ends_a_sentence_once(make_site):
     for path in ("partners", "regions", "partners/microsoft-crm"):
         text = words(lxml.html.parse(str(out / path / "index.html")).getroot())
         assert "Far Reach Co." in text and "Co.." not in text, path
+
+
+# Words that only make sense to another IT provider: on pages a business reads, they belong in
+# a part that says it is for members.
+TO_PROVIDERS = re.compile(r"\byour (clients?|customers?)\b|\bsubcontract|\bunder your name\b|\bresell", re.I)
+
+
+def test_member_pages_speak_to_businesses_and_say_plainly_what_is_for_members(bundled_out):
+    members = sorted((bundled_out / "members").glob("*/index.html"))
+    assert len(members) > 30
+    for file in members:
+        doc = lxml.html.parse(str(file)).getroot()
+        for p in doc.xpath("//div[@class='prose']//p | //div[@class='prose']//li | //p[@class='lead']"):
+            text = words(p)
+            if TO_PROVIDERS.search(text):
+                block = p if p.tag == "p" else p.xpath("ancestor::*[self::ol or self::ul][1]/preceding-sibling::p[1]")[0]
+                assert words(block).startswith("For other members:"), (file.parent.name, text)
+
+
+@pytest.mark.parametrize("path", ["partners", "partners/cabling", "regions/nv"])
+def test_finder_pages_speak_to_businesses_and_name_the_partner_side(bundled_out, path):
+    doc = lxml.html.parse(str(bundled_out / path / "index.html")).getroot()
+    text = words(doc.xpath("//main")[0])
+    assert "open to partner work" not in text  # a business does not know what that means for it
+    assert "Members looking for a partner to subcontract:" in text
+    assert "call" in text.lower()

@@ -520,6 +520,21 @@ def test_descriptions_are_written_so_yaml_reads_them_back(pg, form_site):
 
 
 @pytest.mark.browser
+def test_the_form_is_there_from_the_first_paint_and_moves_nothing(browser, form_site):
+    _, served = form_site
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.add_init_script("""window.shifts = []; new PerformanceObserver(l => l.getEntries().forEach(
+        e => window.shifts.push(e.value))).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(served.url("/add-your-company/"), wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.locator("#add-company").is_visible() and page.locator("#add-company").get_attribute("hidden") is None
+    assert page.locator("#add-nojs").count() == 0  # the note for browsers without scripts is not there
+    assert page.evaluate("window.shifts") == []
+    context.close()
+
+
+@pytest.mark.browser
 def test_without_javascript_the_page_points_to_githubs_editor(browser, form_site):
     _, served = form_site
     context = browser.new_context(java_script_enabled=False)

@@ -9,7 +9,6 @@ kind is its module's (kinds.Kind.scaffold), written with the `Writer` here.
 """
 from __future__ import annotations
 
-import json
 import os
 import textwrap
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..core.problems import UsageError
 from ..model.kinds import KINDS as RECORD_KINDS, scaffold_kinds
 from ..model.fields import PLACEHOLDER
 from ..reading.safefs import link_problem
+from ..reading.yamlpos import written
 from ..model.schema import field_docs, schema_comment
 from ..core.slugify import slugify
 
@@ -29,16 +29,6 @@ WIDTH = 88
 NAME_MAX = 120
 
 Field = tuple[str, str, list[str]]  # (key, YAML value text, comment lines after the field's description)
-
-
-def _scalar(text: str) -> str:
-    """text as a YAML value: plain when YAML reads it back unchanged, else double-quoted."""
-    try:
-        if yaml.safe_load(f"k: {text}") == {"k": text}:
-            return text
-    except yaml.YAMLError:
-        pass
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _comment(text: str, indent: str = "") -> list[str]:
@@ -155,7 +145,7 @@ class Writer:
     def __init__(self, src: Path):
         self.site = _Site(src)
 
-    scalar = staticmethod(_scalar)
+    scalar = staticmethod(written)
     columns = staticmethod(_columns)
     block = staticmethod(_block)
     header = staticmethod(_header)

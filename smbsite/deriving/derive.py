@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Any
+from typing import Any, Iterable
 
 from ..model.site import SiteConfig, SiteModel, construct, derived
-from ..model.kinds import KINDS, Kind
+from ..model.kinds import KINDS, SITE_PROSE, Kind
+from ..core.markdown import typographic
 from ..checking.validate import Valid, Validated
 
 
@@ -120,12 +121,33 @@ def _copy(rec: Any, **values: Any) -> Any:
 
 # --- one record each ----------------------------------------------------------------------
 
+def typeset(values: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[str, Any]:
+    """A record's values with the plain-text fields at `paths` (a kind's `prose`) set as prose:
+    the one place short texts from YAML get the quotes and dashes their Markdown gets."""
+    out = dict(values)
+    for head, *rest in paths:
+        if head in out:
+            out[head] = _set_text(out[head], tuple(rest))
+    return out
+
+
+def _set_text(value: Any, path: tuple[str, ...]) -> Any:
+    if isinstance(value, list):
+        return [_set_text(v, path) for v in value]
+    if not path:
+        return typographic(value) if isinstance(value, str) else value
+    if value is None:
+        return None
+    head, rest = path[0], path[1:]
+    return value.model_copy(update={head: _set_text(getattr(value, head), rest)})
+
+
 def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
     """One record of a kind, not linked to others yet: its fields, slug, source and URL (and a
     Markdown file's body), then what its kind works out (kinds.Kind.derive)."""
     declared = KINDS[kind]
     src = valid.src
-    fields = dict(valid.rec)
+    fields = typeset(dict(valid.rec), declared.prose)
     fields.update(slug=src.slug, source=src.path, pos=src.pos, url=declared.url_of(src.slug))
     if declared.front_matter:
         fields.update(body=src.body, body_line=src.body_line)
@@ -135,7 +157,7 @@ def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
 
 
 def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
-    data = dict(valid.rec)
+    data = typeset(dict(valid.rec), SITE_PROSE)
     if base_url:
         data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     origin, path = base_parts(data["base_url"])

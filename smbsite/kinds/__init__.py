@@ -1,1 +1,1 @@
-"""The built-in record kinds, one module each, registered through the smbsite.kinds entry points."""
+"""The record kinds smbsite ships, one module each, registered through the smbsite.kinds entry points: everything about a kind in one place."""

@@ -10,7 +10,7 @@ from typing import Any
 from ..checking.validate import Valid, Validator
 from ..core.slugify import slugify
 from ..core.urls import Urls
-from ..images.identity import day
+from ..routes.identity import day
 from ..model.fields import PLACEHOLDER
 from ..model.kinds import Kind
 from ..model.places import in_zone
@@ -116,7 +116,7 @@ DOCS = {
 
 KIND = Kind(
     "article", "content/articles", (".md",), ArticleMeta, "/articles/{slug}/", "articles", Article,
-    shape=("title", "date", "draft", "tags"), front_matter=True, reserved=("feed",),
+    shape=("title", "date", "draft", "tags"), prose=(("title",), ("summary",)), front_matter=True, reserved=("feed",),
     check=check, check_raw=check_raw, derive=derive, order=order, pages=pages, files=files, card=card,
     scaffold=scaffold, docs=DOCS,
 )

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from ..checking.validate import Valid, Validator
 from ..core.problems import shorten
 from ..core.urls import Urls
-from ..images.identity import event_days, event_place
+from ..routes.identity import event_days, event_place
 from ..model.fields import PLACEHOLDER, SLUG_RE
 from ..model.kinds import YAML, Kind, Ref
 from ..model.places import event_span, in_zone, map_url, zone_label
@@ -104,7 +104,7 @@ def derive(valid: Valid, cfg: SiteConfig, as_of: date, fields: dict[str, Any]) -
     zone_name = rec.timezone or cfg.timezone
     start, end, all_day = event_span(rec, zone_name)
     sessions = [construct(SessionItem, **dict(s), start=in_zone(s.starts, zone_name),
-                          end=in_zone(s.ends, zone_name) if s.ends else None) for s in rec.sessions]
+                          end=in_zone(s.ends, zone_name) if s.ends else None) for s in fields["sessions"]]
     first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     days: dict[date, list] = {}
     for s in sessions:
@@ -318,6 +318,7 @@ KIND = Kind(
     "event", "events", YAML, EventRecord, "/events/{slug}/", "events", Event,
     shape=("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
     markdown=(("description",), ("sessions", "description")),
+    prose=(("title",), ("summary",), ("sessions", "title")),
     refs=(Ref("sponsors", "vendor", link="sponsor_list"), Ref("guests", "member", link="guest_list")),
     reserved=("radio",),
     check=check, check_raw=check_raw, derive=derive, order=order, pages=pages, files=files, card=card,

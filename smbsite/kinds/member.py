@@ -120,6 +120,11 @@ def members_json(site: SiteModel, urls: Urls) -> bytes:
         row = {"slug": m.slug, "name": m.name, "summary": m.summary, "city": m.city, "state": m.state,
                "serves": list(m.serves), "specialties": list(m.specialties), "vendors": list(m.vendors),
                "url": abs_url(m.url), "website": m.website, "partnering": m.partnering}
+        # what the member's own page publishes: the finder's cards call and write from it
+        if m.phone:
+            row["phone"] = m.phone
+        if m.email:
+            row["email"] = m.email
         if m.logo_sizes:
             row["logo"] = logo(m)
         rows.append(row)
@@ -205,6 +210,7 @@ KIND = Kind(
     "member", "members", YAML, MemberRecord, "/members/{slug}/", "members", Member,
     shape=("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
     markdown=(("description",),),
+    prose=(("summary",),),
     refs=(Ref("vendors", "vendor", link="vendor_list", back="members"),),
     name_word="member's name", reserved=("partners", "regions"),
     check=check, check_raw=check_raw, check_all=same_company, derive=derive, order=order,

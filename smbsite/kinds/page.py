@@ -34,6 +34,6 @@ def pages(self: Any) -> None:
 
 KIND = Kind(
     "page", "content/pages", (".md",), PageMeta, "/{slug}/", "pages", Page,
-    shape=("title", "menu", "draft"), front_matter=True, name_word="page's title",
+    shape=("title", "menu", "draft"), prose=(("title",),), front_matter=True, name_word="page's title",
     check=check, order=order, pages=pages,
 )

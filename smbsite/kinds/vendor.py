@@ -37,7 +37,7 @@ def derive(valid: Valid, cfg: SiteConfig, as_of: date, fields: dict[str, Any]) -
     rec = valid.rec
     plan = plan_logo(valid.logo, fields["url"], VENDOR_BOXES, social=True) if valid.logo is not None else None
     v = construct(Vendor, **fields, logo_file=valid.logo, logo_plan=plan)
-    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in rec.benefits]
+    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in fields["benefits"]]
     derived(v, benefits=benefits, current_benefits=[b for b in benefits if b.current])
     return v
 
@@ -126,6 +126,7 @@ KIND = Kind(
     "vendor", "vendors", YAML, VendorRecord, "/vendors/{slug}/", "vendors", Vendor,
     shape=("name", "benefits", "logo"),
     markdown=(("description",), ("benefits", "details")),
+    prose=(("summary",), ("benefits", "title"), ("benefits", "claim")),
     name_word="vendor's name", who_adds="a maintainer adds new vendors",
     check=check, derive=derive, order=order, copied=copied, pages=pages, scaffold=scaffold,
     schema="vendor", docs=DOCS,

@@ -48,6 +48,10 @@ class Kind:
     # Its Markdown fields: ("description",) renders into description_html, ("benefits",
     # "details") into details_html of every benefit. A front-matter kind's body renders into html.
     markdown: tuple[tuple[str, ...], ...] = ()
+    # Its short plain-text fields read as prose (a summary, a title), set with typographic quotes
+    # and dashes as its Markdown is (core/markdown.typographic); paths as in `markdown`. Names,
+    # addresses, URLs and phone numbers are not prose and are never listed here.
+    prose: tuple[tuple[str, ...], ...] = ()
     front_matter: bool = False  # Markdown with YAML front matter, not a YAML file
     refs: tuple[Ref, ...] = ()  # the records it names, checked to exist, linked by derive
     # What reference hints call a record's name, and who adds new ones
@@ -127,6 +131,11 @@ class _Registry(Mapping[str, Kind]):
 
 
 KINDS: Mapping[str, Kind] = _Registry()
+
+# site.yaml's own short texts read as prose, set like a kind's `prose` fields.
+SITE_PROSE: tuple[tuple[str, ...], ...] = (
+    ("tagline",), ("description",), ("home", "audiences", "title"), ("home", "audiences", "link"),
+    ("home", "pillars_title"), ("home", "pillars", "title"), ("home", "quote", "text"))
 
 # Top-level names a page's slug may not take, whatever the kinds: the site's own files and
 # folders ('search' and 'pagefind' whether or not the site has search yet: turning it on must

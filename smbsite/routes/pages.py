@@ -8,7 +8,7 @@ from urllib.parse import quote
 from ..model.site import SiteModel
 from .outputs import Output, SiteGraph
 from ..model.kinds import KINDS, Kind
-from ..images import identity
+from . import identity
 from . import machine_readable as machine
 from ..images.imaging import ImageStore
 from ..core.problems import Problems
@@ -16,7 +16,6 @@ from .home import home_view
 from ..core.urls import Urls
 from .views import RecordsView, RecordView
 
-ADD_YOUR_COMPANY = "/add-your-company/"
 SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
 APPLICATION_SUBJECT = "Membership application"
 APPLICATION_BODY = """Hello,
@@ -76,8 +75,7 @@ class GraphBuilder:
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
-        planned = identity.plan(site, self.urls, self.store)
-        self.problems.extend(planned.problems)
+        planned = identity.plan(site, self.urls, self.store, self.problems)
         for out in self.outputs:
             if out.template:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)

@@ -34,9 +34,9 @@ def check(v: Validator, valid: Valid, cfg: Any) -> Valid:
 
 
 def derive(valid: Valid, cfg: SiteConfig, as_of: date, fields: dict[str, Any]) -> Vendor:
-    rec = valid.rec
     plan = plan_logo(valid.logo, fields["url"], VENDOR_BOXES, social=True) if valid.logo is not None else None
     v = construct(Vendor, **fields, logo_file=valid.logo, logo_plan=plan)
+    # the benefits as fields holds them: their titles and claims set as prose
     benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in fields["benefits"]]
     derived(v, benefits=benefits, current_benefits=[b for b in benefits if b.current])
     return v

@@ -24,7 +24,7 @@ from .drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
 from .imaging import CARD_SIZE, ImageStore, LogoFile
 from .logos import Drawn, LogoPlan, plan_logo
 from ..routes.outputs import Output
-from ..core.problems import Problem
+from ..core.problems import Problem, Problems
 from ..core.urls import Urls
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
@@ -62,7 +62,7 @@ class Planned:
     outputs: list[Output] = field(default_factory=list)  # every image file, at its URL
     images: list[imaging.Job] = field(default_factory=list)  # the cache files to make before rendering
     shares: dict[str, Social] = field(default_factory=dict)  # page URL -> its og:image, where not the site's
-    problems: list[Problem] = field(default_factory=list)  # card text no installed font draws
+    problems: Problems = field(default_factory=Problems)  # card text no installed font draws
 
 
 def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:

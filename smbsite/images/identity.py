@@ -24,7 +24,7 @@ from .drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
 from .imaging import CARD_SIZE, ImageStore, LogoFile
 from .logos import Drawn, LogoPlan, plan_logo
 from ..routes.outputs import Output
-from ..core.problems import Problem, Problems
+from ..core.problems import Problems
 from ..core.urls import Urls
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
@@ -147,10 +147,10 @@ def _published(logo: LogoFile) -> Any:
     return lambda site: data
 
 
-def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:
+def _undrawn(spec: CardSpec, url: str, source: str) -> Problems:
     """A warning for each text the card leaves off because no installed font draws all of it:
     a title is shown whole or not at all, never with characters silently missing."""
-    found = []
+    found = Problems()
     for what, text, where in (("title", spec.title, source), ("line above the title", spec.kind, source),
                               ("site title", spec.site_title, "site.yaml"), ("site address", spec.footer, "site.yaml")):
         chars = undrawable(text) if text else []
@@ -161,8 +161,8 @@ def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:
         hint = ("install the Chinese, Japanese and Korean fonts: pip install 'smbsite[cjk]'" if cjk else
                 "the page itself shows it; only its link-preview image leaves it off")
         image = f"the link-preview image of {url}" if where == source else "link-preview images"
-        found.append(Problem(where, 1, 1, f"{image} leave{'s' * (where == source)} off the {what}: no installed font "
-                             f"draws {shown}", hint, "warning"))
+        found.warning(where, 1, 1, f"{image} leave{'s' * (where == source)} off the {what}: no installed font "
+                      f"draws {shown}", hint)
     return found
 
 

@@ -437,7 +437,10 @@ def _parallel(todo: list[Job], store: ImageStore, workers: int) -> list[Problem]
     store.claim()  # made once, here, so that workers share it
 
     def share(index: int, step: int) -> list[Problem]:  # forked workers inherit the jobs
-        return [p for job in todo[index::step] for p in run_job(job, store)]
+        found = Problems()
+        for job in todo[index::step]:
+            found.extend(run_job(job, store))
+        return found.items
 
     return [p for batch in fork_map(share, workers) for p in batch]
 

@@ -770,6 +770,32 @@ def test_a_field_left_out_of_a_kinds_shape_list_fails_the_field_by_field_compari
         edit_every_field(tmp_path, {"member": KINDS["member"]})
 
 
+def test_an_edit_goes_through_the_pipelines_stages_for_that_record_alone(tmp_path, monkeypatch):
+    """serve's fast path is no second copy of the stages: pipeline.run() calls them, in the one
+    order written there, over the edited record, and hands on named results."""
+    from smbsite import pipeline
+
+    site = copy_bundled(tmp_path / "site")
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    calls = []
+    for stage in ("load", "validate", "derive", "routes"):
+        real = getattr(pipeline.OneRecord, stage)
+
+        def spy(self, *args, real=real, stage=stage):
+            calls.append(stage)
+            return real(self, *args)
+
+        monkeypatch.setattr(pipeline.OneRecord, stage, spy)
+    f = site / "members" / "granite-peak-it.yaml"
+    d = load(f)
+    d["city"] = "Cityneverseen"
+    dump(f, d)
+    assert inc.apply({"members/granite-peak-it.yaml"}).path == "fast"
+    assert calls == ["load", "validate", "derive", "routes"]
+    assert inc.graph.site.member_by_slug["granite-peak-it"].city == "Cityneverseen"
+
+
 def test_an_edit_swaps_in_a_new_model_and_leaves_the_old_one_as_it_was(tmp_path):
     """serve never changes a record it has rendered from: it makes a new model with the
     edited record and renders from that. Links are the model's, by slug: the records that

@@ -234,3 +234,24 @@ def test_architecture_page_lists_every_module():
     table = text[text.index("## Modules"):]
     listed = {m.replace("/", ".") for m in re.findall(r"`([a-z_/]+)\.py`", table)}
     assert listed == set(modules()) - {"__init__", "__main__"}
+
+
+def test_the_stages_are_named_and_numbered_alike_in_the_architecture_page_and_the_code():
+    """ARCHITECTURE.md's stage table, each stage package's docstring and the first line of each
+    module that says it is a stage give the same number to the same name."""
+    import re
+
+    text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    table = text[text.index("## The stages"):text.index("## serve")]
+    documented = {int(n): name for n, name in re.findall(r"^\| (\d), (\w+) \|", table, re.M)}
+    assert sorted(documented) == [1, 2, 3, 4, 5, 6]
+    said = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "theme" in path.parts or "starter" in path.parts:
+            continue
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        m = re.match(r"Stage (\d), (\w+):", doc)
+        if m:
+            said.setdefault(int(m.group(1)), set()).add(m.group(2))
+            assert documented.get(int(m.group(1))) == m.group(2), (path, doc.splitlines()[0])
+    assert {n: {name} for n, name in documented.items()} == said

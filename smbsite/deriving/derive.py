@@ -13,14 +13,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from ..model.site import (Article, Benefit, Event, Links, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
                           construct, construct_into, reserve, sort_key_when)
 from ..model.fields import NATIONWIDE
 from ..images.imaging import MEMBER_BOXES, VENDOR_BOXES
-from ..model.kinds import KINDS, Kind, url_of
+from ..model.kinds import KINDS, SITE_PROSE, Kind, url_of
+from ..core.markdown import typographic
 from ..images.logos import plan_logo
 from ..model.places import event_span, in_zone, map_url, zone_label
 from ..checking.validate import Valid, Validated
@@ -81,6 +82,27 @@ def link_table(members: list[Member], vendors: list[Vendor], events: list[Event]
 
 # --- one record each ----------------------------------------------------------------------
 
+def typeset(values: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[str, Any]:
+    """A record's values with the plain-text fields at `paths` (a kind's `prose`) set as prose:
+    the one place short texts from YAML get the quotes and dashes their Markdown gets."""
+    out = dict(values)
+    for head, *rest in paths:
+        if head in out:
+            out[head] = _set_text(out[head], tuple(rest))
+    return out
+
+
+def _set_text(value: Any, path: tuple[str, ...]) -> Any:
+    if isinstance(value, list):
+        return [_set_text(v, path) for v in value]
+    if not path:
+        return typographic(value) if isinstance(value, str) else value
+    if value is None:
+        return None
+    head, rest = path[0], path[1:]
+    return value.model_copy(update={head: _set_text(getattr(value, head), rest)})
+
+
 def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date, md: MarkdownLinks) -> Any:
     """One record of a kind, final: its Markdown rendered (its site links noted in md)."""
     make = {"member": lambda: member(valid, cfg, md), "vendor": lambda: vendor(valid, as_of, md),
@@ -96,12 +118,13 @@ def generic(valid: Valid, kind: Kind, md: MarkdownLinks) -> Any:
     """A record of a kind declared with a generic page: its fields, slug, source, URL and Markdown."""
     assert kind.content is not None, f"kind {kind.name} declares no content class"
     src = valid.src
-    return construct(kind.content, **md.rendered(kind.name, src.path, src.pos, dict(valid.rec)), slug=src.slug,
+    return construct(kind.content, **md.rendered(kind.name, src.path, src.pos, typeset(dict(valid.rec), kind.prose)),
+                     slug=src.slug,
                      source=src.path, pos=src.pos, url=kind.url_of(src.slug))
 
 
 def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
-    data = dict(valid.rec)
+    data = typeset(dict(valid.rec), SITE_PROSE)
     if base_url:
         data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     origin, path = base_parts(data["base_url"])
@@ -112,7 +135,8 @@ def member(valid: Valid, cfg: SiteConfig, md: MarkdownLinks) -> Member:
     rec, src = valid.rec, valid.src
     url = url_of("member", src.slug)
     plan = plan_logo(valid.logo, url, MEMBER_BOXES, social=True) if valid.logo is not None else None
-    return construct(Member, **md.rendered("member", src.path, src.pos, dict(rec)), slug=src.slug, source=src.path, pos=src.pos, url=url,
+    data = typeset(dict(rec), KINDS["member"].prose)
+    return construct(Member, **md.rendered("member", src.path, src.pos, data), slug=src.slug, source=src.path, pos=src.pos, url=url,
                      letter=letter(rec.name), serves_all=NATIONWIDE in rec.serves,
                      specialty_list=[(k, cfg.specialties[k]) for k in dict.fromkeys(rec.specialties)
                                      if k in cfg.specialties],
@@ -123,9 +147,10 @@ def vendor(valid: Valid, as_of: date, md: MarkdownLinks) -> Vendor:
     rec, src = valid.rec, valid.src
     url = url_of("vendor", src.slug)
     plan = plan_logo(valid.logo, url, VENDOR_BOXES, social=True) if valid.logo is not None else None
+    data = typeset(dict(rec), KINDS["vendor"].prose)
     v = reserve(Vendor)  # its benefits name it: made in one go
-    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in rec.benefits]
-    values = md.rendered("vendor", src.path, src.pos, {**dict(rec), "benefits": benefits})
+    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in data["benefits"]]
+    values = md.rendered("vendor", src.path, src.pos, {**data, "benefits": benefits})
     return construct_into(v, **values, slug=src.slug, source=src.path, pos=src.pos, url=url, logo_file=valid.logo,
                           logo_plan=plan, current_benefits=[b for b in values["benefits"] if b.current])
 
@@ -139,9 +164,10 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date, md: MarkdownLinks) -> Even
     rec, src = valid.rec, valid.src
     zone_name = rec.timezone or cfg.timezone
     start, end, all_day = event_span(rec, zone_name)
-    values = md.rendered("event", src.path, src.pos, {**dict(rec), "sessions": [
+    data = typeset(dict(rec), KINDS["event"].prose)
+    values = md.rendered("event", src.path, src.pos, {**data, "sessions": [
         construct(SessionItem, **dict(s), start=in_zone(s.starts, zone_name),
-                  end=in_zone(s.ends, zone_name) if s.ends else None) for s in rec.sessions]})
+                  end=in_zone(s.ends, zone_name) if s.ends else None) for s in data["sessions"]]})
     sessions = values["sessions"]
     first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     days: dict[date, list] = {}
@@ -166,14 +192,16 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date, md: MarkdownLinks) -> Even
 
 def article(valid: Valid, cfg: SiteConfig, md: MarkdownLinks) -> Article:
     rec, src = valid.rec, valid.src
-    values = md.rendered("article", src.path, src.pos, {**dict(rec), "body": src.body, "body_line": src.body_line})
+    values = md.rendered("article", src.path, src.pos, {**typeset(dict(rec), KINDS["article"].prose), "body": src.body,
+                                                        "body_line": src.body_line})
     return construct(Article, **values, slug=src.slug, source=src.path, pos=src.pos,
                      url=url_of("article", src.slug), published=in_zone(rec.date, cfg.timezone))
 
 
 def page(valid: Valid, md: MarkdownLinks) -> Page:
     rec, src = valid.rec, valid.src
-    values = md.rendered("page", src.path, src.pos, {**dict(rec), "body": src.body, "body_line": src.body_line})
+    values = md.rendered("page", src.path, src.pos, {**typeset(dict(rec), KINDS["page"].prose), "body": src.body,
+                                                     "body_line": src.body_line})
     return construct(Page, **values, slug=src.slug, source=src.path, pos=src.pos, url=url_of("page", src.slug))
 
 

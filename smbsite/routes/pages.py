@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..model.site import Event, Member, SiteModel
 from .outputs import Output, SiteGraph
 from ..model.kinds import KINDS
-from ..images import identity
+from . import identity
 from . import machine_readable as machine
 from ..images.imaging import ImageStore
 from .service_areas import anywhere, area_phrase, region_groups
@@ -46,7 +46,6 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
-ADD_YOUR_COMPANY = "/add-your-company/"
 SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
 APPLICATION_SUBJECT = "Membership application"
 APPLICATION_BODY = """Hello,
@@ -108,8 +107,7 @@ class GraphBuilder:
         past = [e for e in reversed(site.events) if not e.upcoming]
 
         sections = site.config.sections
-        self.planned = planned = identity.plan(site, self.urls, self.store)
-        self.problems.extend(planned.problems)
+        self.planned = planned = identity.plan(site, self.urls, self.store, self.problems)
         self.add(url="/", kind="home", title=site.config.title, template="home.html",
                  context=home_view(site, listed, upcoming))
         self.directory(members)

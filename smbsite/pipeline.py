@@ -193,9 +193,7 @@ class OneRecord(Steps):
         new = derive_record(self.kind, valid, site.config, self.day, md)
         if self.old is None or any(getattr(new, f) != getattr(self.old, f) for f in KINDS[self.kind].shape):
             return None
-        # its 10,000 neighbours are the same objects; the collector runs when serve is idle
-        with no_gc():
-            return Derived(site.replacing(new), md)
+        return Derived(site.replacing(new), md)  # its neighbours are the same objects, not copies
 
     def routes(self, derived: Derived) -> SiteGraph | None:
         # the shape check kept the URL set: the record's Markdown links are checked against it

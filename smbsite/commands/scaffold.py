@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..pipeline import build_date
-from ..core.problems import UsageError
+from ..core.problems import UsageError, no_site_yaml
 from ..model.kinds import KINDS as RECORD_KINDS, scaffold_kinds
 from ..model.fields import PLACEHOLDER
 from ..reading.safefs import link_problem
@@ -175,7 +175,7 @@ def new_record(src: Path, kind: str, name: str) -> Path:
     if kind not in kinds:
         raise UsageError(f"cannot make a new {kind!r}: choose one of {', '.join(kinds)}")
     if not (src / "site.yaml").is_file():
-        raise UsageError(f"no site.yaml in {src}: run smbsite new in the site folder, or pass -s SRC")
+        raise no_site_yaml(src, "new")
     name = " ".join(name.split())
     if not name:
         raise UsageError("the name is empty: write it in quotes, e.g. smbsite new member \"Acme Networks\"")

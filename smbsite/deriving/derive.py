@@ -1,122 +1,95 @@
-"""Stage 3, derive: validated records -> the site model templates see.
+"""Stage 3, derive: validated records -> the site model templates see, with the links between them.
 
-Everything here is worked out from records that passed validation: their URLs, what each
-kind's own derive adds (kinds.Kind.derive: directory letters, logo sizes, event times in their
-zone, agendas, what is upcoming or current on the build date), the order of every list and the
-links between records that each kind's references make.
-Nothing in it can fail. The model it returns is frozen (model/site.py): later stages
-read it, and `serve` replaces records with new objects instead of changing them.
+Everything here is worked out from records that passed validation: their URLs, each record's
+Markdown (rendered as the record is made, before its kind's own derive), what each kind's own
+derive adds (kinds.Kind.derive: directory letters, logo sizes, event times in their zone,
+agendas, what is upcoming or current on the build date), the order of every list and the links
+between records that each kind's references make (the model's `Links`, by slug).
+Nothing in it can fail. Each record is made whole and the model it returns is frozen
+(model/site.py): later stages read it, and `serve` swaps in a new model with a new record.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
 
-from ..model.site import SiteConfig, SiteModel, construct, derived
+from ..model.site import Links, SiteConfig, SiteModel, construct
 from ..model.kinds import KINDS, SITE_PROSE, Kind
 from ..core.markdown import typographic
 from ..checking.validate import Valid, Validated
+from ..core.problems import Problems
+from .links import MarkdownLinks
 
 
-def derive(checked: Validated, as_of: date, drafts: bool = False, base_url: str | None = None) -> SiteModel:
-    """The whole site model, its records in the order the site lists them, linked to each other.
-    base_url: --base-url, in place of site.yaml's."""
+@dataclass(frozen=True)
+class Derived:
+    """What the derive stage hands on: the site model, final, and the site links its Markdown
+    holds (checked by the routes stage, once every URL is known)."""
+
+    site: SiteModel
+    markdown: MarkdownLinks
+
+
+def derive(checked: Validated, as_of: date, problems: Problems, texts: dict[str, str], drafts: bool = False,
+           base_url: str | None = None) -> Derived:
+    """The whole site model, its records in the order the site lists them, their Markdown
+    rendered, the links between them worked out. base_url: --base-url, in place of site.yaml's.
+    texts: source path -> its text as loaded, where Markdown findings are placed."""
+    assert checked.site is not None, "the whole site is derived from a checked site.yaml"
     cfg = config(checked.site, base_url)
+    md = MarkdownLinks(cfg.base_path, problems, texts)
     records = {}
     for kind in KINDS.values():
-        made = [record(kind.name, v, cfg, as_of) for v in checked.records.get(kind.name, [])
+        made = [record(kind.name, v, cfg, as_of, md) for v in checked.records.get(kind.name, [])
                 if drafts or not getattr(v.rec, "draft", False)]
         records[kind.name] = [r for r in ordered(kind, made) if kind.published is None or kind.published(r)]
-    return link(SiteModel(cfg, as_of, records, drafts))
+    site = SiteModel(cfg, as_of, records, drafts, link_table(records))
+    # the site links of records left out (an expired posting) are not checked: no page shows them
+    md.in_order([rec.source for kind in KINDS.values() for rec in getattr(site, kind.attr)], only=True)
+    return Derived(site, md)
 
 
 def ordered(kind: Kind, records: list[Any]) -> list[Any]:
     return kind.order(records) if kind.order is not None else sorted(records, key=lambda r: r.slug)
 
 
-def link(site: SiteModel) -> SiteModel:
-    """Point records at the records they name (each kind's refs): a member's vendors, a vendor's
-    members, an event's sponsors and guests, what other kinds show on a record's page. Called
-    on a model whose records are not linked yet."""
-    backs: dict[tuple[int, str], list[Any]] = {}  # (id of a named record, attribute) -> records naming it
-    related: dict[int, list[tuple[str, list[Any]]]] = {}
-    shown_on = {ref.kind for kind in KINDS.values() for ref in kind.refs if ref.shown}
-    for name in shown_on:
-        for target in site.records.get(name, []):
-            related[id(target)] = []
-    for kind in KINDS.values():
-        for ref in kind.refs:
-            if ref.back:
-                for target in site.records.get(ref.kind, []):
-                    backs[id(target), ref.back] = []
+def link_table(records: dict[str, list[Any]]) -> Links:
+    """Which records name which, by slug, as each kind's references declare them (kinds.Ref), in
+    the order pages list them: a member's vendors, a vendor's members, an event's sponsors and
+    guests, a job posting's member and the postings shown on the member's page (names of records
+    the site lacks left out)."""
+    known = {name: {r.slug for r in recs} for name, recs in records.items()}
+    named: dict[tuple[str, str], dict[str, Any]] = {}
+    related: dict[str, dict[str, list[tuple[str, str, tuple[str, ...]]]]] = {}
     for kind in KINDS.values():
         for ref in kind.refs:
             if not (ref.link or ref.back or ref.shown):
                 continue
-            targets = getattr(site, ref.kind + "_by_slug")
-            blocks: dict[int, list[Any]] = {}
-            for rec in site.records.get(kind.name, []):
+            targets = known.get(ref.kind, set())
+            links = named.setdefault((kind.name, ref.link), {}) if ref.link else None
+            backs: dict[str, list[str]] = {r.slug: [] for r in records.get(ref.kind, [])} if ref.back else {}
+            blocks: dict[str, list[str]] = {}
+            for rec in records.get(kind.name, []):
                 value = getattr(rec, ref.field)
                 many = isinstance(value, list)
-                named = [targets[s] for s in (value if many else [value]) if s in targets]
-                if ref.link:
-                    derived(rec, **{ref.link: named if many else (named[0] if named else None)})
-                for target in named:
+                mine = tuple(s for s in (value if many else [value]) if s in targets)
+                if links is not None:
+                    links[rec.slug] = mine if many else (mine[0] if mine else None)
+                for s in mine:
                     if ref.back:
-                        backs[id(target), ref.back].append(rec)
+                        backs[s].append(rec.slug)
                     if ref.shown:
-                        blocks.setdefault(id(target), []).append(rec)
-            if ref.shown:
-                for key, recs in blocks.items():
-                    related[key].append((ref.shown, recs))
-    for kind in KINDS.values():
-        for ref in kind.refs:
+                        blocks.setdefault(s, []).append(rec.slug)
             if ref.back:
-                for target in site.records.get(ref.kind, []):
-                    derived(target, **{ref.back: backs[id(target), ref.back]})
-    for name in shown_on:
-        for target in site.records.get(name, []):
-            derived(target, related=related[id(target)])
-    return site
-
-
-def relinked(site: SiteModel, new: Any) -> SiteModel:
-    """A new model in which `new` replaces the record of its kind and slug, every linked
-    record a new object pointing at the new ones: the old model is left as it was.
-
-    Only for a change that leaves the record's place in every list and its links as they
-    were (serve's fast path checks the kind's shape fields first)."""
-    linked = {ref.kind for kind in KINDS.values() for ref in kind.refs} | {
-        kind.name for kind in KINDS.values() if kind.refs}
-    records = {}
-    for name, recs in site.records.items():
-        swapped = [new if type(r) is type(new) and r.slug == new.slug else r for r in recs]
-        records[name] = [_unlinked(KINDS[name], r) for r in swapped] if name in linked else swapped
-    return link(SiteModel(site.config, site.as_of, records, site.drafts))
-
-
-def _unlinked(kind: Kind, rec: Any) -> Any:
-    """A copy of a record (the same values) that link() may point at others."""
-    copy = _copy(rec)
-    if kind.copied is not None:  # what points back at it (a vendor's benefits)
-        kind.copied(copy, _copy)
-    return copy
-
-
-_new, _set = object.__new__, object.__setattr__
-
-
-def _copy(rec: Any, **values: Any) -> Any:
-    """A shallow copy of a validated record: its values as they are, no defaults worked out
-    again (serve copies every linked record on an edit: 10,000 of them in a few ms)."""
-    copy = _new(type(rec))
-    _set(copy, "__dict__", {**rec.__dict__, **values})
-    _set(copy, "__pydantic_fields_set__", rec.__pydantic_fields_set__)
-    _set(copy, "__pydantic_extra__", None)
-    _set(copy, "__pydantic_private__", None)
-    return copy
+                named[ref.kind, ref.back] = {s: tuple(ms) for s, ms in backs.items()}
+            if ref.shown:
+                shown = related.setdefault(ref.kind, {})
+                for s, naming in blocks.items():
+                    shown.setdefault(s, []).append((ref.shown, kind.name, tuple(naming)))
+    return Links(named, {name: {s: tuple(bs) for s, bs in table.items()} for name, table in related.items()})
 
 
 # --- one record each ----------------------------------------------------------------------
@@ -142,15 +115,17 @@ def _set_text(value: Any, path: tuple[str, ...]) -> Any:
     return value.model_copy(update={head: _set_text(getattr(value, head), rest)})
 
 
-def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
-    """One record of a kind, not linked to others yet: its fields, slug, source and URL (and a
-    Markdown file's body), then what its kind works out (kinds.Kind.derive)."""
+def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date, md: MarkdownLinks) -> Any:
+    """One record of a kind, final: its fields, slug, source and URL (and a Markdown file's body),
+    its Markdown rendered (its site links noted in md), then what its kind works out
+    (kinds.Kind.derive), which gets the rendered fields and makes the record whole."""
     declared = KINDS[kind]
     src = valid.src
     fields = typeset(dict(valid.rec), declared.prose)
     fields.update(slug=src.slug, source=src.path, pos=src.pos, url=declared.url_of(src.slug))
     if declared.front_matter:
         fields.update(body=src.body, body_line=src.body_line)
+    fields = md.rendered(kind, src.path, src.pos, fields)
     if declared.derive is not None:
         return declared.derive(valid, cfg, as_of, fields)
     return construct(declared.content, **fields)

@@ -99,7 +99,7 @@ def partners(self: Any, listed: list[Member]) -> dict[tuple[str, str], str]:
             by_spec[key].append(m)
     regions = region_groups(listed)
     counts = {code: len(ms) for code, ms in regions}
-    vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
+    vendors = sorted({v.slug: v for m in listed for v in self.site.linked(m, "vendor_list")}.values(),
                      key=lambda v: (v.name.casefold(), v.slug))
     # the finder filters by vendor: it names every vendor a listed member works with
     self.add(url="/partners/", kind="partners", title="Find an IT provider", template="partners.html",

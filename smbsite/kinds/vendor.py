@@ -18,7 +18,7 @@ from ..images.logos import plan_logo
 from ..model.fields import PLACEHOLDER
 from ..model.kinds import YAML, Kind
 from ..model.records import BenefitRecord, VendorRecord
-from ..model.site import Benefit, SiteConfig, Vendor, construct, derived
+from ..model.site import Benefit, SiteConfig, Vendor, construct, construct_into, reserve
 from ..routes.views import VendorsView, VendorView
 
 VENDOR_MEMBERS_SHOWN = 1000  # names on a vendor page; the partner finder filters by vendor for the rest
@@ -35,22 +35,16 @@ def check(v: Validator, valid: Valid, cfg: Any) -> Valid:
 
 def derive(valid: Valid, cfg: SiteConfig, as_of: date, fields: dict[str, Any]) -> Vendor:
     plan = plan_logo(valid.logo, fields["url"], VENDOR_BOXES, social=True) if valid.logo is not None else None
-    v = construct(Vendor, **fields, logo_file=valid.logo, logo_plan=plan)
-    # the benefits as fields holds them: their titles and claims set as prose
+    v = reserve(Vendor)  # its benefits name it: made in one go
+    # the benefits as fields holds them: their titles and claims set as prose, their details rendered
     benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in fields["benefits"]]
-    derived(v, benefits=benefits, current_benefits=[b for b in benefits if b.current])
-    return v
+    return construct_into(v, **{**fields, "benefits": benefits}, logo_file=valid.logo, logo_plan=plan,
+                          current_benefits=[b for b in benefits if b.current])
 
 
 def benefit_current(b: Any, as_of: date) -> bool:
     """Shown on the build date: started, and not yet ended."""
     return not (b.ends and b.ends < as_of) and not (b.starts and b.starts > as_of)
-
-
-def copied(vendor: Vendor, copy: Any) -> None:
-    """A copy of a vendor made for serve's new model: its benefits point back at the copy."""
-    benefits = [copy(b, vendor=vendor) for b in vendor.benefits]
-    derived(vendor, benefits=benefits, current_benefits=[b for b in benefits if b.current])
 
 
 def order(vendors: list[Vendor]) -> list[Vendor]:
@@ -72,7 +66,7 @@ def pages(self: Any) -> None:
     for v in site.vendors:
         self.add(url=v.url, source=v.source, kind="vendor", title=v.name, template="vendor.html",
                  context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
-                                    members_shown=v.members[:VENDOR_MEMBERS_SHOWN]))
+                                    members_shown=site.linked(v, "members")[:VENDOR_MEMBERS_SHOWN]))
 
 
 def scaffold(name: str, w: Any) -> str:
@@ -128,7 +122,7 @@ KIND = Kind(
     markdown=(("description",), ("benefits", "details")),
     prose=(("summary",), ("benefits", "title"), ("benefits", "claim")),
     name_word="vendor's name", who_adds="a maintainer adds new vendors",
-    check=check, derive=derive, order=order, copied=copied, pages=pages, scaffold=scaffold,
+    check=check, derive=derive, order=order, pages=pages, scaffold=scaffold,
     schema="vendor", docs=DOCS,
     schema_title=("smbsite vendor record (vendors/<slug>.yaml)",
                   "One vendor partner and the benefits it offers members."),

@@ -27,7 +27,7 @@ class Ref:
 
     field: str  # member: the job posting's field
     kind: str  # the kind it names: member
-    link: str | None = None  # the attribute derive points at the named records: member.vendor_list
+    link: str | None = None  # the attribute templates read the named records under: member.vendor_list
     back: str | None = None  # the attribute of a named record listing the records naming it: vendor.members
     # the template that shows records of this kind on the page of the record they name (its `related`)
     shown: str | None = None
@@ -65,7 +65,6 @@ class Kind:
     derive: Callable[..., Any] | None = None  # (valid, site config, as_of, fields) -> record; None: fields alone
     order: Callable[[list[Any]], list[Any]] | None = None  # the site's list of them; None: by slug
     published: Callable[[Any], bool] | None = None  # (record) -> whether the site shows it (not expired)
-    copied: Callable[..., None] | None = None  # (copy, copy function): what points back at a copied record
     pages: Callable[..., Any] | None = None  # (routes builder): its pages; None: page and listing below
     files: Callable[..., Any] | None = None  # (site, urls, pages so far) -> machine-readable Outputs
     page: str | None = None  # the template of each record's page (generic pages)

@@ -1,4 +1,4 @@
-"""Stage 4, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
+"""Stage 5, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
 from __future__ import annotations
 
 import dataclasses
@@ -197,11 +197,17 @@ class Environment(jinja2.Environment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         if deps._stack and (key := deps.ident(obj)) is not None:
             deps._stack[-1].add(("f", key[0], key[1], attribute))
+        site = self.globals["site"]
+        if attribute in site.link_names and site.is_link(obj, attribute):
+            return site.linked(obj, attribute)  # the links are the model's (model/site.py)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if deps._stack and isinstance(argument, str) and (key := deps.ident(obj)) is not None:
             deps._stack[-1].add(("f", key[0], key[1], argument))
+        site = self.globals["site"]
+        if isinstance(argument, str) and argument in site.link_names and site.is_link(obj, argument):
+            return site.linked(obj, argument)
         return super().getitem(obj, argument)
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
@@ -275,7 +281,7 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
         seen_graph = dataclasses.replace(graph, site=deps.reading(graph.site))
         if out.context is not None:
             seen = dataclasses.replace(out, context=type(out.context)(
-                **{k: deps.reading(v) for k, v in out.context.variables().items()}))
+                **{k: deps.reading(v, graph.site) for k, v in out.context.variables().items()}))
     page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
                     crumbs=_filed(graph, seen, breadcrumbs(graph, out.url)), jsonld=jsonld.for_output(seen_graph, seen),
                     description=jsonld.description(seen_graph, seen),

@@ -1,4 +1,4 @@
-"""Stage 3, routes: every output URL and what renders it (template and context). What each
+"""Stage 4, routes: every output URL and what renders it (template and context). What each
 output depends on is recorded while it renders (routes/dependencies.py). Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
@@ -56,6 +56,8 @@ class GraphBuilder:
         self.static_files = list(static_files)
 
     def add(self, **kw: Any) -> Output:
+        if kw.get("template"):  # the page's og:image: its own card, else the site's
+            kw["image"] = self.planned.shares.get(kw["url"], self.planned.identity.site_card)
         out = Output(**kw)
         self.outputs.append(out)
         return out
@@ -64,6 +66,7 @@ class GraphBuilder:
 
     def build(self) -> SiteGraph:
         site = self.site
+        self.planned = planned = identity.plan(site, self.urls, self.store, self.problems)
         self.add(url="/", kind="home", title=site.config.title, template="home.html", context=home_view(site))
         for kind in KINDS.values():
             if kind.pages is not None:
@@ -75,25 +78,21 @@ class GraphBuilder:
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
-        planned = identity.plan(site, self.urls, self.store, self.problems)
-        for out in self.outputs:
-            if out.template:
-                out.image = planned.shares.get(out.url, planned.identity.site_card)
         self.outputs += planned.outputs
         self.outputs += machine.outputs(site, self.urls, self.outputs)
         # records with a place in the menu (pages with `menu:`), in their kind's order
         nav = [(r.title, r.url) for kind in KINDS.values() for r in getattr(site, kind.attr)
                if getattr(r, "menu", None) is not None]
-        graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
-        self.check_urls(graph)
-        graph.stylesheets = self.stylesheets(graph)
+        by_url = self.check_urls(self.outputs)
         cfg = site.config
-        graph.application_url = application_url(cfg.join_url, cfg.contact.email if cfg.contact else None, cfg.title)
-        return graph
+        return SiteGraph(site, self.urls, self.outputs, nav, by_url, identity=planned.identity, images=planned.images,
+                         stylesheets=self.stylesheets(by_url),
+                         application_url=application_url(cfg.join_url, cfg.contact.email if cfg.contact else None,
+                                                         cfg.title))
 
-    def stylesheets(self, graph: SiteGraph) -> list[str]:
+    def stylesheets(self, by_url: dict[str, Output]) -> list[str]:
         """templates/static/site.css when the site has one, then site.yaml's extra_css, in order."""
-        sheets = [SITE_CSS] if SITE_CSS in graph.by_url else []
+        sheets = [SITE_CSS] if SITE_CSS in by_url else []
         cfg = self.site.config
 
         def at(*path: Any) -> tuple[int, int]:
@@ -101,7 +100,7 @@ class GraphBuilder:
 
         for i, name in enumerate(cfg.extra_css):
             path = "/static/" + name
-            if path not in graph.by_url:
+            if path not in by_url:
                 self.problems.error("site.yaml", *at("extra_css", i),
                                     f"extra_css: no stylesheet templates/static/{name}", f"put the file in templates/static/ (it is published as {path}), "
                                     "or take it off extra_css")
@@ -109,7 +108,7 @@ class GraphBuilder:
                 sheets.append(path)
         for i, a in enumerate(cfg.home.audiences):
             target = a.url.split("#")[0]
-            if target.startswith("/") and target not in graph.by_url:
+            if target.startswith("/") and target not in by_url:
                 self.problems.error("site.yaml", *at("home", "audiences", i, "url"),
                                     f"home: audience '{a.title}' links to {a.url}, which is no page of the site",
                                     "write the address of a page the site has, like /partners/ or /members/")
@@ -130,15 +129,16 @@ class GraphBuilder:
 
     # --- integrity ----------------------------------------------------------------------
 
-    def check_urls(self, graph: SiteGraph) -> None:
+    def check_urls(self, outputs: list[Output]) -> dict[str, Output]:
+        """Every output by URL; two at one URL are an error."""
         seen: dict[str, Output] = {}
-        for o in graph.outputs:
+        for o in outputs:
             if o.url in seen:
                 first = seen[o.url]
                 self.problems.error(self._src_of(o), 1, 1,
                                     f"two outputs write {o.url}: {self._src_of(first)} and {self._src_of(o)}")
             seen[o.url] = o
-        graph.by_url = seen
+        return seen
 
     @staticmethod
     def _src_of(o: Output) -> str:

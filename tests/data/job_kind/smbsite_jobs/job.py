@@ -32,7 +32,6 @@ class JobRecord(Record):
 class Job(Derived, JobRecord):
     model_config = FROZEN
     description_html: Html = Markup("")
-    company: Any = None  # the member it names
     current: bool = True  # False once its expires day has passed
 
 

@@ -153,6 +153,40 @@ def test_serve_keeps_its_pages_equal_to_a_full_build(make_site, installed, tmp_p
     assert b"dental practices" in served["jobs/helpdesk-technician/index.html"]
 
 
+def test_a_one_record_edit_of_either_side_keeps_the_link_from_the_model(make_site, installed, tmp_path):
+    """The posting's member and the postings on the member's page are the model's links, made
+    from the kind's reference: serve's one-record swap of the posting or of its member shares
+    them, and the other side's page shows the new record."""
+    site = job_site(make_site)
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    inc.render_dirty()
+    old = inc.graph.site
+    job = old.job_by_slug["helpdesk-technician"]
+    assert old.linked(job, "company") is old.member_by_slug["acme-networks"]
+    assert old.linked(old.member_by_slug["acme-networks"], "related") == [("_job_related.html", [job])]
+    member = site / "members" / "acme-networks.yaml"
+    member.write_text(member.read_text(encoding="utf-8").replace("Cabling and web", "Fibre and web"),
+                      encoding="utf-8")
+    assert inc.apply({"members/acme-networks.yaml"}).path == "fast"  # its summary is not in its shape
+    (site / "jobs" / "helpdesk-technician.yaml").write_text(HELPDESK.replace("First-line", "Second-line"),
+                                                            encoding="utf-8")
+    assert inc.apply({"jobs/helpdesk-technician.yaml"}).path == "fast"
+    new = inc.graph.site
+    assert new.links is old.links  # a swap copies the edited record alone
+    edited_job, edited_member = new.job_by_slug["helpdesk-technician"], new.member_by_slug["acme-networks"]
+    assert new.linked(edited_job, "company") is edited_member
+    assert new.linked(edited_member, "related") == [("_job_related.html", [edited_job])]
+    assert old.linked(job, "company") is not edited_member  # the old model is as it was
+    served = inc.files()
+    out = tmp_path / "full"
+    assert api.build(site, out, as_of=AS_OF, cache=False).ok
+    for rel in ("jobs/helpdesk-technician/index.html", "jobs/index.html", "members/acme-networks/index.html"):
+        assert served[rel] == (out / rel).read_bytes(), rel
+    assert b"Fibre and web" in served["members/acme-networks/index.html"]
+    assert b"Second-line" in served["jobs/helpdesk-technician/index.html"]
+
+
 def test_a_cached_rebuild_shows_a_posting_added_later(make_site, installed, tmp_path):
     site = job_site(make_site)
     out, cache = site / "output", tmp_path / "cache"

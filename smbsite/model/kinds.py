@@ -53,7 +53,7 @@ class Kind:
     # addresses, URLs and phone numbers are not prose and are never listed here.
     prose: tuple[tuple[str, ...], ...] = ()
     front_matter: bool = False  # Markdown with YAML front matter, not a YAML file
-    refs: tuple[Ref, ...] = ()  # the records it names, checked to exist, linked by derive
+    refs: tuple[Ref, ...] = ()  # the records it names, checked to exist, in the model's links (model/site.py)
     # What reference hints call a record's name, and who adds new ones
     name_word: str = ""  # "vendor's name" (default: "<name>'s name")
     who_adds: str = ""
@@ -62,7 +62,8 @@ class Kind:
     check: Callable[..., Any] | None = None  # (validator, valid, site record) -> Valid | None: its own checks
     check_raw: Callable[..., Any] | None = None  # (validator, source, site record): on a record the model rejected
     check_all: Callable[..., Any] | None = None  # (validator, [Valid]): checks across its records
-    derive: Callable[..., Any] | None = None  # (valid, site config, as_of, fields) -> record; None: fields alone
+    # (valid, site config, as_of, fields, its Markdown rendered) -> the record, whole; None: fields alone
+    derive: Callable[..., Any] | None = None
     order: Callable[[list[Any]], list[Any]] | None = None  # the site's list of them; None: by slug
     published: Callable[[Any], bool] | None = None  # (record) -> whether the site shows it (not expired)
     pages: Callable[..., Any] | None = None  # (routes builder): its pages; None: page and listing below

@@ -51,7 +51,8 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
     """Validate everything (drafts too: they will be published one day) and render every page
     as a build would; write nothing."""
     start = time.perf_counter()
-    problems, _, _, graph = prepare(Path(src), as_of, drafts, one_shot=True)
+    prepared = prepare(Path(src), as_of, drafts, one_shot=True)
+    problems, graph = prepared.problems, prepared.graph
     if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
         try:
             problems.extend(check_render(Path(src), graph))
@@ -137,7 +138,8 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
     store = ImageStore(folder)  # nothing is written to it unless the content is sound
-    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
+    prepared = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
+    problems, loaded, graph = prepared.problems, prepared.loaded, prepared.graph
     problems.extend(cache_problems)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
@@ -153,7 +155,7 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
     except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
-        line, col = loaded.site.pos.key(("search",)) if loaded.site is not None else (1, 1)
+        line, col = loaded.site.pos.key(("search",)) if loaded is not None and loaded.site is not None else (1, 1)
         result.problems = sorted([*result.problems, Problem("site.yaml", line, col, str(exc),
                                                             "or set search: false")])
     except OutputError as exc:  # the system refused to write OUT; it is left as it was

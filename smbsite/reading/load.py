@@ -11,7 +11,8 @@ from typing import Any
 from ..model.kinds import KINDS
 from ..core.markdown import needs_check
 from ..model.fields import SLUG_RE
-from ..core.problems import Problems, shorten
+from ..core.forking import fork_map, jobs_for
+from ..core.problems import Problems, no_site_yaml_words, shorten
 from .safefs import LINK_HINT, walk
 from ..core.slugify import slugify
 from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
@@ -298,7 +299,7 @@ def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Pro
     return src
 
 
-PARALLEL_FROM = 2000  # records in one folder before a second process pays for itself
+PARSE_MS = 0.3  # parsing one record with its positions, about: what core/forking.py's policy weighs
 
 
 def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: ParseCache | None,
@@ -316,48 +317,37 @@ def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: P
     return out, problems.items
 
 
-def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes],
+def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes], jobs: int,
                     ) -> tuple[list[Source], list]:
-    """Parse half the files in a forked child while this process parses the other half.
+    """Parse a share of the files in each of jobs processes (this one too).
 
-    The child sends back what it parsed: data and positions, and the text only of a record
+    A worker sends back what it parsed: data and positions, and the text only of a record
     whose Markdown has something to check by line (the text is a third of the bytes),
     which costs about half of what parsing them here would.
     """
-    import multiprocessing
-    import pickle
-
-    theirs, mine = listed[1::2], listed[0::2]
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            digests: dict[str, bytes] = {}
-            sources, probs = _parse_share(kind, theirs, root, None, digests)
+    def share(index: int, step: int) -> tuple[list[Source], list, dict[str, bytes]]:
+        mine: dict[str, bytes] = {}
+        sources, probs = _parse_share(kind, listed[index::step], root, None, mine)
+        if index > 0:
             for src in sources:
                 if not any(needs_check(v) for v in strings(src.data)):
                     src.text = ""  # nothing in it is checked by line, so it need not travel
                 src.file = None  # type: ignore[assignment]  # rebuilt by the parent
-            send.send_bytes(pickle.dumps((sources, probs, digests), protocol=pickle.HIGHEST_PROTOCOL))
-        finally:
-            send.close()
-            os._exit(0)
+        return sources, probs, mine
 
-    worker = ctx.Process(target=child, daemon=True)
-    worker.start()
-    send.close()
-    sources, probs = _parse_share(kind, mine, root, None, digests)
     try:
-        other, other_probs, other_digests = pickle.loads(receive.recv_bytes())
-        digests.update(other_digests)
-    except (EOFError, OSError):  # the child died: do its share here, as if serial
-        other, other_probs = _parse_share(kind, theirs, root, None, digests)
-    worker.join()
-    for src in other:
-        src.file = root / src.path
-    merged = sorted(sources + other, key=lambda s: s.slug)
-    return merged, probs + other_probs
+        parts = fork_map(share, jobs)
+    except RuntimeError:  # a worker died: parse it all here, as if serial
+        parts = [share(0, 1)]
+    merged, probs = [], []
+    for sources, part_probs, part_digests in parts:
+        digests.update(part_digests)
+        probs += part_probs
+        for src in sources:
+            if src.file is None:
+                src.file = root / src.path
+        merged += sources
+    return sorted(merged, key=lambda s: s.slug), probs
 
 
 def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, jobs: int = 1) -> Loaded:
@@ -365,7 +355,7 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
     loaded = Loaded(root=root, site=None)
     site_file = root / "site.yaml"
     if not site_file.is_file():
-        problems.error("site.yaml", 1, 1, f"no site.yaml in {root}", "run smbsite in the site folder or pass -s SRC")
+        problems.error("site.yaml", 1, 1, *no_site_yaml_words(root))
     else:
         raw = read_bytes(site_file)
         loaded.digests["site.yaml"] = blake2b(raw, digest_size=16).digest()
@@ -378,8 +368,9 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
         if unread is None:
             loaded.refused.add(kind)
         loaded.slugs[kind] = {slug for slug, _ in listed} | (unread or set())
-        if jobs > 1 and cache is None and len(listed) >= PARALLEL_FROM and hasattr(os, "fork"):
-            items, probs = _parse_parallel(kind, listed, root, loaded.digests)
+        workers = min(jobs, jobs_for(len(listed), PARSE_MS)) if cache is None else 1
+        if workers > 1:
+            items, probs = _parse_parallel(kind, listed, root, loaded.digests, workers)
         else:
             items, probs = _parse_share(kind, listed, root, cache, loaded.digests)
         problems.extend(probs)

@@ -12,12 +12,15 @@ from datetime import date
 from pathlib import Path
 
 from .core.cache_folder import CacheFolder, CacheRefused, default_folder
+from .core.store import Store
 from .images.imaging import ImageStore
 from .routes.outputs import SiteGraph
+from .reading.load import RecordStore
 from .pipeline import build_date, check_render, prepare, publish
 from .core.problems import ContentError, Problem, UsageError
 from .core.report import Reporter
 from .model.schema import FOLDER as SCHEMA_FOLDER, stale_schemas
+from .publishing.cache import code_fingerprint
 from .publishing.search import SearchIndexError
 from .publishing.write import OutputError, UnsafeOutput, check_out
 
@@ -108,6 +111,13 @@ def open_cache(src: Path, folder: Path | None) -> tuple[CacheFolder | None, list
                               "(the default) or pass --cache-dir", "warning")]
 
 
+def record_store(folder: CacheFolder | None, db: Store | None, fingerprint: str) -> RecordStore | None:
+    """Where a build or check through the cache finds the records it parsed before."""
+    if folder is None or db is None or db.folder is not folder:
+        return None
+    return RecordStore(db, fingerprint)
+
+
 def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | date | None = None,
           drafts: bool = False, base_url: str | None = None, strict: bool = False,
           reporter: Reporter | None = None, cache: str | Path | bool = True) -> Result:
@@ -137,7 +147,9 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
     store = ImageStore(folder)  # nothing is written to it unless the content is sound
-    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
+    code = code_fingerprint() if folder is not None else ""
+    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, record_store(folder, store.db, code),
+                                         one_shot=True, store=store)
     problems.extend(cache_problems)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
@@ -146,7 +158,8 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
         return result
     options = repr((graph.site.as_of.isoformat(), drafts, base_url))
     try:
-        pages = (folder, options) if folder is not None else None
+        db = store.db if folder is not None else None
+        pages = (db, options, code) if db is not None and db.folder is folder else None
         written, image_problems = publish(src, graph, out_dir, store, reporter, pages)
         result.files_written = written
         result.problems = sorted(set(result.problems) | set(image_problems))

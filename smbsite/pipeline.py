@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .routes import dependencies as deps
 from .publishing.cache import PageCache, page_key
-from .core.cache_folder import CacheFolder
+from .core.store import Store
 from .model.site import SiteModel
 from .deriving.derive import derive
 from .routes.pages import build_graph
@@ -24,7 +24,7 @@ from .images import imaging
 from .images.imaging import CachedFile, ImageStore
 from .model.kinds import KINDS
 from .deriving.links import MarkdownLinks
-from .reading.load import Loaded, ParseCache, load_site
+from .reading.load import Loaded, ParseCache, RecordStore, load_site
 from .model.fields import base_url_problem
 from .routes.outputs import SiteGraph
 from .rendering.overrides import check_overrides, own_templates
@@ -71,7 +71,7 @@ def site_zone(loaded: Loaded) -> str:
 
 
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
-            cache: ParseCache | None = None, one_shot: bool = False, store: ImageStore | None = None,
+            cache: ParseCache | RecordStore | None = None, one_shot: bool = False, store: ImageStore | None = None,
             ) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
     """Load, validate and build the site graph: everything short of rendering.
 
@@ -134,8 +134,9 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (the locked cache folder, the build's options): what a build through the page cache needs (see publishing/cache.py)
-PageKeys = tuple[CacheFolder, str]
+# (the build cache's store, the build's options, code_fingerprint()): what a build through the page cache
+# needs (see publishing/cache.py)
+PageKeys = tuple[Store, str, str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
@@ -145,7 +146,7 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     env = make_env(src, graph, memo=True)
     pages = plan = None
     if cache is not None:
-        pages = PageCache.open(cache[0])
+        pages = PageCache.open(cache[0], cache[1], cache[2])
         if pages is not None:
             keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.copy_from is None}
             now = digests(env, graph)

@@ -20,7 +20,7 @@ from .pipeline import build_date, check_render, prepare, publish
 from .core.problems import ContentError, Problem, UsageError
 from .core.report import Reporter
 from .model.schema import FOLDER as SCHEMA_FOLDER, stale_schemas
-from .publishing.cache import code_fingerprint
+from .publishing import cache as page_cache
 from .publishing.search import SearchIndexError
 from .publishing.write import OutputError, UnsafeOutput, check_out
 
@@ -147,7 +147,7 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
     store = ImageStore(folder)  # nothing is written to it unless the content is sound
-    code = code_fingerprint() if folder is not None else ""
+    code = page_cache.code_fingerprint() if folder is not None else ""
     problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, record_store(folder, store.db, code),
                                          one_shot=True, store=store)
     problems.extend(cache_problems)

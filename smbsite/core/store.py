@@ -29,9 +29,9 @@ from urllib.parse import quote
 from .cache_folder import CLOEXEC, NOFOLLOW, CacheFolder, remove
 
 NAME = "cache.sqlite"
-FORMAT = "1"
+FORMAT = "2"
 TABLES = {  # name -> its columns after the name; every row ends with its MAC
-    "pages": "opts TEXT NOT NULL, stamp BLOB, reads BLOB, data BLOB",
+    "pages": "opts TEXT NOT NULL, stamp BLOB, reads BLOB, data BLOB, build TEXT",
     "reads": "dep TEXT, digest BLOB",
     "images": "data BLOB",
     "records": "digest BLOB, data BLOB",
@@ -69,6 +69,7 @@ class Store:
         self._pid = 0
         self._pending: dict[str, list[tuple]] = {}  # rows not written yet, by table
         self._pending_bytes = 0
+        self.damaged = False
         _OPEN.add(self)
 
     # --- the connection ------------------------------------------------------------------
@@ -83,7 +84,13 @@ class Store:
 
     def _connect(self) -> sqlite3.Connection:
         for attempt in (0, 1):
-            conn = self._open_checked()
+            try:
+                conn = self._open_checked()
+            except sqlite3.DatabaseError:
+                if attempt:
+                    break
+                self._remove_files()  # no database at all
+                continue
             try:
                 tables = {row[0]: row[1] for row in conn.execute("SELECT name, sql FROM sqlite_master "
                                                                  "WHERE type IN ('table', 'view', 'trigger')")}
@@ -94,7 +101,7 @@ class Store:
                         conn.execute("INSERT INTO meta VALUES ('format', ?)", (FORMAT,))
                     return conn
                 fmt = conn.execute("SELECT value FROM meta WHERE name = 'format'").fetchone() if "meta" in tables else None
-                if sorted(tables.values()) == sorted(SCHEMA) and fmt == (FORMAT,):
+                if sorted(tables.values()) == sorted(SCHEMA) and fmt == (FORMAT,) and self._whole(conn):
                     return conn
             except sqlite3.DatabaseError:
                 pass
@@ -130,10 +137,26 @@ class Store:
                 conn.close()
                 raise
             return conn
-        except sqlite3.DatabaseError as exc:
-            raise StoreRefused(f"the cache database cannot be opened ({exc})") from None
         finally:
             os.close(fd)
+
+    def _whole(self, conn: sqlite3.Connection) -> bool:
+        """Whether the file holds every page the database says it has (a truncated one does not);
+        with a write-ahead log left by a killed build, SQLite's own checks have to do."""
+        try:
+            wal = os.stat(NAME + "-wal", dir_fd=self.folder.fd, follow_symlinks=False).st_size
+        except OSError:
+            wal = 0
+        if wal:
+            return True
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        size = conn.execute("PRAGMA page_size").fetchone()[0]
+        return os.stat(NAME, dir_fd=self.folder.fd, follow_symlinks=False).st_size >= pages * size
+
+    def failed(self, exc: Exception) -> None:
+        """A statement failed: a damaged database is removed when this build is done with it."""
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self.damaged = True
 
     def _remove_files(self) -> None:
         for name in (NAME, NAME + "-wal", NAME + "-shm", NAME + "-journal"):
@@ -155,6 +178,8 @@ class Store:
     def close(self) -> None:
         self.disconnect()
         _OPEN.discard(self)
+        if self.damaged and self.folder.owned and self.folder.fd >= 0:
+            self._remove_files()  # the next build starts cold
 
     # --- rows ----------------------------------------------------------------------------
 
@@ -168,7 +193,8 @@ class Store:
         try:
             row = self.conn.execute(f"SELECT {TABLES_COLUMNS[table]}, mac FROM {table} WHERE name = ?",
                                     (name,)).fetchone()
-        except (sqlite3.Error, StoreRefused):
+        except (sqlite3.Error, StoreRefused) as exc:
+            self.failed(exc)
             return None
         if row is None or not self.valid(table, name, row[:-1], row[-1]):
             return None
@@ -207,15 +233,16 @@ class Store:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
-        except (sqlite3.Error, StoreRefused):
-            pass
+        except (sqlite3.Error, StoreRefused) as exc:
+            self.failed(exc)
 
     def rows(self, table: str, where: str = "", args: tuple = (), columns: str | None = None) -> Iterator[tuple]:
         """(name, columns..., mac) of the rows that match; the caller checks the MAC (valid) of what it uses."""
         cols = columns or TABLES_COLUMNS[table]
         try:
             yield from self.conn.execute(f"SELECT name, {cols}, mac FROM {table} {where}", args)
-        except (sqlite3.Error, StoreRefused):
+        except (sqlite3.Error, StoreRefused) as exc:
+            self.failed(exc)
             return
 
     def keep_only(self, table: str, names: Iterable[str | bytes], where: str = "", args: tuple = ()) -> None:
@@ -237,6 +264,19 @@ class Store:
                 self.conn.execute("ROLLBACK")
             except (sqlite3.Error, StoreRefused):
                 pass
+
+    def execute(self, sql: str, args: tuple = ()) -> list[tuple]:
+        """A statement of the caller's (publishing/cache.py's bookkeeping); [] when the store fails."""
+        self.commit()
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except (sqlite3.Error, StoreRefused) as exc:
+            self.failed(exc)
+            return []
+
+    def count(self, table: str) -> int:
+        rows = self.execute(f"SELECT count(*) FROM {table}")
+        return int(rows[0][0]) if rows else 0
 
     def note(self, name: str) -> bytes | None:
         row = self.get("notes", name)

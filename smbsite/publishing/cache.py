@@ -7,8 +7,11 @@ it is rendered again. A page's key is its URL, kind and template and the build's
 its namespace (opts) is those options with the smbsite code and theme that made it.
 
 In the store (core/store.py, the cache folder's one database):
-  pages   key -> namespace, stamp (a MAC of its bytes), the ids of its reads, its bytes
-  reads   id (a digest of namespace and read) -> the read and its digest when last recorded
+  pages   key -> namespace, stamp (a MAC of its bytes), the ids of its reads, its bytes, and
+          while the build that wrote it runs, that build's token (it is a page only once
+          that build finished: what a killed build wrote is never used)
+  reads   id (a digest of namespace, read and its digest) -> the read and that digest; rows
+          never change, so no build's reads can make another build's page look current
   notes   "written": what the last build wrote into its output folder (write.InPlace)
 Every row is signed with the cache's key (core/cache_folder.py); a row that does not verify,
 a page whose bytes do not match its stamp, anything from another version or half written, is
@@ -19,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -55,6 +59,7 @@ class PageCache:
         self.fingerprint = fingerprint
         self.opts = hashlib.blake2b(f"{fingerprint}\0{options}".encode(), digest_size=16).hexdigest()
         self.index: dict[str, list[Any]] = {}
+        self.token = secrets.token_hex(8)
         self._seen: set[bytes] = set()  # reads this process has stored
         self.compact = False  # (kept for the render loop: the store never needs rewriting)
         self.hits = self.misses = 0
@@ -70,15 +75,16 @@ class PageCache:
 
     def _read_index(self) -> None:
         index = {}
-        for key, opts, stamp, reads, mac in self.store.rows("pages", "WHERE opts = ?", (self.opts,),
-                                                           "opts, stamp, reads"):
+        for key, opts, stamp, reads, mac in self.store.rows("pages", "WHERE opts = ? AND build IS NULL",
+                                                           (self.opts,), "opts, stamp, reads"):
             if isinstance(reads, bytes) and len(reads) % 8 == 0 and self.store.valid("pages", key, (opts, stamp, reads), mac):
                 index[key] = [key, reads, 0, stamp]
         self.index = index
 
-    def dep_id(self, dep: tuple) -> bytes:
-        return hashlib.blake2b(f"{self.opts}{SEP}{SEP.join(dep)}".encode("utf-8", "surrogateescape"),
-                               digest_size=8).digest()
+    def dep_id(self, dep: tuple, now: bytes) -> bytes:
+        h = hashlib.blake2b(f"{self.opts}{SEP}{SEP.join(dep)}{SEP}".encode("utf-8", "surrogateescape"), digest_size=8)
+        h.update(now)
+        return h.digest()
 
     # --- reading and writing -------------------------------------------------------------
 
@@ -127,12 +133,12 @@ class PageCache:
         self.misses += 1
         ids = []
         for dep, d in sorted(reads.items()):
-            i = self.dep_id(dep)
+            i = self.dep_id(dep, d)
             ids.append(i)
             if i not in self._seen:
                 self._seen.add(i)
                 self.store.put("reads", i, SEP.join(dep), d)
-        self.store.put("pages", key, self.opts, self.stamp(key, data), b"".join(ids), data)
+        self.store.put("pages", key, self.opts, self.stamp(key, data), b"".join(ids), data, self.token)
 
     def flush_part(self) -> None:
         """Write what this process rendered (a render worker's last step)."""
@@ -147,8 +153,11 @@ class PageCache:
     def finish(self, keys: Iterable[str], hits: Iterable[list[Any]] = ()) -> None:
         """Make this build's pages the cache of its options: keep only them (and the pages of a few
         other recent option sets, say check's beside build's)."""
-        self.store.commit()
-        self.store.keep_only("pages", keys, "opts = ?", (self.opts,))
+        store = self.store
+        store.commit()
+        store.keep_only("pages", (), "build IS NOT NULL AND build != ?", (self.token,))  # what killed builds left
+        store.execute("UPDATE pages SET build = NULL WHERE build = ?", (self.token,))
+        store.keep_only("pages", keys, "opts = ?", (self.opts,))
         recent = [self.opts]
         raw = self.store.note("namespaces")
         try:
@@ -158,7 +167,26 @@ class PageCache:
         recent = recent[:NAMESPACES]
         self.store.set_note("namespaces", json.dumps(recent).encode())
         self.store.keep_only("pages", (), "opts NOT IN (%s)" % ", ".join("?" * len(recent)), tuple(recent))
+        self._prune_reads()
         self._read_index()
+
+    def _prune_reads(self) -> None:
+        """Forget reads no page points at any more, once they are many (each change of a read's
+        digest adds a row)."""
+        store = self.store
+        count = store.count("reads")
+        try:
+            last = int(store.note("reads-kept") or b"0")
+        except ValueError:
+            last = 0
+        if count <= 2 * last + 10000:
+            return
+        used = set()
+        for (reads,) in store.execute("SELECT reads FROM pages"):
+            if isinstance(reads, bytes):
+                used.update(reads[at:at + 8] for at in range(0, len(reads), 8))
+        store.keep_only("reads", used)
+        store.set_note("reads-kept", str(len(used)).encode())
 
     # --- what the last build wrote into its output folder -----------------------------
 

@@ -230,9 +230,11 @@ class Discard:
         pass
 
 
-def check_render(src: Path, graph: SiteGraph, jobs: int | None = None) -> list[Problem]:
+def check_render(src: Path, graph: SiteGraph, jobs: int | None = None, cache: PageKeys | None = None,
+                 ) -> list[Problem]:
     """Render every page as a build would, in as many processes, and write nothing: the template
-    mistakes a build would stop at, all of them, each once."""
+    mistakes a build would stop at, all of them, each once. cache: a page that rendered without a
+    mistake in an earlier check, and everything it read then is as it was, is not rendered again."""
     env = make_env(src, graph, memo=True)
     found: set[Problem] = set()
     broken: set[str] = set()  # templates that do not compile: their pages are not rendered
@@ -248,20 +250,37 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None) -> list[P
             found.add(template_problem(exc, first_use.get(name, ""), name, src))
             broken.add(name)
 
+    pages = plan = None
+    if cache is not None and not broken:
+        pages = PageCache.open(cache[0], cache[1], cache[2])
+        if pages is not None:
+            keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.template and o.copy_from is None}
+            now = digests(env, graph)
+            plan = Plan(keys, pages.plan(keys, now), now)
+
     def work(index: int, step: int) -> None:
         mine: set[Problem] = set()
-        render_slice(env, graph, Discard(), index, step, src=src, found=mine, skip=set(broken))
+        if pages is not None and index > 0:
+            pages.for_worker(index)
+        render_slice(env, graph, Discard(), index, step, src=src, found=mine, skip=set(broken), pages=pages,
+                     plan=plan)
+        if pages is not None and index > 0:
+            pages.flush_part()
         if mine:
             raise ContentError(sorted(mine))
 
     try:
-        jobs = jobs or default_jobs(len(graph.outputs))
+        todo = len(graph.outputs) - (len(plan.hits) if plan is not None else 0)
+        jobs = jobs or default_jobs(todo)
         if jobs > 1:
             fork_slices(work, jobs)
         else:
             work(0, 1)
     except ContentError as exc:
         found |= set(exc.problems)
+    finally:
+        if pages is not None and plan is not None:
+            pages.finish(plan.keys.values(), plan.hits.values())
     return sorted(found)
 
 
@@ -291,6 +310,8 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                 staging.copy(rel, Path(o.copy_from))
             continue
         cached = plan.hits.get(o.url) if plan is not None else None
+        if found is not None and cached is not None:
+            continue  # (check) it rendered without a mistake before, and what it read is as it was
         if (in_place and cached is not None and pages is not None and not pages.compact
                 and staging.same(rel, cached[3])):
             pages.hits += 1
@@ -313,8 +334,8 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                 if isinstance(exc, (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound)) and skip is not None:
                     skip.add(o.template)  # every other page of it fails the same way
                 continue
-            if pages is not None and plan is not None:
-                pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
+            if pages is not None and plan is not None:  # (check keeps only that it rendered without a mistake)
+                pages.put(plan.keys[o.url], data if found is None else b"", {dep: plan.now.get(dep) for dep in reads})
         if not (in_place and pages is not None and staging.same(rel, pages.stamp(plan.keys[o.url], data))):
             staging.write(rel, data)
         if reporter is not None and i % 1000 == index:

@@ -29,7 +29,7 @@ from urllib.parse import quote
 from .cache_folder import CLOEXEC, NOFOLLOW, CacheFolder, remove
 
 NAME = "cache.sqlite"
-FORMAT = "2"
+FORMAT = "3"
 TABLES = {  # name -> its columns after the name; every row ends with its MAC
     "pages": "opts TEXT NOT NULL, stamp BLOB, reads BLOB, data BLOB, build TEXT",
     "reads": "dep TEXT, digest BLOB",
@@ -39,7 +39,7 @@ TABLES = {  # name -> its columns after the name; every row ends with its MAC
 }
 # the columns a row's MAC covers, where not all: a page's bytes are covered by its stamp (a MAC of
 # its own), so a build can check which pages it may take without reading their bytes
-SIGNED = {"pages": 3}
+SIGNED = {"pages": 3, "reads": 0}  # (a read's name is a MAC of it: publishing/cache.py)
 FLUSH_ROWS, FLUSH_BYTES = 2000, 32 << 20
 SCHEMA = [f"CREATE TABLE {t} (name {'BLOB' if t == 'reads' else 'TEXT'} PRIMARY KEY, {cols}, mac BLOB NOT NULL)"
           for t, cols in TABLES.items()] + ["CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)"]

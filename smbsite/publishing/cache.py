@@ -10,8 +10,9 @@ In the store (core/store.py, the cache folder's one database):
   pages   key -> namespace, stamp (a MAC of its bytes), the ids of its reads, its bytes, and
           while the build that wrote it runs, that build's token (it is a page only once
           that build finished: what a killed build wrote is never used)
-  reads   id (a digest of namespace, read and its digest) -> the read and that digest; rows
-          never change, so no build's reads can make another build's page look current
+  reads   id -> a read and its digest; the id is a MAC (the cache's key) of namespace, read and
+          digest, so a row is checked by making its id again; rows never change, so no
+          build's reads can make another build's page look current
   notes   "written": what the last build wrote into its output folder (write.InPlace)
 Every row is signed with the cache's key (core/cache_folder.py); a row that does not verify,
 a page whose bytes do not match its stamp, anything from another version or half written, is
@@ -31,6 +32,7 @@ from ..core.store import Store
 FORMAT = 3
 SEP = "\x1f"  # between the parts of a read, as the store writes it
 PACKAGE = Path(__file__).resolve().parents[1]
+ID = 12  # bytes of a read's id
 NAMESPACES = 4  # option sets (build, check, another --as-of...) whose pages are kept at once
 
 
@@ -60,7 +62,7 @@ class PageCache:
         self.opts = hashlib.blake2b(f"{fingerprint}\0{options}".encode(), digest_size=16).hexdigest()
         self.index: dict[str, list[Any]] = {}
         self.token = secrets.token_hex(8)
-        self._seen: set[bytes] = set()  # reads this process has stored
+        self.stored: set[bytes] = set()  # the ids of reads in the store (or on their way there)
         self.compact = False  # (kept for the render loop: the store never needs rewriting)
         self.hits = self.misses = 0
 
@@ -77,14 +79,14 @@ class PageCache:
         index = {}
         for key, opts, stamp, reads, mac in self.store.rows("pages", "WHERE opts = ? AND build IS NULL",
                                                            (self.opts,), "opts, stamp, reads"):
-            if isinstance(reads, bytes) and len(reads) % 8 == 0 and self.store.valid("pages", key, (opts, stamp, reads), mac):
+            if isinstance(reads, bytes) and len(reads) % ID == 0 and self.store.valid("pages", key, (opts, stamp, reads), mac):
                 index[key] = [key, reads, 0, stamp]
         self.index = index
 
-    def dep_id(self, dep: tuple, now: bytes) -> bytes:
-        h = hashlib.blake2b(f"{self.opts}{SEP}{SEP.join(dep)}{SEP}".encode("utf-8", "surrogateescape"), digest_size=8)
-        h.update(now)
-        return h.digest()
+    def read_id(self, dep: str, now: bytes) -> bytes:
+        """A read's id: a MAC of it and its digest, made with the cache's key (see the module's text)."""
+        return hashlib.blake2b(f"{self.opts}{SEP}{dep}{SEP}".encode("utf-8", "surrogateescape") + now,
+                               key=self.store.folder.key, digest_size=ID).digest()
 
     # --- reading and writing -------------------------------------------------------------
 
@@ -93,7 +95,8 @@ class PageCache:
         digest now (digests: deps.Digests) that they had when it was stored."""
         if not self.index:
             return {}
-        table = {name: row for name, *row in self.store.rows("reads")}
+        table = {name: (dep, d) for name, dep, d, _ in self.store.rows("reads")}
+        self.stored = set(table)
         same: dict[bytes, bool] = {}
         hits = {}
         for url, key in keys.items():
@@ -101,12 +104,13 @@ class PageCache:
             if entry is None:
                 continue
             reads = entry[1]
-            for at in range(0, len(reads), 8):
-                i = reads[at:at + 8]
+            for at in range(0, len(reads), ID):
+                i = reads[at:at + ID]
                 ok = same.get(i)
                 if ok is None:
                     row = table.get(i)
-                    ok = same[i] = (row is not None and self.store.valid("reads", i, tuple(row[:2]), row[2])
+                    ok = same[i] = (row is not None and isinstance(row[0], str) and isinstance(row[1], bytes)
+                                    and self.read_id(row[0], row[1]) == i
                                     and digests.get(tuple(row[0].split(SEP))) == row[1])
                 if not ok:
                     break
@@ -133,11 +137,12 @@ class PageCache:
         self.misses += 1
         ids = []
         for dep, d in sorted(reads.items()):
-            i = self.dep_id(dep, d)
+            text = SEP.join(dep)
+            i = self.read_id(text, d)
             ids.append(i)
-            if i not in self._seen:
-                self._seen.add(i)
-                self.store.put("reads", i, SEP.join(dep), d)
+            if i not in self.stored:
+                self.stored.add(i)
+                self.store.put("reads", i, text, d)
         self.store.put("pages", key, self.opts, self.stamp(key, data), b"".join(ids), data, self.token)
 
     def flush_part(self) -> None:
@@ -145,8 +150,8 @@ class PageCache:
         self.store.commit()
 
     def for_worker(self, part: int) -> None:
-        """In a forked render process (it writes its own rows)."""
-        self._seen = set()
+        """In a forked render process (it writes its own rows; a read another process writes too is
+        the same row)."""
 
     # --- the end of a build ----------------------------------------------------------------
 
@@ -184,7 +189,7 @@ class PageCache:
         used = set()
         for (reads,) in store.execute("SELECT reads FROM pages"):
             if isinstance(reads, bytes):
-                used.update(reads[at:at + 8] for at in range(0, len(reads), 8))
+                used.update(reads[at:at + ID] for at in range(0, len(reads), ID))
         store.keep_only("reads", used)
         store.set_note("reads-kept", str(len(used)).encode())
 

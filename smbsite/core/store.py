@@ -10,7 +10,8 @@ SQLite opens the database by its path and would follow a link there, so the file
 opened here, relative to the locked cache folder's descriptor, with O_NOFOLLOW, and checked
 (a regular file of this user); SQLite then opens it by path and, once it has, the path must
 still name that very file (same device and inode) inside that very folder, else the cache is
-not used. SQLite's own -wal and -shm files are opened with O_NOFOLLOW by SQLite itself. A
+not used. SQLite's own journal (cache.sqlite-journal) is made beside it in the same checked folder (a
+folder that holds a link is refused before anything is opened, core/cache_folder.py). A
 database that is damaged or holds tables this module did not make is removed and made anew.
 
 Connections never cross a fork: every open store closes its connection before any fork
@@ -126,8 +127,12 @@ class Store:
                                    timeout=120, check_same_thread=False)
             try:
                 conn.execute("PRAGMA trusted_schema = OFF")
-                conn.execute("PRAGMA journal_mode = WAL")  # readers never wait for the one writer
-                conn.execute("PRAGMA synchronous = NORMAL")  # a power cut may lose the last builds' rows, never mix them
+                # A rollback journal, not a write-ahead log: most of what a build writes is new rows, which a
+                # journal never copies (a log holds every byte twice). No waiting for the disk: a power cut may
+                # leave the file damaged (then it is removed and made anew) or with older rows, and every row
+                # is checked against its MAC before it is used, so neither is ever served.
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.execute("PRAGMA synchronous = OFF")
                 now, where = os.stat(path, follow_symlinks=False), os.stat(folder.path)
                 here = os.fstat(folder.fd)
                 if ((now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino) or not stat.S_ISREG(now.st_mode)
@@ -141,14 +146,7 @@ class Store:
             os.close(fd)
 
     def _whole(self, conn: sqlite3.Connection) -> bool:
-        """Whether the file holds every page the database says it has (a truncated one does not);
-        with a write-ahead log left by a killed build, SQLite's own checks have to do."""
-        try:
-            wal = os.stat(NAME + "-wal", dir_fd=self.folder.fd, follow_symlinks=False).st_size
-        except OSError:
-            wal = 0
-        if wal:
-            return True
+        """Whether the file holds every page the database says it has (a truncated one does not)."""
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         size = conn.execute("PRAGMA page_size").fetchone()[0]
         return os.stat(NAME, dir_fd=self.folder.fd, follow_symlinks=False).st_size >= pages * size
@@ -210,8 +208,9 @@ class Store:
     def put(self, table: str, name: str | bytes, *values: Any) -> None:
         """Keep one row (replacing the one of that name). Rows wait in memory and go in together,
         in one short transaction, so that processes writing at once seldom wait for each other."""
-        signed = values[:SIGNED.get(table, len(values))]
-        self._pending.setdefault(table, []).append((name, *values, self.mac(table, name, *_plain(signed))))
+        n = SIGNED.get(table, len(values))
+        mac = self.mac(table, name, *_plain(values[:n])) if n else b""
+        self._pending.setdefault(table, []).append((name, *values, mac))
         self._pending_bytes += sum(len(v) for v in values if isinstance(v, (bytes, str)))
         if self._pending_bytes > FLUSH_BYTES or sum(map(len, self._pending.values())) > FLUSH_ROWS:
             self.commit()

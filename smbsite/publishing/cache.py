@@ -63,6 +63,7 @@ class PageCache:
         self.index: dict[str, list[Any]] = {}
         self.token = secrets.token_hex(8)
         self.stored: set[bytes] = set()  # the ids of reads in the store (or on their way there)
+        self._ids: dict[tuple, tuple[bytes, bytes]] = {}  # read -> (its digest, its id), as this process made them
         self.compact = False  # (kept for the render loop: the store never needs rewriting)
         self.hits = self.misses = 0
 
@@ -136,13 +137,16 @@ class PageCache:
         """Keep a rendered output with what it read (read -> its digest now)."""
         self.misses += 1
         ids = []
-        for dep, d in sorted(reads.items()):
-            text = SEP.join(dep)
-            i = self.read_id(text, d)
-            ids.append(i)
-            if i not in self.stored:
-                self.stored.add(i)
-                self.store.put("reads", i, text, d)
+        known = self._ids
+        for dep, d in reads.items():
+            got = known.get(dep)
+            if got is None or got[0] != d:
+                text = SEP.join(dep)
+                got = known[dep] = (d, self.read_id(text, d))
+                if got[1] not in self.stored:
+                    self.stored.add(got[1])
+                    self.store.put("reads", got[1], text, d)
+            ids.append(got[1])
         self.store.put("pages", key, self.opts, self.stamp(key, data), b"".join(ids), data, self.token)
 
     def flush_part(self) -> None:
@@ -181,9 +185,12 @@ class PageCache:
         store = self.store
         count = store.count("reads")
         try:
-            last = int(store.note("reads-kept") or b"0")
+            last = int(store.note("reads-kept") or b"-1")
         except ValueError:
-            last = 0
+            last = -1
+        if last < 0:  # the first build through this store: every read is some page's
+            store.set_note("reads-kept", str(count).encode())
+            return
         if count <= 2 * last + 10000:
             return
         used = set()

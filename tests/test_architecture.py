@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 # Lowest first. A module may import modules of its own layer or of a lower one.
 LAYERS: list[tuple[str, set[str]]] = [
-    ("foundation", {"core.version", "core.problems", "core.slugify", "reading.yamlpos", "core.urls", "reading.safefs", "core.report", "core.markdown", "core.markdown_places", "checking.lookalikes", "reading.sourcemap", "model.places", "images.colors", "core.cache_folder", "images.rasters", "images.imaging", "images.fonts", "images.drawing"}),
+    ("foundation", {"core.version", "core.problems", "core.slugify", "reading.yamlpos", "core.urls", "reading.safefs", "core.report", "core.markdown", "core.markdown_places", "checking.lookalikes", "reading.sourcemap", "model.places", "images.colors", "core.cache_folder", "core.store", "core.check_memo", "core.result", "images.rasters", "images.imaging", "images.fonts", "images.drawing"}),
     ("content model", {"model.fields", "model.records", "model.kinds", "model.site", "model.schema"}),
     ("load", {"reading.load"}),
     ("validate", {"checking.messages", "checking.record_checks", "images.svg_clean", "images.filetypes", "images.logos", "checking.validate"}),

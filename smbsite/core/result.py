@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from .problems import Problem
-
-if TYPE_CHECKING:
-    from ..routes.outputs import SiteGraph
 
 
 @dataclass
 class Result:
     problems: list[Problem] = field(default_factory=list)
-    graph: SiteGraph | None = None
+    graph: Any = None  # the SiteGraph (routes/outputs.py) the build or check made; None when answered from the cache
     files_written: int = 0
     ms: float = 0.0
     out: Path | None = None

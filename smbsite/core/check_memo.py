@@ -71,7 +71,7 @@ class Inputs:
                     st = e.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                self.youngest = max(self.youngest, st.st_mtime_ns, st.st_ctime_ns)
+                self.youngest = max(self.youngest, st.st_mtime_ns)
                 if e.is_symlink():
                     h.update(f"L{path}\0{os.readlink(e.path)}\0".encode("utf-8", "surrogateescape"))
                 elif e.is_dir(follow_symlinks=False):

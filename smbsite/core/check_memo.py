@@ -27,6 +27,8 @@ from .problems import Problem
 RACY_NS = 3_000_000_000  # inputs changed this close to the check are not trusted to show a later change
 SKIP_TOP = {".git", ".hg", ".svn"}  # version control's own folders: no stage reads them
 MARKERS = (".smbsite-output", "CACHEDIR.TAG")  # an output folder or a cache folder at the top: not inputs
+# ...unless it has the name of a folder the stages read (a marker file there is content like any other)
+READ = {"members", "vendors", "events", "content", "templates", "schemas", "static"}
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
@@ -75,8 +77,8 @@ class Inputs:
                 if e.is_symlink():
                     h.update(f"L{path}\0{os.readlink(e.path)}\0".encode("utf-8", "surrogateescape"))
                 elif e.is_dir(follow_symlinks=False):
-                    if e.name == "__pycache__" or (top and not rel and (
-                            e.name in SKIP_TOP or any(os.path.lexists(os.path.join(e.path, m)) for m in MARKERS))):
+                    if (not top and e.name == "__pycache__") or (top and not rel and (e.name in SKIP_TOP or (
+                            e.name not in READ and any(os.path.lexists(os.path.join(e.path, m)) for m in MARKERS)))):
                         continue
                     h.update(f"D{path}\0".encode("utf-8", "surrogateescape"))
                     stack.append((e.path, path))

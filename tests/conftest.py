@@ -334,6 +334,15 @@ def expected(members: list[dict], specialty: str = "", state: str = "", vendor: 
     return sorted(m["name"] for m in found)
 
 
+def anywhere_only(members: list[dict], state: str, specialty: str = "", vendor: str = "") -> list[str]:
+    """Of what the finder shows for a state, the members listed only because they work with
+    clients anywhere: not counted as the state's own."""
+    st = state.upper()
+    rows = {m["name"]: m for m in members}
+    return [name for name in expected(members, specialty, state, vendor)
+            if rows[name]["state"] != st and st not in rows[name]["serves"]]
+
+
 def shown(pg) -> list[str]:
     return sorted(pg.locator("#finder-list > li.card h3 a").all_inner_texts())
 

@@ -17,13 +17,44 @@ import yaml
 
 from conftest import AS_OF, REPO, SITE_YAML
 from smbsite import api
-from smbsite.routes.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules, rules_broken
+from smbsite.routes import addform
+from smbsite.routes.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules
 from smbsite.model.records import MemberRecord
 from smbsite.core.slugify import slugify
 from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe, watch_errors
 
 REPOSITORY = "https://github.com/smbtn/website"
 FORM_SITE = SITE_YAML + f"repository: {REPOSITORY}\n"
+
+RULE_OF_PATTERN = {"website": "url", "email": "email", "phone": "phone"}  # the rule each pattern holds
+
+
+def rules_broken(name: str) -> set[str]:
+    """Every rule the form must word for a field: what the check enforces on it (WORDS must
+    have a message for each, and the tests below make the check and the form refuse each)."""
+    rule = addform.field_rules()[name]
+    kinds: set[str] = set()
+    if rule["required"] and name not in addform.DEFAULTS:
+        kinds.add("too_few" if rule["kind"] == "list" else "missing")
+    if rule.get("minItems") and rule["kind"] == "list":
+        kinds.add("too_few")
+    if "maxItems" in rule:
+        kinds.add("too_many")
+    if "maxLength" in rule:
+        kinds.add("too_long")
+    if rule["kind"] == "text":
+        kinds.add("invisible")
+    if rule["oneLine"]:
+        kinds.add("one_line")
+    if rule["placeholder"] and rule["kind"] == "text":
+        kinds.add("placeholder")
+    if "pattern" in rule:
+        kinds.add(RULE_OF_PATTERN[name])
+    if rule["kind"] == "integer":
+        kinds |= {"whole", "positive"} if "minimum" in rule else {"whole"}
+    if rule["kind"] == "date":
+        kinds |= {"date", "date_range"} if "dateMin" in rule else {"date"}
+    return kinds
 
 
 def built(make_site, files: dict | None = None) -> Path:
@@ -486,6 +517,21 @@ def test_descriptions_are_written_so_yaml_reads_them_back(pg, form_site):
         assert got["next"] == 1, (original, text)
         assert got["description"].rstrip("\n") == expected, (original, text)
     assert written[0] == "|\n  One paragraph." and written[2].startswith("|2\n")
+
+
+@pytest.mark.browser
+def test_the_form_is_there_from_the_first_paint_and_moves_nothing(browser, form_site):
+    _, served = form_site
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.add_init_script("""window.shifts = []; new PerformanceObserver(l => l.getEntries().forEach(
+        e => window.shifts.push(e.value))).observe({type: 'layout-shift', buffered: true});""")
+    page.goto(served.url("/add-your-company/"), wait_until="load")
+    page.wait_for_timeout(500)
+    assert page.locator("#add-company").is_visible() and page.locator("#add-company").get_attribute("hidden") is None
+    assert page.locator("#add-nojs").count() == 0  # the note for browsers without scripts is not there
+    assert page.evaluate("window.shifts") == []
+    context.close()
 
 
 @pytest.mark.browser

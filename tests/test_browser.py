@@ -12,7 +12,8 @@ import subprocess
 
 import pytest
 
-from conftest import AS_OF, AXE_TAGS, BASE, REPO, Served, build_under_base, expected, need_axe, need_vnu, query, shown
+from conftest import (AS_OF, AXE_TAGS, BASE, REPO, Served, anywhere_only, build_under_base, expected, need_axe, need_vnu,
+                      query, shown)
 from smbsite import api
 from conftest import CONTRAST_JS, big_site
 
@@ -133,6 +134,7 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_leaves(pag
     pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
     assert shown(pg) == in_nv
     assert query(pg) == {"specialty": ["cabling"], "state": ["nv"]}
+    assert anywhere_only(members, "nv", "cabling") == []
     settled(pg, f"{len(in_nv)} members offer Structured cabling in Nevada.")
     assert not any(m["name"] in in_nv for m in members if m["partnering"] is False)
     # members based in the state come first; every result links to its page under the base path
@@ -148,6 +150,90 @@ def test_finder_filters_in_place_keeps_the_choice_in_the_url_and_back_leaves(pag
     pg.go_forward()
     pg.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(in_nv))
     assert pg.input_value("#f-specialty") == "cabling" and pg.input_value("#f-state") == "nv"
+
+
+@pytest.mark.browser
+def test_a_state_counts_its_own_members_and_says_apart_those_working_anywhere(page, bundled):
+    members = json.loads((bundled.out / "members.json").read_text())["members"]
+    rows = {m["name"]: m for m in members}
+    page.goto(bundled.url("/partners/?state=nv"))
+    listed = expected(members, state="nv")
+    remote = anywhere_only(members, "nv")
+    own = len(listed) - len(remote)
+    assert remote and own > 1  # the bundled site has both kinds
+    page.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(listed))
+    assert shown(page) == listed  # every one is listed ...
+    # ... but only the state's own are counted as serving it; the others are said apart
+    settled(page, f"{own} members are based in or serve Nevada. {len(remote)} more "
+                  f"{'works' if len(remote) == 1 else 'work'} with clients anywhere.")
+    cards = page.locator("#finder-list > li.card")
+    names = cards.locator("h3 a").all_inner_texts()
+    # based in the state first, then serving it from elsewhere, those working anywhere last and labelled
+    order = [0 if rows[n]["state"] == "NV" else 1 if "NV" in rows[n]["serves"] else 2 for n in names]
+    assert order == sorted(order) and names[own:] == sorted(remote)
+    for i, name in enumerate(names):
+        meta = cards.nth(i).locator(".meta").inner_text()
+        assert meta.endswith("works with clients anywhere") == (name in remote), name
+    # a member working anywhere is one of its home state's own
+    home = rows[remote[0]]["state"]
+    state_label = page.locator(f"#f-state option[value='{home.lower()}']").inner_text()
+    page.select_option("#f-state", home.lower())
+    in_home = expected(members, state=home)
+    assert remote[0] in in_home and not anywhere_only(members, home)
+    settled(page, f"{len(in_home)} members are based in or serve {state_label}.")
+
+
+@pytest.mark.browser
+def test_finder_cards_have_the_contact_buttons_of_the_member_pages(page, bundled):
+    members = json.loads((bundled.out / "members.json").read_text())["members"]
+    page.goto(bundled.url("/partners/?state=ga"))
+    listed = expected(members, state="ga")
+    page.wait_for_function("n => document.querySelectorAll('#finder-list > li').length === n", arg=len(listed))
+    cards = page.locator("#finder-list > li.card")
+    live = {}
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        live[card.locator("h3 a").inner_text()] = (
+            card.locator("h3 a").get_attribute("href"),
+            [(b.inner_text().split()[0], b.get_attribute("href")) for b in card.locator("ul.contact-buttons a").all()])
+    own_page = page.context.new_page()
+    for name, (href, buttons) in live.items():
+        own_page.goto(bundled.url("/" + href[len(BASE):]))
+        # the same Call (tel:), Email (mailto:) and Website buttons as the member's own page,
+        # where the Call button says the number too
+        want = [(b.inner_text().split()[0], b.get_attribute("href")) for b in own_page.locator("#contact a").all()]
+        assert buttons == want, name
+    own_page.close()
+    hrefs = [h for _, b in live.values() for _, h in b]
+    assert {label for _, b in live.values() for label, _ in b} == {"Call", "Email", "Website"}
+    assert any(h.startswith("tel:") for h in hrefs) and any(h.startswith("mailto:") for h in hrefs)
+
+
+@pytest.mark.browser
+def test_a_finder_card_offers_only_the_contact_a_member_lists(page, make_site, tmp_path):
+    from conftest import MEMBER_YAML
+    site = make_site({
+        "members/acme-networks.yaml": MEMBER_YAML + 'phone: "+1 (559) 555-0142 ext. 7"\nemail: desk@acme.example.com\n',
+        "members/bravo-web.yaml": MEMBER_YAML.replace("Acme Networks", "Bravo Web")
+                                             .replace("website: https://acme.example.com\n", "")
+                                  + "email: hi@bravo.example.com\n",
+    })
+    build_under_base(site, tmp_path / "root")
+    served = Served(tmp_path / "root")
+    try:
+        page.goto(served.url("/partners/?specialty=cabling"))
+        page.wait_for_function("document.querySelectorAll('#finder-list > li').length === 2")
+        buttons = {page.locator("#finder-list > li").nth(i).locator("h3 a").inner_text():
+                   page.locator("#finder-list > li").nth(i).locator(".contact-buttons a").evaluate_all(
+                       "as => as.map(a => [a.firstChild.textContent, a.getAttribute('href'), a.textContent])")
+                   for i in range(2)}
+    finally:
+        served.stop()
+    assert buttons["Acme Networks"] == [
+        ["Call", "tel:+15595550142;ext=7", "Call Acme Networks"],
+        ["Email", "mailto:desk@acme.example.com", "Email Acme Networks"],
+        ["Website", "https://acme.example.com", "Website of Acme Networks"]]
+    assert buttons["Bravo Web"] == [["Email", "mailto:hi@bravo.example.com", "Email Bravo Web"]]
 
 
 @pytest.mark.browser

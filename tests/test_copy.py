@@ -81,3 +81,63 @@ def test_a_name_ending_in_a_period_ends_a_sentence_once(make_site):
     for path in ("partners", "regions", "partners/microsoft-crm"):
         text = words(lxml.html.parse(str(out / path / "index.html")).getroot())
         assert "Far Reach Co." in text and "Co.." not in text, path
+
+
+# Words that only make sense to another IT provider: on pages a business reads, they belong in
+# a part that says it is for members.
+TO_PROVIDERS = re.compile(r"\byour (clients?|customers?)\b|\bsubcontract|\bunder your name\b|\bresell", re.I)
+
+
+def test_member_pages_speak_to_businesses_and_say_plainly_what_is_for_members(bundled_out):
+    members = sorted((bundled_out / "members").glob("*/index.html"))
+    assert len(members) > 30
+    for file in members:
+        doc = lxml.html.parse(str(file)).getroot()
+        for p in doc.xpath("//div[@class='prose']//p | //div[@class='prose']//li | //p[@class='lead']"):
+            text = words(p)
+            if TO_PROVIDERS.search(text):
+                block = p if p.tag == "p" else p.xpath("ancestor::*[self::ol or self::ul][1]/preceding-sibling::p[1]")[0]
+                assert words(block).startswith("For other members:"), (file.parent.name, text)
+
+
+@pytest.mark.parametrize("path", ["partners", "partners/cabling", "regions/nv"])
+def test_finder_pages_speak_to_businesses_and_name_the_partner_side(bundled_out, path):
+    doc = lxml.html.parse(str(bundled_out / path / "index.html")).getroot()
+    text = words(doc.xpath("//main")[0])
+    assert "open to partner work" not in text  # a business does not know what that means for it
+    assert "Members looking for a partner to subcontract:" in text
+    assert "call" in text.lower()
+
+
+def test_short_texts_from_yaml_get_the_quotes_and_dashes_of_markdown_but_addresses_stay(make_site):
+    from conftest import MEMBER_YAML, SITE_YAML
+    site = (SITE_YAML.replace("tagline: Testing, together", "tagline: \"IT shops that don't go it alone -- together\"")
+            + "contact: {email: o'neil--office@example.org, phone: \"(916) 555-0100\", "
+              "address: \"1107 Ninth St -- Suite 410, Sacramento\"}\n"
+            + "home:\n  quote:\n    text: \"We don't do security -- so we call a member.\"\n    member: acme-networks\n")
+    member = (MEMBER_YAML.replace("name: Acme Networks", "name: \"Acme's Networks -- West\"")
+              .replace("summary: Cabling and web sites for small offices.",
+                       "summary: \"The \\\"last-mile\\\" crew -- call (559) 555-0142 -- or see https://acme.example.com/a--b's.\""))
+    out = build_ok(make_site, {"site.yaml": site, "members/acme-networks.yaml": member})
+    home = lxml.html.parse(str(out / "index.html")).getroot()
+    assert words(home.xpath("//blockquote")[0]) == "We don’t do security – so we call a member."
+    assert words(home.xpath("//h1")[0]) == "IT shops that don’t go it alone – together"
+    summary = "The “last-mile” crew – call (559) 555-0142 – or see https://acme.example.com/a--b's."
+    page = lxml.html.parse(str(out / "members" / "acme-networks" / "index.html")).getroot()
+    assert words(page.xpath("//p[@class='lead']")[0]) == summary
+    assert words(page.xpath("//h1")[0]) == "Acme's Networks -- West"  # a name is as its owner writes it
+    import json
+    row = json.loads((out / "members.json").read_text(encoding="utf-8"))["members"][0]
+    assert row["summary"] == summary and row["name"] == "Acme's Networks -- West"
+    # the footer's address, phone and email are as written
+    footer = words(page.xpath("//footer")[0])
+    assert "1107 Ninth St -- Suite 410" in footer and "(916) 555-0100" in footer and "o'neil--office@example.org" in footer
+
+
+def test_typographic_sets_prose_and_leaves_addresses_numbers_and_markup_characters():
+    from smbsite.core.markdown import typographic
+    assert typographic("We don't -- won't --- can't... (c)") == "We don’t – won’t — can’t… ©"
+    assert typographic('Say "hi" to *everyone* at 1_000 sites') == "Say “hi” to *everyone* at 1_000 sites"
+    kept = "Write to a--b@example.org, call +1 (916) 555-0100 or open 'https://example.org/x--y'"
+    assert typographic(kept) == kept
+    assert typographic("<b>&amp;</b>") == "<b>&amp;</b>"  # plain text: nothing is HTML

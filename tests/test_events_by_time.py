@@ -3,9 +3,12 @@ calendar; the events list shows each event's type and its dates as a range; a pl
 the episode's length before it plays."""
 from __future__ import annotations
 
-import lxml.html
+import re
 
-from conftest import build_ok
+import lxml.html
+import pytest
+
+from conftest import AXE_TAGS, build_ok, need_axe
 
 EPISODE = """\
 title: Radio pilot
@@ -85,3 +88,65 @@ def test_players_show_the_length_and_the_next_episode_counts_stations_against_th
     assert "(MP3, 56.2 MB)" in words(episode)
     assert "On 1 of the 2 stations listed below" in words(radio)
     assert len(radio.xpath("//table[contains(@class, 'stations')]//tbody/tr")) == 2
+
+
+def test_a_play_button_says_the_length_and_the_native_player_is_the_fallback(make_site):
+    out = site(make_site)
+    listen = page(out, "/events/radio-pilot/").xpath("//div[@class='listen']")[0]
+    button = listen.xpath("./button")[0]
+    assert words(button) == "Play · 59 min: Radio pilot" and "needs-js" in button.get("class").split()
+    assert button.get("data-audio") == "https://media.example.org/pilot.mp3" and button.get("type") == "button"
+    # without JavaScript, the browser's own player, which fetches nothing until pressed
+    assert listen.xpath("./noscript/audio[@controls][@preload='none'][@src='https://media.example.org/pilot.mp3']")
+    scripts = [s.get("src") for s in page(out, "/events/radio-pilot/").xpath("//script[@src]")]
+    assert any(s.endswith("/static/listen.js") for s in scripts)
+    # an episode without a length keeps the native player alone, and no page without one loads the script
+    no_length = EPISODE.replace(', duration: "58:30"', "")
+    out = build_ok(make_site, {"events/radio-pilot.yaml": no_length})
+    doc = page(out, "/events/radio-pilot/")
+    assert not doc.xpath("//button[contains(@class, 'play')]") and doc.xpath("//div[@class='listen']/audio[@controls]")
+    assert not any(s.get("src", "").endswith("listen.js") for s in doc.xpath("//script[@src]"))
+
+
+@pytest.mark.parametrize("seconds, said", [(3510, "59 min"), (20, "1 min"), (3600, "1 h"), (3930, "1 h 6 min")])
+def test_the_play_button_says_the_length_in_minutes(make_site, seconds, said):
+    m, s = divmod(seconds, 60)
+    out = build_ok(make_site, {"events/radio-pilot.yaml": EPISODE.replace('"58:30"', f'"{m}:{s:02d}"')})
+    assert words(page(out, "/events/radio-pilot/").xpath("//button[contains(@class, 'play')]")[0]) == \
+        f"Play · {said}: Radio pilot"
+
+
+@pytest.mark.browser
+def test_the_player_fetches_nothing_before_play_then_plays_from_the_keyboard(browser, bundled):
+    requested = []
+    context = browser.new_context()
+    # the audio's host is never reached: a request to it is noted and answered with nothing
+    context.route("https://media.example.org/**", lambda route: (requested.append(route.request.url),
+                                                                 route.fulfill(status=204)))
+    pg = context.new_page()
+    pg.goto(bundled.url("/events/radio-pilot/"), wait_until="load")
+    button = pg.locator(".listen button.play")
+    assert button.is_visible() and pg.locator(".listen audio").count() == 0
+    # its name says the length and the episode, so a list of them can be told apart
+    title = pg.locator("h1").inner_text()
+    assert re.fullmatch(r"Play · \d+ min: " + re.escape(title), button.text_content())
+    pg.add_script_tag(path=str(need_axe()))
+    assert pg.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)["violations"] == []
+    pg.wait_for_timeout(300)
+    assert requested == []
+    button.focus()
+    pg.keyboard.press("Enter")
+    pg.wait_for_selector(".listen audio[controls]")
+    assert pg.locator(".listen button.play").count() == 0
+    assert pg.evaluate("document.activeElement.tagName") == "AUDIO"
+    assert pg.evaluate("document.querySelector('.listen audio').autoplay")
+    assert pg.locator(".listen audio").get_attribute("aria-label").startswith("Listen: ")
+    pg.wait_for_timeout(300)
+    assert requested and all(u.endswith(".mp3") for u in requested)
+    context.close()
+    # without JavaScript: the native player, and no button that could not work
+    context = browser.new_context(java_script_enabled=False)
+    pg = context.new_page()
+    pg.goto(bundled.url("/events/radio-pilot/"))
+    assert not pg.locator(".listen button.play").is_visible() and pg.locator(".listen audio[controls]").is_visible()
+    context.close()

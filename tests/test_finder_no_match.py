@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import AXE_TAGS, expected, need_axe, query, shown
+from conftest import AXE_TAGS, anywhere_only, expected, need_axe, query, shown
 
 
 def dead_end(members: list[dict], specialties: list[str], states: list[str]) -> tuple[str, str]:
@@ -43,9 +43,13 @@ def test_a_choice_without_matches_offers_wider_searches(page, bundled):  # noqa:
     none = pg.locator("#finder-none")
     assert none.is_visible() and none.inner_text().startswith("Try instead: ")
     links = none.locator("a")
-    in_state, with_spec = len(expected(members, state=st)), len(expected(members, sp))
+    with_spec = len(expected(members, sp))
+    # a member working with clients anywhere is said apart, never counted as serving the state
+    remote = len(anywhere_only(members, st))
+    in_state = len(expected(members, state=st)) - remote
     assert links.all_inner_texts() == [
-        f"{in_state} member{'s' if in_state > 1 else ''} serve{'' if in_state > 1 else 's'} {states[st]}",
+        f"{in_state} member{'s are' if in_state > 1 else ' is'} based in or serve{'' if in_state > 1 else 's'} {states[st]}"
+        + (f". {remote} more work{'' if remote > 1 else 's'} with clients anywhere" if remote else ""),
         f"{with_spec} member{'s' if with_spec > 1 else ''} offer{'' if with_spec > 1 else 's'} {specialties[sp]}"]
     # the links are real finder addresses, so opening one in a new tab works too
     hrefs = links.evaluate_all("as => as.map(a => a.getAttribute('href'))")

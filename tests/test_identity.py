@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
 from smbsite import api
+from smbsite.core import slugify
 from smbsite.images import colors, drawing, fonts, imaging
 from smbsite.core.cache_folder import default_folder
 from smbsite.rendering.render import THEME
@@ -238,7 +239,7 @@ def test_members_without_a_logo_get_a_monogram_that_screen_readers_skip(make_sit
                                           ("The Bay Group", "BG"), ("Élan Networks", "EN"), ("Acme", "A"),
                                           ("3am Labs", "3L"), ("IT & More", "IT"), ("--", "?")])
 def test_monogram_initials(name, letters):
-    assert imaging.initials(name) == letters
+    assert slugify.initials(name) == letters
 
 
 # --- the cache: made once, the same bytes always -------------------------------------------

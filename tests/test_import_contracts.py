@@ -43,3 +43,25 @@ def test_every_package_says_its_job_in_one_line_and_holds_nothing_else():
         doc = ast.get_docstring(tree)
         assert doc and "\n" not in doc.strip(), f"{init}: a one-line docstring"
         assert len(tree.body) == 1, f"{init}: only the docstring (importing from a package __init__ hides cycles)"
+
+
+def layers() -> list[list[str]]:
+    """The layers contract of .importlinter, highest first: each layer's names without 'smbsite.'."""
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(REPO / ".importlinter", encoding="utf-8")
+    [stages] = [s for s in config.sections() if config[s].get("type") == "layers"]
+    rows = [row.strip() for row in config[stages]["layers"].splitlines() if row.strip()]
+    return [[name.strip().removeprefix("smbsite.") for name in row.replace(":", "|").split("|")] for row in rows]
+
+
+def test_the_layers_are_whole_packages_and_name_every_one():
+    """Each layer is a package (or the one-module pipeline and public face), never a module picked out of a
+    package; every package and top-level module is in one, so a new one cannot import around them."""
+    named = [name for row in layers() for name in row]
+    assert all("." not in name for name in named), named
+    assert len(named) == len(set(named))
+    top = {p.name for p in (REPO / "smbsite").iterdir() if (p / "__init__.py").exists()}
+    top |= {p.stem for p in (REPO / "smbsite").glob("*.py")} - {"__init__", "__main__"}
+    assert set(named) == top
+    assert layers()[-1] == ["core"] and layers()[-2] == ["model"]

@@ -109,7 +109,7 @@ def test_atom_escapes_markup_in_titles_and_authors(make_site):
     files = {"content/articles/hello-members.md": article("Q&A: <b>firewalls</b> & \"you\"", "2026-10-01",
                                                           author="Ann & <Co>")}
     d = parse(build(make_site, files) / "feed.xml")
-    assert d.entries[0].title == 'Q&A: <b>firewalls</b> & "you"'
+    assert d.entries[0].title == 'Q&A: <b>firewalls</b> & “you”'  # a title is prose: its quotes are set
     assert d.entries[0].author == "Ann & <Co>"
 
 

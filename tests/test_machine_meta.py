@@ -119,7 +119,15 @@ def test_members_json_is_compact_sorted_open_data(make_site):
     }
     assert bravo["website"] is None
     assert quiet["partnering"] is False  # listed, but marked for the partner finder to leave out
+    # contact details only when the member lists them (its own page shows them)
     assert "email" not in acme and "phone" not in acme
+
+
+def test_members_json_carries_the_phone_and_email_a_member_lists(make_site):
+    files = {"members/acme-networks.yaml": MEMBER_YAML + 'phone: "(559) 555-0142 x12"\nemail: hi@acme.example.com\n'}
+    out = build(make_site, files)
+    row = json.loads((out / "members.json").read_text())["members"][0]
+    assert (row["phone"], row["email"]) == ("(559) 555-0142 x12", "hi@acme.example.com")  # as written
 
 
 def test_members_json_is_byte_identical_across_builds(make_site):

@@ -11,7 +11,8 @@ from conftest import AS_OF, ARTICLE_MD, MEMBER_YAML, SITE_YAML, build_ok
 from smbsite.api import build, check
 from smbsite.reading.load import parse_record
 from smbsite.core.problems import Problems
-from smbsite.reading.yamlpos import LegacyNumber, parse_yaml
+from smbsite.model.fields import LegacyNumber
+from smbsite.reading.yamlpos import parse_yaml
 
 M = "members/acme-networks.yaml"
 A = "content/articles/hello-members.md"

@@ -6,7 +6,6 @@ write is YAML that loads to what it promises.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from datetime import date
 from typing import Any, Iterable
@@ -16,6 +15,7 @@ import yaml
 from ..model.kinds import KINDS
 from ..core.markdown import MAX_NESTING
 from ..core.problems import QUOTE_MAX, shorten
+from ..reading.yamlpos import written
 
 LISTED_AT_MOST = 10  # known values named in one hint
 
@@ -29,16 +29,7 @@ def flow_list(value: str) -> str | None:
     items = [item for item in items if item]
     if not items:
         return None
-
-    def flow(item: str) -> str:
-        try:
-            if yaml.safe_load(f"[{item}]") == [item]:
-                return item
-        except yaml.YAMLError:
-            pass
-        return json.dumps(item, ensure_ascii=False)  # a JSON string is a double-quoted YAML one
-
-    text = "[" + ", ".join(flow(item) for item in items) + "]"
+    text = "[" + ", ".join(written(item, in_list=True) for item in items) + "]"
     try:
         return text if yaml.safe_load(text) == items else None
     except yaml.YAMLError:  # pragma: no cover - every item is plain or quoted above
@@ -140,68 +131,6 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
     if who_adds:
         parts.append(f"{who_adds}: leave '{shorten(value)}' out, or ask for it in your pull request")
     return "; ".join(parts)
-
-
-# --- logo files ----------------------------------------------------------------------
-
-LOGO_FORMATS = "PNG, JPEG, WebP or SVG"
-
-
-def a(word: str) -> str:
-    """'a PNG', 'an SVG': the article as the type's name is spoken."""
-    spoken_vowel = word[:1] in "AEIOaeio" or word.split(" ")[0] in ("SVG", "HTML", "F", "S", "X")
-    return f"{'an' if spoken_vowel else 'a'} {word}"
-
-
-def logo_wrong_type(found: str, expected: str, logo: str, extension: str | None) -> tuple[str, str]:
-    """(message, hint) for a logo whose bytes are another type than its name says.
-
-    `extension` is the name the file should have when `found` is a type logos may be."""
-    if found == "HTML":
-        return ("is a web page (HTML), not an image",
-                "save the image itself (right-click it, 'Save image as…'), not the page around it")
-    if found == "empty":
-        return "is an empty file", f"export the logo again as {LOGO_FORMATS}"
-    if found == "unknown":
-        return (f"is not {a(expected)} image, nor any image type the checker knows",
-                f"export the logo again as {LOGO_FORMATS}")
-    if extension is None:
-        return f"is {a(found)} file, not {a(expected)} image", f"export it as {LOGO_FORMATS}"
-    renamed = logo.rsplit(".", 1)[0] + extension
-    return (f"is {a(found)} image, not {a(expected)}",
-            f"rename it to {extension}: call the file {renamed} and write logo: {renamed}")
-
-
-# SVG problems: (message, hint); a logo needs only shapes, text and images.
-SVG_NOT_UTF8 = ("is not a valid SVG file (not UTF-8 text)", "export it again as SVG")
-SVG_ENTITIES = ("defines XML entities, which logos may not", "export it again as plain SVG")
-SVG_NOT_SVG = ("is not an SVG image (its first element is not <svg>)", "export it again as SVG")
-
-
-def svg_unreadable(reason: str) -> tuple[str, str]:
-    return f"is not a valid SVG file ({reason})", "export it again as SVG"
-
-
-def svg_element(name: str) -> tuple[str, str]:
-    return f"contains <{name}>, which can run code", "remove it: a logo needs only shapes, text and images"
-
-
-def svg_handler(attr: str, element: str) -> tuple[str, str]:
-    return f"has an event handler ({attr} on <{element}>), which can run code", "remove the attribute"
-
-
-SVG_SCRIPT_ADDRESS = ("has a javascript: address, which can run code", "remove it")
-SVG_STYLE_SCRIPT = ("has a javascript: address in its styles", "remove it")
-
-
-def svg_part(what: str) -> tuple[str, str]:
-    return (f"has {what}", "export the logo again as a plain SVG (shapes, text, gradients), without scripts, links "
-            "or style sheets")
-
-
-def svg_outside_link(value: str) -> tuple[str, str]:
-    return (f"links to '{value.strip()[:60]}'",
-            "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")
 
 
 # --- Markdown ------------------------------------------------------------------------

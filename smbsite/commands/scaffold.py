@@ -8,7 +8,6 @@ from the same descriptions the JSON Schemas carry (smbsite.model.schema.FIELD_DO
 """
 from __future__ import annotations
 
-import json
 import os
 import textwrap
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..model.kinds import KINDS as RECORD_KINDS, SCAFFOLD_KINDS
 from ..model.fields import NATIONWIDE, PLACEHOLDER, US_STATES
 from ..model.records import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
 from ..reading.safefs import link_problem
+from ..reading.yamlpos import written
 from ..model.schema import FIELD_DOCS, schema_comment
 from ..core.slugify import slugify
 
@@ -30,16 +30,6 @@ WIDTH = 88
 NAME_MAX = 120
 
 Field = tuple[str, str, list[str]]  # (key, YAML value text, comment lines after the field's description)
-
-
-def _scalar(text: str) -> str:
-    """text as a YAML value: plain when YAML reads it back unchanged, else double-quoted."""
-    try:
-        if yaml.safe_load(f"k: {text}") == {"k": text}:
-            return text
-    except yaml.YAMLError:
-        pass
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _comment(text: str, indent: str = "") -> list[str]:
@@ -137,7 +127,7 @@ CHECK_STEP = ("Run `smbsite check`, or open the pull request and read the check'
 def member_text(name: str, site: _Site) -> str:
     states = _columns(sorted(US_STATES))
     fields: list[Field] = [
-        ("name", _scalar(name), []),
+        ("name", written(name), []),
         ("summary", PLACEHOLDER, []),
         ("joined", PLACEHOLDER, [f"For example {site.today} (today)."]),
         ("city", PLACEHOLDER, []),
@@ -166,7 +156,7 @@ def member_text(name: str, site: _Site) -> str:
 
 def vendor_text(name: str, site: _Site) -> str:
     fields: list[Field] = [
-        ("name", _scalar(name), []),
+        ("name", written(name), []),
         ("summary", PLACEHOLDER, []),
         ("website", "", []),
         ("logo", "", []),
@@ -193,7 +183,7 @@ def vendor_text(name: str, site: _Site) -> str:
 
 def event_text(name: str, site: _Site) -> str:
     fields: list[Field] = [
-        ("title", _scalar(name), []),
+        ("title", written(name), []),
         ("type", PLACEHOLDER, []),
         ("starts", PLACEHOLDER, []),
         ("# --- Optional: fill in what applies, leave the rest empty ---", "", []),
@@ -228,7 +218,7 @@ def event_text(name: str, site: _Site) -> str:
 
 def article_text(name: str, site: _Site) -> str:
     fields: list[Field] = [
-        ("title", _scalar(name), []),
+        ("title", written(name), []),
         ("date", site.today, []),
         ("author", '""', []),
         ("summary", '""', []),

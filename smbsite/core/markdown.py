@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, replace as _replacements, smartquotes as _smartquotes, text_join
 from markdown_it.token import Token
 
 from .markdown_places import Columns, Destinations, TextSearch
@@ -319,6 +320,32 @@ def _keep_addresses(state: Any) -> None:
                 rest.content, rest.level = tok.content[at:], tok.level
                 children.append(rest)
         block.children = children
+
+
+# Plain text that may have something to set: a quote, an apostrophe, -- or ---, ... or (c)
+_TYPESET_HINT = re.compile(r"['\"]|--|\.\.\.|\([cCrRtTpP]|\+-")
+_typesetter: MarkdownIt | None = None
+
+
+def typographic(text: str) -> str:
+    """Plain text (a tagline, a quote, a summary) set as Markdown's typographer sets prose:
+    curly quotes and apostrophes, en and em dashes from -- and ---, an ellipsis from ... .
+    Web and email addresses and phone numbers stay exactly as written, and nothing else of
+    Markdown applies (a * or _ is itself): the text is one run of text for the same rules."""
+    global _typesetter
+    if not _TYPESET_HINT.search(text):
+        return text
+    if _typesetter is None:
+        _typesetter = MarkdownIt("commonmark", {"typographer": True})
+    state = StateCore(text, _typesetter, {})
+    run = Token("text", "", 0)
+    run.content = text
+    inline = Token("inline", "", 0)
+    inline.content, inline.children = text, [run]
+    state.tokens = [inline]
+    for rule in (_keep_addresses, _replacements, _smartquotes, text_join):
+        rule(state)
+    return "".join(child.content for child in inline.children or ())
 
 
 def linkify_plain(text: str) -> str:

@@ -11,7 +11,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from ..reading.yamlpos import LINES
+from .positions import LINES
 
 # where a link destination may start: after '](' (inline links and images) or '[label]:'
 # (reference definitions), with spaces and at most one line break before it

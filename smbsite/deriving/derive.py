@@ -18,7 +18,8 @@ from ..model.site import (Article, Benefit, Event, Member, Page, SessionItem, Si
                       derived, sort_key_when)
 from ..model.fields import NATIONWIDE
 from ..images.imaging import MEMBER_BOXES, VENDOR_BOXES
-from ..model.kinds import KINDS, Kind, url_of
+from ..model.kinds import KINDS, SITE_PROSE, Kind, url_of
+from ..core.markdown import typographic
 from ..images.logos import plan_logo
 from ..model.places import event_span, in_zone, map_url, zone_label
 from ..checking.validate import Valid, Validated
@@ -106,6 +107,27 @@ def _copy(rec: Any, **values: Any) -> Any:
 
 # --- one record each ----------------------------------------------------------------------
 
+def typeset(values: dict[str, Any], paths: Iterable[tuple[str, ...]]) -> dict[str, Any]:
+    """A record's values with the plain-text fields at `paths` (a kind's `prose`) set as prose:
+    the one place short texts from YAML get the quotes and dashes their Markdown gets."""
+    out = dict(values)
+    for head, *rest in paths:
+        if head in out:
+            out[head] = _set_text(out[head], tuple(rest))
+    return out
+
+
+def _set_text(value: Any, path: tuple[str, ...]) -> Any:
+    if isinstance(value, list):
+        return [_set_text(v, path) for v in value]
+    if not path:
+        return typographic(value) if isinstance(value, str) else value
+    if value is None:
+        return None
+    head, rest = path[0], path[1:]
+    return value.model_copy(update={head: _set_text(getattr(value, head), rest)})
+
+
 def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
     """One record of a kind, not linked to others yet."""
     make = {"member": lambda: member(valid, cfg), "vendor": lambda: vendor(valid, as_of),
@@ -121,12 +143,12 @@ def generic(valid: Valid, kind: Kind) -> Any:
     """A record of a kind declared with a generic page: its fields, slug, source and URL."""
     assert kind.content is not None, f"kind {kind.name} declares no content class"
     src = valid.src
-    return construct(kind.content, **dict(valid.rec), slug=src.slug, source=src.path, pos=src.pos,
+    return construct(kind.content, **typeset(dict(valid.rec), kind.prose), slug=src.slug, source=src.path, pos=src.pos,
                      url=kind.url_of(src.slug))
 
 
 def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
-    data = dict(valid.rec)
+    data = typeset(dict(valid.rec), SITE_PROSE)
     if base_url:
         data["base_url"] = base_url if base_url.endswith("/") else base_url + "/"
     origin, path = base_parts(data["base_url"])
@@ -137,7 +159,7 @@ def member(valid: Valid, cfg: SiteConfig) -> Member:
     rec, src = valid.rec, valid.src
     url = url_of("member", src.slug)
     plan = plan_logo(valid.logo, url, MEMBER_BOXES, social=True) if valid.logo is not None else None
-    return construct(Member, **dict(rec), slug=src.slug, source=src.path, pos=src.pos, url=url,
+    return construct(Member, **typeset(dict(rec), KINDS["member"].prose), slug=src.slug, source=src.path, pos=src.pos, url=url,
                      letter=letter(rec.name), serves_all=NATIONWIDE in rec.serves,
                      specialty_list=[(k, cfg.specialties[k]) for k in dict.fromkeys(rec.specialties)
                                      if k in cfg.specialties],
@@ -148,9 +170,10 @@ def vendor(valid: Valid, as_of: date) -> Vendor:
     rec, src = valid.rec, valid.src
     url = url_of("vendor", src.slug)
     plan = plan_logo(valid.logo, url, VENDOR_BOXES, social=True) if valid.logo is not None else None
-    v = construct(Vendor, **dict(rec), slug=src.slug, source=src.path, pos=src.pos, url=url,
+    data = typeset(dict(rec), KINDS["vendor"].prose)
+    v = construct(Vendor, **data, slug=src.slug, source=src.path, pos=src.pos, url=url,
                   logo_file=valid.logo, logo_plan=plan)
-    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in rec.benefits]
+    benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in data["benefits"]]
     derived(v, benefits=benefits, current_benefits=[b for b in benefits if b.current])
     return v
 
@@ -164,8 +187,9 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
     rec, src = valid.rec, valid.src
     zone_name = rec.timezone or cfg.timezone
     start, end, all_day = event_span(rec, zone_name)
+    data = typeset(dict(rec), KINDS["event"].prose)
     sessions = [construct(SessionItem, **dict(s), start=in_zone(s.starts, zone_name),
-                          end=in_zone(s.ends, zone_name) if s.ends else None) for s in rec.sessions]
+                          end=in_zone(s.ends, zone_name) if s.ends else None) for s in data["sessions"]]
     first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     days: dict[date, list] = {}
     for s in sessions:
@@ -176,7 +200,7 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
             days.setdefault(first_day + timedelta(days=n), [])
     url = url_of("event", src.slug)
     return construct(
-        Event, **{**dict(rec), "sessions": sessions}, slug=src.slug, source=src.path, pos=src.pos, url=url,
+        Event, **{**data, "sessions": sessions}, slug=src.slug, source=src.path, pos=src.pos, url=url,
         ics_url=url.rstrip("/") + ".ics", zone=zone_name, all_day=all_day, start=start, end=end,
         session_days=[(d, sorted(ss, key=lambda s: (sort_key_when(s.starts), s.title)))
                       for d, ss in sorted(days.items())],
@@ -189,14 +213,14 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
 
 def article(valid: Valid, cfg: SiteConfig) -> Article:
     rec, src = valid.rec, valid.src
-    return construct(Article, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+    return construct(Article, **typeset(dict(rec), KINDS["article"].prose), slug=src.slug, source=src.path, pos=src.pos,
                      url=url_of("article", src.slug), body=src.body, body_line=src.body_line,
                      published=in_zone(rec.date, cfg.timezone))
 
 
 def page(valid: Valid) -> Page:
     rec, src = valid.rec, valid.src
-    return construct(Page, **dict(rec), slug=src.slug, source=src.path, pos=src.pos,
+    return construct(Page, **typeset(dict(rec), KINDS["page"].prose), slug=src.slug, source=src.path, pos=src.pos,
                      url=url_of("page", src.slug), body=src.body, body_line=src.body_line)
 
 

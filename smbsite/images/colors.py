@@ -8,7 +8,6 @@ the dark backgrounds too.
 """
 from __future__ import annotations
 
-import re
 
 # The theme's colours (smbsite/theme/static/style.css) that brand colours meet.
 DEFAULT_BRAND = "#0a58a8"
@@ -17,8 +16,6 @@ LIGHT_BACKGROUNDS = ("#ffffff", "#f3f5f8", "#e7eef7")  # --bg, --soft, --soft2: 
 DARK_BACKGROUNDS = ("#12161b", "#1b2128", "#1f2b3a")  # the same in dark mode
 DARK_BUTTON_TEXT = "#0b1420"  # --accent-fg in dark mode: text on a light brand shade
 MIN_CONTRAST = 4.5
-
-HEX_RE = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
 def normalise(value: str) -> str:

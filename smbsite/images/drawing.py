@@ -9,7 +9,6 @@ import unicodedata
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +32,7 @@ def monogram(text: str, colour: str, size: int, rounded: bool) -> Any:
         d.rounded_rectangle((0, 0, big - 1, big - 1), radius=round(big * 0.2), fill=colour)
     else:
         d.rectangle((0, 0, big, big), fill=colour)
-    letters = text or "?"  # initials: letters and digits of the built-in font (imaging.initials)
+    letters = text or "?"  # initials: letters and digits of the built-in font (slugify.initials)
     f = font(round(big * (0.46 if len(letters) <= 2 else 0.34)))
     d.text((big / 2, big / 2), letters, font=f, fill="#ffffff", anchor="mm",
            stroke_width=max(1, big // 64), stroke_fill="#ffffff")
@@ -200,14 +199,6 @@ TITLE, KIND, NAME, FOOTER = Style(64, 600), Style(30), Style(38, 600), Style(28)
 
 def _level(t: float) -> int:
     return round(t * (TINTS - 1))
-
-
-def draw_card(spec: CardSpec) -> Any:
-    """The card as a Pillow image (mode P), decoded from the very bytes a build publishes."""
-    from PIL import Image
-    im = Image.open(BytesIO(card_png(spec)))
-    im.load()
-    return im
 
 
 def card_png(spec: CardSpec) -> bytes:

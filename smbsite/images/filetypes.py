@@ -1,7 +1,6 @@
 """What an image file really is (by its first bytes, not its name), and whether an SVG logo is safe."""
 from __future__ import annotations
 
-from ..checking import messages
 from . import svg_clean as svgclean
 
 # the type a file's name claims -> the type its bytes must be
@@ -17,6 +16,38 @@ _MAGIC = [
 ]
 _ISO_BRANDS = {b"avif": "AVIF", b"avis": "AVIF", b"heic": "HEIC", b"heix": "HEIC", b"mif1": "HEIC",
                b"msf1": "HEIC", b"heim": "HEIC", b"heis": "HEIC"}
+
+
+# the words of a logo's problems: (message, hint)
+LOGO_FORMATS = "PNG, JPEG, WebP or SVG"
+
+
+def a(word: str) -> str:
+    """'a PNG', 'an SVG': the article as the type's name is spoken."""
+    spoken_vowel = word[:1] in "AEIOaeio" or word.split(" ")[0] in ("SVG", "HTML", "F", "S", "X")
+    return f"{'an' if spoken_vowel else 'a'} {word}"
+
+
+def logo_wrong_type(found: str, expected: str, logo: str, extension: str | None) -> tuple[str, str]:
+    """(message, hint) for a logo whose bytes are another type than its name says.
+
+    `extension` is the name the file should have when `found` is a type logos may be."""
+    if found == "HTML":
+        return ("is a web page (HTML), not an image",
+                "save the image itself (right-click it, 'Save image as…'), not the page around it")
+    if found == "empty":
+        return "is an empty file", f"export the logo again as {LOGO_FORMATS}"
+    if found == "unknown":
+        return (f"is not {a(expected)} image, nor any image type the checker knows",
+                f"export the logo again as {LOGO_FORMATS}")
+    if extension is None:
+        return f"is {a(found)} file, not {a(expected)} image", f"export it as {LOGO_FORMATS}"
+    renamed = logo.rsplit(".", 1)[0] + extension
+    return (f"is {a(found)} image, not {a(expected)}",
+            f"rename it to {extension}: call the file {renamed} and write logo: {renamed}")
+
+
+SVG_NOT_UTF8 = ("is not a valid SVG file (not UTF-8 text)", "export it again as SVG")
 
 
 def sniff(raw: bytes) -> str:
@@ -41,16 +72,6 @@ def sniff(raw: bytes) -> str:
     return "unknown"
 
 
-# what an SVG logo may never hold (images/svg_clean.py publishes allowed parts only; these are refused outright)
-SVG_FORBIDDEN_ELEMENTS = {name.lower() for name in svgclean.HOSTILE}
-
-
-def logo_content_problems(raw: bytes, logo: str) -> list[tuple[str, str]]:
-    """Every (problem, hint) of a logo whose bytes are not the image its name says, or of
-    an SVG that could script, load or navigate; [] for a good logo."""
-    return logo_content(raw, logo)[0]
-
-
 def logo_content(raw: bytes, logo: str) -> tuple[list[tuple[str, str]], bytes | None]:
     """(problems, the SVG to publish in place of the file: None for other types or when there are problems).
 
@@ -66,17 +87,13 @@ def logo_content(raw: bytes, logo: str) -> tuple[list[tuple[str, str]], bytes | 
         return [], None
     if expected == "SVG" and found in ("SVG", "unknown"):  # text that is not recognisably SVG: say what is wrong
         return svg_clean(raw)
-    return [messages.logo_wrong_type(found, expected, logo, EXTENSIONS.get(found))], None
+    return [logo_wrong_type(found, expected, logo, EXTENSIONS.get(found))], None
 
 
 def svg_clean(raw: bytes) -> tuple[list[tuple[str, str]], bytes | None]:
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return [messages.SVG_NOT_UTF8], None
+        return [SVG_NOT_UTF8], None
     published, problems = svgclean.clean(raw)
     return sorted(problems), published
-
-
-def svg_problems(raw: bytes) -> list[tuple[str, str]]:
-    return svg_clean(raw)[0]

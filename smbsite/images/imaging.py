@@ -7,7 +7,7 @@ Three steps, one per build stage:
   any pixel is decoded, so a decompression bomb or an oversized file is an
   error at the record's ``logo:`` line and costs nothing;
 * validation plans each logo's sizes (images/logos.py) and the site graph every image
-  file (images/identity.py, with images/drawing.py's ``card_job`` …): its
+  file (routes/identity.py, with images/drawing.py's ``card_job`` …): its
   drawn size, its output URL and the cache file that will hold it, whose name
   is the hash of everything that decides its bytes;
 * ``materialise`` makes the cache files that do not exist yet (in parallel for
@@ -26,7 +26,6 @@ import json
 import math
 import os
 import re
-import unicodedata
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -451,21 +450,3 @@ def _parallel(todo: list[Job], store: ImageStore, workers: int) -> list[Problem]
         _FORKED = None
     return [p for batch in results for p in batch]
 
-
-# --- monograms ------------------------------------------------------------------------
-
-SMALL_WORDS = {"a", "an", "and", "at", "for", "in", "of", "on", "the", "to", "&"}
-
-
-@functools.lru_cache(maxsize=65536)
-def initials(name: str) -> str:
-    """Up to three letters for a monogram: a leading acronym (SMB Technology Network -> SMB),
-    else the first letters of the first two words that count (Aspen Leaf Consulting -> AL)."""
-    text = unicodedata.normalize("NFKD", name)
-    words = re.findall(r"[A-Za-z0-9]+", "".join(c for c in text if not unicodedata.combining(c)))
-    if not words:
-        return "?"
-    if 2 <= len(words[0]) <= 3 and words[0].isupper() and words[0].isalpha():
-        return words[0]
-    counted = [w for w in words if w.lower() not in SMALL_WORDS] or words
-    return "".join(w[0] for w in counted[:2]).upper()

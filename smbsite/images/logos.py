@@ -1,6 +1,6 @@
 """A member's, vendor's or the site's logo: the checks of its file before anything reads
 it, and the sizes the theme draws it at (which files the image cache makes is planned
-from these in images/identity.py)."""
+from these in routes/identity.py)."""
 from __future__ import annotations
 
 import hashlib

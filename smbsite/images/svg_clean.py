@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..checking import messages
-
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 XML = "http://www.w3.org/XML/1998/namespace"
@@ -87,7 +85,34 @@ _CSS_CALL = re.compile(r"(?<![@\w-])([A-Za-z-][\w-]*)\(")  # a function token: n
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]*)\1\s*\)", re.I)
 _CSS_AT = re.compile(r"@([\w-]*)")
 
+# SVG problems: (message, hint); a logo needs only shapes, text and images.
+SVG_ENTITIES = ("defines XML entities, which logos may not", "export it again as plain SVG")
+SVG_NOT_SVG = ("is not an SVG image (its first element is not <svg>)", "export it again as SVG")
 
+
+def svg_unreadable(reason: str) -> tuple[str, str]:
+    return f"is not a valid SVG file ({reason})", "export it again as SVG"
+
+
+def svg_element(name: str) -> tuple[str, str]:
+    return f"contains <{name}>, which can run code", "remove it: a logo needs only shapes, text and images"
+
+
+def svg_handler(attr: str, element: str) -> tuple[str, str]:
+    return f"has an event handler ({attr} on <{element}>), which can run code", "remove the attribute"
+
+
+SVG_SCRIPT_ADDRESS = ("has a javascript: address, which can run code", "remove it")
+
+
+def svg_part(what: str) -> tuple[str, str]:
+    return (f"has {what}", "export the logo again as a plain SVG (shapes, text, gradients), without scripts, links "
+            "or style sheets")
+
+
+def svg_outside_link(value: str) -> tuple[str, str]:
+    return (f"links to '{value.strip()[:60]}'",
+            "a logo may only link within itself or embed PNG, JPEG, GIF or WebP images")
 
 
 def parse(raw: bytes):  # -> lxml root element
@@ -143,19 +168,19 @@ class Cleaner:
         Raises lxml's XMLSyntaxError for a file that is not XML."""
         from lxml import etree
         if b"<!ENTITY" in raw:
-            self.refuse(messages.SVG_ENTITIES)
+            self.refuse(SVG_ENTITIES)
             return None
         root = parse(raw)
         dtd = root.getroottree().docinfo.internalDTD
         if dtd is not None and list(dtd.iterentities()):
-            self.refuse(messages.SVG_ENTITIES)
+            self.refuse(SVG_ENTITIES)
             return None
         for node in (*root.itersiblings(preceding=True), *root.itersiblings(), *root.iter(etree.PI)):
             if isinstance(node, etree._ProcessingInstruction):
                 self._check_pi(node)
         ns, name = _local(root.tag)
         if name != "svg" or ns not in (SVG, None):
-            self.refuse(messages.SVG_NOT_SVG)
+            self.refuse(SVG_NOT_SVG)
             return None
         out = etree.Element(f"{{{SVG}}}svg", nsmap={None: SVG, "xlink": XLINK})
         self._copy_attributes(root, out, "svg")
@@ -167,7 +192,7 @@ class Cleaner:
 
     def _check_pi(self, node: Any) -> None:
         if node.target.lower() == "xml-stylesheet":  # any other instruction is dropped: browsers ignore them
-            self.refuse(messages.svg_part(f"<?xml-stylesheet?> (line {node.sourceline}), which loads a style sheet "
+            self.refuse(svg_part(f"<?xml-stylesheet?> (line {node.sourceline}), which loads a style sheet "
                                           "or a transformation from another file"))
 
     def _copy_children(self, src: Any, dst: Any, default_ns: str | None) -> None:
@@ -182,12 +207,12 @@ class Cleaner:
             ns, name = _local(child.tag)
             if ns != SVG and ns != default_ns:
                 if not _editor(ns):
-                    self.refuse(messages.svg_part(f"<{name}> of another language ({ns}, line {child.sourceline}); "
+                    self.refuse(svg_part(f"<{name}> of another language ({ns}, line {child.sourceline}); "
                                                   "a logo may hold SVG only"))
                 last = _tail(dst, last, child.tail)
                 continue
             if name in HOSTILE:
-                self.refuse(messages.svg_element(name.lower()))
+                self.refuse(svg_element(name.lower()))
                 last = _tail(dst, last, child.tail)
                 continue
             if name in DROPPED:
@@ -205,7 +230,7 @@ class Cleaner:
                 text = "".join(child.itertext())
                 problem = css_problem(text)
                 if problem:
-                    self.refuse(messages.svg_part(f"<style> (line {child.sourceline}) that {problem}"))
+                    self.refuse(svg_part(f"<style> (line {child.sourceline}) that {problem}"))
                 new.text = text
             else:
                 self._copy_children(child, new, default_ns)
@@ -215,7 +240,7 @@ class Cleaner:
     def _check_animation(self, el: Any, name: str) -> None:
         target = (el.get("attributeName") or "").strip().lower()
         if target.endswith("href") or target.startswith("on"):
-            self.refuse(messages.svg_part(f"<{name}> (line {el.sourceline}) that changes a link or an event "
+            self.refuse(svg_part(f"<{name}> (line {el.sourceline}) that changes a link or an event "
                                           "handler"))
         self._copy_attributes(el, None, name)  # only to find handlers and script addresses
 
@@ -225,10 +250,10 @@ class Cleaner:
             ns, name = _local(key)
             compact = _CONTROL.sub("", value)
             if name.lower().startswith("on") and ns in (None, SVG):
-                self.refuse(messages.svg_handler(name, tag))
+                self.refuse(svg_handler(name, tag))
                 continue
             if SCRIPT_ADDRESS.search(compact):
-                self.refuse(messages.SVG_SCRIPT_ADDRESS)
+                self.refuse(SVG_SCRIPT_ADDRESS)
                 continue
             if dst is None:
                 continue
@@ -240,12 +265,12 @@ class Cleaner:
                 continue
             if ns is not None or name not in ATTRIBUTES:
                 if ns not in (None, XLINK, XML, SVG) and not _editor(ns):
-                    self.refuse(messages.svg_part(f"an attribute of another language ({ns}, line "
+                    self.refuse(svg_part(f"an attribute of another language ({ns}, line "
                                                   f"{src.sourceline}); a logo may hold SVG only"))
                 continue  # editor leftovers and attributes no browser reads
             problem = css_problem(value) if name == "style" else _url_problem(value)
             if problem:
-                self.refuse(messages.svg_part(f"{name}=\"…\" (line {src.sourceline}) that {problem}"))
+                self.refuse(svg_part(f"{name}=\"…\" (line {src.sourceline}) that {problem}"))
                 continue
             dst.set(name, value)
 
@@ -256,7 +281,7 @@ class Cleaner:
         elif element == "image" and EMBEDDED.fullmatch(target):
             dst.set(key, target)
         elif element != "g":  # (the link of an <a> is dropped with it)
-            self.refuse(messages.svg_outside_link(value))
+            self.refuse(svg_outside_link(value))
 
 
 def _tail(dst: Any, last: Any, tail: str | None) -> Any:
@@ -285,7 +310,7 @@ def clean(raw: bytes) -> tuple[bytes | None, list[tuple[str, str]]]:
     try:
         out = cleaner.clean(raw)
     except etree.XMLSyntaxError as exc:
-        return None, [messages.svg_unreadable(_reason(exc))]
+        return None, [svg_unreadable(_reason(exc))]
     return out, cleaner.found
 
 

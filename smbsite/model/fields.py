@@ -12,7 +12,6 @@ from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from ..core.problems import shorten
-from ..reading.yamlpos import LegacyFloat, LegacyNumber
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 PLACEHOLDER = "REPLACE ME"
@@ -35,7 +34,42 @@ US_STATES: dict[str, str] = {
 NATIONWIDE = "nationwide"
 
 
+# --- numbers YAML 1.1 reads as numbers (reading/yamlpos.py makes them, number fields refuse them)
+
+
+class LegacyNumber(int):
+    """A whole number written in a form only YAML 1.1 reads as one (1:30, 0x10, 010):
+    a number field refuses it, saying what was written."""
+
+    written: str
+    form: str
+
+    def __new__(cls, value: int, written: str, form: str) -> "LegacyNumber":
+        self = super().__new__(cls, value)
+        self.written, self.form = written, form
+        return self
+
+    def __reduce__(self) -> tuple:
+        return LegacyNumber, (int(self), self.written, self.form)
+
+
+class LegacyFloat(float):
+    """A base-60 number with a fraction (1:30.5), as LegacyNumber."""
+
+    written: str
+    form: str
+
+    def __new__(cls, value: float, written: str, form: str) -> "LegacyFloat":
+        self = super().__new__(cls, value)
+        self.written, self.form = written, form
+        return self
+
+    def __reduce__(self) -> tuple:
+        return LegacyFloat, (float(self), self.written, self.form)
+
+
 # --- field types -----------------------------------------------------------------
+
 
 def _no_placeholder(value: str) -> str:
     if PLACEHOLDER in value:

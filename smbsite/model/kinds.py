@@ -26,6 +26,10 @@ class Kind:
     # Its Markdown fields: ("description",) renders into description_html, ("benefits",
     # "details") into details_html of every benefit. A front-matter kind's body renders into html.
     markdown: tuple[tuple[str, ...], ...] = ()
+    # Its short plain-text fields read as prose (a summary, a title), set with typographic quotes
+    # and dashes as its Markdown is (core/markdown.typographic); paths as in `markdown`. Names,
+    # addresses, URLs and phone numbers are not prose and are never listed here.
+    prose: tuple[tuple[str, ...], ...] = ()
     front_matter: bool = False  # Markdown with YAML front matter, not a YAML file
     scaffold: bool = False  # `smbsite new KIND` writes one
     schema: str | None = None  # the JSON Schema's name (schemas/<name>.schema.json), None for none
@@ -58,19 +62,26 @@ YAML = (".yaml", ".yml")
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("member", "members", YAML, MemberRecord, "/members/{slug}/", "members",
          shape=("name", "website", "state", "serves", "specialties", "vendors", "partnering", "logo"),
-         markdown=(("description",),), scaffold=True, schema="member"),
+         markdown=(("description",),), prose=(("summary",),), scaffold=True, schema="member"),
     Kind("vendor", "vendors", YAML, VendorRecord, "/vendors/{slug}/", "vendors",
          shape=("name", "benefits", "logo"),
-         markdown=(("description",), ("benefits", "details")), scaffold=True, schema="vendor"),
+         markdown=(("description",), ("benefits", "details")),
+         prose=(("summary",), ("benefits", "title"), ("benefits", "claim")), scaffold=True, schema="vendor"),
     Kind("event", "events", YAML, EventRecord, "/events/{slug}/", "events",
          shape=("title", "type", "starts", "ends", "timezone", "stations", "sponsors", "guests", "audio"),
          markdown=(("description",), ("sessions", "description")),
-         scaffold=True, schema="event"),
+         prose=(("title",), ("summary",), ("sessions", "title")), scaffold=True, schema="event"),
     Kind("page", "content/pages", (".md",), PageMeta, "/{slug}/", "pages",
-         shape=("title", "menu", "draft"), front_matter=True),
+         shape=("title", "menu", "draft"), prose=(("title",),), front_matter=True),
     Kind("article", "content/articles", (".md",), ArticleMeta, "/articles/{slug}/", "articles",
-         shape=("title", "date", "draft", "tags"), front_matter=True, scaffold=True),
+         shape=("title", "date", "draft", "tags"), prose=(("title",), ("summary",)), front_matter=True,
+         scaffold=True),
 )}
+
+# site.yaml's own short texts read as prose, set like a kind's `prose` fields.
+SITE_PROSE: tuple[tuple[str, ...], ...] = (
+    ("tagline",), ("description",), ("home", "audiences", "title"), ("home", "audiences", "link"),
+    ("home", "pillars_title"), ("home", "pillars", "title"), ("home", "quote", "text"))
 
 # Top-level names a page's slug may not take: another kind's folder of pages, and
 # the site's own listings, files and folders ('search' and 'pagefind' whether or not the

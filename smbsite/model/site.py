@@ -16,8 +16,8 @@ from pydantic import ConfigDict
 from ..core.markdown import LazyHtml
 from .records import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
                     Specialty, VendorRecord)
-from ..images.imaging import initials
-from ..reading.yamlpos import Positions
+from ..core.slugify import initials
+from ..core.positions import Positions
 
 
 Html = LazyHtml | Markup  # Markdown rendered (or to be rendered when a template shows it)

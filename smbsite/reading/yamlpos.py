@@ -7,22 +7,23 @@ reported instead of silently accepted.
 """
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..core.positions import LINES, Path, Positions
 from ..core.problems import shorten
+from ..model.fields import LegacyFloat, LegacyNumber
 
 try:  # the C loader is 5-10x faster; fall back cleanly where libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-Path = tuple[str | int, ...]
 CORE = "tag:yaml.org,2002:"
 STR_TAG = CORE + "str"
 # Characters HTML and XML 1.0 forbid in text, and form feed, which XML forbids and HTML
@@ -36,74 +37,6 @@ MAX_NODES = 50_000  # far above any real record; stops alias bombs
 # record file can hold written out, so aliases never make a record larger than a file
 # may be (one 51 KB value repeated 2,000 times made a 100 MB page).
 MAX_CHARS = 1_000_000
-
-
-@dataclass
-class Positions:
-    """1-based (line, col) of values and keys by their path in the document."""
-
-    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    styles: dict[Path, str | None] = field(default_factory=dict)
-    # what was written for a value YAML read as something other than text (Yes, 12:30, 010)
-    texts: dict[Path, str] = field(default_factory=dict)
-    line_offset: int = 0  # added to every line (front matter starts after '---')
-
-    def value(self, path: Path) -> tuple[int, int]:
-        """Where the value at path starts; falls back to the nearest parent."""
-        p = tuple(path)
-        while p:
-            if p in self.values:
-                line, col = self.values[p]
-                return line + self.line_offset, col
-            p = p[:-1]
-        line, col = self.values.get((), (1, 1))
-        return line + self.line_offset, col
-
-    def key(self, path: Path) -> tuple[int, int]:
-        """Where the key of path is written (for unknown fields), else its value."""
-        if tuple(path) in self.keys:
-            line, col = self.keys[tuple(path)]
-            return line + self.line_offset, col
-        return self.value(path)
-
-    def style(self, path: Path) -> str | None:
-        return self.styles.get(tuple(path))
-
-    def text(self, path: Path) -> str | None:
-        """The source text of a value YAML did not read as text, e.g. 'Yes' for true."""
-        return self.texts.get(tuple(path))
-
-
-class LegacyNumber(int):
-    """A whole number written in a form only YAML 1.1 reads as one (1:30, 0x10, 010):
-    a number field refuses it, saying what was written."""
-
-    written: str
-    form: str
-
-    def __new__(cls, value: int, written: str, form: str) -> "LegacyNumber":
-        self = super().__new__(cls, value)
-        self.written, self.form = written, form
-        return self
-
-    def __reduce__(self) -> tuple:
-        return LegacyNumber, (int(self), self.written, self.form)
-
-
-class LegacyFloat(float):
-    """A base-60 number with a fraction (1:30.5), as LegacyNumber."""
-
-    written: str
-    form: str
-
-    def __new__(cls, value: float, written: str, form: str) -> "LegacyFloat":
-        self = super().__new__(cls, value)
-        self.written, self.form = written, form
-        return self
-
-    def __reduce__(self) -> tuple:
-        return LegacyFloat, (float(self), self.written, self.form)
 
 
 class _Lines:
@@ -300,9 +233,21 @@ SYNTAX_HELP = [
      "put each '- item' on a line of its own below, indented, or write the list as [cabling, voip]"),
 ]
 LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks, not all of str.splitlines
-LINES = re.compile(r"\r\n|\r|\n")  # an editor's line breaks (str.splitlines also breaks at U+2028, U+000C…)
 FIELD_LINE = re.compile(r"^\s*(- )?[A-Za-z_][\w-]*:(\s|$)")
 KEY_WITHOUT_SPACE = re.compile(r"^(\s*[A-Za-z_][\w-]*):(?=[^\s/])")
+
+
+def _quoted_ending_on(text: str, line: int) -> Iterator[Any]:
+    """The quoted values (scanner tokens) that end on the 1-based `line`, up to where the
+    scanner gives up: a quote closed early or never closed shows there."""
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.line + 1 > line:
+                return
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line + 1 == line:
+                yield token
+    except yaml.YAMLError:
+        return
 
 
 def _runaway_quote(text: str, line: int) -> tuple[int, int] | None:
@@ -310,17 +255,10 @@ def _runaway_quote(text: str, line: int) -> tuple[int, int] | None:
     over the following fields, to the next quote mark (on the 1-based `line`, where the
     parser then gives up). The parser's own position would send the member to the wrong line."""
     lines = LINE_BREAK.split(text)
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            start, end = token.start_mark, token.end_mark
-            if start.line + 1 > line:
-                break
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and end.line + 1 == line
-                    and start.line < end.line
-                    and any(FIELD_LINE.match(row) for row in lines[start.line + 1:end.line + 1])):
-                return start.line + 1, start.column + 1
-    except yaml.YAMLError:
-        pass
+    for token in _quoted_ending_on(text, line):
+        start, end = token.start_mark, token.end_mark
+        if start.line < end.line and any(FIELD_LINE.match(row) for row in lines[start.line + 1:end.line + 1]):
+            return start.line + 1, start.column + 1
     return None
 
 
@@ -328,20 +266,14 @@ def _after_closing_quote(text: str, line: int, col: int) -> tuple[str, int, int,
     """Text right after a quoted value on the 1-based `line`: most often an apostrophe
     inside single quotes ('Joe's IT'), which closes the value early."""
     rows = LINE_BREAK.split(text)
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if token.start_mark.line + 1 > line:
-                break
-            end = token.end_mark
-            if (isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and end.line + 1 == line
-                    and end.column < col and line <= len(rows) and not rows[line - 1][end.column:col - 1].strip()):
-                row = rows[line - 1]
-                if token.style == "'" and end.column == col - 1 and row[end.column:end.column + 1].isalnum():
-                    return ("an apostrophe inside single quotes ends the value", line, end.column,
-                            "write the apostrophe twice (e.g. 'Joe''s IT') or put the value in double quotes")
-                return ("there is text after the closing quote", line, col, "put the whole value inside the quotes")
-    except yaml.YAMLError:
-        pass
+    for token in _quoted_ending_on(text, line):
+        end = token.end_mark
+        if end.column < col and line <= len(rows) and not rows[line - 1][end.column:col - 1].strip():
+            row = rows[line - 1]
+            if token.style == "'" and end.column == col - 1 and row[end.column:end.column + 1].isalnum():
+                return ("an apostrophe inside single quotes ends the value", line, end.column,
+                        "write the apostrophe twice (e.g. 'Joe''s IT') or put the value in double quotes")
+            return ("there is text after the closing quote", line, col, "put the whole value inside the quotes")
     return None
 
 
@@ -451,3 +383,15 @@ def parse_yaml(text: str) -> tuple[Any, Positions]:
         return data, walker.pos
     finally:
         loader.dispose()
+
+
+def written(text: str, in_list: bool = False) -> str:
+    """text as a YAML value: plain where YAML reads it back unchanged (as a field's value, or
+    as an item of a [a, b] list), else double-quoted (a JSON string is a double-quoted YAML one)."""
+    document, meant = (f"[{text}]", [text]) if in_list else (f"k: {text}", {"k": text})
+    try:
+        if yaml.safe_load(document) == meant:
+            return text
+    except yaml.YAMLError:
+        pass
+    return json.dumps(text, ensure_ascii=False)

@@ -99,7 +99,6 @@ WORDS: dict[str, dict[str, str]] = {
 ALREADY_LISTED = {"exists": "{name} is already listed", "see": "See its listing",
                   "edit": "Change it in GitHub's editor"}
 PATTERNS = {"website": HTTP_URL_PATTERN, "email": EMAIL_PATTERN, "phone": PHONE_PATTERN}
-RULE_OF_PATTERN = {"website": "url", "email": "email", "phone": "phone"}
 MAX_URL = 8000  # longer editor links are refused by some servers: the record is shown to copy instead
 
 # Python's \s and ECMAScript's differ (Python's holds U+001C-U+001F and U+0085, ECMAScript's
@@ -188,34 +187,6 @@ def field_rules() -> dict[str, dict[str, Any]]:
             rule["default"] = DEFAULTS[name]
         rules[name] = rule
     return rules
-
-
-def rules_broken(name: str) -> set[str]:
-    """Every rule the form must word for a field: what the check enforces on it (WORDS must
-    have a message for each, and a test makes the check and the form refuse each)."""
-    rule = field_rules()[name]
-    kinds: set[str] = set()
-    if rule["required"] and name not in DEFAULTS:
-        kinds.add("too_few" if rule["kind"] == "list" else "missing")
-    if rule.get("minItems") and rule["kind"] == "list":
-        kinds.add("too_few")
-    if "maxItems" in rule:
-        kinds.add("too_many")
-    if "maxLength" in rule:
-        kinds.add("too_long")
-    if rule["kind"] == "text":
-        kinds.add("invisible")
-    if rule["oneLine"]:
-        kinds.add("one_line")
-    if rule["placeholder"] and rule["kind"] == "text":
-        kinds.add("placeholder")
-    if "pattern" in rule:
-        kinds.add(RULE_OF_PATTERN[name])
-    if rule["kind"] == "integer":
-        kinds |= {"whole", "positive"} if "minimum" in rule else {"whole"}
-    if rule["kind"] == "date":
-        kinds |= {"date", "date_range"} if "dateMin" in rule else {"date"}
-    return kinds
 
 
 def form_context(site: SiteModel) -> dict[str, Any]:

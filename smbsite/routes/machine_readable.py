@@ -73,6 +73,11 @@ def members_json(site: SiteModel, urls: Urls) -> bytes:
         row = {"slug": m.slug, "name": m.name, "summary": m.summary, "city": m.city, "state": m.state,
                "serves": list(m.serves), "specialties": list(m.specialties), "vendors": list(m.vendors),
                "url": abs_url(m.url), "website": m.website, "partnering": m.partnering}
+        # what the member's own page publishes: the finder's cards call and write from it
+        if m.phone:
+            row["phone"] = m.phone
+        if m.email:
+            row["email"] = m.email
         if m.logo_sizes:
             row["logo"] = logo(m)
         rows.append(row)

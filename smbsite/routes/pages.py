@@ -12,7 +12,7 @@ from markupsafe import Markup
 from ..model.site import Event, Member, SiteModel
 from .outputs import Output, SiteGraph
 from ..model.kinds import KINDS
-from ..images import identity
+from . import identity
 from . import machine_readable as machine
 from ..images.imaging import ImageStore
 from .service_areas import anywhere, area_phrase, region_groups
@@ -46,7 +46,6 @@ def benefit_groups(benefits: list[Any]) -> list[tuple[str, list[Any]]]:
             if any(b.type == t for b in benefits)]
 
 
-ADD_YOUR_COMPANY = "/add-your-company/"
 SITE_CSS = "/static/site.css"  # a site's own stylesheet, loaded on every page after the theme's
 APPLICATION_SUBJECT = "Membership application"
 APPLICATION_BODY = """Hello,
@@ -136,8 +135,7 @@ class GraphBuilder:
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
-        planned = identity.plan(site, self.urls, self.store)
-        self.problems.extend(planned.problems)
+        planned = identity.plan(site, self.urls, self.store, self.problems)
         for out in self.outputs:
             if out.template:
                 out.image = planned.shares.get(out.url, planned.identity.site_card)

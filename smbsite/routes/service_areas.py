@@ -13,7 +13,6 @@ from ..model.fields import NATIONWIDE, US_STATES
 
 TERRITORIES = ("AS", "GU", "MP", "PR", "VI")
 DC = "DC"
-ANYWHERE = "Works with clients anywhere"
 
 
 def region_groups(members: list[Any]) -> list[tuple[str, list[Any]]]:

@@ -6,7 +6,8 @@
   "use strict";
   var form = document.getElementById("add-company");
   var rulesEl = document.getElementById("add-company-rules");
-  if (!form || !rulesEl || !String.prototype.normalize || !window.JSON) return;
+  if (!form || !rulesEl) return;
+  if (!String.prototype.normalize || !window.JSON) { form.hidden = true; return; } // it could not check anything
   var C = JSON.parse(rulesEl.textContent);
   var FIELDS = C.fields, W = C.words;
   var INVISIBLE = new RegExp(C.invisible), BARE = new RegExp(C.bareAddress);
@@ -363,7 +364,4 @@
     if (FIELDS[name].default === "today" && el && !el.value) el.value = today();
   });
 
-  form.hidden = false;
-  var nojs = document.getElementById("add-nojs");
-  if (nojs) nojs.hidden = true;
 })();

@@ -102,6 +102,14 @@
     return box;
   }
 
+  // A tel: link for a number as people write it: the digits and a leading +, an extension as
+  // ';ext=' (the site's own cards use the same rule: smbsite.core.urls.tel_href)
+  function tel(phone) {
+    var m = /^(.*?)(?:\s*(?:x|ext\.?)\s*([0-9]+))?\s*$/i.exec(phone.trim());
+    var number = m ? m[1] : phone, ext = m ? m[2] : null;
+    return "tel:" + (/^\s*\+/.test(number) ? "+" : "") + number.replace(/[^0-9]/g, "") + (ext ? ";ext=" + ext : "");
+  }
+
   // Call, Email, Website: the same buttons as the site's own cards (_contact.html)
   function contact(m) {
     var ul = el("ul", { "class": "contact-buttons", "aria-label": "Contact " + m.name });
@@ -112,8 +120,8 @@
       li.appendChild(a);
       ul.appendChild(li);
     }
-    // members.json leaves out phone and email (no easy harvest): they are one tap away on the member's page
-    add("button small", form.dataset.memberBase + m.slug + "/#contact", "Call or email", " " + m.name);
+    if (m.phone) add("button small", tel(m.phone), "Call", " " + m.name);
+    if (m.email) add("button small secondary", "mailto:" + m.email, "Email", " " + m.name);
     if (m.website) add("button small secondary", m.website, "Website", " of " + m.name, "noopener");
     return ul.children.length ? ul : null;
   }
@@ -147,22 +155,43 @@
     return li;
   }
 
-  function describe(c, n) {
-    var one = n === 1;
+  // Where a member stands for a chosen state: 0 based there, 1 serving it from elsewhere,
+  // 2 listed only because it works with clients anywhere (never counted as serving the state)
+  function reach(m, st) {
+    return m.state === st ? 0 : m.serves.indexOf(st) >= 0 ? 1 : 2;
+  }
+
+  // [members found, of them listed only as working with clients anywhere]
+  function tally(c) {
+    var st = c.state.toUpperCase(), n = 0, anywhere = 0;
+    members.forEach(function (m) {
+      if (!matches(m, c)) return;
+      n++;
+      if (st && reach(m, st) === 2) anywhere++;
+    });
+    return [n, anywhere];
+  }
+
+  function plural(n, one, many) { return n === 1 ? one : many; }
+
+  // "3 members are based in or serve Nevada. 2 more work with clients anywhere." A member that
+  // works anywhere is listed under a state but never counted as one of the state's own.
+  function describe(c, t) {
+    var n = t[0] - t[1], anywhere = t[1], one = n === 1;
     var s = n === 0 ? "No members" : one ? "1 member" : n + " members";
     var verbs = [];
     if (c.specialty) {
       verbs.push((one ? "offers " : "offer ") + label(fields.specialty, c.specialty) +
                  (c.state ? " in " + label(fields.state, c.state) : ""));
     } else if (c.state) {
-      verbs.push((one ? "serves " : "serve ") + label(fields.state, c.state));
+      verbs.push((one ? "is based in or serves " : "are based in or serve ") +
+                 label(fields.state, c.state));
     }
     if (c.vendor) verbs.push((one ? "partners with " : "partner with ") + label(fields.vendor, c.vendor));
-    return s + " " + verbs.join(" and ") + ".";
-  }
-
-  function count(c) {
-    return members.filter(function (m) { return matches(m, c); }).length;
+    var text = s + " " + verbs.join(" and ");
+    if (!anywhere) return text + ".";
+    if (n === 0) return text + ", but " + anywhere + plural(anywhere, " works", " work") + " with clients anywhere.";
+    return text + ". " + anywhere + " more " + plural(anywhere, "works", "work") + " with clients anywhere.";
   }
 
   // A choice with no match is a dead end: offer the same search with one
@@ -174,9 +203,9 @@
       if (!c[k]) return;
       var wider = choice();
       wider[k] = "";
-      var n = count(wider);
-      if (!n || (!wider.specialty && !wider.state && !wider.vendor)) return;
-      var a = el("a", { href: toUrl(wider) }, describe(wider, n).replace(/\.$/, ""));
+      var t = tally(wider);
+      if (!t[0] || (!wider.specialty && !wider.state && !wider.vendor)) return;
+      var a = el("a", { href: toUrl(wider) }, describe(wider, t).replace(/\.$/, ""));
       a.addEventListener("click", function (e) {
         e.preventDefault();
         fields[k].value = "";
@@ -214,10 +243,10 @@
     }
     var st = c.state.toUpperCase();
     var found = members.filter(function (m) { return matches(m, c); });
-    // members based in the chosen state first: they are the closest to the job
+    // members based in the chosen state first: they are the closest to the job; those that work
+    // with clients anywhere last
     found.sort(function (a, b) {
-      var ah = st && a.state === st ? 0 : 1, bh = st && b.state === st ? 0 : 1;
-      return ah - bh || a.name.localeCompare(b.name);
+      return (st ? reach(a, st) - reach(b, st) : 0) || a.name.localeCompare(b.name);
     });
     var shown = showAll ? found : found.slice(0, PAGE);
     var frag = document.createDocumentFragment();
@@ -231,7 +260,7 @@
     results.hidden = false;
     more.hidden = shown.length === found.length;
     more.textContent = "Show all " + found.length + " members";
-    announce(describe(c, found.length) + (shown.length < found.length ? " Showing the first " + shown.length + "." : ""));
+    announce(describe(c, tally(c)) + (shown.length < found.length ? " Showing the first " + shown.length + "." : ""));
   }
 
   // push: a new history entry (following a link); otherwise the current one is replaced

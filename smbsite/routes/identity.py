@@ -18,14 +18,15 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import colors, imaging
-from ..model.site import SiteModel
-from .drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
-from .imaging import CARD_SIZE, ImageStore, LogoFile
-from .logos import Drawn, LogoPlan, plan_logo
-from ..routes.outputs import Output
-from ..core.problems import Problem
+from ..core.problems import Problems
+from ..core.slugify import initials
 from ..core.urls import Urls
+from ..images import colors, imaging
+from ..images.drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
+from ..images.imaging import CARD_SIZE, ImageStore, LogoFile
+from ..images.logos import Drawn, LogoPlan, plan_logo
+from ..model.site import SiteModel
+from .outputs import Output
 
 EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
                "meetup": "Meetup"}
@@ -62,15 +63,15 @@ class Planned:
     outputs: list[Output] = field(default_factory=list)  # every image file, at its URL
     images: list[imaging.Job] = field(default_factory=list)  # the cache files to make before rendering
     shares: dict[str, Social] = field(default_factory=dict)  # page URL -> its og:image, where not the site's
-    problems: list[Problem] = field(default_factory=list)  # card text no installed font draws
 
 
-def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
-    """Plan every image of the site, and say which image each page shares."""
+def plan(site: SiteModel, urls: Urls, store: ImageStore, problems: Problems) -> Planned:
+    """Plan every image of the site, and say which image each page shares; card text no
+    installed font draws is a warning in problems."""
     cfg = site.config
     c = cfg.colors
     brand = colors.normalise(c.brand or c.accent) if c and (c.brand or c.accent) else colors.DEFAULT_BRAND
-    ident = Identity(brand=brand, initials=imaging.initials(cfg.title), style=_style(c))
+    ident = Identity(brand=brand, initials=initials(cfg.title), style=_style(c))
     p = Planned(ident)
     logo: LogoFile | None = cfg.logo_file
     raster_site_logo = logo if logo is not None and not logo.svg else None
@@ -113,7 +114,7 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore) -> Planned:
     def card(url: str, title: str, kind: str, alt: str, source: str = "site.yaml") -> Social:
         spec = CardSpec(title=title, kind=kind, site_title=cfg.title, footer=host, brand=brand,
                         initials=ident.initials, logo=raster_site_logo)
-        p.problems.extend(_undrawn(spec, url, source))
+        _undrawn(spec, url, source, problems)
         add_job(card_job(spec), [url])
         return Social(urls.abs(url), *CARD_SIZE, alt=alt, card="summary_large_image")
 
@@ -147,10 +148,9 @@ def _published(logo: LogoFile) -> Any:
     return lambda site: data
 
 
-def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:
+def _undrawn(spec: CardSpec, url: str, source: str, problems: Problems) -> None:
     """A warning for each text the card leaves off because no installed font draws all of it:
     a title is shown whole or not at all, never with characters silently missing."""
-    found = []
     for what, text, where in (("title", spec.title, source), ("line above the title", spec.kind, source),
                               ("site title", spec.site_title, "site.yaml"), ("site address", spec.footer, "site.yaml")):
         chars = undrawable(text) if text else []
@@ -161,9 +161,8 @@ def _undrawn(spec: CardSpec, url: str, source: str) -> list[Problem]:
         hint = ("install the Chinese, Japanese and Korean fonts: pip install 'smbsite[cjk]'" if cjk else
                 "the page itself shows it; only its link-preview image leaves it off")
         image = f"the link-preview image of {url}" if where == source else "link-preview images"
-        found.append(Problem(where, 1, 1, f"{image} leave{'s' * (where == source)} off the {what}: no installed font "
-                             f"draws {shown}", hint, "warning"))
-    return found
+        problems.warning(where, 1, 1, f"{image} leave{'s' * (where == source)} off the {what}: no installed font "
+                         f"draws {shown}", hint)
 
 
 def _style(c: Any) -> Markup:

@@ -521,7 +521,7 @@ KILLED_BUILD = """
 import os, signal, sys
 from smbsite import api, pipeline
 from smbsite.core import store
-store.FLUSH_ROWS = 4  # rows reach the database while the build still runs
+store.FLUSH_ROWS = 0  # every row reaches the database at once, while the build still runs
 real, count = pipeline.render_output, [0]
 def render_then_die(env, graph, o):
     count[0] += 1

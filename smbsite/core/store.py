@@ -88,7 +88,7 @@ class Store:
             try:
                 conn = self._open_checked()
             except sqlite3.DatabaseError:
-                if attempt:
+                if attempt or not self.folder.owned:
                     break
                 self._remove_files()  # no database at all
                 continue
@@ -107,8 +107,8 @@ class Store:
             except sqlite3.DatabaseError:
                 pass
             conn.close()
-            if attempt:
-                break
+            if attempt or not self.folder.owned:
+                break  # (only a folder smbsite made or tagged as its cache is ever cleaned)
             self._remove_files()  # damaged, or not made by this smbsite: start cold
         raise StoreRefused("the cache database cannot be made")
 

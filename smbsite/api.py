@@ -47,7 +47,8 @@ def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool =
             if known is not None:
                 return Result(known[0], None, 0, (time.perf_counter() - start) * 1000, strict=strict, pages=known[1])
         code = page_cache.code_fingerprint() if db is not None else ""
-        problems, _, _, graph = prepare(src, as_of, drafts, cache=record_store(folder, db, code), one_shot=True)
+        prepared = prepare(src, as_of, drafts, cache=record_store(folder, db, code), one_shot=True)
+        problems, graph = prepared.problems, prepared.graph
         complete = True
         if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
             try:
@@ -163,8 +164,8 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     reporter.progress("loading")
     store = ImageStore(folder)  # nothing is written to it unless the content is sound
     code = page_cache.code_fingerprint() if folder is not None else ""
-    problems, loaded, _, graph = prepare(src, as_of, drafts, base_url, record_store(folder, store.db, code),
-                                         one_shot=True, store=store)
+    prepared = prepare(src, as_of, drafts, base_url, record_store(folder, store.db, code), one_shot=True, store=store)
+    problems, loaded, graph = prepared.problems, prepared.loaded, prepared.graph
     problems.extend(cache_problems)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
     if graph is None or not result.ok:
@@ -181,7 +182,7 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     except ContentError as exc:
         result.problems = sorted(set(result.problems) | set(exc.problems))
     except SearchIndexError as exc:  # the site is fine; the setting that asked for an index cannot be met
-        line, col = loaded.site.pos.key(("search",)) if loaded.site is not None else (1, 1)
+        line, col = loaded.site.pos.key(("search",)) if loaded is not None and loaded.site is not None else (1, 1)
         result.problems = sorted([*result.problems, Problem("site.yaml", line, col, str(exc),
                                                             "or set search: false")])
     except OutputError as exc:  # the system refused to write OUT; it is left as it was

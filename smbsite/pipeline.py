@@ -1,12 +1,15 @@
-"""The build as a list of stages: load, validate, derive, routes, render, write.
+"""The build as a list of stages: 1 load, 2 validate, 3 derive, 4 routes, 5 render, 6 write.
 
-prepare() runs everything short of rendering; publish() makes the images the cache
-lacks and write_site() renders every output into a staging folder and swaps it in;
-check_render() renders every page the same way and keeps only the mistakes.
+run() is where their order is written: each stage takes the named result of the one before
+(Loaded, Validated, Derived, SiteGraph) and adds what it finds to Problems; prepare() runs them
+over the whole site (WholeSite) and serve over one edited record (OneRecord). publish() makes the
+images the cache lacks and write_site() renders every output into a staging folder and swaps it
+in; check_render() renders every page the same way and keeps only the mistakes.
 """
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,24 +21,25 @@ from .routes import dependencies as deps
 from .publishing.cache import PageCache, page_key
 from .core.store import Store
 from .model.site import SiteModel
-from .deriving.derive import derive
+from .deriving.derive import Derived, derive, record as derive_record
 from .routes.pages import build_graph
 from .images import imaging
 from .images.imaging import CachedFile, ImageStore
 from .model.kinds import KINDS
 from .deriving.links import MarkdownLinks
-from .reading.load import Loaded, ParseCache, RecordStore, load_site
+from .reading.load import Loaded, ParseCache, RecordStore, load_site, parse_record
 from .model.fields import base_url_problem
 from .routes.outputs import SiteGraph
 from .rendering.overrides import check_overrides, own_templates
-from .publishing.pool import collector_off, cpu_jobs, default_jobs, fork_slices, no_gc
-from .core.problems import ContentError, Problem, Problems, UsageError
+from .core.forking import cpu_jobs, fork_map
+from .publishing.pool import collector_off, no_gc, render_jobs
+from .core.problems import ContentError, Problem, Problems, UsageError, no_site_yaml
 from .rendering.render import TEMPLATE_SUFFIXES, digests, make_env, render_output, static_files
 from .core.report import Reporter
 from .publishing.search import build_index
 from .rendering.template_errors import from_template, template_problem
 from .core.urls import output_file
-from .checking.validate import validate
+from .checking.validate import Validated, Validator, validate
 from .publishing.write import MARKER, InPlace, Staging, scan
 
 def build_date(as_of: str | date | None, tz: str = "UTC") -> date:
@@ -70,10 +74,139 @@ def site_zone(loaded: Loaded) -> str:
     return str(zone)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """What a pass through the stages short of rendering hands on: every problem it found and
+    each stage's named result, None from the first stage that could not go on."""
+
+    problems: Problems
+    loaded: Loaded | None = None  # stage 1, load
+    validated: Validated | None = None  # stage 2, validate
+    derived: Derived | None = None  # stage 3, derive: the site model and its Markdown's site links
+    graph: SiteGraph | None = None  # stage 4, routes
+
+    @property
+    def site(self) -> SiteModel | None:
+        return self.derived.site if self.derived is not None else None
+
+
+class Steps:
+    """How each stage runs over what one pass covers: the whole site (WholeSite) or one edited
+    record against the site it was part of (OneRecord, serve's fast path). Each step takes the
+    result of the one before; None stops the pass."""
+
+    problems: Problems
+
+    def load(self) -> Loaded | None:
+        raise NotImplementedError
+
+    def validate(self, loaded: Loaded) -> Validated | None:
+        raise NotImplementedError
+
+    def derive(self, validated: Validated) -> Derived | None:
+        raise NotImplementedError
+
+    def routes(self, derived: Derived) -> SiteGraph | None:
+        raise NotImplementedError
+
+
+def run(steps: Steps) -> Prepared:
+    """The stages in their order, the one place it is written: load, validate, derive, routes
+    (render and write follow in write_site)."""
+    loaded = steps.load()
+    validated = steps.validate(loaded) if loaded is not None else None
+    derived = steps.derive(validated) if validated is not None else None
+    graph = steps.routes(derived) if derived is not None else None
+    return Prepared(steps.problems, loaded, validated, derived, graph)
+
+
+class WholeSite(Steps):
+    """Every stage over the whole site folder."""
+
+    def __init__(self, src: Path, as_of: str | date | None, drafts: bool, base_url: str | None,
+                 cache: ParseCache | RecordStore | None, store: ImageStore | None):
+        self.src, self.as_of, self.drafts, self.base_url = src, as_of, drafts, base_url
+        self.cache, self.store = cache, store
+        self.problems = Problems()
+        self.day: date | None = None
+
+    def load(self) -> Loaded:
+        loaded = load_site(self.src, self.problems, self.cache, jobs=min(2, cpu_jobs()))
+        self.day = build_date(self.as_of, site_zone(loaded))
+        return loaded
+
+    def validate(self, loaded: Loaded) -> Validated | None:
+        # a record folder that is a link out of the site was not read: checking what refers
+        # to its records would bury that one error under noise
+        if loaded.refused:
+            return None
+        assert self.day is not None
+        self.texts = loaded.texts()
+        return validate(loaded, self.problems, self.day, self.drafts)
+
+    def derive(self, validated: Validated) -> Derived:
+        assert self.day is not None
+        return derive(validated, self.day, self.problems, self.texts, self.drafts, self.base_url)
+
+    def routes(self, derived: Derived) -> SiteGraph:
+        failed = failed_urls(self.problems)
+        graph = build_graph(derived.site, self.problems, self.src, static_files(self.src), self.store)
+        derived.markdown.check_links(graph.by_url, failed)
+        check_overrides(self.src, graph, self.problems)
+        return graph
+
+
+class OneRecord(Steps):
+    """The same stages for one edited record of a prepared site, each stopping (None: the whole
+    site must be prepared again) where the edit reaches beyond the record: it does not parse or
+    is not valid alone, a field of its kind's shape changed (its place in lists, its links), or
+    its Markdown links to a page the site does not have. The graph keeps its outputs, around a new
+    model with the new record in it (the old model is not changed)."""
+
+    def __init__(self, src: Path, graph: SiteGraph, kind: str, rel: str, raw: bytes, day: date, drafts: bool):
+        self.src, self.prev, self.kind, self.rel, self.raw = src, graph, kind, rel, raw
+        self.day, self.drafts = day, drafts
+        self.problems = Problems()
+        self.slug = Path(rel).stem
+        self.old = next((r for r in getattr(graph.site, KINDS[kind].attr) if r.slug == self.slug), None)
+
+    def load(self) -> Loaded | None:
+        source = parse_record(self.kind, self.slug, self.rel, self.src / self.rel, self.raw, self.problems)
+        if source is None or self.problems.errors:
+            return None
+        site = self.prev.site
+        return Loaded(root=self.src, site=None, sources={self.kind: [source]},
+                      slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
+
+    def validate(self, loaded: Loaded) -> Validated | None:
+        [source] = loaded.sources[self.kind]
+        self.text = source.text
+        valid = Validator(loaded, self.problems, self.day, self.drafts).record(source, self.prev.site.config)
+        if valid is None or self.problems.errors:
+            return None
+        return Validated(site=None, records={self.kind: [valid]})
+
+    def derive(self, validated: Validated) -> Derived | None:
+        site = self.prev.site
+        md = MarkdownLinks(site.config.base_path, self.problems, {self.rel: self.text})
+        [valid] = validated.records[self.kind]
+        new = derive_record(self.kind, valid, site.config, self.day, md)
+        if self.old is None or any(getattr(new, f) != getattr(self.old, f) for f in KINDS[self.kind].shape):
+            return None
+        return Derived(site.replacing(new), md)  # its neighbours are the same objects, not copies
+
+    def routes(self, derived: Derived) -> SiteGraph | None:
+        # the shape check kept the URL set: the record's Markdown links are checked against it
+        derived.markdown.check_links(self.prev.by_url)
+        if self.problems.errors:
+            return None
+        return replace(self.prev, site=derived.site)
+
+
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
             cache: ParseCache | RecordStore | None = None, one_shot: bool = False, store: ImageStore | None = None,
-            ) -> tuple[Problems, Loaded, SiteModel | None, SiteGraph | None]:
-    """Load, validate and build the site graph: everything short of rendering.
+            ) -> Prepared:
+    """Load, validate, derive and route the site: everything short of rendering.
 
     one_shot: the model lives until the process exits (check, build), so it is
     handed to the collector's permanent generation instead of being walked by it.
@@ -82,28 +215,13 @@ def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, ba
     if not src.is_dir():
         raise UsageError(f"source folder {src} does not exist")
     if not (src / "site.yaml").is_file():
-        raise UsageError(f"no site.yaml in {src}: run smbsite in the site folder or pass -s SRC")
+        raise no_site_yaml(src)
     if base_url is not None and (problem := base_url_problem(base_url)) is not None:
         raise UsageError(f"--base-url {problem[0]}, not {base_url!r}; e.g. --base-url {problem[1]}")
     if as_of is not None:
         build_date(as_of)  # a malformed --as-of is a usage error before any work
-    problems = Problems()
     with no_gc(freeze=one_shot):
-        loaded = load_site(src, problems, cache, jobs=min(2, cpu_jobs()))
-        day = build_date(as_of, site_zone(loaded))
-        # a record folder that is a link out of the site was not read: checking what refers
-        # to its records would bury that one error under noise
-        checked = validate(loaded, problems, day, drafts) if not loaded.refused else None
-        site = graph = None
-        if checked is not None:
-            site = derive(checked, day, drafts, base_url)
-            failed = failed_urls(problems)
-            links = MarkdownLinks(site.config.base_path, problems, loaded.texts())
-            links.render_all(site)  # the last of deriving: nothing changes the model after this
-            graph = build_graph(site, problems, src, static_files(src), store)
-            links.check_links(graph.by_url, failed)
-            check_overrides(src, graph, problems)
-    return problems, loaded, site, graph
+        return run(WholeSite(src, as_of, drafts, base_url, cache, store))
 
 
 def failed_urls(problems: Problems) -> set[str]:
@@ -163,7 +281,7 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     if pages is not None and not graph.site.config.search and (out_dir / MARKER).is_file():
         written = pages.written(out_dir)  # (the search index reads every page: then all are written)
     staging = InPlace(out_dir, written) if written is not None else Staging(out_dir)
-    jobs = jobs or default_jobs(len(todo))
+    jobs = jobs or render_jobs(len(todo))
     try:
         if jobs > 1:
             render_parallel(env, graph, staging, jobs, reporter, src, pages, plan)
@@ -236,7 +354,7 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None, cache: Pa
     mistakes a build would stop at, all of them, each once. cache: a page that rendered without a
     mistake in an earlier check, and everything it read then is as it was, is not rendered again."""
     env = make_env(src, graph, memo=True)
-    found: set[Problem] = set()
+    found = Problems()
     broken: set[str] = set()  # templates that do not compile: their pages are not rendered
     first_use: dict[str, str] = {}
     for o in graph.outputs:
@@ -247,7 +365,7 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None, cache: Pa
         try:
             env.get_template(name)  # compiled before any fork, so workers share it
         except jinja2.TemplateError as exc:
-            found.add(template_problem(exc, first_use.get(name, ""), name, src))
+            found.extend([template_problem(exc, first_use.get(name, ""), name, src)])
             broken.add(name)
 
     pages = plan = None
@@ -259,7 +377,7 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None, cache: Pa
             plan = Plan(keys, pages.plan(keys, now), now)
 
     def work(index: int, step: int) -> None:
-        mine: set[Problem] = set()
+        mine = Problems()
         if pages is not None and index > 0:
             pages.for_worker(index)
         render_slice(env, graph, Discard(), index, step, src=src, found=mine, skip=set(broken), pages=pages,
@@ -267,27 +385,27 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None, cache: Pa
         if pages is not None and index > 0:
             pages.flush_part()
         if mine:
-            raise ContentError(sorted(mine))
+            raise ContentError(mine.sorted())
 
     try:
         todo = len(graph.outputs) - (len(plan.hits) if plan is not None else 0)
-        jobs = jobs or default_jobs(todo)
+        jobs = jobs or render_jobs(todo)
         if jobs > 1:
-            fork_slices(work, jobs)
+            fork_map(work, jobs)
         else:
             work(0, 1)
     except ContentError as exc:
-        found |= set(exc.problems)
+        found.extend(exc.problems)
     finally:
         if pages is not None and plan is not None:
             pages.finish(plan.keys.values(), plan.hits.values())
-    return sorted(found)
+    return found.sorted()
 
 
 def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: int, step: int,
                  reporter: Reporter | None = None, src: Path | None = None,
                  pages: PageCache | None = None, plan: Plan | None = None,
-                 found: set[Problem] | None = None, skip: set[str] | None = None) -> None:
+                 found: Problems | None = None, skip: set[str] | None = None) -> None:
     """Render and write every step-th output starting at index (taken from pages when planned).
 
     found: collect template mistakes there and go on (check) instead of stopping at the first;
@@ -330,7 +448,7 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                 problem = template_problem(exc, o.url, o.template, src)
                 if found is None:
                     raise ContentError([problem]) from exc
-                found.add(problem)
+                found.extend([problem])
                 if isinstance(exc, (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound)) and skip is not None:
                     skip.add(o.template)  # every other page of it fails the same way
                 continue
@@ -353,4 +471,4 @@ def render_parallel(env: Any, graph: SiteGraph, staging: Staging, jobs: int, rep
         if pages is not None and index > 0:
             pages.flush_part()
 
-    fork_slices(work, jobs)
+    fork_map(work, jobs)

@@ -111,7 +111,6 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     from datetime import date
 
     from smbsite.deriving.derive import derive
-    from smbsite.deriving.links import MarkdownLinks
     from smbsite.reading.load import load_site
     from smbsite.core.problems import Problems
     from smbsite.checking.validate import validate
@@ -123,10 +122,9 @@ def test_nothing_after_loading_reads_a_source_file_again(make_site):
     loaded = load_site(site, problems)
     for record in site.glob("members/*.yaml"):
         record.unlink()
-    model = derive(validate(loaded, problems, date(2026, 11, 26)), date(2026, 11, 26))
-    links = MarkdownLinks(model.config.base_path, problems, loaded.texts())
-    links.render_all(model)
-    links.check_links({"/": None})
+    texts = loaded.texts()
+    derived = derive(validate(loaded, problems, date(2026, 11, 26)), date(2026, 11, 26), problems, texts)
+    derived.markdown.check_links({"/": None})
     [link] = [p for p in problems.items if "/gone/" in p.message]
     assert (link.path, link.line, link.col) == ("members/acme-networks.yaml", 10, 22)
 
@@ -152,27 +150,42 @@ def test_record_kinds_folders_and_urls_are_written_only_in_the_registry():
     assert found == []
 
 
-def test_the_site_model_cannot_be_changed_once_derived(tmp_path):
-    """Every record of the model is frozen: a later stage that tried to set a field would
-    fail at once instead of changing what other pages show."""
+def test_the_site_model_and_graph_cannot_be_changed_after_prepare():
+    """Every field of every record of every kind, the site model, its links, the graph and each
+    output are frozen once prepare() has made them: a later stage that tried to set one would
+    fail at once instead of changing what other pages show. And they are made whole: every
+    Markdown field is rendered by derive, not attached later."""
     import dataclasses
 
     import pydantic
     import pytest
 
     from conftest import AS_OF, REPO
-    from smbsite import check
+    from smbsite import pipeline
+    from smbsite.model import site as site_module
+    from smbsite.model.kinds import KINDS
 
-    result = check(REPO, as_of=AS_OF)
-    assert result.ok and result.graph is not None
-    site = result.graph.site
-    records = [site.config, *site.members, *site.vendors, *site.events, *site.articles, *site.pages,
+    prepared = pipeline.prepare(REPO, AS_OF)
+    assert not prepared.problems.errors and prepared.graph is not None
+    site, graph = prepared.graph.site, prepared.graph
+    assert site is prepared.site
+    by_kind = {name: getattr(site, kind.attr) for name, kind in KINDS.items()}
+    assert all(by_kind.values()), "the bundled site has records of every kind"
+    records = [site.config, *(r for rs in by_kind.values() for r in rs),
                *(b for v in site.vendors for b in v.benefits), *(s for e in site.events for s in e.sessions)]
-    assert {type(r).__name__ for r in records} >= {"SiteConfig", "Member", "Vendor", "Event", "Article", "Page",
-                                                    "Benefit", "SessionItem"}
     for record in records:
-        name = next(iter(type(record).model_fields))
-        with pytest.raises(pydantic.ValidationError, match="frozen"):
-            setattr(record, name, getattr(record, name))
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        site.members = []  # type: ignore[misc]
+        for name in type(record).model_fields:
+            with pytest.raises(pydantic.ValidationError, match="frozen"):
+                setattr(record, name, getattr(record, name))
+    for name, kind in KINDS.items():  # each Markdown field rendered as the record was made
+        for rec in by_kind[name]:
+            for path in kind.markdown:
+                items = [rec] if len(path) == 1 else getattr(rec, path[0])
+                assert all(path[-1] + "_html" in vars(item) for item in items), (name, path)
+            assert not kind.front_matter or "html" in vars(rec)
+    assert not hasattr(site_module, "derived")  # no way past the freeze is left
+    for frozen, field in [(site, "members"), (site.links, "member_vendors"), (graph, "stylesheets"),
+                          (graph, "application_url"), (graph, "by_url"), (graph.outputs[0], "image"),
+                          (graph.by_url["/"], "context")]:
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(frozen, field, getattr(frozen, field))

@@ -192,7 +192,8 @@ def test_a_link_whose_text_is_its_address_is_marked_so_print_shows_it_once():
 
 @pytest.fixture(scope="module")
 def bundled():
-    problems, _, model, _ = prepare(REPO, AS_OF)
+    prepared = prepare(REPO, AS_OF)
+    problems, model = prepared.problems, prepared.site
     assert model is not None and not problems.errors
     return model
 

@@ -70,7 +70,8 @@ def fuzz_site(tmp_path_factory) -> Path:
 def test_a_member_file_of_random_bytes_goes_through_the_whole_check(fuzz_site, raw):
     member = fuzz_site / "members" / "acme-networks.yaml"
     member.write_bytes(raw)
-    problems, _, site, _ = prepare(fuzz_site, AS_OF)
+    prepared = prepare(fuzz_site, AS_OF)
+    problems, site = prepared.problems, prepared.site
     # the event's guest list and the article's links do not depend on this member
     assert_clean(problems, {"members/acme-networks.yaml"})
     assert site is not None
@@ -112,7 +113,8 @@ def test_random_field_values_are_reported_not_raised(fuzz_site, member, event, v
              "vendors/sonicwall.yaml": vendor}
     for rel, data in files.items():
         (fuzz_site / rel).write_text(dump(data), encoding="utf-8")
-    problems, _, site, graph = prepare(fuzz_site, AS_OF)
+    prepared = prepare(fuzz_site, AS_OF)
+    problems, site, graph = prepared.problems, prepared.site, prepared.graph
     assert_clean(problems, set(files) | {"content/articles/hello-members.md"})
     assert site is not None
     if not problems.errors:
@@ -124,7 +126,8 @@ def test_the_fuzzed_values_include_valid_records(fuzz_site):
     for rel, text in {"members/acme-networks.yaml": MEMBER_YAML, "events/annual-conference.yaml": EVENT_YAML,
                       "vendors/sonicwall.yaml": VENDOR_YAML}.items():
         (fuzz_site / rel).write_text(dump(yaml.safe_load(text)), encoding="utf-8")
-    problems, _, _, graph = prepare(fuzz_site, AS_OF)
+    prepared = prepare(fuzz_site, AS_OF)
+    problems, graph = prepared.problems, prepared.graph
     assert problems.errors == [] and graph is not None
     assert isinstance(yaml.safe_load(EVENT_YAML)["starts"], date)
     assert not isinstance(yaml.safe_load(EVENT_YAML)["starts"], datetime)
@@ -144,7 +147,8 @@ def test_any_text_that_passes_the_check_renders(fuzz_site, name, summary, city, 
     (fuzz_site / "members/acme-networks.yaml").write_text(dump(member), encoding="utf-8")
     (fuzz_site / "events/annual-conference.yaml").write_text(dump(event), encoding="utf-8")
     (fuzz_site / "vendors/sonicwall.yaml").write_text(VENDOR_YAML, encoding="utf-8")
-    problems, _, _, graph = prepare(fuzz_site, AS_OF)
+    prepared = prepare(fuzz_site, AS_OF)
+    problems, graph = prepared.problems, prepared.graph
     assert_clean(problems)
     if problems.errors:
         return

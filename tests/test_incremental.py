@@ -556,7 +556,7 @@ def test_a_cache_written_by_a_killed_build_falls_back_to_rendering(tmp_path, ear
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_serial_parallel_cold_and_warm_builds_write_the_same_bytes(tmp_path, monkeypatch, jobs):
     site = copy_bundled(tmp_path / "site")
-    monkeypatch.setattr("smbsite.publishing.pool.PARALLEL_FROM", 1)
+    monkeypatch.setattr("smbsite.core.forking.FORK_PAYS_MS", 0)
     monkeypatch.setenv("SMBSITE_JOBS", "1")
     want = full_build_with_index(site, tmp_path / "out")
     monkeypatch.setenv("SMBSITE_JOBS", jobs)
@@ -774,16 +774,43 @@ def test_a_field_left_out_of_a_kinds_shape_list_fails_the_field_by_field_compari
         edit_every_field(tmp_path, {"member": KINDS["member"]})
 
 
+def test_an_edit_goes_through_the_pipelines_stages_for_that_record_alone(tmp_path, monkeypatch):
+    """serve's fast path is no second copy of the stages: pipeline.run() calls them, in the one
+    order written there, over the edited record, and hands on named results."""
+    from smbsite import pipeline
+
+    site = copy_bundled(tmp_path / "site")
+    inc = IncrementalSite(site, as_of=AS_OF)
+    inc.full()
+    calls = []
+    for stage in ("load", "validate", "derive", "routes"):
+        real = getattr(pipeline.OneRecord, stage)
+
+        def spy(self, *args, real=real, stage=stage):
+            calls.append(stage)
+            return real(self, *args)
+
+        monkeypatch.setattr(pipeline.OneRecord, stage, spy)
+    f = site / "members" / "granite-peak-it.yaml"
+    d = load(f)
+    d["city"] = "Cityneverseen"
+    dump(f, d)
+    assert inc.apply({"members/granite-peak-it.yaml"}).path == "fast"
+    assert calls == ["load", "validate", "derive", "routes"]
+    assert inc.graph.site.member_by_slug["granite-peak-it"].city == "Cityneverseen"
+
+
 def test_an_edit_swaps_in_a_new_model_and_leaves_the_old_one_as_it_was(tmp_path):
     """serve never changes a record it has rendered from: it makes a new model with the
-    edited record (and new objects for the records that point at it) and renders from that."""
+    edited record and renders from that. Links are the model's, by slug: the records that
+    name the edited one are the same objects, and the new model lists the new record."""
     site = copy_bundled(tmp_path / "site")
     inc = IncrementalSite(site, as_of=AS_OF)
     inc.full()
     inc.render_dirty()
     old = inc.graph.site
     member = old.member_by_slug["granite-peak-it"]
-    partner = member.vendor_list[0]
+    partner = old.linked(member, "vendor_list")[0]
     f = site / "members" / "granite-peak-it.yaml"
     d = load(f)
     before, d["city"] = d["city"], "Cityneverseen"
@@ -794,8 +821,11 @@ def test_an_edit_swaps_in_a_new_model_and_leaves_the_old_one_as_it_was(tmp_path)
     assert member.city == before and old.member_by_slug["granite-peak-it"] is member
     edited = new.member_by_slug["granite-peak-it"]
     assert edited.city == "Cityneverseen"
-    # the vendor it partners with is a new object too, listing the new record, not the old one
+    # the vendor it partners with is the same object; the new model lists the new record with it
     vendor = new.vendor_by_slug[partner.slug]
-    assert vendor is not partner and edited in vendor.members and member not in vendor.members
-    assert member in partner.members  # the old vendor still lists the old record
+    assert vendor is partner and new.links is old.links
+    assert edited in new.linked(vendor, "members") and member not in new.linked(vendor, "members")
+    assert member in old.linked(partner, "members")  # the old model still lists the old record
+    others = [m for m in new.members if m.slug != "granite-peak-it"]
+    assert all(m is old.member_by_slug[m.slug] for m in others)  # one record copied, not its neighbours
     assert b"Cityneverseen" in inc.render(partner.url)  # its list of members is drawn from the new model

@@ -541,8 +541,15 @@ def test_missing_site_yaml_is_a_usage_error(make_site, cli):
     for command in ("check", "build"):
         res = cli(command, "-s", str(site), "--as-of", "2026-11-26")
         assert res.returncode == 2, res.stderr
-        assert res.stderr.strip() == f"smbsite: no site.yaml in {site}: run smbsite in the site folder or pass -s SRC"
+        assert res.stderr.strip() == f"smbsite: no site.yaml in {site}: run smbsite in the site folder, or pass -s SRC"
         assert "Traceback" not in res.stderr
+    # every command says it the same way, naming itself where it is the one to run
+    for args, command in ((("new", "member", "Acme Networks"), "new "), (("schema",), "schema "),
+                          (("serve", "--port", "0"), "serve ")):
+        res = cli(*args, "-s", str(site))
+        assert res.returncode == 2, res.stderr
+        assert res.stderr.strip() == (f"smbsite: no site.yaml in {site}: run smbsite {command}in the site folder, "
+                                      "or pass -s SRC")
 
 
 # --- articles and pages --------------------------------------------------------------

@@ -99,7 +99,7 @@ class Validated:
     """What deriving/derive.py makes the site model of: site.yaml and every valid record, by kind
     (unpublished drafts too: whether they are left out is derive's choice)."""
 
-    site: Valid
+    site: Valid | None  # None when one record is checked against a site checked before (serve)
     records: dict[str, list[Valid]] = field(default_factory=dict)
 
 

@@ -277,10 +277,10 @@ def diff_cmd(old: Path, new: Path, fmt: str, title: str, link_prefix: str | None
 @click.option("-q", "--quiet", is_flag=True, help="Print only schemas that are out of date.")
 def schema_cmd(src: Path, check_only: bool, quiet: bool) -> None:
     """Write the JSON Schemas of the records into SRC/schemas/ (editors autocomplete from them)."""
-    from ..core.problems import UsageError
+    from ..core.problems import no_site_yaml
     from ..model.schema import stale_schemas, write_schemas
     if not (src / "site.yaml").is_file():
-        _usage(UsageError(f"no site.yaml in {src}: run smbsite schema in the site folder, or pass -s SRC"))
+        _usage(no_site_yaml(src, "schema"))
     if check_only:
         stale = stale_schemas(src)
         for rel in stale:

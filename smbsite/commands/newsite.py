@@ -30,6 +30,7 @@ from pathlib import Path
 import yaml
 
 from ..api import UsageError
+from ..core.problems import no_site_yaml
 from .contributing_guide import contributing
 from ..model.schema import write_schemas
 from ..core.version import NoRequirement, direct_url, install_requirement
@@ -143,8 +144,7 @@ def refresh_site(site: str | Path) -> list[tuple[str, str, str]]:
     """
     site = Path(site)
     if not (site / "site.yaml").is_file():
-        raise UsageError(f"no site.yaml in {site}: --refresh updates an existing site; "
-                         "to start one, run smbsite init DIR without it")
+        raise no_site_yaml(site, hint="--refresh updates an existing site; to start one, run smbsite init DIR without it")
     wanted = {rel: data.decode("utf-8") for rel, data in starter_files().items()
               if rel.startswith(REFRESHED) and rel != "CONTRIBUTING.md"}
     try:

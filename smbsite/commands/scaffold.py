@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..pipeline import build_date
-from ..core.problems import UsageError
+from ..core.problems import UsageError, no_site_yaml
 from ..model.kinds import KINDS as RECORD_KINDS, SCAFFOLD_KINDS
 from ..model.fields import NATIONWIDE, PLACEHOLDER, US_STATES
 from ..model.records import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
@@ -260,7 +260,7 @@ def new_record(src: Path, kind: str, name: str) -> Path:
     if kind not in RENDER:
         raise UsageError(f"cannot make a new {kind!r}: choose one of {', '.join(KINDS)}")
     if not (src / "site.yaml").is_file():
-        raise UsageError(f"no site.yaml in {src}: run smbsite new in the site folder, or pass -s SRC")
+        raise no_site_yaml(src, "new")
     name = " ".join(name.split())
     if not name:
         raise UsageError("the name is empty: write it in quotes, e.g. smbsite new member \"Acme Networks\"")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -64,6 +64,9 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.items)
 
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
 
 QUOTE_MAX = 80  # characters of a value a message quotes back
 
@@ -86,9 +89,26 @@ class UsageError(Exception):
     """Bad arguments (exit code 2), as opposed to bad content (exit code 1)."""
 
 
+def no_site_yaml_words(folder: object, command: str = "") -> tuple[str, str]:
+    """(message, hint) of a folder that is no site: the one wording, wherever it is found.
+    command: the smbsite command to run in the site folder ("new"), "" for any."""
+    run = f"smbsite {command}" if command else "smbsite"
+    return f"no site.yaml in {folder}", f"run {run} in the site folder, or pass -s SRC"
+
+
+def no_site_yaml(folder: object, command: str = "", hint: str = "") -> UsageError:
+    """The usage error of a command run outside a site folder (hint: another way out than
+    running it in one)."""
+    message, where = no_site_yaml_words(folder, command)
+    return UsageError(f"{message}: {hint or where}")
+
+
 class ContentError(Exception):
     """Raised by library calls when the content has errors; carries all of them."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__(f"{len(problems)} content error(s)")
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.problems,)  # (so that it crosses from a forked process whole)

@@ -1,21 +1,23 @@
-"""Stage 3, derive: validated records -> the site model templates see.
+"""Stage 3, derive: validated records -> the site model templates see, with the links between them.
 
 Everything here is worked out from records that passed validation: URLs, directory
 letters, logo sizes, event times in their zone, agendas, what is upcoming or
-current on the build date, the order of every list and the links between records.
-Nothing in it can fail. The model it returns is frozen (model/site.py): later stages
-read it, and `serve` replaces records with new objects instead of changing them.
+current on the build date, the order of every list, each record's Markdown (rendered
+as the record is made) and the links between records (the model's `Links`, by slug).
+Nothing in it can fail. Each record is made whole and the model it returns is frozen
+(model/site.py): later stages read it, and `serve` swaps in a new model with a new record.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from ..model.site import (Article, Benefit, Event, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor, construct,
-                      derived, sort_key_when)
+from ..model.site import (Article, Benefit, Event, Links, Member, Page, SessionItem, SiteConfig, SiteModel, Vendor,
+                          construct, construct_into, reserve, sort_key_when)
 from ..model.fields import NATIONWIDE
 from ..images.imaging import MEMBER_BOXES, VENDOR_BOXES
 from ..model.kinds import KINDS, SITE_PROSE, Kind, url_of
@@ -23,86 +25,59 @@ from ..core.markdown import typographic
 from ..images.logos import plan_logo
 from ..model.places import event_span, in_zone, map_url, zone_label
 from ..checking.validate import Valid, Validated
+from ..core.problems import Problems
+from .links import MarkdownLinks
 
 AGENDA_DAYS_MAX = 31  # an agenda lists every day of an event up to this long, else the days with sessions
 
 
-def derive(checked: Validated, as_of: date, drafts: bool = False, base_url: str | None = None) -> SiteModel:
-    """The whole site model, its records in the order the site lists them, linked to each other.
-    base_url: --base-url, in place of site.yaml's."""
+@dataclass(frozen=True)
+class Derived:
+    """What the derive stage hands on: the site model, final, and the site links its Markdown
+    holds (checked by the routes stage, once every URL is known)."""
+
+    site: SiteModel
+    markdown: MarkdownLinks
+
+
+def derive(checked: Validated, as_of: date, problems: Problems, texts: dict[str, str], drafts: bool = False,
+           base_url: str | None = None) -> Derived:
+    """The whole site model, its records in the order the site lists them, their Markdown
+    rendered, the links between them worked out. base_url: --base-url, in place of site.yaml's.
+    texts: source path -> its text as loaded, where Markdown findings are placed."""
+    assert checked.site is not None, "the whole site is derived from a checked site.yaml"
     cfg = config(checked.site, base_url)
-    records = checked.records
-    members = [member(v, cfg) for v in records.get("member", [])]
-    vendors = [vendor(v, as_of) for v in records.get("vendor", [])]
-    events = [event(v, cfg, as_of) for v in records.get("event", [])]
-    articles = [article(v, cfg) for v in records.get("article", []) if drafts or not v.rec.draft]
-    pages = [page(v) for v in records.get("page", []) if drafts or not v.rec.draft]
+    md = MarkdownLinks(cfg.base_path, problems, texts)
+    made = {kind: [record(kind, v, cfg, as_of, md) for v in valid
+                   if kind not in ("article", "page") or drafts or not v.rec.draft]
+            for kind, valid in checked.records.items()}
+    members, vendors, events = made.get("member", []), made.get("vendor", []), made.get("event", [])
+    articles, pages = made.get("article", []), made.get("page", [])
     members.sort(key=lambda m: (m.name.casefold(), m.slug))
     vendors.sort(key=lambda v: (v.name.casefold(), v.slug))
     events.sort(key=lambda e: (e.start, e.slug))
     articles.sort(key=lambda a: (a.published, a.slug), reverse=True)
     pages.sort(key=lambda p: (p.menu is None, p.menu or 0, p.title.casefold(), p.slug))
-    others = {KINDS[kind].attr: sorted((generic(v, KINDS[kind]) for v in valid), key=lambda r: r.slug)
-              for kind, valid in records.items() if kind not in KNOWN}
-    return link(SiteModel(cfg, as_of, members, vendors, events, articles, pages, drafts, others))
+    others = {KINDS[kind].attr: sorted(recs, key=lambda r: r.slug) for kind, recs in made.items() if kind not in KNOWN}
+    site = SiteModel(cfg, as_of, members, vendors, events, articles, pages, drafts, others,
+                     link_table(members, vendors, events))
+    md.in_order(rec.source for kind in KINDS.values() for rec in getattr(site, kind.attr))
+    return Derived(site, md)
 
 
-def link(site: SiteModel) -> SiteModel:
-    """Point records at the records they name: a member's vendors, a vendor's members, an
-    event's sponsors and guests. Called on a model whose records are not linked yet."""
-    vendors, members = site.vendor_by_slug, site.member_by_slug
-    partners: dict[str, list[Member]] = {v.slug: [] for v in site.vendors}
-    for m in site.members:
-        vendor_list = [vendors[s] for s in m.vendors if s in vendors]
-        derived(m, vendor_list=vendor_list)
-        for v in vendor_list:
-            partners[v.slug].append(m)
-    for v in site.vendors:
-        derived(v, members=partners[v.slug])
-    for e in site.events:
-        derived(e, sponsor_list=[vendors[s] for s in e.sponsors if s in vendors],
-                guest_list=[members[s] for s in e.guests if s in members])
-    return site
-
-
-def relinked(site: SiteModel, new: Any) -> SiteModel:
-    """A new model in which `new` replaces the record of its kind and slug, every linked
-    record a new object pointing at the new ones: the old model is left as it was.
-
-    Only for a change that leaves the record's place in every list and its links as they
-    were (serve's fast path checks the kind's shape fields first)."""
-    def swap(records: Iterable[Any]) -> list[Any]:
-        return [new if type(r) is type(new) and r.slug == new.slug else r for r in records]
-
-    members, vendors, events = swap(site.members), swap(site.vendors), swap(site.events)
-    fresh = SiteModel(site.config, site.as_of, [_unlinked(m) for m in members],
-                      [_unlinked(v) for v in vendors], [_unlinked(e) for e in events],
-                      swap(site.articles), swap(site.pages), site.drafts,
-                      {name: swap(records) for name, records in site.others.items()})
-    return link(fresh)
-
-
-def _unlinked(rec: Any) -> Any:
-    """A copy of a record (the same values) that link() may point at others."""
-    copy = _copy(rec)
-    if isinstance(copy, Vendor):  # its benefits point back at it
-        benefits = [_copy(b, vendor=copy) for b in copy.benefits]
-        derived(copy, benefits=benefits, current_benefits=[b for b in benefits if b.current])
-    return copy
-
-
-_new, _set = object.__new__, object.__setattr__
-
-
-def _copy(rec: Any, **values: Any) -> Any:
-    """A shallow copy of a validated record: its values as they are, no defaults worked out
-    again (serve copies every linked record on an edit: 10,000 of them in a few ms)."""
-    copy = _new(type(rec))
-    _set(copy, "__dict__", {**rec.__dict__, **values})
-    _set(copy, "__pydantic_fields_set__", rec.__pydantic_fields_set__)
-    _set(copy, "__pydantic_extra__", None)
-    _set(copy, "__pydantic_private__", None)
-    return copy
+def link_table(members: list[Member], vendors: list[Vendor], events: list[Event]) -> Links:
+    """Which records name which, by slug, in the order pages list them: a member's vendors, a
+    vendor's members, an event's sponsors and guests (names of records the site lacks left out)."""
+    vendor_slugs, member_slugs = {v.slug for v in vendors}, {m.slug for m in members}
+    partners: dict[str, list[str]] = {v.slug: [] for v in vendors}
+    member_vendors = {}
+    for m in members:
+        mine = member_vendors[m.slug] = tuple(s for s in m.vendors if s in vendor_slugs)
+        for s in mine:
+            partners[s].append(m.slug)
+    return Links(member_vendors, {s: tuple(ms) for s, ms in partners.items()},
+                 {e.slug: tuple(s for s in e.sponsors if s in vendor_slugs) for e in events},
+                 {e.slug: tuple(s for s in e.guests if s in member_slugs) for e in events})
 
 
 # --- one record each ----------------------------------------------------------------------
@@ -128,23 +103,24 @@ def _set_text(value: Any, path: tuple[str, ...]) -> Any:
     return value.model_copy(update={head: _set_text(getattr(value, head), rest)})
 
 
-def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date) -> Any:
-    """One record of a kind, not linked to others yet."""
-    make = {"member": lambda: member(valid, cfg), "vendor": lambda: vendor(valid, as_of),
-            "event": lambda: event(valid, cfg, as_of), "article": lambda: article(valid, cfg),
-            "page": lambda: page(valid)}.get(kind)
-    return make() if make is not None else generic(valid, KINDS[kind])
+def record(kind: str, valid: Valid, cfg: SiteConfig, as_of: date, md: MarkdownLinks) -> Any:
+    """One record of a kind, final: its Markdown rendered (its site links noted in md)."""
+    make = {"member": lambda: member(valid, cfg, md), "vendor": lambda: vendor(valid, as_of, md),
+            "event": lambda: event(valid, cfg, as_of, md), "article": lambda: article(valid, cfg, md),
+            "page": lambda: page(valid, md)}.get(kind)
+    return make() if make is not None else generic(valid, KINDS[kind], md)
 
 
 KNOWN = ("member", "vendor", "event", "article", "page")  # the kinds with a derive function of their own
 
 
-def generic(valid: Valid, kind: Kind) -> Any:
-    """A record of a kind declared with a generic page: its fields, slug, source and URL."""
+def generic(valid: Valid, kind: Kind, md: MarkdownLinks) -> Any:
+    """A record of a kind declared with a generic page: its fields, slug, source, URL and Markdown."""
     assert kind.content is not None, f"kind {kind.name} declares no content class"
     src = valid.src
-    return construct(kind.content, **typeset(dict(valid.rec), kind.prose), slug=src.slug, source=src.path, pos=src.pos,
-                     url=kind.url_of(src.slug))
+    return construct(kind.content, **md.rendered(kind.name, src.path, src.pos, typeset(dict(valid.rec), kind.prose)),
+                     slug=src.slug,
+                     source=src.path, pos=src.pos, url=kind.url_of(src.slug))
 
 
 def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
@@ -155,27 +131,28 @@ def config(valid: Valid, base_url: str | None = None) -> SiteConfig:
     return construct(SiteConfig, **data, origin=origin, base_path=path, logo_file=valid.logo, pos=valid.src.pos)
 
 
-def member(valid: Valid, cfg: SiteConfig) -> Member:
+def member(valid: Valid, cfg: SiteConfig, md: MarkdownLinks) -> Member:
     rec, src = valid.rec, valid.src
     url = url_of("member", src.slug)
     plan = plan_logo(valid.logo, url, MEMBER_BOXES, social=True) if valid.logo is not None else None
-    return construct(Member, **typeset(dict(rec), KINDS["member"].prose), slug=src.slug, source=src.path, pos=src.pos, url=url,
+    data = typeset(dict(rec), KINDS["member"].prose)
+    return construct(Member, **md.rendered("member", src.path, src.pos, data), slug=src.slug, source=src.path, pos=src.pos, url=url,
                      letter=letter(rec.name), serves_all=NATIONWIDE in rec.serves,
                      specialty_list=[(k, cfg.specialties[k]) for k in dict.fromkeys(rec.specialties)
                                      if k in cfg.specialties],
                      logo_file=valid.logo, logo_plan=plan)
 
 
-def vendor(valid: Valid, as_of: date) -> Vendor:
+def vendor(valid: Valid, as_of: date, md: MarkdownLinks) -> Vendor:
     rec, src = valid.rec, valid.src
     url = url_of("vendor", src.slug)
     plan = plan_logo(valid.logo, url, VENDOR_BOXES, social=True) if valid.logo is not None else None
     data = typeset(dict(rec), KINDS["vendor"].prose)
-    v = construct(Vendor, **data, slug=src.slug, source=src.path, pos=src.pos, url=url,
-                  logo_file=valid.logo, logo_plan=plan)
+    v = reserve(Vendor)  # its benefits name it: made in one go
     benefits = [construct(Benefit, **dict(b), vendor=v, current=benefit_current(b, as_of)) for b in data["benefits"]]
-    derived(v, benefits=benefits, current_benefits=[b for b in benefits if b.current])
-    return v
+    values = md.rendered("vendor", src.path, src.pos, {**data, "benefits": benefits})
+    return construct_into(v, **values, slug=src.slug, source=src.path, pos=src.pos, url=url, logo_file=valid.logo,
+                          logo_plan=plan, current_benefits=[b for b in values["benefits"] if b.current])
 
 
 def benefit_current(b: Any, as_of: date) -> bool:
@@ -183,13 +160,15 @@ def benefit_current(b: Any, as_of: date) -> bool:
     return not (b.ends and b.ends < as_of) and not (b.starts and b.starts > as_of)
 
 
-def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
+def event(valid: Valid, cfg: SiteConfig, as_of: date, md: MarkdownLinks) -> Event:
     rec, src = valid.rec, valid.src
     zone_name = rec.timezone or cfg.timezone
     start, end, all_day = event_span(rec, zone_name)
     data = typeset(dict(rec), KINDS["event"].prose)
-    sessions = [construct(SessionItem, **dict(s), start=in_zone(s.starts, zone_name),
-                          end=in_zone(s.ends, zone_name) if s.ends else None) for s in data["sessions"]]
+    values = md.rendered("event", src.path, src.pos, {**data, "sessions": [
+        construct(SessionItem, **dict(s), start=in_zone(s.starts, zone_name),
+                  end=in_zone(s.ends, zone_name) if s.ends else None) for s in data["sessions"]]})
+    sessions = values["sessions"]
     first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
     days: dict[date, list] = {}
     for s in sessions:
@@ -200,7 +179,7 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
             days.setdefault(first_day + timedelta(days=n), [])
     url = url_of("event", src.slug)
     return construct(
-        Event, **{**data, "sessions": sessions}, slug=src.slug, source=src.path, pos=src.pos, url=url,
+        Event, **values, slug=src.slug, source=src.path, pos=src.pos, url=url,
         ics_url=url.rstrip("/") + ".ics", zone=zone_name, all_day=all_day, start=start, end=end,
         session_days=[(d, sorted(ss, key=lambda s: (sort_key_when(s.starts), s.title)))
                       for d, ss in sorted(days.items())],
@@ -211,17 +190,19 @@ def event(valid: Valid, cfg: SiteConfig, as_of: date) -> Event:
         registration_open=as_of <= rec.register_by if rec.register_by is not None else True)
 
 
-def article(valid: Valid, cfg: SiteConfig) -> Article:
+def article(valid: Valid, cfg: SiteConfig, md: MarkdownLinks) -> Article:
     rec, src = valid.rec, valid.src
-    return construct(Article, **typeset(dict(rec), KINDS["article"].prose), slug=src.slug, source=src.path, pos=src.pos,
-                     url=url_of("article", src.slug), body=src.body, body_line=src.body_line,
-                     published=in_zone(rec.date, cfg.timezone))
+    values = md.rendered("article", src.path, src.pos, {**typeset(dict(rec), KINDS["article"].prose), "body": src.body,
+                                                        "body_line": src.body_line})
+    return construct(Article, **values, slug=src.slug, source=src.path, pos=src.pos,
+                     url=url_of("article", src.slug), published=in_zone(rec.date, cfg.timezone))
 
 
-def page(valid: Valid) -> Page:
+def page(valid: Valid, md: MarkdownLinks) -> Page:
     rec, src = valid.rec, valid.src
-    return construct(Page, **typeset(dict(rec), KINDS["page"].prose), slug=src.slug, source=src.path, pos=src.pos,
-                     url=url_of("page", src.slug), body=src.body, body_line=src.body_line)
+    values = md.rendered("page", src.path, src.pos, {**typeset(dict(rec), KINDS["page"].prose), "body": src.body,
+                                                     "body_line": src.body_line})
+    return construct(Page, **values, slug=src.slug, source=src.path, pos=src.pos, url=url_of("page", src.slug))
 
 
 def letter(name: str) -> str:

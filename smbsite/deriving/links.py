@@ -1,4 +1,4 @@
-"""Markdown of every record, rendered into the site model, and the site links it holds.
+"""Markdown of every record, rendered as derive makes it, and the site links it holds.
 
 Rendering is lazy where it can be: text with nothing to check (no site link, image,
 HTML or deep nesting) is rendered when a template first shows it. Text with
@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from typing import Any, Callable, Iterable
 
-from ..model.site import SiteModel, derived
+from ..model.site import copied
 from ..model.kinds import KINDS
 from ..core.markdown import LazyHtml, MarkdownRenderer, needs_check
 from ..reading.sourcemap import source_mapper
@@ -26,41 +26,47 @@ class MarkdownLinks:
         self.md = MarkdownRenderer(base_path)
         self.links: list[tuple[str, str, int, int]] = []  # (target, source path, line, col)
 
-    def render_all(self, site: SiteModel) -> None:
-        for kind in KINDS.values():
-            for rec in getattr(site, kind.attr):
-                self.record_markdown(kind.name, rec)
-
-    def record_markdown(self, kind: str, rec: Any) -> None:
-        """Every Markdown field of one record, its site links noted for checking."""
+    def rendered(self, kind: str, source: str, pos: Any, values: dict[str, Any]) -> dict[str, Any]:
+        """values (a record's fields, as derive is making them) with every Markdown field of its kind
+        rendered: description_html; each benefit (a copy) with its details_html; a front-matter
+        kind's body as html. Site links are noted for check_links."""
         declared = KINDS[kind]
+        out = dict(values)
         for path in declared.markdown:
             if len(path) == 1:
-                derived(rec, **{path[0] + "_html": self.markdown_field(rec, path, getattr(rec, path[0]))})
+                out[path[0] + "_html"] = self.markdown_field(source, pos, path, values.get(path[0]))
                 continue
             items, field = path
-            for i, item in enumerate(getattr(rec, items)):
-                derived(item, **{field + "_html": self.markdown_field(rec, (items, i, field), getattr(item, field))})
+            out[items] = [copied(item, **{field + "_html": self.markdown_field(source, pos, (items, i, field),
+                                                                              getattr(item, field))})
+                          for i, item in enumerate(values.get(items) or ())]
         if declared.front_matter:
-            derived(rec, html=self.markdown_body(rec))
+            out["html"] = self.markdown_body(source, values["body"], values["body_line"])
+        return out
 
-    def markdown_field(self, rec: Any, key: tuple, text: str) -> LazyHtml:
+    def markdown_field(self, source: str, pos: Any, key: tuple, text: str | None) -> LazyHtml:
         """Markdown of a YAML value; parsed now only when it has links to check."""
         if not text or not needs_check(text):
             return LazyHtml(self.md, text or "")
         rendered = self.md.render(text)
-        line, col = rec.pos.value(key)
-        to_file = source_mapper(line, col, rec.pos.style(key), self._file_lines(rec.source))
-        self._record_links(rendered, rec.source, to_file)
+        line, col = pos.value(key)
+        to_file = source_mapper(line, col, pos.style(key), self._file_lines(source))
+        self._record_links(rendered, source, to_file)
         return LazyHtml(self.md, text, rendered.html)
 
-    def markdown_body(self, rec: Any) -> LazyHtml:
+    def markdown_body(self, source: str, body: str, body_line: int) -> LazyHtml:
         """Markdown below front matter; its lines follow the front matter's."""
-        if not needs_check(rec.body):
-            return LazyHtml(self.md, rec.body)
-        rendered = self.md.render(rec.body)
-        self._record_links(rendered, rec.source, lambda line, col: (rec.body_line + line - 1, col))
-        return LazyHtml(self.md, rec.body, rendered.html)
+        if not needs_check(body):
+            return LazyHtml(self.md, body)
+        rendered = self.md.render(body)
+        self._record_links(rendered, source, lambda line, col: (body_line + line - 1, col))
+        return LazyHtml(self.md, body, rendered.html)
+
+    def in_order(self, sources: Iterable[str]) -> None:
+        """Put the noted links in the order of sources (the records as the site lists them), so
+        which broken links get a searched hint does not depend on the order records were made in."""
+        rank = {s: i for i, s in enumerate(sources)}
+        self.links.sort(key=lambda link: rank.get(link[1], len(rank)))
 
     def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:
         for link in rendered.links:

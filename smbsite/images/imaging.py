@@ -35,8 +35,9 @@ from typing import Any, Callable, Iterable
 
 from . import rasters
 from ..core.cache_folder import CacheFolder
+from ..core.forking import fork_map, jobs_for
+from ..core.problems import Problem, Problems
 from ..core.store import Store, open_store
-from ..core.problems import Problem
 
 RECIPE = "2"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
 WEBP = {"quality": 86, "method": 4, "alpha_quality": 100}  # method 6 is 100x slower for 1 % smaller files
@@ -385,7 +386,7 @@ def draw_job(parts: dict[str, Any], draw: Callable[[], Any], label: str,
 
 # --- making what is missing ------------------------------------------------------------
 
-PARALLEL_FROM = 12  # missing jobs before forking workers pays
+IMAGE_MS = 50  # making one image (decoding, resizing, encoding), about: what core/forking.py's policy weighs
 
 
 def materialise(jobs: list[Job], store: ImageStore, workers: int = 1) -> list[Problem]:
@@ -400,12 +401,13 @@ def materialise(jobs: list[Job], store: ImageStore, workers: int = 1) -> list[Pr
             todo.append(job)
     if not todo:
         return []
-    if workers > 1 and len(todo) >= PARALLEL_FROM and hasattr(os, "fork"):
+    workers = min(workers, jobs_for(len(todo), IMAGE_MS))
+    if workers > 1:
         return _parallel(todo, store, workers)
-    problems: list[Problem] = []
+    problems = Problems()
     for job in todo:
         problems.extend(run_job(job, store))
-    return problems
+    return problems.items
 
 
 def run_job(job: Job, store: ImageStore) -> list[Problem]:
@@ -429,24 +431,13 @@ def _logo_problem(job: Job, message: str, hint: str) -> Problem:
     return Problem(path, line, col, f"logo '{job.label}' {message}", hint)
 
 
-_FORKED: tuple[list[Job], ImageStore] | None = None
-
-
-def _run_index(index: int) -> list[Problem]:
-    assert _FORKED is not None
-    jobs, store = _FORKED
-    return run_job(jobs[index], store)
-
-
 def _parallel(todo: list[Job], store: ImageStore, workers: int) -> list[Problem]:
-    import multiprocessing
-    global _FORKED
     store.claim()  # made once, here, so that workers share it
-    _FORKED = (todo, store)  # forked workers inherit the jobs; only indices travel
-    try:
-        with multiprocessing.get_context("fork").Pool(min(workers, len(todo))) as pool:
-            results = pool.map(_run_index, range(len(todo)), chunksize=4)
-    finally:
-        _FORKED = None
-    return [p for batch in results for p in batch]
 
+    def share(index: int, step: int) -> list[Problem]:  # forked workers inherit the jobs
+        found = Problems()
+        for job in todo[index::step]:
+            found.extend(run_job(job, store))
+        return found.items
+
+    return [p for batch in fork_map(share, workers) for p in batch]

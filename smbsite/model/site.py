@@ -3,6 +3,11 @@
 Each class extends its ``*Record`` (so templates read ``member.name``) with the
 slug, where it came from, its URL and rendered Markdown. Instances are made
 with ``construct`` from already-validated data, so this costs next to nothing.
+
+Records do not point at each other: which vendors a member names, which members a vendor
+has, an event's sponsors and guests are the model's `Links`, by slug. Templates still read
+`member.vendor_list`: the template environment and the dependency recorder ask the model
+(`SiteModel.value`). So a new record in `serve` is one new object, not one per neighbour.
 """
 from __future__ import annotations
 
@@ -90,7 +95,6 @@ class Member(_HasLogo, MemberRecord):
     logo_plan: Any = None  # logos.LogoPlan: where it is published, at which sizes
     letter: str = ""  # A-Z bucket of the directory, '#' for digits and others
     specialty_list: list[tuple[str, Specialty]] = []
-    vendor_list: list[Vendor] = []
     serves_all: bool = False
 
 
@@ -121,7 +125,6 @@ class Vendor(_HasLogo, VendorRecord):
     logo_file: Any = None
     logo_plan: Any = None
     current_benefits: list[Benefit] = []  # expired ones left out
-    members: list[Member] = []  # partnering with this vendor
 
 
 class Event(_Named, EventRecord):
@@ -137,8 +140,6 @@ class Event(_Named, EventRecord):
     end: datetime | None = None  # aware, exclusive for all-day events
     all_day: bool = True
     upcoming: bool = True
-    sponsor_list: list[Vendor] = []
-    guest_list: list[Member] = []
     session_days: list[tuple[date, list[SessionItem]]] = []
     zone_label: str = ""  # whose time the times are: "Buena Park time", "Pacific time"
     map_url: str | None = None  # an OpenStreetMap search for the location
@@ -173,6 +174,29 @@ for _cls in (Member, Benefit, Vendor, Event):
     _cls.model_rebuild()  # they name each other
 
 
+# What records name of each other, as templates read it: (class, field) -> (the table of Links, the
+# kind of record it names). member.vendor_list, vendor.members (the members partnering with it),
+# event.sponsor_list, event.guest_list.
+LINKED: dict[tuple[type, str], tuple[str, str]] = {
+    (Member, "vendor_list"): ("member_vendors", "vendor"),
+    (Vendor, "members"): ("vendor_members", "member"),
+    (Event, "sponsor_list"): ("event_sponsors", "vendor"),
+    (Event, "guest_list"): ("event_guests", "member"),
+}
+LINK_NAMES = frozenset(name for _, name in LINKED)
+
+
+@dataclass(frozen=True)
+class Links:
+    """Which record names which, by slug, each list in the order pages show it (only records the
+    model has): a member's vendors, a vendor's partnering members, an event's sponsors and guests."""
+
+    member_vendors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    vendor_members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    event_sponsors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    event_guests: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class SiteModel:
     """The whole site, as deriving/derive.py made it."""
@@ -188,6 +212,7 @@ class SiteModel:
     # the records of kinds declared with a generic page (kinds.Kind.content), by the kind's list
     # name (site.jobs), in the order of their slugs
     others: dict[str, list[Any]] = field(default_factory=dict)
+    links: Links = field(default_factory=Links)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
@@ -196,9 +221,62 @@ class SiteModel:
         object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
         object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
         object.__setattr__(self, "_other_by_slug", {(type(r), r.slug): r for rs in self.others.values() for r in rs})
-        object.__setattr__(self, "_by_type", {Member: self.member_by_slug, Vendor: self.vendor_by_slug,
-                                              Event: self.event_by_slug, Article: self.article_by_slug,
-                                              Page: self.page_by_slug})
+        self._tables()
+
+    def _tables(self) -> None:
+        """What is worked out of the lists, for lookups: once as the model is made."""
+        object.__setattr__(self, "_by_type", {Member: self.member_by_slug, Vendor: self.vendor_by_slug,  # type: ignore[attr-defined]
+                                              Event: self.event_by_slug, Article: self.article_by_slug,  # type: ignore[attr-defined]
+                                              Page: self.page_by_slug})  # type: ignore[attr-defined]
+        object.__setattr__(self, "_resolved", {})  # (table, slug) -> its records: worked out once per model
+
+    def by_kind(self, name: str) -> dict[str, Any]:
+        """slug -> record of the class named name ("Member"); the model itself for "SiteModel" and its
+        settings for "SiteConfig", under the slug ""."""
+        if name == "SiteModel":
+            return {"": self}
+        if name == "SiteConfig":
+            return {"": self.config}
+        for cls, table in self._by_type.items():  # type: ignore[attr-defined]
+            if cls.__name__ == name:
+                return table
+        return {slug: r for (cls, slug), r in self._other_by_slug.items() if cls.__name__ == name}  # type: ignore[attr-defined]
+
+    def value(self, rec: Any, name: str) -> Any:
+        """A field of rec as templates see it: a link (member.vendor_list, …) as this model's
+        records, any other field as the record holds it."""
+        if name in LINK_NAMES and (type(rec), name) in LINKED:
+            return self.linked(rec, name)
+        return getattr(rec, name)
+
+    def linked(self, rec: Any, name: str) -> list[Any]:
+        """The records of this model that rec links to under name (see LINKED)."""
+        table, kind = LINKED[type(rec), name]
+        key = (table, rec.slug)
+        got = self._resolved.get(key)  # type: ignore[attr-defined]
+        if got is None:
+            by_slug = self.member_by_slug if kind == "member" else self.vendor_by_slug  # type: ignore[attr-defined]
+            got = self._resolved[key] = [by_slug[s] for s in getattr(self.links, table).get(rec.slug, ())]  # type: ignore[attr-defined]
+        return got
+
+    def replacing(self, new: Any) -> SiteModel:
+        """A new model in which `new` replaces the record of its kind and slug; every other record,
+        and the links, are the same objects. Only for a record whose place in every list and whose
+        links are as they were (serve's fast path compares its kind's shape fields first)."""
+        cls, values = type(new), dict(self.__dict__)  # every other list and table is shared: nothing changes them
+        table = self._by_type.get(cls)  # type: ignore[attr-defined]
+        if table is not None:  # members -> member_by_slug
+            name = cls.__name__.lower()
+            values[name + "s"] = _swapped(getattr(self, name + "s"), table.get(new.slug), new)
+            values[name + "_by_slug"] = {**table, new.slug: new}
+        else:
+            old = self._other_by_slug.get((cls, new.slug))  # type: ignore[attr-defined]
+            values["others"] = {n: _swapped(rs, old, new) for n, rs in self.others.items()}
+            values["_other_by_slug"] = {**self._other_by_slug, (cls, new.slug): new}  # type: ignore[attr-defined]
+        fresh = object.__new__(SiteModel)
+        object.__setattr__(fresh, "__dict__", values)
+        fresh._tables()
+        return fresh
 
     def __getattr__(self, name: str) -> Any:
         others = self.__dict__.get("others", {})
@@ -223,27 +301,43 @@ class SiteModel:
         return self.config.specialties
 
 
+def _swapped(records: list[Any], old: Any, new: Any) -> list[Any]:
+    """records with new in old's place (records itself when old is not among them)."""
+    at = next((i for i, r in enumerate(records) if r is old), None) if old is not None else None
+    if at is None:
+        return records
+    swapped = list(records)
+    swapped[at] = new
+    return swapped
+
+
 def sort_key_when(value: date | datetime) -> datetime:
     return value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
 
 
-__all__ = ["Article", "Benefit", "Derived", "Event", "Member", "Page", "Positions", "SiteConfig", "SiteModel",
-           "Vendor"]
+__all__ = ["Article", "Benefit", "Derived", "Event", "Links", "Member", "Page", "Positions", "SiteConfig",
+           "SiteModel", "Vendor"]
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
-def derived(obj: Any, **values: Any) -> None:
-    """Set fields of a record that deriving/derive.py is still making (its links, its rendered
-    Markdown); the only way past the freeze, for the derive stage alone."""
-    obj.__dict__.update(values)
+def reserve(cls: type[Any]) -> Any:
+    """An object of cls to point at before construct_into gives it its values: a vendor's
+    benefits name their vendor, made in one go with it. Nothing sees it before then."""
+    return cls.__new__(cls)
 
 
 def construct(cls: type[Any], **values: Any) -> Any:
     """Like pydantic's model_construct (no validation: the values were validated as
     the record), without its per-field default resolution and deep copies, which
     cost a second per 10,000 members. Mutable defaults are copied shallowly."""
+    return construct_into(reserve(cls), **values)
+
+
+def construct_into(obj: Any, **values: Any) -> Any:
+    """construct, into an object reserve() made."""
+    cls = type(obj)
     defaults = _DEFAULTS.get(cls)
     if defaults is None:
         defaults = {name: f.default for name, f in cls.model_fields.items() if not f.is_required()}
@@ -253,10 +347,20 @@ def construct(cls: type[Any], **values: Any) -> Any:
         if name not in values:
             data[name] = default.copy() if isinstance(default, (list, dict, set)) else default
     data.update(values)
-    obj = cls.__new__(cls)
     object.__setattr__(obj, "__dict__", data)
     object.__setattr__(obj, "__pydantic_fields_set__", set(values))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
 
+
+
+def copied(rec: Any, **values: Any) -> Any:
+    """A shallow copy of a record or an item of one (a session, a benefit) with values added: its
+    other values as they are, no defaults worked out again."""
+    copy = object.__new__(type(rec))
+    object.__setattr__(copy, "__dict__", {**rec.__dict__, **values})
+    object.__setattr__(copy, "__pydantic_fields_set__", rec.__pydantic_fields_set__)
+    object.__setattr__(copy, "__pydantic_extra__", getattr(rec, "__pydantic_extra__", None))
+    object.__setattr__(copy, "__pydantic_private__", None)
+    return copy

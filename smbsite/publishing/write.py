@@ -1,4 +1,4 @@
-"""Stage 5, write: into a temporary folder beside OUT, then swapped in.
+"""Stage 6, write: into a temporary folder beside OUT, then swapped in.
 
 OUT is only ever replaced whole, and only when it is empty or was made by
 smbsite (it holds our marker file); a failed build leaves it untouched. A build

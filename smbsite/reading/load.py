@@ -11,7 +11,8 @@ from typing import Any
 from ..model.kinds import KINDS
 from ..core.markdown import needs_check
 from ..model.fields import SLUG_RE
-from ..core.problems import Problems, shorten
+from ..core.forking import fork_map, jobs_for
+from ..core.problems import Problems, no_site_yaml_words, shorten
 from .safefs import LINK_HINT, walk
 from ..core.slugify import slugify
 from .yamlpos import INVISIBLE, LINES, Positions, YamlProblem, parse_yaml
@@ -349,7 +350,7 @@ def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Pro
     return src
 
 
-PARALLEL_FROM = 2000  # records in one folder before a second process pays for itself
+PARSE_MS = 0.3  # parsing one record with its positions, about: what core/forking.py's policy weighs
 
 
 def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: ParseCache | RecordStore | None,
@@ -367,54 +368,43 @@ def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: P
     return out, problems.items
 
 
-def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes],
+def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes], jobs: int,
                     ) -> tuple[list[Source], list]:
-    """Parse half the files in a forked child while this process parses the other half.
+    """Parse a share of the files in each of jobs processes (this one too).
 
-    The child sends back what it parsed: data and positions, and the text only of a record
+    A worker sends back what it parsed: data and positions, and the text only of a record
     whose Markdown has something to check by line (the text is a third of the bytes),
     which costs about half of what parsing them here would.
     """
-    import multiprocessing
-    import pickle
-
-    theirs, mine = listed[1::2], listed[0::2]
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-
-    def child() -> None:
-        try:
-            digests: dict[str, bytes] = {}
-            sources, probs = _parse_share(kind, theirs, root, None, digests)
+    def share(index: int, step: int) -> tuple[list[Source], list, dict[str, bytes]]:
+        mine: dict[str, bytes] = {}
+        sources, probs = _parse_share(kind, listed[index::step], root, None, mine)
+        if index > 0:
             for src in sources:
                 if not any(needs_check(v) for v in strings(src.data)):
                     src.text = ""  # nothing in it is checked by line, so it need not travel
                 src.file = None  # type: ignore[assignment]  # rebuilt by the parent
-            send.send_bytes(pickle.dumps((sources, probs, digests), protocol=pickle.HIGHEST_PROTOCOL))
-        finally:
-            send.close()
-            os._exit(0)
+        return sources, probs, mine
 
-    worker = ctx.Process(target=child, daemon=True)
-    worker.start()
-    send.close()
-    sources, probs = _parse_share(kind, mine, root, None, digests)
     try:
-        other, other_probs, other_digests = pickle.loads(receive.recv_bytes())
-        digests.update(other_digests)
-    except (EOFError, OSError):  # the child died: do its share here, as if serial
-        other, other_probs = _parse_share(kind, theirs, root, None, digests)
-    worker.join()
-    for src in other:
-        src.file = root / src.path
-    merged = sorted(sources + other, key=lambda s: s.slug)
-    return merged, probs + other_probs
+        parts = fork_map(share, jobs)
+    except RuntimeError:  # a worker died: parse it all here, as if serial
+        parts = [share(0, 1)]
+    merged, probs = [], []
+    for sources, part_probs, part_digests in parts:
+        digests.update(part_digests)
+        probs += part_probs
+        for src in sources:
+            if src.file is None:
+                src.file = root / src.path
+        merged += sources
+    return sorted(merged, key=lambda s: s.slug), probs
 
 
 def _store_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes],
-                    cache: RecordStore) -> tuple[list[Source], list]:
-    """A cold cache: parse in two processes as without one, then keep each file's record and problems."""
-    sources, probs = _parse_parallel(kind, listed, root, digests)
+                    cache: RecordStore, workers: int) -> tuple[list[Source], list]:
+    """A cold cache: parse in several processes as without one, then keep each file's record and problems."""
+    sources, probs = _parse_parallel(kind, listed, root, digests, workers)
     by_path: dict[str, list] = {}
     for p in probs:
         by_path.setdefault(p.path, []).append(p)
@@ -432,7 +422,7 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | RecordStore | 
     loaded = Loaded(root=root, site=None)
     site_file = root / "site.yaml"
     if not site_file.is_file():
-        problems.error("site.yaml", 1, 1, f"no site.yaml in {root}", "run smbsite in the site folder or pass -s SRC")
+        problems.error("site.yaml", 1, 1, *no_site_yaml_words(root))
     else:
         raw = read_bytes(site_file)
         loaded.digests["site.yaml"] = blake2b(raw, digest_size=16).digest()
@@ -445,11 +435,12 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | RecordStore | 
         if unread is None:
             loaded.refused.add(kind)
         loaded.slugs[kind] = {slug for slug, _ in listed} | (unread or set())
-        parallel = jobs > 1 and len(listed) >= PARALLEL_FROM and hasattr(os, "fork")
-        if parallel and cache is None:
-            items, probs = _parse_parallel(kind, listed, root, loaded.digests)
-        elif parallel and isinstance(cache, RecordStore) and not any(_rel(root, f) in cache.known for _, f in listed):
-            items, probs = _store_parallel(kind, listed, root, loaded.digests, cache)
+        workers = min(jobs, jobs_for(len(listed), PARSE_MS))
+        cold = isinstance(cache, RecordStore) and not any(_rel(root, f) in cache.known for _, f in listed)
+        if workers > 1 and cache is None:
+            items, probs = _parse_parallel(kind, listed, root, loaded.digests, workers)
+        elif workers > 1 and cold:
+            items, probs = _store_parallel(kind, listed, root, loaded.digests, cache, workers)
         else:
             items, probs = _parse_share(kind, listed, root, cache, loaded.digests)
         problems.extend(probs)

@@ -1,4 +1,4 @@
-"""Stage 4, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
+"""Stage 5, render: an output of the site graph -> bytes. Pure: same graph, same bytes."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,6 +16,7 @@ from ..routes import dependencies as deps, ics, jsonld
 from ..core.markdown import linkify_plain
 from ..routes.outputs import Output, SiteGraph
 from ..model.fields import US_STATES
+from ..model.site import LINK_NAMES, LINKED
 from ..core.problems import Problems
 from ..reading.safefs import walk
 from ..core.slugify import slugify
@@ -169,11 +170,15 @@ class Environment(jinja2.Environment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         if deps._stack and (key := deps.ident(obj)) is not None:
             deps._stack[-1].add(("f", key[0], key[1], attribute))
+        if attribute in LINK_NAMES and (type(obj), attribute) in LINKED:
+            return self.globals["site"].linked(obj, attribute)  # the links are the model's (model/site.py)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if deps._stack and isinstance(argument, str) and (key := deps.ident(obj)) is not None:
             deps._stack[-1].add(("f", key[0], key[1], argument))
+        if argument in LINK_NAMES and (type(obj), argument) in LINKED:
+            return self.globals["site"].linked(obj, argument)
         return super().getitem(obj, argument)
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
@@ -247,7 +252,7 @@ def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> byt
         seen_graph = dataclasses.replace(graph, site=deps.reading(graph.site))
         if out.context is not None:
             seen = dataclasses.replace(out, context=type(out.context)(
-                **{k: deps.reading(v) for k, v in out.context.variables().items()}))
+                **{k: deps.reading(v, graph.site) for k, v in out.context.variables().items()}))
     page = PageInfo(url=out.url, kind=out.kind, title=out.title, canonical=graph.urls.abs(out.url),
                     crumbs=_filed(graph, seen, breadcrumbs(graph, out.url)), jsonld=jsonld.for_output(seen_graph, seen),
                     description=jsonld.description(seen_graph, seen),

@@ -78,18 +78,21 @@ def ident(obj: Any) -> tuple[str, str] | None:
 
 class Reading:
     """A record seen by Python code that runs while an output is made: every field read is
-    noted, and records in what it returns are proxies too."""
+    noted, and records in what it returns are proxies too. A link (member.vendor_list, …) is
+    read from the model it came with (model/site.py)."""
 
-    __slots__ = ("_obj", "_id")
+    __slots__ = ("_obj", "_id", "_site")
 
-    def __init__(self, obj: Any, key: tuple[str, str]):
+    def __init__(self, obj: Any, key: tuple[str, str], site: Any = None):
         object.__setattr__(self, "_obj", obj)
         object.__setattr__(self, "_id", key)
+        object.__setattr__(self, "_site", site)
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._obj, name)
+        site = self._site
+        value = site.value(self._obj, name) if site is not None else getattr(self._obj, name)
         note(("f", *self._id, name))
-        return reading(value)
+        return reading(value, site)
 
     def __eq__(self, other: Any) -> bool:
         return self._obj == (other._obj if isinstance(other, Reading) else other)
@@ -101,22 +104,37 @@ class Reading:
         return repr(self._obj)
 
 
-def reading(value: Any) -> Any:
-    """value with every record in it (in lists, tuples and dicts too) behind a Reading."""
+def reading(value: Any, site: Any = None) -> Any:
+    """value with every record in it (in lists, tuples and dicts too) behind a Reading; site: the
+    model its links are read from (a site model read this way is its own)."""
     key = ident(value)
     if key is not None:
-        return Reading(value, key)
+        return Reading(value, key, value if site is None and isinstance(value, SiteModel) else site)
     cls = type(value)
     if cls is list or cls is tuple:
-        items = [reading(v) for v in value]
+        items = [reading(v, site) for v in value]
         if any(a is not b for a, b in zip(items, value)):
             return cls(items)
         return value
     if cls is dict:
-        pairs = {k: reading(v) for k, v in value.items()}
+        pairs = {k: reading(v, site) for k, v in value.items()}
         if any(pairs[k] is not v for k, v in value.items()):
             return pairs
     return value
+
+
+def linked(site: Any, rec: Any, name: str) -> Any:
+    """rec's link name (event.sponsor_list, …) from site, for Python that may get records as
+    they are or behind a Reading (then it is noted as a read of that field)."""
+    model = _plain(site)
+    if isinstance(rec, Reading):
+        note(("f", *rec._id, name))
+        return reading(model.linked(rec._obj, name), model)
+    return model.linked(rec, name)
+
+
+def _plain(value: Any) -> Any:
+    return value._obj if isinstance(value, Reading) else value
 
 
 # --- digests of values ------------------------------------------------------------------
@@ -212,7 +230,7 @@ class Digests:
         self._output_value = output_value
         self._global_value = global_value
         self.memo: dict[Dep, bytes] = {}
-        self._records: dict[tuple[str, str], Any] | None = None
+        self._tables: dict[str, dict[str, Any]] = {}  # kind -> slug -> record, as asked for
 
     def get(self, dep: Dep) -> bytes:
         got = self.memo.get(dep)
@@ -227,7 +245,7 @@ class Digests:
             if rec is None:
                 return b"no such record"
             try:
-                value = getattr(rec, dep[3])
+                value = self.graph.site.value(rec, dep[3])
             except AttributeError:
                 return b"no such field"
             return fingerprint(value)
@@ -244,15 +262,10 @@ class Digests:
         return b"unknown read"
 
     def record(self, kind: str, slug: str) -> Any:
-        if self._records is None:
-            site = self.graph.site
-            table: dict[tuple[str, str], Any] = {("SiteModel", ""): site, ("SiteConfig", ""): site.config}
-            for records in (site.members, site.vendors, site.events, site.articles, site.pages,
-                            *site.others.values()):
-                for rec in records:
-                    table[type(rec).__name__, rec.slug] = rec
-            self._records = table
-        return self._records.get((kind, slug))
+        table = self._tables.get(kind)
+        if table is None:
+            table = self._tables[kind] = self.graph.site.by_kind(kind)
+        return table.get(slug)
 
     def changed(self, known: dict[Dep, bytes], deps: Any = None) -> set[Dep]:
         """The reads among deps (all of known's when None) whose digest is not the known one."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..model.fields import NATIONWIDE, US_STATES
+from . import dependencies as deps
 from .views import ArticleView, EventView, FormView, MemberView, PageView, PartnerView, VendorView
 
 if TYPE_CHECKING:
@@ -129,11 +130,11 @@ def event(e: "Event", site: "SiteModel", urls: "Urls") -> dict[str, Any]:
         data["description"] = e.summary
     if e.registration:
         data["offers"] = {"@type": "Offer", "url": e.registration, "availability": f"{SCHEMA}/InStock"}
-    if e.sponsor_list:
-        data["sponsor"] = [{"@type": "Organization", "name": v.name, "url": urls.abs(v.url)} for v in e.sponsor_list]
-    if e.guest_list:
-        data["performer"] = [{"@type": "Organization", "name": m.name, "url": urls.abs(m.url)}
-                             for m in e.guest_list]
+    sponsors, guests = deps.linked(site, e, "sponsor_list"), deps.linked(site, e, "guest_list")
+    if sponsors:
+        data["sponsor"] = [{"@type": "Organization", "name": v.name, "url": urls.abs(v.url)} for v in sponsors]
+    if guests:
+        data["performer"] = [{"@type": "Organization", "name": m.name, "url": urls.abs(m.url)} for m in guests]
     return data
 
 

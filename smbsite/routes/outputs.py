@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from .views import View
 
 
-@dataclass
+@dataclass(frozen=True)
 class Output:
     url: str  # site path: /members/acme/ or /feed.xml
     kind: str
@@ -32,8 +32,11 @@ class Output:
         return self.url, self.kind, self.title, self.template, self.lastmod, self.sitemap, str(self.copy_from)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SiteGraph:
+    """What the routes stage hands on, made with all its values: nothing sets any of them later
+    (serve makes a new graph around a new model)."""
+
     site: SiteModel
     urls: Urls
     outputs: list[Output]

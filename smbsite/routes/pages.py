@@ -1,4 +1,4 @@
-"""Stage 3, routes: every output URL and what renders it (template and context). What each
+"""Stage 4, routes: every output URL and what renders it (template and context). What each
 output depends on is recorded while it renders (routes/dependencies.py). Reads the site model, changes nothing in it."""
 from __future__ import annotations
 
@@ -91,6 +91,8 @@ class GraphBuilder:
         self.static_files = list(static_files)
 
     def add(self, **kw: Any) -> Output:
+        if kw.get("template"):  # the page's og:image: its own card, else the site's
+            kw["image"] = self.planned.shares.get(kw["url"], self.planned.identity.site_card)
         out = Output(**kw)
         self.outputs.append(out)
         return out
@@ -105,6 +107,7 @@ class GraphBuilder:
         past = [e for e in reversed(site.events) if not e.upcoming]
 
         sections = site.config.sections
+        self.planned = planned = identity.plan(site, self.urls, self.store, self.problems)
         self.add(url="/", kind="home", title=site.config.title, template="home.html",
                  context=home_view(site, listed, upcoming))
         self.directory(members)
@@ -135,19 +138,15 @@ class GraphBuilder:
         self.add(url="/404.html", kind="404", title="Page not found", template="404.html", sitemap=False)
         for rel, file in self.static_files:
             self.add(url="/static/" + rel, kind="static", sitemap=False, copy_from=file)
-        planned = identity.plan(site, self.urls, self.store, self.problems)
-        for out in self.outputs:
-            if out.template:
-                out.image = planned.shares.get(out.url, planned.identity.site_card)
         self.outputs += planned.outputs
         self.outputs += machine.outputs(site, self.urls, self.outputs)
         nav = [(p.title, p.url) for p in site.pages if p.menu is not None]
-        graph = SiteGraph(site, self.urls, self.outputs, nav, identity=planned.identity, images=planned.images)
-        self.check_urls(graph)
-        graph.stylesheets = self.stylesheets(graph)
+        by_url = self.check_urls(self.outputs)
         cfg = site.config
-        graph.application_url = application_url(cfg.join_url, cfg.contact.email if cfg.contact else None, cfg.title)
-        return graph
+        return SiteGraph(site, self.urls, self.outputs, nav, by_url, identity=planned.identity, images=planned.images,
+                         stylesheets=self.stylesheets(by_url),
+                         application_url=application_url(cfg.join_url, cfg.contact.email if cfg.contact else None,
+                                                         cfg.title))
 
     def vendors(self) -> None:
         site = self.site
@@ -156,7 +155,7 @@ class GraphBuilder:
         for v in site.vendors:
             self.add(url=v.url, source=v.source, kind="vendor", title=v.name, template="vendor.html",
                      context=VendorView(vendor=v, benefit_groups=benefit_groups(v.current_benefits),
-                                        members_shown=v.members[:VENDOR_MEMBERS_SHOWN]))
+                                        members_shown=site.linked(v, "members")[:VENDOR_MEMBERS_SHOWN]))
 
     def radio(self) -> None:
         radio = [e for e in self.site.events if e.type == "radio"]
@@ -166,9 +165,9 @@ class GraphBuilder:
                                    past=[e for e in reversed(radio) if not e.upcoming],
                                    stations=self.stations(radio), cover=cover))
 
-    def stylesheets(self, graph: SiteGraph) -> list[str]:
+    def stylesheets(self, by_url: dict[str, Output]) -> list[str]:
         """templates/static/site.css when the site has one, then site.yaml's extra_css, in order."""
-        sheets = [SITE_CSS] if SITE_CSS in graph.by_url else []
+        sheets = [SITE_CSS] if SITE_CSS in by_url else []
         cfg = self.site.config
 
         def at(*path: Any) -> tuple[int, int]:
@@ -176,7 +175,7 @@ class GraphBuilder:
 
         for i, name in enumerate(cfg.extra_css):
             path = "/static/" + name
-            if path not in graph.by_url:
+            if path not in by_url:
                 self.problems.error("site.yaml", *at("extra_css", i),
                                     f"extra_css: no stylesheet templates/static/{name}", f"put the file in templates/static/ (it is published as {path}), "
                                     "or take it off extra_css")
@@ -184,7 +183,7 @@ class GraphBuilder:
                 sheets.append(path)
         for i, a in enumerate(cfg.home.audiences):
             target = a.url.split("#")[0]
-            if target.startswith("/") and target not in graph.by_url:
+            if target.startswith("/") and target not in by_url:
                 self.problems.error("site.yaml", *at("home", "audiences", i, "url"),
                                     f"home: audience '{a.title}' links to {a.url}, which is no page of the site",
                                     "write the address of a page the site has, like /partners/ or /members/")
@@ -254,7 +253,7 @@ class GraphBuilder:
                 by_spec[key].append(m)
         regions = region_groups(listed)
         counts = {code: len(ms) for code, ms in regions}
-        vendors = sorted({v.slug: v for m in listed for v in m.vendor_list}.values(),
+        vendors = sorted({v.slug: v for m in listed for v in self.site.linked(m, "vendor_list")}.values(),
                          key=lambda v: (v.name.casefold(), v.slug))
         # the finder filters by vendor: it names every vendor a listed member works with
         self.add(url="/partners/", kind="partners", title="Find an IT provider", template="partners.html",
@@ -375,15 +374,16 @@ class GraphBuilder:
 
     # --- integrity ----------------------------------------------------------------------
 
-    def check_urls(self, graph: SiteGraph) -> None:
+    def check_urls(self, outputs: list[Output]) -> dict[str, Output]:
+        """Every output by URL; two at one URL are an error."""
         seen: dict[str, Output] = {}
-        for o in graph.outputs:
+        for o in outputs:
             if o.url in seen:
                 first = seen[o.url]
                 self.problems.error(self._src_of(o), 1, 1,
                                     f"two outputs write {o.url}: {self._src_of(first)} and {self._src_of(o)}")
             seen[o.url] = o
-        graph.by_url = seen
+        return seen
 
     @staticmethod
     def _src_of(o: Output) -> str:

@@ -18,32 +18,31 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
 from ..routes import dependencies as deps
-from ..deriving import derive
 from ..images import imaging
 from ..core.cache_folder import CacheFolder, CacheRefused, default_folder
 from ..images.imaging import CachedFile, ImageStore
-from ..pipeline import build_date, prepare
-from ..publishing.pool import cpu_jobs, no_gc
+from ..pipeline import OneRecord, build_date, prepare, run
+from ..core.forking import cpu_jobs
 from ..rendering.overrides import check_overrides
 from ..rendering.template_errors import from_template, template_problem
-from ..deriving.links import MarkdownLinks
 from ..model.site import SiteModel
 from ..routes.outputs import Output, SiteGraph
 from ..model.kinds import KINDS, kind_of
-from ..reading.load import Loaded, ParseCache, TooLarge, parse_record, read_bytes, size_limit
+from ..reading.load import ParseCache, TooLarge, read_bytes, size_limit
 from ..core.problems import ContentError, Problem, Problems
 from ..rendering.render import digests, make_env, render_output, template_dirs
 from ..reading.safefs import link_problem, plain
 from ..core.urls import output_file
 from ..reading.load import LOGO_TYPES
-from ..checking.validate import Validator
 
 
 def collection_of(rel: str, any_file: bool = False) -> tuple[str, str] | None:
@@ -82,6 +81,7 @@ class IncrementalSite:
         self.outputs: dict[str, Output] = {}
         self.reads: dict[str, frozenset[deps.Dep]] = {}  # site path -> what it read when it was rendered
         self.known: dict[deps.Dep, bytes] = {}  # every read of a rendered output -> its digest then
+        self.fields_read: dict[tuple[str, str], set[deps.Dep]] = {}  # (kind, slug) -> its fields in known
         self.users: dict[deps.Dep, set[str]] = {}  # read -> the outputs that read it
         self.now: deps.Digests | None = None  # digests of reads in the current model
         self.lock = threading.RLock()
@@ -100,8 +100,9 @@ class IncrementalSite:
     def full(self, changed: set[str] | None = None) -> Stats:
         """(Re)load everything through the parse cache; mark what the change touches dirty."""
         with self.lock:
-            problems, _, site, graph = prepare(self.src, self.day or self.as_of, self.drafts, self.base_url,
-                                               self.cache, store=self.store)
+            prepared = prepare(self.src, self.day or self.as_of, self.drafts, self.base_url, self.cache,
+                               store=self.store)
+            problems, graph = prepared.problems, prepared.graph
             if graph is not None and not problems.errors:
                 self.store.claim()
                 problems.extend(imaging.materialise(graph.images, self.store, cpu_jobs()))
@@ -182,40 +183,22 @@ class IncrementalSite:
         hit = self.cache.get(rel)
         if hit is not None and hit[0] == raw:
             return Stats("fast")  # touched but unchanged
-        local = Problems()
-        source = parse_record(kind, slug, rel, file, raw, local)
-        if source is None or local.errors:
+        assert self.day is not None
+        prepared = run(OneRecord(self.src, self.graph, kind, rel, raw, self.day, self.drafts))
+        if prepared.graph is None:
+            # not alone (shape, parse or validation errors, a broken link): the full path says why;
+            # the served site stays as it was until then
             return None
-        known = Loaded(root=self.src, site=None,
-                       slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
-        validator = Validator(known, local, self.day, self.drafts)
-        cfg = site.config
-        valid = validator.record(source, cfg)
-        if valid is None or local.errors:
-            return None
-        new = derive.record(kind, valid, cfg, self.day)
-        if any(getattr(new, f) != getattr(old, f) for f in KINDS[kind].shape):
-            return None
-        # its Markdown links are checked against the URL set, which the shape check kept
-        checker = MarkdownLinks(site.config.base_path, local, {rel: source.text})
-        checker.record_markdown(kind, new)
-        checker.check_links(self.outputs)
-        if local.errors:
-            return self.full({rel})  # reports them; the served site stays as it was
-        # a new model, the edited record in it; the old one stays as it was. Its 10,000 new
-        # records would set off the collector several times over: it runs when serve is idle.
-        with no_gc():
-            site = derive.relinked(site, new)
-        self.graph = replace(self.graph, site=site)
-        assert self.env is not None
+        self.graph = prepared.graph
+        site = self.graph.site
+        assert self.env is not None and prepared.loaded is not None
         self.env.globals.update(site=site, config=site.config)
         self.now = digests(self.env, self.graph)
-        self.cache[rel] = (raw, source, [])
-        self.problems = sorted({p for p in self.problems if p.path != rel} | set(local.warnings))
-        # what can differ: the edited record's fields, and what the site model and its settings
-        # give (every other record keeps its fields; the views name records by kind and slug)
-        mine = (type(new).__name__, new.slug)
-        dirty = self._changed([d for d in self.known if d[0] == "f" and (d[1:3] == mine or d[2] == "")])
+        self.cache[rel] = (raw, prepared.loaded.sources[kind][0], [])
+        self.problems = sorted({p for p in self.problems if p.path != rel} | set(prepared.problems.warnings))
+        # what can differ: the edited record's fields. Every other record is the same object; the
+        # site model's lists, the views and the settings name records by kind and slug, which stay
+        dirty = self._changed(list(self.fields_read.get((type(old).__name__, slug), ())))
         self.dirty |= dirty
         self.generation += 1
         return Stats("fast", dirty=len(dirty))
@@ -279,6 +262,8 @@ class IncrementalSite:
         self.reads[url] = frozenset(reads)
         for dep in reads:
             self.known[dep] = self.now.get(dep)
+            if dep[0] == "f":
+                self.fields_read.setdefault(dep[1:3], set()).add(dep)
             self.users.setdefault(dep, set()).add(url)
 
     def _forget(self, url: str, keep_page: bool = False) -> None:
@@ -289,6 +274,10 @@ class IncrementalSite:
                 if not users:
                     del self.users[dep]
                     self.known.pop(dep, None)
+                    if dep[0] == "f" and (fields := self.fields_read.get(dep[1:3])) is not None:
+                        fields.discard(dep)
+                        if not fields:
+                            del self.fields_read[dep[1:3]]
         if not keep_page:
             self.pages.pop(url, None)
 
@@ -359,8 +348,12 @@ class IncrementalSite:
         with self.lock:
             gc.collect()
 
-    def render_dirty(self) -> int:
-        """Render every dirty output; returns how many were rendered."""
+    def render_dirty(self, stop: Callable[[], bool] | None = None,
+                     failed: Callable[[str, Exception], None] | None = None) -> int:
+        """Render every dirty output; returns how many were rendered. A request waiting for a page
+        goes first. stop: asked before each page (serve: a newer change, or shutting down, comes
+        first). failed: told of a page that fails for a bug, which is then left; without it, that
+        and a template mistake are raised (with it, a template mistake is a problem shown)."""
         count = 0
         while True:
             with self.lock:
@@ -368,10 +361,22 @@ class IncrementalSite:
             if not todo:
                 return count
             for url in todo:
+                while stop is not None and self.waiting and not stop():
+                    time.sleep(0.002)
+                if stop is not None and stop():
+                    return count
                 with self.lock:
-                    if url in self.dirty:
+                    if url not in self.dirty:
+                        continue
+                    try:
                         self.render(url)
                         count += 1
+                    except Exception as exc:
+                        if failed is None:
+                            raise
+                        self.dirty.discard(url)
+                        if not isinstance(exc, ContentError):
+                            failed(url, exc)
 
     def files(self) -> dict[str, bytes]:
         """Every output file (relative to OUT) and its bytes, as a full build would write them."""

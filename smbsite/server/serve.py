@@ -28,7 +28,7 @@ from urllib.parse import quote, unquote_to_bytes, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..core.problems import UsageError
+from ..core.problems import UsageError, no_site_yaml
 from .incremental import IncrementalSite
 from ..core.problems import ContentError, Problem
 
@@ -194,26 +194,15 @@ class DevServer:
     def _render_in_background(self) -> None:
         """Render the dirty pages ahead of requests, yielding to requests and newer changes."""
         site = self.site
-        with site.lock:
-            todo = sorted(site.dirty)
         before = set(site.problems)
+
+        def stop() -> bool:
+            return self.stop.is_set() or bool(self.queue.paths)  # the next rebuild comes first; it calls this again
+
         try:
-            for url in todo:
-                while site.waiting and not self.stop.is_set():
-                    time.sleep(0.002)
-                if self.stop.is_set() or self.queue.paths:
-                    return  # the next rebuild comes first; it calls this again
-                with site.lock:
-                    if url not in site.dirty:
-                        continue
-                    try:
-                        site.render(url)
-                    except ContentError:
-                        site.dirty.discard(url)
-                    except Exception as exc:  # a bug: the page answers it when asked; keep going
-                        site.dirty.discard(url)
-                        self.say(f"rendering {url} failed: {exc!r}")
-            if not site.waiting and not self.queue.paths:
+            # a page failing for a bug answers it when asked; the others go on
+            site.render_dirty(stop, lambda url, exc: self.say(f"rendering {url} failed: {exc!r}"))
+            if not stop() and not site.waiting:
                 site.collect()  # what the edit left behind, while nobody waits
         finally:
             # a template mistake fails every page that uses it: said once, not once a page
@@ -422,7 +411,7 @@ def serve(src: Path, port: int = 8000, bind: str = "127.0.0.1", drafts: bool = F
           as_of: str | None = None, quiet: bool = False) -> None:
     src = Path(src)
     if not (src / "site.yaml").is_file():
-        raise UsageError(f"no site.yaml in {src}")
+        raise no_site_yaml(src, "serve")
     try:
         server = DevServer(src, bind, port, as_of=as_of, drafts=drafts, quiet=quiet)
     except OSError as exc:

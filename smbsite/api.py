@@ -12,57 +12,75 @@ from datetime import date
 from pathlib import Path
 
 from .core.cache_folder import CacheFolder, CacheRefused, default_folder
+from .core import check_memo
+from .core.result import Result
+from .core.store import Store, open_store
 from .images.imaging import ImageStore
 from .routes.outputs import SiteGraph
+from .reading.load import RecordStore
 from .pipeline import build_date, check_render, prepare, publish
 from .core.problems import ContentError, Problem, UsageError
 from .core.report import Reporter
 from .model.schema import FOLDER as SCHEMA_FOLDER, stale_schemas
+from .publishing import cache as page_cache
 from .publishing.search import SearchIndexError
 from .publishing.write import OutputError, UnsafeOutput, check_out
 
 __all__ = ["Result", "UsageError", "build", "build_date", "check", "prepare"]
 
 
-@dataclass
-class Result:
-    problems: list[Problem] = field(default_factory=list)
-    graph: SiteGraph | None = None
-    files_written: int = 0
-    ms: float = 0.0
-    out: Path | None = None
-    strict: bool = False
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not (self.strict and self.warnings)
-
-
 def check(src: str | Path = ".", as_of: str | date | None = None, strict: bool = False,
-          drafts: bool = True) -> Result:
+          drafts: bool = True, cache: bool = True) -> Result:
     """Validate everything (drafts too: they will be published one day) and render every page
-    as a build would; write nothing."""
+    as a build would; write nothing. cache: through the site's build cache, records whose bytes
+    did not change are not parsed again and pages whose reads did not change are not rendered
+    again; a site unchanged since the last check is answered from it (core/check_memo.py)."""
     start = time.perf_counter()
-    prepared = prepare(Path(src), as_of, drafts, one_shot=True)
-    problems, graph = prepared.problems, prepared.graph
-    if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
-        try:
-            problems.extend(check_render(Path(src), graph))
-        except Exception:
-            # records with errors are left out of the model, which a build never renders: the
-            # errors fail the check already, and once they are fixed check renders everything
-            if not problems.errors:
-                raise
-        problems.extend(schema_problems(Path(src)))
-    return Result(problems.sorted(), graph, 0, (time.perf_counter() - start) * 1000, strict=strict)
+    src = Path(src)
+    options = (as_of if as_of is None else str(as_of), drafts)
+    inputs = check_memo.Inputs(src, options) if cache else None
+    folder = open_check_cache(src) if cache else None
+    db = open_store(folder) if folder is not None else None
+    try:
+        if db is not None and inputs is not None:
+            known = check_memo.remembered(db, inputs, options)
+            if known is not None:
+                return Result(known[0], None, 0, (time.perf_counter() - start) * 1000, strict=strict, pages=known[1])
+        code = page_cache.code_fingerprint() if db is not None else ""
+        prepared = prepare(src, as_of, drafts, cache=record_store(folder, db, code), one_shot=True)
+        problems, graph = prepared.problems, prepared.graph
+        complete = True
+        if graph is not None:  # what a build would render, rendered: a template mistake is found here, not there
+            try:
+                pages = (db, "check " + repr((graph.site.as_of.isoformat(), drafts)), code) if db is not None else None
+                problems.extend(check_render(src, graph, cache=pages))
+            except Exception:
+                # records with errors are left out of the model, which a build never renders: the
+                # errors fail the check already, and once they are fixed check renders everything
+                if not problems.errors:
+                    raise
+                complete = False
+            problems.extend(schema_problems(src))
+        found = problems.sorted()
+        n_pages = len([o for o in graph.outputs if o.template]) if graph is not None else 0
+        if complete and inputs is not None:
+            check_memo.remember(db, inputs, options, found, n_pages)
+        return Result(found, graph, 0, (time.perf_counter() - start) * 1000, strict=strict, pages=n_pages)
+    finally:
+        if db is not None:
+            db.close()
+        if folder is not None:
+            folder.close()
+
+
+def open_check_cache(src: Path) -> CacheFolder | None:
+    """The site's cache for a check: the default folder, when it can be used (else check goes without)."""
+    if not (src / "site.yaml").is_file():
+        return None  # (prepare says what is wrong)
+    try:
+        return CacheFolder.open(default_folder(src), src)
+    except CacheRefused:
+        return None
 
 
 def schema_problems(src: Path) -> list[Problem]:
@@ -109,6 +127,13 @@ def open_cache(src: Path, folder: Path | None) -> tuple[CacheFolder | None, list
                               "(the default) or pass --cache-dir", "warning")]
 
 
+def record_store(folder: CacheFolder | None, db: Store | None, fingerprint: str) -> RecordStore | None:
+    """Where a build or check through the cache finds the records it parsed before."""
+    if folder is None or db is None or db.folder is not folder:
+        return None
+    return RecordStore(db, fingerprint)
+
+
 def build(src: str | Path = ".", out: str | Path | None = None, *, as_of: str | date | None = None,
           drafts: bool = False, base_url: str | None = None, strict: bool = False,
           reporter: Reporter | None = None, cache: str | Path | bool = True) -> Result:
@@ -138,7 +163,8 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
     reporter = reporter or Reporter(quiet=True)
     reporter.progress("loading")
     store = ImageStore(folder)  # nothing is written to it unless the content is sound
-    prepared = prepare(src, as_of, drafts, base_url, one_shot=True, store=store)
+    code = page_cache.code_fingerprint() if folder is not None else ""
+    prepared = prepare(src, as_of, drafts, base_url, record_store(folder, store.db, code), one_shot=True, store=store)
     problems, loaded, graph = prepared.problems, prepared.loaded, prepared.graph
     problems.extend(cache_problems)
     result = Result(problems.sorted(), graph, strict=strict, out=out_dir)
@@ -148,7 +174,8 @@ def _build(src: Path, out_dir: Path, folder: CacheFolder | None, cache_problems:
         return result
     options = repr((graph.site.as_of.isoformat(), drafts, base_url))
     try:
-        pages = (folder, options) if folder is not None else None
+        db = store.db if folder is not None else None
+        pages = (db, options, code) if db is not None and db.folder is folder else None
         written, image_problems = publish(src, graph, out_dir, store, reporter, pages)
         result.files_written = written
         result.problems = sorted(set(result.problems) | set(image_problems))

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .routes import dependencies as deps
 from .publishing.cache import PageCache, page_key
-from .core.cache_folder import CacheFolder
+from .core.store import Store
 from .model.site import SiteModel
 from .deriving.derive import Derived, derive, record as derive_record
 from .routes.pages import build_graph
@@ -27,7 +27,7 @@ from .images import imaging
 from .images.imaging import CachedFile, ImageStore
 from .model.kinds import KINDS
 from .deriving.links import MarkdownLinks
-from .reading.load import Loaded, ParseCache, load_site, parse_record
+from .reading.load import Loaded, ParseCache, RecordStore, load_site, parse_record
 from .model.fields import base_url_problem
 from .routes.outputs import SiteGraph
 from .rendering.overrides import check_overrides, own_templates
@@ -124,7 +124,7 @@ class WholeSite(Steps):
     """Every stage over the whole site folder."""
 
     def __init__(self, src: Path, as_of: str | date | None, drafts: bool, base_url: str | None,
-                 cache: ParseCache | None, store: ImageStore | None):
+                 cache: ParseCache | RecordStore | None, store: ImageStore | None):
         self.src, self.as_of, self.drafts, self.base_url = src, as_of, drafts, base_url
         self.cache, self.store = cache, store
         self.problems = Problems()
@@ -204,7 +204,7 @@ class OneRecord(Steps):
 
 
 def prepare(src: Path, as_of: str | date | None = None, drafts: bool = False, base_url: str | None = None,
-            cache: ParseCache | None = None, one_shot: bool = False, store: ImageStore | None = None,
+            cache: ParseCache | RecordStore | None = None, one_shot: bool = False, store: ImageStore | None = None,
             ) -> Prepared:
     """Load, validate, derive and route the site: everything short of rendering.
 
@@ -252,8 +252,9 @@ def publish(src: Path, graph: SiteGraph, out_dir: Path, store: ImageStore, repor
     return written, []
 
 
-# (the locked cache folder, the build's options): what a build through the page cache needs (see publishing/cache.py)
-PageKeys = tuple[CacheFolder, str]
+# (the build cache's store, the build's options, code_fingerprint()): what a build through the page cache
+# needs (see publishing/cache.py)
+PageKeys = tuple[Store, str, str]
 
 
 def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, jobs: int | None = None,
@@ -263,7 +264,7 @@ def write_site(src: Path, graph: SiteGraph, out_dir: Path, reporter: Reporter, j
     env = make_env(src, graph, memo=True)
     pages = plan = None
     if cache is not None:
-        pages = PageCache.open(cache[0])
+        pages = PageCache.open(cache[0], cache[1], cache[2])
         if pages is not None:
             keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.copy_from is None}
             now = digests(env, graph)
@@ -347,9 +348,11 @@ class Discard:
         pass
 
 
-def check_render(src: Path, graph: SiteGraph, jobs: int | None = None) -> list[Problem]:
+def check_render(src: Path, graph: SiteGraph, jobs: int | None = None, cache: PageKeys | None = None,
+                 ) -> list[Problem]:
     """Render every page as a build would, in as many processes, and write nothing: the template
-    mistakes a build would stop at, all of them, each once."""
+    mistakes a build would stop at, all of them, each once. cache: a page that rendered without a
+    mistake in an earlier check, and everything it read then is as it was, is not rendered again."""
     env = make_env(src, graph, memo=True)
     found = Problems()
     broken: set[str] = set()  # templates that do not compile: their pages are not rendered
@@ -365,20 +368,37 @@ def check_render(src: Path, graph: SiteGraph, jobs: int | None = None) -> list[P
             found.extend([template_problem(exc, first_use.get(name, ""), name, src)])
             broken.add(name)
 
+    pages = plan = None
+    if cache is not None and not broken:
+        pages = PageCache.open(cache[0], cache[1], cache[2])
+        if pages is not None:
+            keys = {o.url: page_key(cache[1], o) for o in graph.outputs if o.template and o.copy_from is None}
+            now = digests(env, graph)
+            plan = Plan(keys, pages.plan(keys, now), now)
+
     def work(index: int, step: int) -> None:
         mine = Problems()
-        render_slice(env, graph, Discard(), index, step, src=src, found=mine, skip=set(broken))
+        if pages is not None and index > 0:
+            pages.for_worker(index)
+        render_slice(env, graph, Discard(), index, step, src=src, found=mine, skip=set(broken), pages=pages,
+                     plan=plan)
+        if pages is not None and index > 0:
+            pages.flush_part()
         if mine:
             raise ContentError(mine.sorted())
 
     try:
-        jobs = jobs or render_jobs(len(graph.outputs))
+        todo = len(graph.outputs) - (len(plan.hits) if plan is not None else 0)
+        jobs = jobs or render_jobs(todo)
         if jobs > 1:
             fork_map(work, jobs)
         else:
             work(0, 1)
     except ContentError as exc:
         found.extend(exc.problems)
+    finally:
+        if pages is not None and plan is not None:
+            pages.finish(plan.keys.values(), plan.hits.values())
     return found.sorted()
 
 
@@ -408,6 +428,8 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                 staging.copy(rel, Path(o.copy_from))
             continue
         cached = plan.hits.get(o.url) if plan is not None else None
+        if found is not None and cached is not None:
+            continue  # (check) it rendered without a mistake before, and what it read is as it was
         if (in_place and cached is not None and pages is not None and not pages.compact
                 and staging.same(rel, cached[3])):
             pages.hits += 1
@@ -430,8 +452,8 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                 if isinstance(exc, (jinja2.TemplateSyntaxError, jinja2.TemplateNotFound)) and skip is not None:
                     skip.add(o.template)  # every other page of it fails the same way
                 continue
-            if pages is not None and plan is not None:
-                pages.put(plan.keys[o.url], data, {dep: plan.now.get(dep) for dep in reads})
+            if pages is not None and plan is not None:  # (check keeps only that it rendered without a mistake)
+                pages.put(plan.keys[o.url], data if found is None else b"", {dep: plan.now.get(dep) for dep in reads})
         if not (in_place and pages is not None and staging.same(rel, pages.stamp(plan.keys[o.url], data))):
             staging.write(rel, data)
         if reporter is not None and i % 1000 == index:

@@ -137,7 +137,7 @@ def test_page_says_how_to_add_a_logo_and_what_to_do_when_already_listed(make_sit
     assert "Already listed?" in text and "Edit this file" in text
     assert "This form is for member companies." in text
     assert doc.xpath("//p[@id='not-a-member']//a/@href") == ["/net/join/"]  # applicants apply there
-    assert "Member since (optional)" in text and "Today's date is filled in" in text
+    assert "Member since (optional)" in text and "Today’s date is filled in" in text
     # the logo is the second step, linked from the confirmation: GitHub's upload page for the members folder
     assert doc.xpath("//section[@id='add-result']//a[@id='add-logo-link']/@href") == [
         f"{REPOSITORY}/upload/main/members"]

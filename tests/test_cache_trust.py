@@ -4,9 +4,9 @@ build without a cache, and nothing outside the cache and the output changes."""
 from __future__ import annotations
 
 import io
-import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -79,12 +79,14 @@ def test_cache_files_replaced_by_links_to_a_secret_change_nothing(world, tmp_pat
     cache = ["--cache-dir", str(folder)] if where.startswith("in the site") else []
     build(site, tmp_path / "warm", *cache)
     entries = [p for p in files_in(folder) if p.name not in ("lock",)]
-    assert any(p.parent.name == "images" for p in entries) and any(p.parent.name == "pages" for p in entries)
-    for p in entries:  # every entry a link to the secret, and links where the build writes its temporary files
+    assert "cache.sqlite" in {p.name for p in entries}  # pages, images and records
+    for p in entries:  # every entry a link to the secret, and links where the database writes its own files
         p.unlink()
         p.symlink_to(outside / "secret.txt")
-    (folder / "pages" / "index.json.tmp").symlink_to(outside / "secret.txt")
-    (folder / "images" / "decoy").symlink_to(outside / "elsewhere" / "precious.txt")
+    for name in ("cache.sqlite-wal", "cache.sqlite-shm", "cache.sqlite-journal"):
+        (folder / name).unlink(missing_ok=True)
+        (folder / name).symlink_to(outside / "secret.txt")
+    (folder / "images").symlink_to(outside / "elsewhere")
     commit(site)
     before = tree(outside), everything_but(site, "output", ".smbsite-cache", ".git")
     out = tmp_path / "out"
@@ -103,10 +105,7 @@ def test_cache_files_replaced_by_links_to_a_secret_change_nothing(world, tmp_pat
 def test_a_cache_folder_committed_as_a_link_to_another_folder_is_never_written(world, tmp_path):
     site, outside, cold = world
     (site / ".smbsite-cache").symlink_to(outside / "elsewhere")
-    for sub in ("pages", "images"):  # as if a build had made them there
-        (outside / "elsewhere" / sub).mkdir()
-    (outside / "elsewhere" / "pages" / "pack-old.bin").write_text("kept\n")
-    (outside / "elsewhere" / "images" / "0123abcd.webp").write_text("kept\n")
+    (outside / "elsewhere" / "cache.sqlite").write_text("kept\n")  # as if a build had made it there
     commit(site)
     before = tree(outside)
     for cache in (["--cache-dir", str(site / ".smbsite-cache")], []):
@@ -117,14 +116,14 @@ def test_a_cache_folder_committed_as_a_link_to_another_folder_is_never_written(w
             assert ".smbsite-cache:1:1: warning: cache folder not used" in res.stderr
 
 
-@pytest.mark.parametrize("link", ["images", "pages", "parent"])
+@pytest.mark.parametrize("link", ["images", "cache.sqlite", "parent"])
 def test_a_linked_folder_inside_the_cache_or_above_it_is_never_written(world, tmp_path, link):
     site, outside, cold = world
     if link == "parent":  # --cache-dir site/build/cache, where build/ is a committed link out of the site
         (site / "build").symlink_to(outside / "elsewhere")
         folder = site / "build" / "cache"
         cache = ["--cache-dir", str(folder)]
-    else:  # the default folder, outside the site: its images/ or pages/ a link to another folder
+    else:  # the default folder, outside the site: a link in it to another folder (in the database's place too)
         folder = default_folder(site)
         folder.mkdir(parents=True)
         (folder / link).symlink_to(outside / "elsewhere")
@@ -159,17 +158,15 @@ def test_a_forged_page_entry_with_a_correct_digest_is_a_miss(world, tmp_path, wh
         commit(site)
     cache = ["--cache-dir", str(folder)] if where.startswith("in the site") else []
     build(site, tmp_path / "warm", *cache)
-    index_file = folder / "pages" / "index.json"
-    index = json.loads(index_file.read_text())
     forged = b"<!doctype html><title>Join</title><script>alert(document.domain)</script>"
-    pack = folder / "pages" / "pack-forged-0.bin"
-    pack.write_bytes(forged)
-    for entry in index["pages"].values():  # every page: the join page, the home page, all of them
-        entry[:] = [pack.name, 0, len(forged), hashlib.blake2b(forged, digest_size=16).hexdigest()]
-    index_file.write_text(json.dumps(index))
-    # and an image entry replaced by another picture
-    image = next((folder / "images").iterdir())
-    image.write_bytes(png("#f00"))
+    db = sqlite3.connect(folder / "cache.sqlite")
+    with db:  # every page: the join page, the home page, all of them; half with a stamp that fits the bytes
+        db.execute("UPDATE pages SET data = ?", (forged,))
+        db.execute("UPDATE pages SET stamp = ? WHERE rowid % 2 = 0", (hashlib.blake2b(forged).hexdigest(),))
+        # and every image replaced by another picture
+        db.execute("UPDATE images SET data = ?", (png("#f00"),))
+        assert db.execute("SELECT count(*) FROM pages").fetchone()[0] > 10
+    db.close()
     out = tmp_path / "out"
     build(site, out, *cache)
     assert tree(out) == cold

@@ -217,8 +217,9 @@ def test_how_to_claim_text_links_its_email_addresses(make_site):
     out = build_ok(make_site, {"vendors/sonicwall.yaml": vendor})
     [claim] = page(out, "/vendors/sonicwall/").xpath('//p[@class="claim"]')
     assert [a.get("href") for a in claim.iter("a")] == ["mailto:desk@example.org", "tel:9165550100"]
+    # the words get typographic quotes; the address and the number stay as written
     assert " ".join(claim.text_content().split()) == \
-        "How to claim: Email desk@example.org or call (916) 555-0100 & say 'SMB'."
+        "How to claim: Email desk@example.org or call (916) 555-0100 & say ‘SMB’."
 
 
 def test_bundled_member_counts_agree_with_the_directory(bundled):

@@ -141,3 +141,13 @@ def test_typographic_sets_prose_and_leaves_addresses_numbers_and_markup_characte
     kept = "Write to a--b@example.org, call +1 (916) 555-0100 or open 'https://example.org/x--y'"
     assert typographic(kept) == kept
     assert typographic("<b>&amp;</b>") == "<b>&amp;</b>"  # plain text: nothing is HTML
+
+
+def test_every_page_of_the_bundled_site_shows_typographic_apostrophes_quotes_and_dashes(bundled_out):
+    straight = re.compile(r"[A-Za-z]'[A-Za-z]|\"| -- ")
+    for file, doc in pages(bundled_out):
+        for code in doc.xpath("//code|//pre|//script|//style|//textarea"):
+            code.drop_tree()  # written to be copied: as typed
+        text = words(doc)
+        found = straight.search(text)
+        assert found is None, (file.relative_to(bundled_out), text[max(0, found.start() - 30):found.end() + 30])

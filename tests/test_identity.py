@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sqlite3
 import json
 import struct
 import zlib
@@ -17,7 +18,7 @@ from conftest import AS_OF, MEMBER_YAML, SITE_YAML, VENDOR_YAML
 from smbsite import api
 from smbsite.core import slugify
 from smbsite.images import colors, drawing, fonts, imaging
-from smbsite.core.cache_folder import MAC_SIZE, default_folder
+from smbsite.core.cache_folder import default_folder
 from smbsite.rendering.render import THEME
 from smbsite.server.incremental import IncrementalSite
 
@@ -100,9 +101,20 @@ def files_of(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def cache_images(site: Path) -> dict[str, tuple[int, bytes]]:
+    """name -> (its row, its bytes) of every image in the site's build cache (a row rewritten is a new row)."""
+    db_file = default_folder(site) / "cache.sqlite"
+    if not db_file.is_file():
+        return {}
+    db = sqlite3.connect(db_file)
+    try:
+        return {name: (row, data) for name, row, data in db.execute("SELECT name, rowid, data FROM images")}
+    finally:
+        db.close()
+
+
 def cache_files(site: Path) -> dict[str, int]:
-    folder = default_folder(site) / "images"
-    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.is_dir() else {}
+    return {name: row for name, (row, _) in cache_images(site).items()}
 
 
 def webp_size(file: Path) -> tuple[int, int]:
@@ -289,9 +301,8 @@ def test_a_changed_logo_is_made_again_and_its_old_files_leave_the_cache(make_sit
     assert set(after) - set(before) and set(before) - set(after)
     assert set(after) & set(before)  # the vendor's, the site's and the cards are kept
     img = page(out, "/members/acme-networks/").xpath('//img[contains(@class, "logo-page")]')[0]
-    made = default_folder(site) / "images"
-    assert local(out, img.get("src")).read_bytes() in {(made / n).read_bytes()[:-MAC_SIZE]  # (less its signature)
-                                                         for n in set(after) - set(before)}
+    made = cache_images(site)
+    assert local(out, img.get("src")).read_bytes() in {made[n][1] for n in set(after) - set(before)}
 
 
 def test_the_cache_folder_is_tagged_and_can_live_elsewhere_or_nowhere(make_site, tmp_path, cli):
@@ -302,7 +313,7 @@ def test_the_cache_folder_is_tagged_and_can_live_elsewhere_or_nowhere(make_site,
     assert cli("build", "-s", str(site), "--as-of", AS_OF, "-q", "--cache-dir", str(elsewhere)).returncode == 0
     assert not (site / ".smbsite-cache").exists()
     assert (elsewhere / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
-    assert list((elsewhere / "images").iterdir())
+    assert (elsewhere / "cache.sqlite").is_file()
     res = cli("build", "-s", str(site), "--as-of", AS_OF, "--no-cache", "--cache-dir", str(elsewhere))
     assert res.returncode == 2 and "exclude each other" in res.stderr
 
@@ -353,7 +364,7 @@ def test_an_unusable_member_logo_is_an_error_at_its_logo_line(make_site, content
     found = problems(site)
     assert len(found) == 1 and found[0].startswith(f"{M}:12:7: error: {message}"), found
     assert not (site / "output").exists() and not (site / ".smbsite-cache").exists()
-    assert not list((default_folder(site) / "images").iterdir())  # no image was made
+    assert not cache_images(site)  # no image was made
 
 
 def test_an_oversized_vendor_logo_is_an_error_at_its_logo_line(make_site):

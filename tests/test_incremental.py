@@ -427,7 +427,7 @@ def test_a_one_member_edit_renders_only_the_pages_that_show_its_summary(tmp_path
 def make_cache(site: Path, tmp_path: Path) -> Path:
     cache = site / ".smbsite-cache"
     cached_build_files(site, tmp_path / "cached", cache)
-    return cache / "pages"
+    return cache / "cache.sqlite"
 
 
 def edit_some_member(site: Path, text: str) -> None:
@@ -467,50 +467,49 @@ def test_the_cache_is_keyed_by_the_code_of_smbsite_and_its_theme(tmp_path, monke
     assert cache_module.code_fingerprint() != first
 
 
-def corrupt_index_garbage(pages: Path) -> None:
-    (pages / "index.json").write_bytes(b"\x00\xffnot json at all")
+def change_rows(db_file: Path, *statements: str) -> None:
+    import sqlite3
+    db = sqlite3.connect(db_file)
+    with db:
+        for sql in statements:
+            db.execute(sql)
+    db.close()
 
 
-def corrupt_index_truncated(pages: Path) -> None:
-    data = (pages / "index.json").read_bytes()
-    (pages / "index.json").write_bytes(data[: len(data) // 2])
+def corrupt_db_garbage(db: Path) -> None:
+    db.write_bytes(b"\x00\xffnot a database at all" * 100)
 
 
-def corrupt_index_wrong_shape(pages: Path) -> None:
-    data = json.loads((pages / "index.json").read_text(encoding="utf-8"))
-    for entry in list(data["pages"].values())[:20]:
-        entry[1] = -5  # an offset that cannot be read
-    first = next(iter(data["pages"]))
-    data["pages"][first] = ["../../site.yaml", 0, 10, "00"]
-    (pages / "index.json").write_text(json.dumps(data), encoding="utf-8")
+def corrupt_db_truncated(db: Path) -> None:
+    data = db.read_bytes()
+    db.write_bytes(data[: len(data) // 2])
 
 
-def corrupt_pack_truncated(pages: Path) -> None:
-    for pack in pages.glob("pack-*.bin"):
-        with open(pack, "r+b") as f:
-            f.truncate(pack.stat().st_size // 3)
+def corrupt_rows_wrong_shape(db: Path) -> None:
+    change_rows(db, "UPDATE pages SET reads = x'00ff' WHERE rowid % 3 = 0",  # not a list of reads
+                "UPDATE pages SET stamp = NULL, data = 'text, not bytes' WHERE rowid % 3 = 1",
+                "UPDATE reads SET dep = '../../site.yaml' WHERE rowid % 2 = 0")
 
 
-def corrupt_pack_bytes(pages: Path) -> None:
-    for pack in pages.glob("pack-*.bin"):
-        data = bytearray(pack.read_bytes())
-        for i in range(100, len(data), 997):
-            data[i] ^= 0x20  # the same length, different bytes
-        pack.write_bytes(bytes(data))
+def corrupt_page_bytes(db: Path) -> None:  # the same length, different bytes
+    change_rows(db, "UPDATE pages SET data = CAST(replace(CAST(data AS TEXT), 'a', 'A') AS BLOB)")
 
 
-def corrupt_pack_missing(pages: Path) -> None:
-    for pack in pages.glob("pack-*.bin"):
-        pack.unlink()
+def corrupt_pages_missing(db: Path) -> None:
+    change_rows(db, "UPDATE pages SET data = NULL WHERE rowid % 2 = 0", "DELETE FROM reads WHERE rowid % 2 = 1")
 
 
-@pytest.mark.parametrize("damage", [corrupt_index_garbage, corrupt_index_truncated, corrupt_index_wrong_shape,
-                                    corrupt_pack_truncated, corrupt_pack_bytes, corrupt_pack_missing])
+def corrupt_tables_replaced(db: Path) -> None:  # another program's tables where the cache's were
+    change_rows(db, "DROP TABLE pages", "CREATE TABLE pages (name, data)")
+
+
+@pytest.mark.parametrize("damage", [corrupt_db_garbage, corrupt_db_truncated, corrupt_rows_wrong_shape,
+                                    corrupt_page_bytes, corrupt_pages_missing, corrupt_tables_replaced])
 def test_a_damaged_cache_falls_back_to_rendering_never_to_wrong_output(tmp_path, damage):
     site = copy_bundled(tmp_path / "site")
-    pages = make_cache(site, tmp_path)
+    db = make_cache(site, tmp_path)
     edit_some_member(site, "Edited after the cache was written.")
-    damage(pages)
+    damage(db)
     same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
                full_build_with_index(site, tmp_path / "out"), damage.__name__)
     # and the build after it repairs the cache
@@ -521,6 +520,8 @@ def test_a_damaged_cache_falls_back_to_rendering_never_to_wrong_output(tmp_path,
 KILLED_BUILD = """
 import os, signal, sys
 from smbsite import api, pipeline
+from smbsite.core import store
+store.FLUSH_ROWS = 0  # every row reaches the database at once, while the build still runs
 real, count = pipeline.render_output, [0]
 def render_then_die(env, graph, o):
     count[0] += 1
@@ -544,7 +545,10 @@ def test_a_cache_written_by_a_killed_build_falls_back_to_rendering(tmp_path, ear
     killed = subprocess.run([sys.executable, "-c", KILLED_BUILD, str(site), str(tmp_path / "killed"), after],
                             env=env, capture_output=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert list((site / ".smbsite-cache" / "pages").glob("pack-*.bin"))  # it had written pages
+    import sqlite3
+    db = sqlite3.connect(site / ".smbsite-cache" / "cache.sqlite")
+    assert db.execute("SELECT count(*) FROM pages WHERE build IS NOT NULL").fetchone()[0]  # it had written pages
+    db.close()
     same_files(cached_build_files(site, tmp_path / "cached", site / ".smbsite-cache"),
                full_build_with_index(site, tmp_path / "out"), "after a killed build")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import AS_OF, REPO, run_cli
+from smbsite.core import cache_folder
 from smbsite.publishing import write
 from smbsite.api import UsageError, build
 from smbsite.publishing.write import MARKER, remove_leftovers
@@ -136,7 +137,7 @@ def test_smbsite_build_removes_what_a_killed_build_left(make_site):
     assert sorted(p.name for p in site.iterdir() if ".smbsite-" in p.name and p.name != ".smbsite-cache") == []
 
 
-@pytest.mark.skipif(write.fcntl is None, reason="needs file locks")
+@pytest.mark.skipif(cache_folder.fcntl is None, reason="needs file locks")
 def test_a_running_build_s_folder_is_kept(tmp_path):
     import fcntl
     out = tmp_path / "output"

@@ -6,8 +6,10 @@ command's --help load click and nothing heavier (pydantic, Jinja, markdown-it, P
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -100,15 +102,19 @@ def build_cmd(src: Path, out: Path | None, base_url: str | None, drafts: bool, a
 @click.option("--as-of", help="The date to check against [default: SOURCE_DATE_EPOCH, else today].")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only problems.")
-def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Read and render everything afresh instead of reusing what the "
+                                                "site's build cache kept from earlier checks.")
+def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool, no_cache: bool) -> None:
     """Validate every record, page and link and render every page as build would; write nothing."""
-    from ..api import UsageError, check
     from ..core.report import Reporter
     reporter = Reporter(fmt=fmt, quiet=quiet)
-    try:
-        result = check(src, as_of=as_of, strict=strict)
-    except UsageError as exc:
-        _usage(exc)
+    result = None if no_cache else _unchanged_check(src, as_of, strict)
+    if result is None:
+        from ..api import UsageError, check
+        try:
+            result = check(src, as_of=as_of, strict=strict, cache=not no_cache)
+        except UsageError as exc:
+            _usage(exc)
     if fmt == "markdown":
         from ..core.report import markdown_report
         click.echo(markdown_report(result.problems, result.ok), nl=False)
@@ -116,11 +122,39 @@ def check_cmd(src: Path, fmt: str, as_of: str | None, strict: bool, quiet: bool)
     reporter.problems(result.problems)
     n_err, n_warn = len(result.errors), len(result.warnings)
     if not quiet and fmt == "text":
-        pages = len([o for o in result.graph.outputs if o.template]) if result.graph else 0
+        pages = result.pages
         status = "ok" if result.ok else "failed"
         click.echo(f"check {status}: {n_err} error{'s' if n_err != 1 else ''}, "
                    f"{n_warn} warning{'s' if n_warn != 1 else ''}, {pages} pages ({result.ms:.0f} ms)", err=True)
     sys.exit(0 if result.ok else 1)
+
+
+def _unchanged_check(src: Path, as_of: str | None, strict: bool) -> Any:
+    """The last check's answer when nothing changed since (core/check_memo.py), before the stages
+    and their libraries are imported; None when there is none to give."""
+    import time
+    from ..core import check_memo
+    from ..core.cache_folder import CacheFolder, CacheRefused, default_folder
+    from ..core.store import open_store
+    start = time.perf_counter()
+    if not (src / "site.yaml").is_file() or (as_of is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", as_of)):
+        return None  # (the library says what is wrong)
+    options = (as_of, True)
+    try:
+        folder = CacheFolder.open(default_folder(src), src)
+    except (CacheRefused, OSError):
+        return None
+    db = open_store(folder)
+    try:
+        known = check_memo.remembered(db, check_memo.Inputs(src, options), options)
+    finally:
+        if db is not None:
+            db.close()
+        folder.close()
+    if known is None:
+        return None
+    from ..core.result import Result
+    return Result(known[0], None, 0, (time.perf_counter() - start) * 1000, strict=strict, pages=known[1])
 
 
 @main.command("serve")

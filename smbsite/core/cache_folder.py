@@ -7,18 +7,21 @@ site folder that pull requests change. A folder given with --cache-dir inside th
 site is used only when git does not track it and it holds no links; otherwise the
 build goes without a cache and says why.
 
-Inside, every file is opened relative to the cache folder's own descriptor, with
-O_NOFOLLOW, and checked (a regular file, owned by this user) before it is read, so
-a link placed in the cache never leads a read, write or delete out of it. Every
-entry carries a MAC made with a key kept in the user's cache directory, outside
-any site: an entry someone else wrote (a committed cache, a forged page with a
-matching digest) is a miss, never output. One lock covers the whole folder: a
-second build that finds it held builds without the cache.
+Inside there is one database (core/store.py) beside the lock and the CACHEDIR.TAG; a folder
+that holds a link is refused, every file is opened relative to the cache folder's own
+descriptor, with O_NOFOLLOW, and checked (a regular file, owned by this user) before it is
+used, so a link placed in the cache never leads a read, write or delete out of it. Every
+entry carries a MAC made with a key kept in the user's cache directory, outside any site:
+an entry someone else wrote (a committed cache, a forged page with a matching digest) is a
+miss, never output. One lock covers the whole folder: a second build that finds it held
+builds without the cache.
+
+This module also holds the package's one lock helper (try_lock) and one atomic-write helper
+(write_file): the output folder's staging uses them too.
 """
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import secrets
 import shutil
@@ -36,7 +39,8 @@ TAG = "CACHEDIR.TAG"  # the Cache Directory Tagging convention: backup tools ski
 TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
             "# This folder is smbsite's build cache; deleting it only makes the next build cold.\n")
 MAC_SIZE = 32
-SUBFOLDERS = ("images", "pages")
+OWN_FILES = {"lock", TAG}  # besides the database's files (core/store.py)
+LEGACY = ("images", "pages")  # the folders of the cache before it was one database: removed when found
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 CLOEXEC = getattr(os, "O_CLOEXEC", 0)
@@ -130,6 +134,18 @@ def remove(dir_fd: int, name: str) -> None:
         pass
 
 
+def try_lock(fd: int) -> bool:
+    """Take an exclusive lock on an open file or folder without waiting; False when another
+    process holds one. The system drops it when the holder dies, even by kill -9."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 def cache_key() -> bytes:
     """The key entries are signed with: in the user's cache directory, outside every site, made once."""
     root = user_root()
@@ -197,8 +213,7 @@ class CacheFolder:
         folder = cls(fd, path, key)
         try:
             folder._take_lock()
-            for sub in SUBFOLDERS:  # checked now: a link there is a warning, not a failed build later
-                os.close(folder.subfolder(sub))
+            folder._check_contents()  # checked now: a link there is a warning, not a failed build later
         except OSError as exc:
             folder.close()
             raise CacheRefused("the cache folder holds something other than its own folders "
@@ -213,12 +228,9 @@ class CacheFolder:
             lock = os.open("lock", os.O_RDWR | os.O_CREAT | NOFOLLOW | CLOEXEC, 0o600, dir_fd=self.fd)
         except OSError as exc:
             raise CacheRefused(f"the cache folder cannot be locked ({exc.strerror or exc})") from None
-        if fcntl is not None:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(lock)
-                raise CacheRefused("another build is using the cache folder: this one builds without it") from None
+        if not try_lock(lock):
+            os.close(lock)
+            raise CacheRefused("another build is using the cache folder: this one builds without it")
         self._lock = lock
         with os.scandir(self.fd) as entries:
             names = {e.name for e in entries}
@@ -228,11 +240,20 @@ class CacheFolder:
             write_file(self.fd, TAG, TAG_TEXT.encode())
             self.owned = True
 
-    def subfolder(self, name: str) -> int:
-        return open_dir(name, self.fd)
+    def _check_contents(self) -> None:
+        """Refuse a folder that holds a link (whatever its name); remove the folders an older
+        smbsite kept its cache in (only in a folder smbsite made or tagged)."""
+        with os.scandir(self.fd) as entries:
+            found = [(e.name, e.is_symlink(), e.is_dir(follow_symlinks=False)) for e in entries]
+        for name, link, is_dir in found:
+            if link:
+                raise CacheRefused("the cache folder holds links")
+            if is_dir and name in LEGACY and self.owned:
+                shutil.rmtree(name, dir_fd=self.fd, ignore_errors=True)  # (never follows a link)
 
     def mac(self, *parts: bytes) -> bytes:
-        h = hmac.new(self.key, digestmod=hashlib.sha256)
+        """A keyed BLAKE2b over the parts (each prefixed by its length): a MAC no one without the key can make."""
+        h = hashlib.blake2b(key=self.key, digest_size=MAC_SIZE)
         for part in parts:
             h.update(len(part).to_bytes(8, "big") + part)
         return h.digest()

@@ -26,7 +26,6 @@ import json
 import math
 import os
 import re
-import hmac
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -35,9 +34,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from . import rasters
-from ..core.cache_folder import MAC_SIZE, CacheFolder, read_file, remove, write_file
+from ..core.cache_folder import CacheFolder
 from ..core.forking import fork_map, jobs_for
 from ..core.problems import Problem, Problems
+from ..core.store import Store, open_store
 
 RECIPE = "2"  # bump when a drawing changes what a cached file holds (encoder settings are in the key already)
 WEBP = {"quality": 86, "method": 4, "alpha_quality": 100}  # method 6 is 100x slower for 1 % smaller files
@@ -201,69 +201,67 @@ def fit(width: float, height: float, box_w: int, box_h: int, upscale: bool) -> t
 
 # --- the cache -----------------------------------------------------------------------
 
-CACHE_DIR = ".smbsite-cache"  # what sites used to keep inside themselves; git-ignored, never the default now
-
-
 class ImageStore:
-    """Finished image files by content-derived name, in the build cache's images/ folder (see
-    core/cache_folder.py: opened without following links, each file signed), or, without a cache, in a
-    temporary folder made when the first file is and removed by close()."""
+    """Finished image files by content-derived name, in the build cache's store (core/store.py:
+    each row signed), or, without a cache, in a temporary one made when the first file is and
+    removed by close()."""
 
     def __init__(self, folder: CacheFolder | None = None):
         self.folder = folder
         self._own = folder is None
-        self._fd: int | None = None
+        self._db: Store | None = None
 
-    def _dir(self) -> int:
-        if self.folder is None:
-            self.folder = CacheFolder.temporary_folder()
-        if self._fd is None:
-            self._fd = self.folder.subfolder("images")
-        return self._fd
+    @property
+    def db(self) -> Store | None:
+        """The store the images are kept in (pages too, when it is the build cache's); None when
+        the cache's database cannot be used (then a temporary one is)."""
+        if self._db is None:
+            if self.folder is not None:
+                self._db = open_store(self.folder)
+            if self._db is None:  # no cache, or one whose database cannot be used safely
+                if not self._own and self.folder is not None:
+                    self.folder = None
+                self._own = True
+                self.folder = CacheFolder.temporary_folder()
+                self._db = open_store(self.folder)
+        return self._db
 
     def claim(self) -> None:
-        """Make the folder before the first file goes in (and before workers fork, so that they share it)."""
-        self._dir()
+        """Open the store before the first file goes in."""
+        self.db
 
     def file(self, name: str) -> CachedFile:
         return CachedFile(self, name)
 
     def read(self, name: str) -> bytes | None:
         """The file's bytes when this cache wrote them (its signature holds), else None."""
-        raw = read_file(self._dir(), name)
-        if raw is None or len(raw) < MAC_SIZE:
-            return None
-        data, mac = raw[:-MAC_SIZE], raw[-MAC_SIZE:]
-        assert self.folder is not None
-        return data if hmac.compare_digest(mac, self.folder.mac(name.encode(), data)) else None
+        db = self.db
+        row = db.get("images", name) if db is not None else None
+        return row[0] if row is not None and isinstance(row[0], bytes) else None
 
     def has(self, name: str) -> bool:
         return self.read(name) is not None
 
     def put(self, name: str, data: bytes) -> None:
-        """Write one file so that no reader ever sees it half written (workers may race)."""
-        fd = self._dir()
-        assert self.folder is not None
-        write_file(fd, name, data + self.folder.mac(name.encode(), data))
+        """Keep one file (written with the others of its job by flush)."""
+        if self.db is not None:
+            self.db.put("images", name, data)
 
-    def prune(self, keep: Iterable[str]) -> int:
-        """Remove cached files no build of this site uses any more; returns how many. Only names
-        directly in images/ are removed (a link is removed itself, never what it points to)."""
-        if self._fd is None or self.folder is None or self.folder.temporary or not self.folder.owned:
-            return 0  # only a folder smbsite made or tagged as its cache is ever cleaned
-        wanted, removed = set(keep), 0
-        with os.scandir(self._fd) as entries:
-            names = [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
-        for name in names:
-            if name not in wanted and not name.startswith("."):
-                remove(self._fd, name)
-                removed += 1
-        return removed
+    def flush(self) -> None:
+        """Write what was put, so that every process sees it (workers may race: rows replace)."""
+        if self._db is not None:
+            self._db.commit()
+
+    def prune(self, keep: Iterable[str]) -> None:
+        """Remove cached files no build of this site uses any more (only from a folder smbsite made
+        or tagged as its cache)."""
+        if self._db is not None and not self._own:
+            self._db.keep_only("images", set(keep))
 
     def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._db is not None:
+            self._db.close()
+            self._db = None
         if self._own and self.folder is not None:
             self.folder.close()
             self.folder = None
@@ -424,6 +422,7 @@ def run_job(job: Job, store: ImageStore) -> list[Problem]:
                               "export the logo again from an image program")]
     for name, blob in zip(job.names, data):
         store.put(name, blob)
+    store.flush()
     return []
 
 

@@ -1,39 +1,39 @@
-"""The build cache: rendered outputs kept between builds with what each of them read.
+"""The page cache: rendered outputs kept between builds with what each of them read.
 
 While a page renders, what it reads is recorded (routes/dependencies.py): its view, each record field,
 each template it loads, site.yaml's settings. Each read is stored with its digest, and on
 the next build a page is taken from the cache when every read still has that digest, else
 it is rendered again. A page's key is its URL, kind and template and the build's options;
-the index says for the smbsite code and theme that made it.
+its namespace (opts) is those options with the smbsite code and theme that made it.
 
-On disk (CACHE/pages/, beside the image cache's folders):
-  index.json              key -> [pack, offset, length, signature, [reads]], and every read's
-                          digest as of the build that wrote it; replaced atomically
-  pack-TOKEN-N.bin        the bytes, appended by render process N of one build
-  pack-TOKEN-N.json       what process N appended (with its reads), merged into index.json by the parent
-  written.json            what the last build wrote into its output folder (write.InPlace)
-Every read is checked (length, and a signature made with the cache's key, see
-core/cache_folder.py); anything unreadable, truncated, forged, from another version or left
-by a build that was killed is a miss: the page is rendered again, never served
-wrong. A second build using the same cache at the same time builds without it
-(core/cache_folder.py's one lock covers the pages and the images).
+In the store (core/store.py, the cache folder's one database):
+  pages   key -> namespace, stamp (a MAC of its bytes), the ids of its reads, its bytes, and
+          while the build that wrote it runs, that build's token (it is a page only once
+          that build finished: what a killed build wrote is never used)
+  reads   id -> a read and its digest; the id is a MAC (the cache's key) of namespace, read and
+          digest, so a row is checked by making its id again; rows never change, so no
+          build's reads can make another build's page look current
+  notes   "written": what the last build wrote into its output folder (write.InPlace)
+Every row is signed with the cache's key (core/cache_folder.py); a row that does not verify,
+a page whose bytes do not match its stamp, anything from another version or half written, is
+a miss: the page is rendered again, never served wrong. Render processes write their own rows.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import stat
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..core.cache_folder import CLOEXEC, NOFOLLOW, CacheFolder, read_file, remove, write_file
+from ..core.store import Store
 
-FORMAT = 2
-SEP = "\x1f"  # between the parts of a read, as the index writes it
+FORMAT = 3
+SEP = "\x1f"  # between the parts of a read, as the store writes it
 PACKAGE = Path(__file__).resolve().parents[1]
+ID = 12  # bytes of a read's id
+NAMESPACES = 4  # option sets (build, check, another --as-of...) whose pages are kept at once
 
 
 def digest(data: bytes) -> bytes:
@@ -52,87 +52,67 @@ def code_fingerprint() -> str:
 
 
 class PageCache:
-    """Rendered outputs by key. Writes go to this process's pack; reads are verified: every entry
-    is signed with the cache's key (core/cache_folder.py), so an entry nobody but this user's builds
-    wrote, a forged one with a digest that matches included, is a miss."""
+    """Rendered outputs by key, in one namespace of the store. An entry is [key, the ids of its
+    reads, its length (unknown: 0), its stamp]; the stamp is also what a build compares with what
+    it wrote into the output folder last time."""
 
-    def __init__(self, folder: CacheFolder, fingerprint: str):
-        self.cache = folder
-        self.fd = folder.subfolder("pages")
+    def __init__(self, store: Store, options: str, fingerprint: str):
+        self.store = store
         self.fingerprint = fingerprint
+        self.opts = hashlib.blake2b(f"{fingerprint}\0{options}".encode(), digest_size=16).hexdigest()
         self.index: dict[str, list[Any]] = {}
-        self.reads: list[tuple[str, str]] = []  # (read, its digest when the index was written)
-        self.token = secrets.token_hex(6)
-        self.part = 0
-        self._packs: dict[str, int] = {}  # pack name -> read descriptor
-        self._out: int | None = None
-        self._out_name = ""
-        self._out_size = 0
-        self._written: list[list[Any]] = []
-        self.compact = False  # rewrite every page into this build's packs (most old bytes are dead)
+        self.token = secrets.token_hex(8)
+        self.stored: set[bytes] = set()  # the ids of reads in the store (or on their way there)
+        self._ids: dict[tuple, tuple[bytes, bytes]] = {}  # read -> (its digest, its id), as this process made them
+        self.compact = False  # (kept for the render loop: the store never needs rewriting)
         self.hits = self.misses = 0
 
-    # --- opening -----------------------------------------------------------------------
-
     @classmethod
-    def open(cls, folder: CacheFolder, fingerprint: str | None = None) -> PageCache | None:
-        """The page cache in the (locked) cache folder, or None when it cannot be used now."""
-        try:
-            cache = cls(folder, fingerprint or code_fingerprint())
-        except OSError:
+    def open(cls, store: Store | None, options: str, fingerprint: str | None = None) -> PageCache | None:
+        """The page cache of these options in the (locked) cache's store, or None without one."""
+        if store is None:
             return None
+        cache = cls(store, options, fingerprint or code_fingerprint())
         cache._read_index()
         return cache
 
     def _read_index(self) -> None:
-        try:
-            raw = read_file(self.fd, "index.json")
-            if raw is None:
-                return
-            data = json.loads(raw)
-            if data["format"] != FORMAT or data["code"] != self.fingerprint:
-                return  # another smbsite made it: start cold
-            index = data["pages"]
-            reads = [(str(dep), str(want)) for dep, want in data["reads"]]
-            live = 0
-            for key, entry in index.items():
-                if not (isinstance(key, str) and isinstance(entry, list) and len(entry) == 5
-                        and isinstance(entry[4], list)):
-                    return
-                if any(not isinstance(i, int) or not 0 <= i < len(reads) for i in entry[4]):
-                    return
-                live += int(entry[2])
-            self.index, self.reads = index, reads
-            total = 0
-            for pack in {entry[0] for entry in index.values()}:
-                try:
-                    st = os.stat(pack, dir_fd=self.fd, follow_symlinks=False)
-                    total += st.st_size if stat.S_ISREG(st.st_mode) else 0
-                except (OSError, TypeError, ValueError):
-                    continue
-            self.compact = total > 2 * live + (1 << 20)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            self.index = {}
+        index = {}
+        for key, opts, stamp, reads, mac in self.store.rows("pages", "WHERE opts = ? AND build IS NULL",
+                                                           (self.opts,), "opts, stamp, reads"):
+            if isinstance(reads, bytes) and len(reads) % ID == 0 and self.store.valid("pages", key, (opts, stamp, reads), mac):
+                index[key] = [key, reads, 0, stamp]
+        self.index = index
 
-    def sign(self, key: str, data: bytes) -> str:
-        return self.cache.mac(b"page", self.fingerprint.encode(), key.encode(), data).hex()
+    def read_id(self, dep: str, now: bytes) -> bytes:
+        """A read's id: a MAC of it and its digest, made with the cache's key (see the module's text)."""
+        return hashlib.blake2b(f"{self.opts}{SEP}{dep}{SEP}".encode("utf-8", "surrogateescape") + now,
+                               key=self.store.folder.key, digest_size=ID).digest()
 
     # --- reading and writing -------------------------------------------------------------
 
     def plan(self, keys: dict[str, str], digests: Any) -> dict[str, list[Any]]:
         """url -> its cache entry, for every output (url -> key) whose reads all have the
         digest now (digests: deps.Digests) that they had when it was stored."""
-        same: list[bool | None] = [None] * len(self.reads)
+        if not self.index:
+            return {}
+        table = {name: (dep, d) for name, dep, d, _ in self.store.rows("reads")}
+        self.stored = set(table)
+        same: dict[bytes, bool] = {}
         hits = {}
         for url, key in keys.items():
             entry = self.index.get(key)
             if entry is None:
                 continue
-            for i in entry[4]:
-                ok = same[i]
+            reads = entry[1]
+            for at in range(0, len(reads), ID):
+                i = reads[at:at + ID]
+                ok = same.get(i)
                 if ok is None:
-                    dep, want = self.reads[i]
-                    ok = same[i] = digests.get(tuple(dep.split(SEP))).hex() == want
+                    row = table.get(i)
+                    ok = same[i] = (row is not None and isinstance(row[0], str) and isinstance(row[1], bytes)
+                                    and self.read_id(row[0], row[1]) == i
+                                    and digests.get(tuple(row[0].split(SEP))) == row[1])
                 if not ok:
                     break
             else:
@@ -141,120 +121,84 @@ class PageCache:
 
     def get(self, key: str, entry: list[Any]) -> bytes | None:
         """The bytes of a planned hit (None if they cannot be read: render the page)."""
-        data = self._read(key, entry)
-        if data is None:
+        row = self.store.get("pages", key, "data")
+        data = row[0] if row is not None else None
+        if not isinstance(data, bytes) or not hmac.compare_digest(self.stamp(key, data), str(entry[3])):
             self.misses += 1
-            return None
+            return None  # changed since it was written, or not written by this user's builds
         self.hits += 1
-        if self.compact:
-            self._append(key, data, entry[3], [self.reads[i] for i in entry[4]])
-        return data
-
-    def _read(self, key: str, entry: list[Any]) -> bytes | None:
-        try:
-            pack, offset, length, want = entry[:4]
-            fd = self._packs.get(pack)
-            if fd is None:
-                if not isinstance(pack, str) or "/" in pack or not pack.startswith("pack-"):
-                    return None
-                fd = os.open(pack, os.O_RDONLY | NOFOLLOW | CLOEXEC, dir_fd=self.fd)
-                if not stat.S_ISREG(os.fstat(fd).st_mode):
-                    os.close(fd)
-                    return None
-                self._packs[pack] = fd
-            data = os.pread(fd, length, offset)
-        except (OSError, ValueError, TypeError, OverflowError):
-            return None
-        if len(data) != length or not hmac.compare_digest(self.sign(key, data), str(want)):
-            return None  # truncated, changed since it was written, or not written by this user's builds
         return data
 
     def stamp(self, key: str, data: bytes) -> str:
-        """What the index says a page's bytes are (its signature, which a read checks): also what
-        a build compares with what it wrote into the output folder last time."""
-        return self.sign(key, data)
+        """What the store says a page's bytes are (a MAC, which a read checks)."""
+        return self.store.folder.mac(b"page", self.opts.encode(), key.encode(), data).hex()
 
     def put(self, key: str, data: bytes, reads: dict[tuple, bytes]) -> None:
         """Keep a rendered output with what it read (read -> its digest now)."""
         self.misses += 1
-        self._append(key, data, self.stamp(key, data), [(SEP.join(dep), d.hex()) for dep, d in reads.items()])
-
-    def _append(self, key: str, data: bytes, signature: str, reads: list[tuple[str, str]]) -> None:
-        try:
-            if self._out is None:
-                self._out_name = f"pack-{self.token}-{self.part}.bin"
-                self._out = os.open(self._out_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC,
-                                    0o600, dir_fd=self.fd)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(self._out, view):]
-        except OSError:
-            return  # a full disk does not fail the build: the page is just not cached
-        self._written.append([key, self._out_name, self._out_size, len(data), signature, reads])
-        self._out_size += len(data)
+        ids = []
+        known = self._ids
+        for dep, d in reads.items():
+            got = known.get(dep)
+            if got is None or got[0] != d:
+                text = SEP.join(dep)
+                got = known[dep] = (d, self.read_id(text, d))
+                if got[1] not in self.stored:
+                    self.stored.add(got[1])
+                    self.store.put("reads", got[1], text, d)
+            ids.append(got[1])
+        self.store.put("pages", key, self.opts, self.stamp(key, data), b"".join(ids), data, self.token)
 
     def flush_part(self) -> None:
-        """Close this process's pack and list what it holds (a render worker's last step)."""
-        if self._out is None:
-            return
-        try:
-            os.close(self._out)
-            self._out = None
-            write_file(self.fd, f"pack-{self.token}-{self.part}.json", json.dumps(self._written).encode())
-        except OSError:
-            pass
+        """Write what this process rendered (a render worker's last step)."""
+        self.store.commit()
 
     def for_worker(self, part: int) -> None:
-        """In a forked render process: write to pack number part from now on."""
-        self.part, self._out, self._out_size, self._written = part, None, 0, []
-        self._packs = {}  # descriptors are shared with the parent: open our own
+        """In a forked render process (it writes its own rows; a read another process writes too is
+        the same row)."""
 
     # --- the end of a build ----------------------------------------------------------------
 
     def finish(self, keys: Iterable[str], hits: Iterable[list[Any]] = ()) -> None:
-        """Make this build's pages the cache: merge what every process wrote, keep only the
-        pages of this build, replace the index atomically, delete packs nobody points at.
-        hits: the entries this build took from the cache (their reads are as they were)."""
-        self.flush_part()
-        wanted = set(keys)
-        taken = {id(e) for e in hits}
-        numbers: dict[str, int] = {}
-        table: list[list[str]] = []
-
-        def number(dep: str, want: str) -> int:
-            n = numbers.get(dep)
-            if n is None:
-                n = numbers[dep] = len(table)
-                table.append([dep, want])
-            return n
-
-        index = {}
-        if not self.compact:
-            for k, e in self.index.items():
-                if k in wanted and id(e) in taken:
-                    index[k] = [*e[:4], [number(*self.reads[i]) for i in e[4]]]
-        with os.scandir(self.fd) as entries:
-            names = sorted(e.name for e in entries if not e.is_dir(follow_symlinks=False))
-        for name in names:
-            if not (name.startswith(f"pack-{self.token}-") and name.endswith(".json")):
-                continue
-            try:
-                for key, pack, offset, length, signature, reads in json.loads(read_file(self.fd, name) or b"[]"):
-                    if key in wanted:
-                        index[key] = [pack, offset, length, signature, [number(dep, want) for dep, want in reads]]
-            except (ValueError, TypeError):
-                continue  # that process's pages are simply not kept
+        """Make this build's pages the cache of its options: keep only them (and the pages of a few
+        other recent option sets, say check's beside build's)."""
+        store = self.store
+        store.commit()
+        store.keep_only("pages", (), "build IS NOT NULL AND build != ?", (self.token,))  # what killed builds left
+        store.execute("UPDATE pages SET build = NULL WHERE build = ?", (self.token,))
+        store.keep_only("pages", keys, "opts = ?", (self.opts,))
+        recent = [self.opts]
+        raw = self.store.note("namespaces")
         try:
-            write_file(self.fd, "index.json", json.dumps({"format": FORMAT, "code": self.fingerprint,
-                                                         "reads": table, "pages": index}).encode())
-        except OSError:
+            recent += [o for o in json.loads(raw or b"[]") if isinstance(o, str) and o != self.opts]
+        except ValueError:
+            pass
+        recent = recent[:NAMESPACES]
+        self.store.set_note("namespaces", json.dumps(recent).encode())
+        self.store.keep_only("pages", (), "opts NOT IN (%s)" % ", ".join("?" * len(recent)), tuple(recent))
+        self._prune_reads()
+        self._read_index()
+
+    def _prune_reads(self) -> None:
+        """Forget reads no page points at any more, once they are many (each change of a read's
+        digest adds a row)."""
+        store = self.store
+        count = store.count("reads")
+        try:
+            last = int(store.note("reads-kept") or b"-1")
+        except ValueError:
+            last = -1
+        if last < 0:  # the first build through this store: every read is some page's
+            store.set_note("reads-kept", str(count).encode())
             return
-        self.index = index
-        self.reads = [(dep, want) for dep, want in table]
-        live = {e[0] for e in index.values()}
-        for name in names if self.cache.owned else ():
-            if name.startswith("pack-") and name not in live:
-                remove(self.fd, name)
+        if count <= 2 * last + 10000:
+            return
+        used = set()
+        for (reads,) in store.execute("SELECT reads FROM pages"):
+            if isinstance(reads, bytes):
+                used.update(reads[at:at + ID] for at in range(0, len(reads), ID))
+        store.keep_only("reads", used)
+        store.set_note("reads-kept", str(len(used)).encode())
 
     # --- what the last build wrote into its output folder -----------------------------
 
@@ -262,42 +206,25 @@ class PageCache:
         """relative path -> [size, mtime_ns, what it holds] of every file the last build through
         this cache wrote into out; None when that build wrote elsewhere or nothing is known."""
         try:
-            raw = read_file(self.fd, "written.json")
+            raw = self.store.note("written")
             if raw is None:
                 return None
             data = json.loads(raw)
             if data["format"] != FORMAT or data["out"] != str(Path(out).resolve()):
                 return None
             files = data["files"]
-            if not hmac.compare_digest(str(data["mac"]), self._mac_written(data["out"], files)):
-                return None  # not written by this user's builds
             if not all(isinstance(v, list) and len(v) == 3 for v in files.values()):
                 return None
             return files
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
 
-    def _mac_written(self, out: str, files: dict[str, list[Any]]) -> str:
-        return self.cache.mac(b"written", out.encode(), json.dumps(files, sort_keys=True).encode()).hex()
-
     def note_written(self, out: Path, files: dict[str, list[Any]]) -> None:
-        try:
-            where = str(Path(out).resolve())
-            write_file(self.fd, "written.json", json.dumps({"format": FORMAT, "out": where, "files": files,
-                                                            "mac": self._mac_written(where, files)}).encode())
-        except OSError:
-            pass  # the next build writes every file
+        where = str(Path(out).resolve())
+        self.store.set_note("written", json.dumps({"format": FORMAT, "out": where, "files": files}).encode())
 
     def close(self) -> None:
-        for fd in self._packs.values():
-            os.close(fd)
-        self._packs = {}
-        if self._out is not None:
-            os.close(self._out)
-            self._out = None
-        if self.fd >= 0:
-            os.close(self.fd)
-            self.fd = -1
+        self.store.commit()
 
 
 def page_key(options: str, out: Any) -> str:

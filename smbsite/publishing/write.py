@@ -14,12 +14,8 @@ import stat
 import time
 from pathlib import Path
 
+from ..core.cache_folder import try_lock
 from ..model.kinds import source_folders
-
-try:
-    import fcntl
-except ImportError:  # not on Windows: staging folders are then told apart by process id alone
-    fcntl = None  # type: ignore[assignment]
 
 MARKER = ".smbsite-output"
 MARKER_TEXT = "This folder is written by smbsite build; it is replaced on every build.\n"
@@ -83,11 +79,7 @@ def _lock(path: Path) -> int | None:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
         return None
-    if fcntl is None:
-        return fd
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    if not try_lock(fd):
         os.close(fd)
         return None
     return fd

@@ -280,13 +280,62 @@ def strings(value: Any) -> Any:
             yield from strings(v)
 
 
-ParseCache = dict[str, tuple[bytes, "Source | None", list]]
+ParseCache = dict[str, tuple[bytes, "Source | None", list]]  # serve's, in memory: path -> (bytes, source, problems)
+
+
+class RecordStore:
+    """Parsed records kept in the build cache's store (core/store.py) between builds, by the digest
+    of the file's bytes and of this smbsite: a file whose bytes did not change is not parsed
+    again, and the problems found when it was are reported again with it."""
+
+    def __init__(self, store: Any, salt: str):
+        self.store, self.salt = store, salt.encode()
+        # (unverified: a row's MAC is checked when it is used)
+        self.known = {name: key for name, key, _ in store.rows("records", columns="digest")}
+        self.seen: set[str] = set()
+
+    def key(self, digest: bytes) -> bytes:
+        return blake2b(self.salt + b"\0" + digest, digest_size=16).digest()
+
+    def get(self, rel: str, digest: bytes) -> tuple[Source | None, list] | None:
+        self.seen.add(rel)
+        key = self.key(digest)
+        if self.known.get(rel) != key:
+            return None
+        row = self.store.get("records", rel, "digest, data")
+        if row is None or row[0] != key:
+            return None
+        try:
+            import pickle
+            src, probs = pickle.loads(row[1])  # (signed with the cache's key: written by this user's builds)
+        except Exception:
+            return None
+        return src, probs
+
+    def put(self, rel: str, digest: bytes, src: Source | None, probs: list) -> None:
+        import pickle
+        self.seen.add(rel)
+        self.store.put("records", rel, self.key(digest), pickle.dumps((src, probs), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def finish(self) -> None:
+        """Keep the records of the files this build read; forget the rest."""
+        self.store.commit()
+        self.store.keep_only("records", self.seen)
 
 
 def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Problems,
-           cache: ParseCache | None) -> Source | None:
-    """parse_record, reusing the last result for a file whose bytes did not change (serve)."""
-    if cache is not None:
+           cache: ParseCache | RecordStore | None, digest: bytes = b"") -> Source | None:
+    """parse_record, reusing the last result for a file whose bytes did not change (serve, and
+    builds and checks through the cache)."""
+    if isinstance(cache, RecordStore):
+        got = cache.get(rel, digest or blake2b(raw, digest_size=16).digest())
+        if got is not None:
+            src, probs = got
+            if src is not None:
+                src.file = file
+            problems.extend(probs)
+            return src
+    elif cache is not None:
         hit = cache.get(rel)
         if hit is not None and hit[0] == raw:
             problems.extend(hit[2])
@@ -294,7 +343,9 @@ def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Pro
     local = Problems()
     src = parse_record(kind, slug, rel, file, raw, local)
     problems.extend(local.items)
-    if cache is not None:
+    if isinstance(cache, RecordStore):
+        cache.put(rel, digest or blake2b(raw, digest_size=16).digest(), src, list(local.items))
+    elif cache is not None:
         cache[rel] = (raw, src, list(local.items))
     return src
 
@@ -302,7 +353,7 @@ def _parse(kind: str, slug: str, rel: str, file: Path, raw: bytes, problems: Pro
 PARSE_MS = 0.3  # parsing one record with its positions, about: what core/forking.py's policy weighs
 
 
-def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: ParseCache | None,
+def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: ParseCache | RecordStore | None,
                  digests: dict[str, bytes]) -> tuple[list[Source], list]:
     problems = Problems()
     out = []
@@ -311,7 +362,7 @@ def _parse_share(kind: str, listed: list[tuple[str, Path]], root: Path, cache: P
         raw = read_source(kind, rel, file, problems)
         if raw is not None:
             digests[rel] = blake2b(raw, digest_size=16).digest()
-        src = _parse(kind, slug, rel, file, raw, problems, cache) if raw is not None else None
+        src = _parse(kind, slug, rel, file, raw, problems, cache, digests.get(rel, b"")) if raw is not None else None
         if src is not None:
             out.append(src)
     return out, problems.items
@@ -350,7 +401,23 @@ def _parse_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, diges
     return sorted(merged, key=lambda s: s.slug), probs
 
 
-def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, jobs: int = 1) -> Loaded:
+def _store_parallel(kind: str, listed: list[tuple[str, Path]], root: Path, digests: dict[str, bytes],
+                    cache: RecordStore, workers: int) -> tuple[list[Source], list]:
+    """A cold cache: parse in several processes as without one, then keep each file's record and problems."""
+    sources, probs = _parse_parallel(kind, listed, root, digests, workers)
+    by_path: dict[str, list] = {}
+    for p in probs:
+        by_path.setdefault(p.path, []).append(p)
+    parsed = {s.path: s for s in sources}
+    for _, file in listed:
+        rel = _rel(root, file)
+        if rel in digests:
+            cache.put(rel, digests[rel], parsed.get(rel), by_path.get(rel, []))
+    return sources, probs
+
+
+def load_site(root: Path, problems: Problems, cache: ParseCache | RecordStore | None = None,
+              jobs: int = 1) -> Loaded:
     root = Path(root)
     loaded = Loaded(root=root, site=None)
     site_file = root / "site.yaml"
@@ -368,11 +435,16 @@ def load_site(root: Path, problems: Problems, cache: ParseCache | None = None, j
         if unread is None:
             loaded.refused.add(kind)
         loaded.slugs[kind] = {slug for slug, _ in listed} | (unread or set())
-        workers = min(jobs, jobs_for(len(listed), PARSE_MS)) if cache is None else 1
-        if workers > 1:
+        workers = min(jobs, jobs_for(len(listed), PARSE_MS))
+        cold = isinstance(cache, RecordStore) and not any(_rel(root, f) in cache.known for _, f in listed)
+        if workers > 1 and cache is None:
             items, probs = _parse_parallel(kind, listed, root, loaded.digests, workers)
+        elif workers > 1 and cold:
+            items, probs = _store_parallel(kind, listed, root, loaded.digests, cache, workers)
         else:
             items, probs = _parse_share(kind, listed, root, cache, loaded.digests)
         problems.extend(probs)
         loaded.sources[kind] = items
+    if isinstance(cache, RecordStore):
+        cache.finish()
     return loaded

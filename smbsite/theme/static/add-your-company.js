@@ -292,12 +292,12 @@
     if (full.length > C.maxUrl) {
       openLink.href = editorUrl(slug);
       statusEl.textContent = "Your listing is too long to hand to GitHub in a link. Copy it from the box below, " +
-        "then open GitHub's editor and paste it in.";
+        "then open GitHub’s editor and paste it in.";
       resultHeading.focus();
       return;
     }
     openLink.href = full;
-    statusEl.textContent = "Opening GitHub's editor with members/" + slug + ".yaml\u2026";
+    statusEl.textContent = "Opening GitHub’s editor with members/" + slug + ".yaml\u2026";
     resultHeading.focus();
     window.location.assign(full);
   }

@@ -17,8 +17,8 @@ import yaml
 
 from conftest import AS_OF, REPO, SITE_YAML
 from smbsite import api
-from smbsite.routes import addform
-from smbsite.routes.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules
+from smbsite.kinds import addform
+from smbsite.kinds.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules
 from smbsite.model.records import MemberRecord
 from smbsite.core.slugify import slugify
 from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe, watch_errors

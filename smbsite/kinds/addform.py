@@ -1,4 +1,4 @@
-"""The "Add your company" page: a form that writes a member record in the browser.
+"""The member kind's "Add your company" page: a form that writes a member record in the browser.
 
 The page is built only when site.yaml names the site's `repository`. Its script
 (theme static/add-your-company.js) checks what the member typed, writes the

@@ -411,3 +411,25 @@ def tree(root: Path) -> dict[str, str]:
         elif p.is_dir() and not any(p.iterdir()):
             out[rel + "/"] = "empty"
     return out
+
+
+def layers() -> list[list[str]]:
+    """The layers contract of .importlinter, highest first: each layer's names without 'smbsite.'."""
+    import configparser
+    config = configparser.ConfigParser()
+    config.read(REPO / ".importlinter", encoding="utf-8")
+    [stages] = [s for s in config.sections() if config[s].get("type") == "layers"]
+    rows = [row.strip() for row in config[stages]["layers"].splitlines() if row.strip()]
+    return [[name.strip().removeprefix("smbsite.") for name in row.replace(":", "|").split("|")] for row in rows]
+
+
+def modules() -> dict[str, Path]:
+    """Every module by its dotted name under smbsite ('reading.load'); a package's __init__
+    holds only its docstring and is checked by test_import_contracts.py."""
+    found = {}
+    for p in sorted((REPO / "smbsite").rglob("*.py")):
+        rel = p.relative_to(REPO / "smbsite").with_suffix("")
+        if rel.parts[0] in {"theme", "starter"} or (len(rel.parts) > 1 and rel.name == "__init__"):
+            continue
+        found[".".join(rel.parts)] = p
+    return found

@@ -10,21 +10,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from conftest import modules
+
 PACKAGE = Path(__file__).resolve().parent.parent / "smbsite"
 
 MAX_LINES = 500
-
-
-def modules() -> dict[str, Path]:
-    """Every module by its dotted name under smbsite ('reading.load'); a package's __init__
-    holds only its docstring and is checked by test_import_contracts.py."""
-    found = {}
-    for p in sorted(PACKAGE.rglob("*.py")):
-        rel = p.relative_to(PACKAGE).with_suffix("")
-        if rel.parts[0] in {"theme", "starter"} or (len(rel.parts) > 1 and rel.name == "__init__"):
-            continue
-        found[".".join(rel.parts)] = p
-    return found
 
 
 def imports_of(path: Path) -> set[str]:

@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from test_import_contracts import layers
+from conftest import layers
 
 REPO = Path(__file__).resolve().parent.parent
 STAGE = re.compile(r"Stage (\d+), (\w+): ")

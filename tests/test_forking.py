@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from conftest import modules
 from smbsite.core.forking import cpu_jobs, fork_map, jobs_for
 from smbsite.core.problems import ContentError, Problem
 from smbsite.publishing.write import OutputError
@@ -52,8 +53,6 @@ def test_one_policy_says_how_many_processes_pay(monkeypatch):
 
 
 def test_no_module_forks_but_the_helper():
-    from test_architecture import modules
-
     forking = [name for name, path in modules().items() if name != "core.forking"
                and any(word in path.read_text(encoding="utf-8") for word in ("multiprocessing", "os.fork("))]
     assert forking == []

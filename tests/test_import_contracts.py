@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import layers
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -43,16 +45,6 @@ def test_every_package_says_its_job_in_one_line_and_holds_nothing_else():
         doc = ast.get_docstring(tree)
         assert doc and "\n" not in doc.strip(), f"{init}: a one-line docstring"
         assert len(tree.body) == 1, f"{init}: only the docstring (importing from a package __init__ hides cycles)"
-
-
-def layers() -> list[list[str]]:
-    """The layers contract of .importlinter, highest first: each layer's names without 'smbsite.'."""
-    import configparser
-    config = configparser.ConfigParser()
-    config.read(REPO / ".importlinter", encoding="utf-8")
-    [stages] = [s for s in config.sections() if config[s].get("type") == "layers"]
-    rows = [row.strip() for row in config[stages]["layers"].splitlines() if row.strip()]
-    return [[name.strip().removeprefix("smbsite.") for name in row.replace(":", "|").split("|")] for row in rows]
 
 
 def test_the_layers_are_whole_packages_and_name_every_one():

@@ -70,6 +70,7 @@ class Store:
         self._pid = 0
         self._pending: dict[str, list[tuple]] = {}  # rows not written yet, by table
         self._pending_bytes = 0
+        self._pending_rows = 0
         self.damaged = False
         _OPEN.add(self)
 
@@ -210,14 +211,20 @@ class Store:
         in one short transaction, so that processes writing at once seldom wait for each other."""
         n = SIGNED.get(table, len(values))
         mac = self.mac(table, name, *_plain(values[:n])) if n else b""
-        self._pending.setdefault(table, []).append((name, *values, mac))
-        self._pending_bytes += sum(len(v) for v in values if isinstance(v, (bytes, str)))
-        if self._pending_bytes > FLUSH_BYTES or sum(map(len, self._pending.values())) > FLUSH_ROWS:
+        rows = self._pending.get(table)
+        if rows is None:
+            rows = self._pending[table] = []
+        rows.append((name, *values, mac))
+        for v in values:
+            if isinstance(v, (bytes, str)):
+                self._pending_bytes += len(v)
+        self._pending_rows += 1
+        if self._pending_bytes > FLUSH_BYTES or self._pending_rows > FLUSH_ROWS:
             self.commit()
 
     def commit(self) -> None:
         """Write the rows kept so far (a failure, a full disk say, only loses them: they are a cache)."""
-        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        pending, self._pending, self._pending_bytes, self._pending_rows = self._pending, {}, 0, 0
         if not pending:
             return
         try:

@@ -114,9 +114,12 @@ def tools(baseline: Path | None = None):
                                   "{d}/cache-" + name]
     check_warm = smb + ["check", "-s", "{d}/site", "-q"] + check_cache_args(smb, env)
     before = [] if baseline is None else [
+        # cold as "smbsite build" is: its cache in the work folder, removed before every run (not the
+        # user's cache directory, which a checkout with the cache outside the site would find warm)
         Tool("smbsite build (baseline)", "smbsite", [py, "-m", "smbsite", "build", "-s", "{d}/site", "-o",
-                                                      "{d}/out-baseline", "-q"],
-             ("out-baseline", "site/.smbsite-cache"), "out-baseline", {"PYTHONPATH": str(baseline.resolve())})]
+                                                      "{d}/out-baseline", "-q", "--cache-dir", "{d}/cache-baseline"],
+             ("out-baseline", "cache-baseline", "site/.smbsite-cache"), "out-baseline",
+             {"PYTHONPATH": str(baseline.resolve())})]
     return before + [
         Tool("smbsite build", "smbsite", smb + ["build", "-s", "{d}/site", "-o", "{d}/out-smbsite", "-q",
                                                 "--cache-dir", "{d}/cache-cold"],

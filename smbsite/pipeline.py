@@ -176,7 +176,7 @@ class OneRecord(Steps):
             return None
         site = self.prev.site
         return Loaded(root=self.src, site=None, sources={self.kind: [source]},
-                      slugs={"member": set(site.member_by_slug), "vendor": set(site.vendor_by_slug)})
+                      slugs={name: {r.slug for r in records} for name, records in site.records.items()})
 
     def validate(self, loaded: Loaded) -> Validated | None:
         [source] = loaded.sources[self.kind]

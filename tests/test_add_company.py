@@ -17,8 +17,8 @@ import yaml
 
 from conftest import AS_OF, REPO, SITE_YAML
 from smbsite import api
-from smbsite.routes import addform
-from smbsite.routes.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules
+from smbsite.kinds import addform
+from smbsite.kinds.addform import ALREADY_LISTED, FIELDS, WORDS, field_rules
 from smbsite.model.records import MemberRecord
 from smbsite.core.slugify import slugify
 from conftest import AXE_TAGS, BASE, BASE_URL, Served, need_axe, watch_errors
@@ -446,7 +446,7 @@ def test_a_company_already_listed_is_sent_to_its_file(pg, form_site):
     fill_form(pg, **{**GOOD, "name": "acme networks", "specialties": ["cabling"]})
     pg.click("button[type=submit]")
     pg.wait_for_selector("#f-name-error:not([hidden])")
-    assert pg.inner_text("#f-name-error") == "Acme Networks is already listed: See its listing or Change it in GitHub's editor."
+    assert pg.inner_text("#f-name-error") == "Acme Networks is already listed: See its listing or Change it in GitHub’s editor."
     links = pg.eval_on_selector_all("#f-name-error a", "as => as.map(a => a.getAttribute('href'))")
     assert links == [BASE + "members/acme-networks/", f"{REPOSITORY}/edit/main/members/acme-networks.yaml"]
     assert ALREADY_LISTED["exists"] == "{name} is already listed"

@@ -151,3 +151,13 @@ def test_every_page_of_the_bundled_site_shows_typographic_apostrophes_quotes_and
         text = words(doc)
         found = straight.search(text)
         assert found is None, (file.relative_to(bundled_out), text[max(0, found.start() - 30):found.end() + 30])
+
+
+def test_the_forms_own_words_use_typographic_apostrophes():
+    """The add-company form's messages are shown only after a mistake, so no built page holds them:
+    they are read from the table the page's script gets."""
+    from smbsite.kinds.addform import ALREADY_LISTED, WORDS
+    texts = [*ALREADY_LISTED.values(), *(t for rules in WORDS.values() for t in rules.values())]
+    assert len(texts) > 20
+    straight = [t for t in texts if "'" in t or '"' in t]
+    assert straight == []

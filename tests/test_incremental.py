@@ -764,10 +764,10 @@ def test_a_field_left_out_of_a_kinds_shape_list_fails_the_field_by_field_compari
 
     import pytest
 
-    from smbsite.model.kinds import KINDS
+    from smbsite.model.kinds import KINDS, registry
 
     member = KINDS["member"]
-    monkeypatch.setitem(KINDS, "member", dataclasses.replace(member, shape=tuple(f for f in member.shape
+    monkeypatch.setitem(registry(), "member", dataclasses.replace(member, shape=tuple(f for f in member.shape
                                                                                if f != "state")))
     # (stale region pages, or a region page missing or left over: either comparison names the field)
     with pytest.raises(AssertionError, match=r"member\.state|'member', 'state'"):

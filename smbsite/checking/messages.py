@@ -65,12 +65,15 @@ def placeholder_message(placeholder: str) -> str:
 
 # --- references to specialties, vendors and members --------------------------------
 
-REFERENCE_KINDS = {  # what -> (folder of its records or None, the word for its display name, who adds new ones)
-    "specialty": (None, "label", "a maintainer adds new specialties to site.yaml"),
-    "vendor": (KINDS["vendor"].folder, "vendor's name", "a maintainer adds new vendors"),
-    "member": (KINDS["member"].folder, "member's name", ""),
-    "page": (KINDS["page"].folder, "page's title", ""),
-}
+SPECIALTY = (None, "label", "a maintainer adds new specialties to site.yaml")
+
+
+def reference_kind(what: str) -> tuple[str | None, str, str]:
+    """(folder of its records or None, the word for its display name, who adds new ones)"""
+    if what == "specialty":
+        return SPECIALTY
+    kind = KINDS[what]
+    return kind.folder, kind.name_word or f"{kind.name}'s name", kind.who_adds
 
 
 def _normal(text: str) -> str:
@@ -98,7 +101,7 @@ def reference_hint(what: str, value: str, known: Iterable[str], names: dict[str,
     `names` maps display names (a specialty's label, a vendor's name) to their keys: a
     member who copies the label from the page is told the key that goes with it.
     """
-    folder, name_word, who_adds = REFERENCE_KINDS[what]
+    folder, name_word, who_adds = reference_kind(what)
     known = sorted(set(known))
     raw_names = names
     names = {_normal(n): k for n, k in (names or {}).items() if k in known}

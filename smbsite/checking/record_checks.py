@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import messages
 from ..reading.load import Source
+from ..model.kinds import KINDS
 from ..model.fields import PLACEHOLDER, SLUG_RE, US_STATES, WEEKDAYS
 from ..model.records import Record
 from ..reading.sourcemap import source_mapper
@@ -207,7 +208,16 @@ def _value_hint(kind: str, value: Any) -> str:
 
 PATTERN_MESSAGES = {"language": "expected a language code such as en or en-US",
                     "cname": "expected a domain name such as www.smbtn.org (no https://, no path)"}
-REFERENCE_FIELDS = {"specialties": "specialty", "vendors": "vendor", "sponsors": "vendor", "guests": "member"}
+def reference_fields() -> dict[str, str]:
+    """The fields that name other things by key -> what they name: site.yaml's specialties, and
+    each kind's references (kinds.Kind.refs)."""
+    return {"specialties": "specialty", **{ref.field: ref.kind for kind in KINDS.values() for ref in kind.refs}}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REFERENCE_FIELDS":
+        return reference_fields()
+    raise AttributeError(name)
 
 
 def _placeholder_at(src: Source, loc: tuple, value: Any) -> tuple[int, int]:
@@ -276,7 +286,7 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 message = f"{field}: '{shorten(value)}' is not one of {', '.join(options)}"
                 hint = did_you_mean(str(value), options)
             elif kind == "string_pattern_mismatch" and ctx.get("pattern") == SLUG_RE.pattern:
-                ref = REFERENCE_FIELDS.get(str(loc[0])) if len(loc) == 2 and not on_key else None
+                ref = reference_fields().get(str(loc[0])) if len(loc) == 2 and not on_key else None
                 if ref is not None and str(loc[0]) in choices:
                     message = f"unknown {ref} '{shorten(value)}'"
                     hint = messages.reference_hint(ref, str(value), choices[str(loc[0])],
@@ -324,10 +334,10 @@ def report_validation_error(src: Source, model: type[BaseModel], exc: Validation
                 if kind == "legacy_number":
                     hint = f"write the number in plain digits, e.g. {last}: {ctx['meant']}"
                 elif kind == "local_dt":
-                    # an event has a 'timezone' field of its own; an article's times are in site.yaml's
+                    # a record with a 'timezone' field of its own (an event) says where; others are in site.yaml's
                     hint = f"write the local time without the offset, e.g. {last}: {ctx['local']}" + (
-                        "; the event's 'timezone' field says where it is (default: site.yaml's timezone)"
-                        if src.kind == "event" else "; it is read in site.yaml's timezone")
+                        f"; the {src.kind}'s 'timezone' field says where it is (default: site.yaml's timezone)"
+                        if src.kind in KINDS and "timezone" in model.model_fields else "; it is read in site.yaml's timezone")
             hint = hint or str(ctx.get("hint", "")) or _value_hint(kind, value)
         problems.error(src.path, line, col, message, hint)
 

@@ -1,32 +1,31 @@
 """Stage 2, validate: loaded documents -> valid records, or problems at file:line:col.
 
-Each record is checked against its model (schema errors are put in a member's words in
-checking/record_checks.py), then against the rest of the site: references, duplicates, dates
-that contradict each other. Logo files are checked in images/logos.py (their contents in
-images/filetypes.py). Nothing here works out what the site shows: that is deriving/derive.py's job.
+Each record is checked against its kind's model (schema errors are put in a member's words in
+checking/record_checks.py), then by its kind's own checks (kinds.Kind.check: dates that
+contradict each other, duplicates; the kinds' modules hold them), then against the rest of the
+site: every record its kind's references name must exist. Logo files are checked in
+images/logos.py (their contents in images/filetypes.py). Nothing here works out what the site shows: that is deriving/derive.py's job.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Iterable
 
 from ..images import logos
 from ..images.colors import brand_problems
-from ..model.site import sort_key_when
 from ..images.imaging import LogoFile
-from ..model.kinds import KINDS, RESERVED_PAGE_SLUGS
+from ..model.kinds import KINDS
 from ..reading.load import LINES, Loaded, Source
 from ..model.fields import PLACEHOLDER, SLUG_RE
-from ..model.records import ArticleMeta, EventRecord, MemberRecord, PageMeta, SiteRecord, VendorRecord
+from ..model.records import SiteRecord
 from . import messages
 from ..core.markdown import MarkdownRenderer, needs_check
 from ..reading.sourcemap import source_mapper
 from ..core.problems import Problems, shorten
-from ..model.places import event_span
 from .record_checks import check_record
-from .lookalikes import look_alikes, skeleton
+from .lookalikes import skeleton
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -81,10 +80,6 @@ def website_host(url: str | None) -> str:
     return host
 
 
-def _when_text(value: date | datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value.isoformat()
-
-
 @dataclass(frozen=True)
 class Valid:
     """A record that passed validation, with the source it came from."""
@@ -104,14 +99,18 @@ class Validated:
 
 
 class Validator:
+    """Checks every record against its kind's model, then the kind's own checks (kinds.Kind.check),
+    then what each names (kinds.Kind.refs); what a kind checks is in its module."""
+
     def __init__(self, loaded: Loaded, problems: Problems, as_of: date, drafts: bool = False):
         self.loaded, self.problems, self.as_of, self.drafts = loaded, problems, as_of, drafts
-        self.choices: dict[str, list[str]] = {
-            "vendors": sorted(loaded.slugs.get("vendor", ())), "sponsors": sorted(loaded.slugs.get("vendor", ())),
-            "guests": sorted(loaded.slugs.get("member", ()))}
-        vendor_names = self._names("vendor")
-        self.names: dict[str, dict[str, str]] = {"vendors": vendor_names, "sponsors": vendor_names,
-                                                 "guests": self._names("member")}
+        # a reference field's known values and the names records give themselves, for did-you-means
+        self.choices: dict[str, list[str]] = {}
+        self.names: dict[str, dict[str, str]] = {}
+        for kind in KINDS.values():
+            for ref in kind.refs:
+                self.choices[ref.field] = sorted(loaded.slugs.get(ref.kind, ()))
+                self.names[ref.field] = self._names(ref.kind)
 
     def run(self) -> Validated | None:
         site = self.site()
@@ -121,7 +120,9 @@ class Validator:
             self.names["specialties"] = {s.label: key for key, s in cfg.specialties.items()}
         records = {kind: [v for s in self.loaded.sources.get(kind, []) if (v := self.record(s, cfg))]
                    for kind in KINDS}
-        self.same_company(records["member"])
+        for kind in KINDS.values():
+            if kind.check_all is not None:
+                kind.check_all(self, records[kind.name])
         if site is None:
             return None
         self.site_rec = site.rec
@@ -129,20 +130,19 @@ class Validator:
         return Validated(site, records)
 
     def record(self, src: Source, cfg: SiteRecord | None) -> Valid | None:
-        """One record of any kind: the kinds smbsite knows by name have checks of their own."""
-        if src.kind == "member":
-            return self.member(src, cfg)
-        if src.kind == "event":
-            return self.event(src, cfg)
-        return {"vendor": self.vendor, "article": self.article, "page": self.page}.get(src.kind, self.generic)(src)
-
-    def generic(self, src: Source) -> Valid | None:
-        """A record of a kind declared with nothing to check beyond its model."""
-        rec = check_record(src, KINDS[src.kind].record, self.problems)
+        """One record: its model, its logo, then its kind's own checks."""
+        kind = KINDS[src.kind]
+        rec = check_record(src, kind.record, self.problems, self.choices, self.names)
         if rec is None:
-            self.raw_markdown(src)
+            self.raw_checks(src, cfg)
             return None
-        return Valid(src, rec)
+        for ref in kind.refs:
+            value = getattr(rec, ref.field)
+            if isinstance(value, list):
+                self.duplicates(src, ref.field, value)
+        logo = getattr(rec, "logo", None) if "logo" in kind.record.model_fields else None
+        valid = Valid(src, rec, logos.record_logo(src, logo, self.loaded.root, self.problems) if logo else None)
+        return kind.check(self, valid, cfg) if kind.check is not None else valid
 
     def _names(self, kind: str) -> dict[str, str]:
         """The names records of a kind give themselves -> their slugs."""
@@ -165,139 +165,27 @@ class Validator:
         logo_file = logos.site_logo(src, rec.logo, self.problems) if rec.logo is not None else None
         return Valid(src, rec, logo_file)
 
-    def member(self, src: Source, cfg: SiteRecord | None) -> Valid | None:
-        rec = check_record(src, MemberRecord, self.problems, self.choices, self.names)
-        if rec is None:
-            self.raw_checks(src, cfg)
-            return None
-        if rec.joined > self.as_of:
-            line, col = src.pos.value(("joined",))
-            self.problems.warning(src.path, line, col, f"joined {rec.joined} is after today ({self.as_of})",
-                                  "write the date the company became a member")
-        if cfg is not None:
-            self.specialties(src, enumerate(rec.specialties), cfg)
-        self._duplicates(src, "specialties", rec.specialties)
-        self._duplicates(src, "serves", rec.serves)
-        self._duplicates(src, "vendors", rec.vendors)
-        logo = logos.record_logo(src, rec.logo, self.loaded.root, self.problems) if rec.logo is not None else None
-        return Valid(src, rec, logo)
-
-    def vendor(self, src: Source) -> Valid | None:
-        rec = check_record(src, VendorRecord, self.problems)
-        if rec is None:
-            self.raw_checks(src, None)
-            return None
-        for i, b in enumerate(rec.benefits):
-            if b.starts and b.ends and b.ends < b.starts:
-                line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.error(src.path, line, col,
-                                    f"benefit '{shorten(b.title)}' ends ({b.ends}) before it starts ({b.starts})")
-            if b.ends and b.ends < self.as_of:
-                line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.warning(src.path, line, col,
-                                      f"benefit '{shorten(b.title)}' expired on {b.ends} and is not shown",
-                                      "remove it or set a new end date")
-            elif b.ends and b.ends <= self.as_of + timedelta(days=EXPIRY_WARNING_DAYS):
-                line, col = src.pos.value(("benefits", i, "ends"))
-                self.problems.warning(src.path, line, col, f"benefit '{shorten(b.title)}' expires on {b.ends}",
-                                      "renew it with the vendor or let it lapse")
-        logo = logos.record_logo(src, rec.logo, self.loaded.root, self.problems) if rec.logo is not None else None
-        return Valid(src, rec, logo)
-
-    def event(self, src: Source, cfg: SiteRecord | None) -> Valid | None:
-        rec = check_record(src, EventRecord, self.problems, self.choices, self.names)
-        if rec is None:
-            self.raw_checks(src, cfg)
-            return None
-        start, end, all_day = event_span(rec, rec.timezone or (cfg.timezone if cfg else "UTC"))
-        if rec.ends is not None and sort_key_when(rec.ends) < sort_key_when(rec.starts):
-            line, col = src.pos.value(("ends",))
-            self.problems.error(src.path, line, col, f"ends ({rec.ends}) is before starts ({rec.starts})")
-        if all_day and isinstance(rec.ends, datetime):
-            line, col = src.pos.value(("ends",))
-            self.problems.error(src.path, line, col, "starts is a date but ends has a time",
-                                "give both a time, or neither")
-        if rec.type == "radio" and not rec.stations:
-            self.radio_without_stations(src)
-        first_day, last_day = start.date(), (end - timedelta(microseconds=1)).date()
-        for i, s in enumerate(rec.sessions):
-            if s.ends is not None and sort_key_when(s.ends) < sort_key_when(s.starts):
-                line, col = src.pos.value(("sessions", i, "ends"))
-                self.problems.error(src.path, line, col,
-                                    f"session '{shorten(s.title)}' ends ({_when_text(s.ends)}) before it starts "
-                                    f"({_when_text(s.starts)})")
-            for key, when in (("starts", s.starts), ("ends", s.ends)):
-                if when is None:
-                    continue
-                day = when.date() if isinstance(when, datetime) else when
-                # (when the event itself ends before it starts, that is the error to report)
-                if first_day <= last_day and not first_day <= day <= last_day:
-                    line, col = src.pos.value(("sessions", i, key))
-                    self.problems.error(src.path, line, col,
-                                        f"session '{shorten(s.title)}' {key} {_when_text(when)} is outside the event "
-                                        f"({first_day} to {last_day})")
-        if rec.register_by is not None and first_day <= last_day and rec.register_by > last_day:
-            line, col = src.pos.value(("register_by",))
-            self.problems.error(src.path, line, col,
-                                f"register_by ({rec.register_by}) is after the event's last day ({last_day})")
-        self._duplicates(src, "sponsors", rec.sponsors)
-        self._duplicates(src, "guests", rec.guests)
-        self.speaker_members(src)
-        return Valid(src, rec)
-
-    def article(self, src: Source) -> Valid | None:
-        rec = check_record(src, ArticleMeta, self.problems)
-        self.body_placeholder(src)
-        if rec is None:
-            self.raw_markdown(src)
-            return None
-        return Valid(src, rec)
+    def expiry(self, src: Source, path: tuple, what: str, ends: date | None, starts: date | None = None,
+               renew: str = "renew it or let it lapse") -> None:
+        """An offer with an end date at path (a vendor's benefit, a job posting): one that ends
+        before it starts is an error; one that has ended is not shown, one that ends soon is noted."""
+        if ends is None:
+            return
+        line, col = src.pos.value(path)
+        if starts and ends < starts:
+            self.problems.error(src.path, line, col, f"{what} ends ({ends}) before it starts ({starts})")
+        if ends < self.as_of:
+            self.problems.warning(src.path, line, col, f"{what} expired on {ends} and is not shown",
+                                  "remove it or set a new end date")
+        elif ends <= self.as_of + timedelta(days=EXPIRY_WARNING_DAYS):
+            self.problems.warning(src.path, line, col, f"{what} expires on {ends}", renew)
 
     def body_placeholder(self, src: Source) -> None:
-        """An article left as `smbsite new` wrote it must not pass the check."""
+        """A Markdown file left as `smbsite new` wrote it must not pass the check."""
         for i, line in enumerate(LINES.split(src.body)):
             if PLACEHOLDER in line:
                 self.problems.error(src.path, src.body_line + i, line.index(PLACEHOLDER) + 1,
                                     f"replace the placeholder '{PLACEHOLDER}' in the text")
-
-    def page(self, src: Source) -> Valid | None:
-        rec = check_record(src, PageMeta, self.problems)
-        if rec is None:
-            self.raw_markdown(src)
-            return None
-        published = not rec.draft or self.drafts
-        if published and src.slug in RESERVED_PAGE_SLUGS:
-            self.problems.error(src.path, 1, 1, f"a page cannot be called '{src.slug}': /{src.slug}/ belongs to the site",
-                                "rename the file")
-            return None
-        return Valid(src, rec)
-
-    def same_company(self, members: list[Valid]) -> None:
-        """Two records for one company (a copy saved under another file name, the name in
-        other case or with 'LLC' added, the same web site): an error at the later file, in
-        the order of file names without their extension (acme.yaml, then acme-llc.yaml)."""
-        rules = (("name", lambda m: company_key(m.rec.name), lambda r: r.name, "a member named '{}'"),
-                 ("website", lambda m: _looks(website_host(m.rec.website)), lambda r: website_host(r.website),
-                  "a member with the web site {}"))
-        for key_name, key_of, shown_of, what in rules:
-            first: dict[str, Valid] = {}
-            for m in sorted(members, key=lambda m: (m.src.slug, m.src.path)):
-                key = key_of(m)
-                if key in first:
-                    other = first[key].src
-                    line, col = m.src.pos.value((key_name,))
-                    shown = shown_of(first[key].rec)
-                    message = f"{other.path} already lists " + what.format(shorten(shown))
-                    hint = f"edit {other.path} instead of adding a second file for the same company"
-                    odd_here, odd_there = look_alikes(shown_of(m.rec)), look_alikes(shown)
-                    if odd_here != odd_there:
-                        # the same look from other letters: a visitor could not tell the two apart
-                        message += ", which looks the same as this one"
-                        whose = "this name" if odd_here else f"the name in {other.path}"
-                        hint += f"; {whose} uses look-alike letters ({'; '.join((odd_here or odd_there)[:3])})"
-                    self.problems.error(m.src.path, line, col, message, hint)
-                elif key:
-                    first[key] = m
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -309,52 +197,28 @@ class Validator:
                                     messages.reference_hint("specialty", key, cfg.specialties,
                                                             self.names.get("specialties")))
 
-    def radio_without_stations(self, src: Source) -> None:
-        line, col = src.pos.value(("type",))
-        self.problems.error(src.path, line, col, "a radio episode needs 'stations' (city, state, station)",
-                            "add stations: [{city: Fresno, state: CA, station: KXYZ 1340 AM}]")
+    @staticmethod
+    def valid_slugs(data: Any, key: str) -> list[tuple[int | None, str]]:
+        """The slugs a field of a record the model rejected holds: (index or None for one, slug)."""
+        items = data.get(key) if isinstance(data, dict) else None
+        pairs = list(enumerate(items)) if isinstance(items, list) else [(None, items)]
+        return [(i, v) for i, v in pairs if isinstance(v, str) and len(v) <= 64 and SLUG_RE.match(v)]
 
     def raw_checks(self, src: Source, cfg: SiteRecord | None) -> None:
         """The checks beyond the schema, on a record the schema rejected: every mistake of a
         file is reported in one run, not one round of fixes at a time."""
         data = src.data
-
-        def valid_slugs(key: str) -> list[tuple[int, str]]:
-            items = data.get(key)
-            if not isinstance(items, list):
-                return []
-            return [(i, v) for i, v in enumerate(items) if isinstance(v, str) and len(v) <= 64 and SLUG_RE.match(v)]
-
-        refs: dict[str, str] = {}
+        kind = KINDS[src.kind]
         self.raw_markdown(src)
-        if "logo" in KINDS[src.kind].record.model_fields and isinstance(data.get("logo"), str):
+        if "logo" in kind.record.model_fields and isinstance(data.get("logo"), str):
             logos.record_logo(src, data["logo"], self.loaded.root, self.problems)
-        if src.kind == "member":
-            if cfg is not None:
-                self.specialties(src, valid_slugs("specialties"), cfg)
-            refs = {"vendors": "vendor"}
-        elif src.kind == "event":
-            refs = {"sponsors": "vendor", "guests": "member"}
-            self.speaker_members(src)
-            # (a 'stations' value of the wrong kind has its own schema error already)
-            if data.get("type") == "radio" and data.get("stations", []) == []:
-                self.radio_without_stations(src)
-        for key, what in refs.items():
-            known = self.loaded.slugs.get(what, set())
-            for i, slug in valid_slugs(key):
+        if kind.check_raw is not None:
+            kind.check_raw(self, src, cfg)
+        for ref in kind.refs:
+            known = self.loaded.slugs.get(ref.kind, set())
+            for i, slug in self.valid_slugs(data, ref.field):
                 if slug not in known:
-                    self._unknown(src.path, src.pos, (key, i), what, slug, known)
-
-    def speaker_members(self, src: Source) -> None:
-        """Each session speaker's `member:` must name a member of the site."""
-        sessions = src.data.get("sessions") if isinstance(src.data, dict) else None
-        known = self.loaded.slugs.get("member", set())
-        for i, session in enumerate(sessions if isinstance(sessions, list) else []):
-            speakers = session.get("speakers") if isinstance(session, dict) else None
-            for j, sp in enumerate(speakers if isinstance(speakers, list) else []):
-                slug = sp.get("member") if isinstance(sp, dict) else None
-                if isinstance(slug, str) and SLUG_RE.match(slug) and slug not in known:
-                    self._unknown(src.path, src.pos, ("sessions", i, "speakers", j, "member"), "member", slug, known)
+                    self.unknown(src.path, src.pos, (ref.field,) if i is None else (ref.field, i), ref.kind, slug, known)
 
     def raw_markdown(self, src: Source) -> None:
         """The Markdown of a record the schema rejected, checked as a valid record's is when
@@ -385,7 +249,7 @@ class Validator:
             add = self.problems.warning if severity == "warning" else self.problems.error
             add(src.path, *to_file(line, col), message, hint)
 
-    def _duplicates(self, src: Source, key: str, values: list[str]) -> None:
+    def duplicates(self, src: Source, key: str, values: list[str]) -> None:
         seen: set[str] = set()
         for i, value in enumerate(values):
             if value in seen:
@@ -395,38 +259,47 @@ class Validator:
 
     # --- references between records ----------------------------------------------------
 
-    def cross_reference(self, records: dict[str, list[Valid]]) -> None:
-        """Every vendor, sponsor and guest a record names is a record of the site."""
-        # a slug of a file with errors of its own is known: reporting it here too would be noise
-        known_vendors = self.loaded.slugs.get("vendor", set()) | {v.src.slug for v in records["vendor"]}
-        known_members = self.loaded.slugs.get("member", set()) | {m.src.slug for m in records["member"]}
-        refs = {"member": (("vendors", "vendor", known_vendors),),
-                "event": (("sponsors", "vendor", known_vendors), ("guests", "member", known_members))}
-        self.home_references(known_members, self.loaded.slugs.get("page", set()) | {p.src.slug for p in records["page"]})
-        for kind, fields in refs.items():
-            for valid in records[kind]:
-                for key, what, known in fields:
-                    for i, slug in enumerate(getattr(valid.rec, key)):
-                        if slug not in known:
-                            self._unknown(valid.src.path, valid.src.pos, (key, i), what, slug, known)
+    def known(self, kind: str, records: dict[str, list[Valid]]) -> set[str]:
+        """The slugs of a kind's records (a file with errors of its own is known: reporting a
+        reference to it too would be noise)."""
+        return self.loaded.slugs.get(kind, set()) | {v.src.slug for v in records.get(kind, [])}
 
-    def home_references(self, members: set[str], pages: set[str]) -> None:
-        """The home page's quote names a member, its pillars the pages that tell more."""
+    def cross_reference(self, records: dict[str, list[Valid]]) -> None:
+        """Every record a record names (its kind's refs) is a record of the site."""
+        self.home_references(records)
+        for kind in KINDS.values():
+            for ref in kind.refs:
+                known = self.known(ref.kind, records)
+                for valid in records[kind.name]:
+                    value = getattr(valid.rec, ref.field)
+                    for i, slug in (enumerate(value) if isinstance(value, list) else [(None, value)]):
+                        if slug is not None and slug not in known:
+                            path = (ref.field,) if i is None else (ref.field, i)
+                            self.unknown(valid.src.path, valid.src.pos, path, ref.kind, slug, known)
+
+    def home_references(self, records: dict[str, list[Valid]]) -> None:
+        """site.yaml's home copy names records too: its quote a member, its pillars the pages that tell more."""
         site = self.loaded.site
         home = getattr(self.site_rec, "home", None)
         if site is None or home is None:
             return
-        if home.quote is not None and home.quote.member not in members:
-            self._unknown(site.path, site.pos, ("home", "quote", "member"), "member", home.quote.member, members)
-        for i, pillar in enumerate(home.pillars):
-            if pillar.page is not None and pillar.page not in pages:
-                self._unknown(site.path, site.pos, ("home", "pillars", i, "page"), "page", pillar.page, pages)
+        for path, kind, slug in home_refs(home):
+            known = self.known(kind, records)
+            if slug not in known:
+                self.unknown(site.path, site.pos, path, kind, slug, known)
 
-    def _unknown(self, source: str, pos: Any, path: tuple, what: str, slug: str, known: Iterable[str]) -> None:
-        """A reference to a vendor or member that no file of the site defines."""
+    def unknown(self, source: str, pos: Any, path: tuple, what: str, slug: str, known: Iterable[str]) -> None:
+        """A reference to a record that no file of the site defines."""
         line, col = pos.value(path)
         self.problems.error(source, line, col, f"unknown {what} '{slug}'",
                             messages.reference_hint(what, slug, known, self.names.get(path[0])))
+
+
+def home_refs(home: Any) -> list[tuple[tuple, str, str]]:
+    """(where in site.yaml, kind, slug) of each record the home page's copy names."""
+    refs = [(("home", "quote", "member"), "member", home.quote.member)] if home.quote is not None else []
+    return refs + [(("home", "pillars", i, "page"), "page", p.page) for i, p in enumerate(home.pillars)
+                   if p.page is not None]
 
 
 def validate(loaded: Loaded, problems: Problems, as_of: date, drafts: bool = False) -> Validated | None:

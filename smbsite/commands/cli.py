@@ -40,8 +40,8 @@ class ScaffoldKinds(click.Choice):
 
     @property  # type: ignore[override]
     def choices(self) -> tuple[str, ...]:
-        from ..model.kinds import SCAFFOLD_KINDS
-        return SCAFFOLD_KINDS
+        from ..model.kinds import scaffold_kinds
+        return scaffold_kinds()
 
     @choices.setter
     def choices(self, value: object) -> None:

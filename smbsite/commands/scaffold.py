@@ -4,7 +4,8 @@ The file is not valid until it is filled in: every required value that only
 the member can know is the placeholder REPLACE ME (or an empty list where a
 list is required), which `smbsite check` and the JSON Schema both reject, so
 an unfilled record cannot pass CI. The comments are the field guide; they come
-from the same descriptions the JSON Schemas carry (smbsite.model.schema.FIELD_DOCS).
+from the same descriptions the JSON Schemas carry (each kind's docs). The text of each
+kind is its module's (kinds.Kind.scaffold), written with the `Writer` here.
 """
 from __future__ import annotations
 
@@ -17,15 +18,13 @@ from pydantic import BaseModel
 
 from ..pipeline import build_date
 from ..core.problems import UsageError, no_site_yaml
-from ..model.kinds import KINDS as RECORD_KINDS, SCAFFOLD_KINDS
-from ..model.fields import NATIONWIDE, PLACEHOLDER, US_STATES
-from ..model.records import ArticleMeta, BenefitRecord, EventRecord, MemberRecord, VendorRecord
+from ..model.kinds import KINDS as RECORD_KINDS, scaffold_kinds
+from ..model.fields import PLACEHOLDER
 from ..reading.safefs import link_problem
 from ..reading.yamlpos import written
-from ..model.schema import FIELD_DOCS, schema_comment
+from ..model.schema import field_docs, schema_comment
 from ..core.slugify import slugify
 
-KINDS = SCAFFOLD_KINDS
 WIDTH = 88
 NAME_MAX = 120
 
@@ -38,7 +37,7 @@ def _comment(text: str, indent: str = "") -> list[str]:
 
 def _block(model: type[BaseModel], fields: list[Field], indent: str = "") -> list[str]:
     """Each field preceded by its description (from the schema docs) and any extra comment lines."""
-    docs = FIELD_DOCS.get(model, {})
+    docs = field_docs().get(model, {})
     lines: list[str] = []
     for key, value, extra in fields:
         if key.startswith("#"):  # a section heading
@@ -76,21 +75,26 @@ def specialty_labels(data: dict) -> dict[str, str]:
 
 
 def vendor_slugs(site: Path) -> list[str]:
-    """The vendor records' slugs, by file name, sorted."""
-    folder, suffixes = RECORD_KINDS["vendor"].folder, RECORD_KINDS["vendor"].suffixes
+    """The vendor records' slugs, by file name, sorted (the member and event templates list them)."""
+    return record_slugs(site, "vendor")
+
+
+def record_slugs(site: Path, kind: str) -> list[str]:
+    """A kind's records' slugs, by file name, sorted."""
+    folder, suffixes = RECORD_KINDS[kind].folder, RECORD_KINDS[kind].suffixes
     return sorted(p.stem for p in (site / folder).glob("*") if p.suffix in suffixes) \
         if (site / folder).is_dir() else []
 
 
 class _Site:
-    """What the template lists from the site: its specialties, vendors, time zone, today."""
+    """What the template lists from the site: its specialties, records of a kind, time zone, today."""
 
     def __init__(self, src: Path):
         data = lenient_settings(src)
         self.specialties: dict[str, str] = specialty_labels(data)
         self.title = str(data.get("title") or "the site")
         self.timezone = str(data.get("timezone") or "UTC")
-        self.vendors = vendor_slugs(src)
+        self.src = src
         self.today = build_date(None, self.timezone).isoformat()
 
     def specialty_lines(self) -> list[str]:
@@ -100,8 +104,10 @@ class _Site:
         return ["This site's specialties:"] + [f"  {k.ljust(width)}{label}".rstrip()
                                                for k, label in self.specialties.items()]
 
-    def vendor_lines(self) -> list[str]:
-        return ["This site's vendors:"] + _columns(self.vendors) if self.vendors else []
+    def slug_lines(self, kind: str) -> list[str]:
+        """The records of a kind a field may name, by slug: "This site's vendors:" and their slugs."""
+        slugs = record_slugs(self.src, kind)
+        return [f"This site's {RECORD_KINDS[kind].attr}:"] + _columns(slugs) if slugs else []
 
     def specialty_example(self) -> str:
         return f"[{', '.join(list(self.specialties)[:2] or ['cabling', 'wireless'])}]"
@@ -124,119 +130,27 @@ CHECK_STEP = ("Run `smbsite check`, or open the pull request and read the check'
               "reported with its line and how to fix it.")
 
 
-def member_text(name: str, site: _Site) -> str:
-    states = _columns(sorted(US_STATES))
-    fields: list[Field] = [
-        ("name", written(name), []),
-        ("summary", PLACEHOLDER, []),
-        ("joined", PLACEHOLDER, [f"For example {site.today} (today)."]),
-        ("city", PLACEHOLDER, []),
-        ("state", PLACEHOLDER, ["The codes:"] + states),
-        ("specialties", "[]", site.specialty_lines() + [f"Write the keys in brackets, e.g. {site.specialty_example()}."]),
-        ("# --- Optional: fill in what you want shown, leave the rest empty ---", "", []),
-        ("serves", "[]", [f"For example [NV, AZ], or [{NATIONWIDE}] when you work with clients anywhere;",
-                           "leave [] when you work only in your state."]),
-        ("vendors", "[]", site.vendor_lines()),
-        ("certifications", "[]", ["For example [CompTIA Network+, Microsoft Solutions Partner]."]),
-        ("website", "", []),
-        ("email", "", []),
-        ("phone", "", []),
-        ("employees", "", []),
-        ("partnering", "true", []),
-        ("logo", "", ["For example: logo: " + slugify(name) + ".png"]),
-        ("description", '""', ["To write several lines, replace \"\" with | and indent the text below it:",
-                               "  description: |", "    First paragraph.", "",
-                               "    Second paragraph, with a [link](https://example.com/)."]),
-    ]
-    return _record("member", _header(f"The member listing of {name} on the {site.title} site.", [
-        f"Replace every {PLACEHOLDER} and choose 1 to 8 specialties.",
-        "Fill in the optional fields you want shown; leave the others empty.", CHECK_STEP,
-    ], MEMBER_GUIDE), _block(MemberRecord, fields))
-
-
-def vendor_text(name: str, site: _Site) -> str:
-    fields: list[Field] = [
-        ("name", written(name), []),
-        ("summary", PLACEHOLDER, []),
-        ("website", "", []),
-        ("logo", "", []),
-        ("description", '""', ["To write several lines, replace \"\" with | and indent the text below it."]),
-        ("benefits", "", ["Copy the block starting with '- title' once for each benefit."]),
-    ]
-    benefit: list[Field] = [
-        ("title", PLACEHOLDER, []),
-        ("type", PLACEHOLDER, []),
-        ("claim", PLACEHOLDER, []),
-        ("details", '""', []),
-        ("starts", "", [f"For example {site.today}."]),
-        ("ends", "", []),
-    ]
-    items = _block(BenefitRecord, benefit, "    ")
-    first = next(i for i, line in enumerate(items) if not line.lstrip().startswith("#"))
-    # the first field opens the list item, so it and its comment sit at the dash
-    items[:first + 1] = [line.replace("    ", "  ", 1) for line in items[:first]] + ["  - " + items[first].lstrip()]
-    return _record("vendor", _header(f"The vendor record of {name} on the {site.title} site.", [
-        f"Replace every {PLACEHOLDER}.", "Fill in the optional fields you want shown; leave the others empty.",
-        CHECK_STEP,
-    ]), _block(VendorRecord, fields) + items)
-
-
-def event_text(name: str, site: _Site) -> str:
-    fields: list[Field] = [
-        ("title", written(name), []),
-        ("type", PLACEHOLDER, []),
-        ("starts", PLACEHOLDER, []),
-        ("# --- Optional: fill in what applies, leave the rest empty ---", "", []),
-        ("ends", "", []),
-        ("timezone", "", [f"This site's time zone is {site.timezone}."]),
-        ("summary", '""', []),
-        ("description", '""', ["To write several lines, replace \"\" with | and indent the text below it."]),
-        ("location", "", ["For example:",
-                          "  location: {name: Riverside Hall, address: 100 Main Street, city: Fresno, state: CA}"]),
-        ("online", "", []),
-        ("registration", "", []),
-        ("register_by", "", [f"For example {site.today}."]),
-        ("price", "", []),
-        ("hotel", "", ["For example:",
-                       "  hotel: {name: Harbor Inn, address: 5 Bay Street, city: Fresno, state: CA,",
-                       "          url: https://harbor-inn.example.com/, note: \"Code ASSOC26 for $149 a night\"}"]),
-        ("sponsors", "[]", site.vendor_lines()),
-        ("sessions", "[]", ["For example:", "  sessions:",
-                            "    - title: Opening keynote", "      starts: 2027-03-30T09:00",
-                            "      ends: 2027-03-30T09:45", "      speakers: [Ann Lee (Acme Networks)]",
-                            "      room: Main hall", "      track: Business development"]),
-        ("stations", "[]", ["For example: [{city: Fresno, state: CA, station: KFRS 1340 AM}]"]),
-        ("audio", "", ["For example: {url: https://media.example.org/episode-1.mp3, bytes: 28000000, "
-                       "duration: \"58:30\"}"]),
-        ("guests", "[]", []),
-    ]
-    return _record("event", _header(f"The event {name} on the {site.title} site.", [
-        f"Replace every {PLACEHOLDER}.", "Fill in the optional fields that apply; leave the others empty.",
-        CHECK_STEP,
-    ]), _block(EventRecord, fields))
-
-
-def article_text(name: str, site: _Site) -> str:
-    fields: list[Field] = [
-        ("title", written(name), []),
-        ("date", site.today, []),
-        ("author", '""', []),
-        ("summary", '""', []),
-        ("tags", "[]", []),
-        ("draft", "false", []),
-    ]
-    front = [line for line in _block(ArticleMeta, fields) if line]
-    body = [f"{PLACEHOLDER}: write the article here, in Markdown.", "",
-            "Separate paragraphs with a blank line, make lists with - at the start of a line,",
-            "and links like [the member directory](/members/)."]
-    return "\n".join(["---", *front, "---", *body]) + "\n"
-
-
 def _record(kind: str, header: list[str], body: list[str]) -> str:
     return "\n".join([schema_comment(kind), *header, "", *body]) + "\n"
 
 
-RENDER = {"member": member_text, "vendor": vendor_text, "event": event_text, "article": article_text}
+class Writer:
+    """What a kind's scaffold (kinds.Kind.scaffold) writes its text with: the site's facts, the
+    field blocks with their descriptions (from the schema docs) and the header."""
+
+    CHECK_STEP = CHECK_STEP
+    MEMBER_GUIDE = MEMBER_GUIDE
+    FIELD_COMMENTS = FIELD_COMMENTS
+
+    def __init__(self, src: Path):
+        self.site = _Site(src)
+
+    scalar = staticmethod(written)
+    columns = staticmethod(_columns)
+    block = staticmethod(_block)
+    header = staticmethod(_header)
+    record = staticmethod(_record)
+    slug = staticmethod(slugify)
 
 
 def _check_folder(src: Path, folder: str) -> None:
@@ -257,8 +171,9 @@ def _check_folder(src: Path, folder: str) -> None:
 def new_record(src: Path, kind: str, name: str) -> Path:
     """Write the template for a new KIND named NAME into SRC; returns its path. Never overwrites."""
     src = Path(src)
-    if kind not in RENDER:
-        raise UsageError(f"cannot make a new {kind!r}: choose one of {', '.join(KINDS)}")
+    kinds = scaffold_kinds()
+    if kind not in kinds:
+        raise UsageError(f"cannot make a new {kind!r}: choose one of {', '.join(kinds)}")
     if not (src / "site.yaml").is_file():
         raise no_site_yaml(src, "new")
     name = " ".join(name.split())
@@ -278,7 +193,7 @@ def new_record(src: Path, kind: str, name: str) -> Path:
         if existing.exists():
             raise UsageError(f"{existing} already exists: edit it, or choose another name")
     path = src / folder / f"{slug}{suffixes[0]}"
-    text = RENDER[kind](name, _Site(src))
+    text = RECORD_KINDS[kind].scaffold(name, Writer(src))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8", newline="\n") as fh:  # "x": never replace a file that appeared meanwhile

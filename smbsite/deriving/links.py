@@ -62,10 +62,13 @@ class MarkdownLinks:
         self._record_links(rendered, source, lambda line, col: (body_line + line - 1, col))
         return LazyHtml(self.md, body, rendered.html)
 
-    def in_order(self, sources: Iterable[str]) -> None:
+    def in_order(self, sources: Iterable[str], only: bool = False) -> None:
         """Put the noted links in the order of sources (the records as the site lists them), so
-        which broken links get a searched hint does not depend on the order records were made in."""
+        which broken links get a searched hint does not depend on the order records were made in;
+        only: keep the links of those sources alone."""
         rank = {s: i for i, s in enumerate(sources)}
+        if only:
+            self.links = [link for link in self.links if link[1] in rank]
         self.links.sort(key=lambda link: rank.get(link[1], len(rank)))
 
     def _record_links(self, rendered: Any, source: str, to_file: Callable[[int, int], tuple[int, int]]) -> None:

@@ -28,30 +28,44 @@ from pydantic.json_schema import GenerateJsonSchema
 from . import fields
 from .kinds import KINDS as RECORD_KINDS
 from .fields import PLACEHOLDER
-from .records import (ArticleMeta, Audio, BenefitRecord, Contact, EventRecord, Hotel, Location, MemberRecord,
-                    RadioLinks, Session, SiteColors, SiteRecord, Speaker, Specialty, Station, VendorRecord,
-                    Audience, HomeCopy, Pillar, Quote, Sections)
+from .records import Audience, Contact, HomeCopy, Pillar, Quote, RadioLinks, Sections, SiteColors, SiteRecord, Specialty
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FOLDER = "schemas"
-KINDS: dict[str, type[BaseModel]] = {  # schema name -> model: site.yaml's, then the record kinds that have one
-    "site": SiteRecord, **{k.schema: k.record for k in RECORD_KINDS.values() if k.schema}}
-RECORD_FOLDERS = {k.schema: k.folder for k in RECORD_KINDS.values() if k.schema}
+SITE_TITLE = ("smbsite site settings (site.yaml)",
+              "The site's title, address, time zone and the specialty vocabulary members choose from.")
 
-TITLES = {
-    "site": ("smbsite site settings (site.yaml)",
-             "The site's title, address, time zone and the specialty vocabulary members choose from."),
-    "member": ("smbsite member record (members/<slug>.yaml)",
-               "One member company of the association, as listed in the directory and the partner finder."),
-    "vendor": ("smbsite vendor record (vendors/<slug>.yaml)",
-               "One vendor partner and the benefits it offers members."),
-    "event": ("smbsite event record (events/<slug>.yaml)",
-              "A conference, radio-show episode, webinar, training or meetup."),
-}
+
+def kinds() -> dict[str, type[BaseModel]]:
+    """Schema name -> model: site.yaml's, then the record kinds that have one."""
+    return {"site": SiteRecord, **{k.schema: k.record for k in RECORD_KINDS.values() if k.schema}}
+
+
+def record_folders() -> dict[str, str]:
+    return {k.schema: k.folder for k in RECORD_KINDS.values() if k.schema}
+
+
+def field_docs() -> dict[type[BaseModel], dict[str, str]]:
+    """What each field of each record class means: site.yaml's, then each kind's."""
+    docs = dict(SITE_DOCS)
+    for kind in RECORD_KINDS.values():
+        docs.update(kind.docs)
+    return docs
+
+
+def __getattr__(name: str) -> Any:
+    if name == "KINDS":
+        return kinds()
+    if name == "RECORD_FOLDERS":
+        return record_folders()
+    if name == "FIELD_DOCS":
+        return field_docs()
+    raise AttributeError(name)
+
 
 # What each field means: shown by editors on hover, and the field guide of
 # CONTRIBUTING.md and the `smbsite new` templates say the same in more words.
-FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
+SITE_DOCS: dict[type[BaseModel], dict[str, str]] = {
     SiteRecord: {
         "title": "The association's name, shown in every page title.",
         "tagline": "A short line shown under the title on the home page.",
@@ -138,112 +152,6 @@ FIELD_DOCS: dict[type[BaseModel], dict[str, str]] = {
     Specialty: {
         "label": "The specialty's name as visitors read it, e.g. Structured cabling.",
         "description": "One line explaining what the specialty covers.",
-    },
-    MemberRecord: {
-        "name": "The company name as it appears in the directory (1-120 characters).",
-        "summary": "One line of plain text, at most 200 characters: what the company does and for whom.",
-        "joined": "The day the company became a member, written YYYY-MM-DD.",
-        "city": "The city where the company is based.",
-        "state": "Two-letter code of the US state or territory where the company is based, e.g. CA, DC, PR.",
-        "serves": "Other states the company takes work in, as two-letter codes, or [nationwide].",
-        "specialties": "1 to 8 specialty keys from site.yaml; the partner finder lists the company under each.",
-        "vendors": "Vendor partners, by their file name in vendors/ without .yaml, e.g. sonicwall.",
-        "certifications": "Short names of certifications the company holds (at most 80 characters each).",
-        "website": "The company web site, starting with https:// or http://.",
-        "email": "A contact email address.",
-        "phone": "A contact phone number, e.g. +1 555 010 0199.",
-        "employees": "The number of employees, a whole number.",
-        "partnering": "true (the default) lists the company in the partner finder; false keeps it in the "
-                      "directory only.",
-        "logo": "A logo file placed beside the record (png, jpg, webp or svg, at most 512 KB): just its "
-                "file name.",
-        "description": "A longer description in Markdown: paragraphs, lists and links. Raw HTML is shown as text.",
-    },
-    VendorRecord: {
-        "name": "The vendor's name (1-120 characters).",
-        "summary": "One line of plain text, at most 200 characters: what the vendor makes.",
-        "website": "The vendor's web site, starting with https:// or http://.",
-        "logo": "A logo file placed beside the record (png, jpg, webp or svg, at most 512 KB).",
-        "description": "More about the vendor and the partnership, in Markdown.",
-        "benefits": "What the vendor offers members; a benefit whose end date has passed is not shown.",
-    },
-    BenefitRecord: {
-        "title": "The benefit in a few words, e.g. 20% off firewall appliances.",
-        "type": "One of discount, training, marketing, support, certification, other.",
-        "claim": "How a member claims the benefit: whom to contact or where to sign up.",
-        "details": "Conditions and details, in Markdown.",
-        "starts": "Optional first day of the offer (YYYY-MM-DD); until then it is not shown.",
-        "ends": "Optional last day of the offer (YYYY-MM-DD); afterwards it is not shown.",
-    },
-    EventRecord: {
-        "title": "The event's name.",
-        "type": "One of conference, radio, webinar, training, meetup.",
-        "starts": "A date (2027-03-30) for an all-day event, or a local date and time (2027-03-30T09:00) "
-                  "in the event's time zone.",
-        "ends": "Optional: the last day (all-day events) or the end time; written like starts.",
-        "timezone": "The IANA time zone of the times, e.g. America/Chicago; default: site.yaml's timezone.",
-        "summary": "One or two sentences for listings and calendars.",
-        "description": "The full description, in Markdown.",
-        "location": "Where it takes place: name, address, city, state.",
-        "online": "The address where it is streamed or held online (http or https).",
-        "registration": "Where to register (http or https).",
-        "register_by": "Optional last day to register (YYYY-MM-DD); afterwards the Register button is not shown.",
-        "price": "Optional: what it costs, in one line, e.g. \"$295 for members, $445 for guests\".",
-        "hotel": "Optional: the recommended hotel: name, address, city, state, url and a note (rate, booking code).",
-        "sponsors": "Sponsoring vendors, by their file name in vendors/ without .yaml.",
-        "sessions": "A conference programme: each session's title, times, speakers, room and track.",
-        "stations": "Radio episodes only (required there): the stations that air it.",
-        "audio": "Radio episodes: the recording, for the podcast feed.",
-        "guests": "Member companies on the show, by their file name in members/ without .yaml.",
-    },
-    Location: {
-        "name": "The venue's name.",
-        "address": "The street address.",
-        "city": "The city.",
-        "state": "Two-letter US state or territory code.",
-    },
-    Session: {
-        "title": "The session's title.",
-        "starts": "Local date and time it starts, e.g. 2027-03-30T09:00 (within the event's days).",
-        "ends": "Local date and time it ends.",
-        "speakers": "Who speaks: text such as \"Ann Lee (Sonicwall)\", or {name: Ann Lee, member: acme-networks} "
-                    "to link the member's page.",
-        "room": "The room.",
-        "track": "The track, e.g. Business development.",
-        "description": "What the session covers, in Markdown.",
-    },
-    Speaker: {
-        "name": "The speaker's name.",
-        "member": "The member company the speaker is from, by its file name in members/ without .yaml.",
-    },
-    Station: {
-        "city": "The city the station broadcasts to.",
-        "state": "Two-letter US state code.",
-        "station": "Call sign and frequency, e.g. KXBZ 1340 AM.",
-        "day": "Optional: the day of the week the station airs the show, e.g. Saturday.",
-        "time": "Optional: the local time the station airs it, e.g. \"09:00\", 18:30 or \"6:30 PM\".",
-        "listen": "Optional: the address of the station's live stream (http or https).",
-    },
-    Hotel: {
-        "name": "The hotel's name.",
-        "address": "The street address.",
-        "city": "The city.",
-        "state": "Two-letter US state or territory code.",
-        "url": "Where to book (http or https).",
-        "note": "One line, e.g. the conference rate and booking code.",
-    },
-    Audio: {
-        "url": "The address of the audio file (http or https).",
-        "bytes": "The file's size in bytes, a whole number.",
-        "duration": "Running time as \"58:30\" or \"1:02:00\" (quoted), or seconds.",
-    },
-    ArticleMeta: {
-        "title": "The headline.",
-        "date": "The publication date, YYYY-MM-DD (or a local date-time, YYYY-MM-DDTHH:MM).",
-        "author": "Who wrote it.",
-        "summary": "One or two sentences for the article list and the feed.",
-        "tags": "Topics, e.g. [conference, radio].",
-        "draft": "true keeps the article off the site (smbsite check still checks it).",
     },
 }
 
@@ -381,7 +289,7 @@ def _adjust(node: dict) -> None:
 
 
 def _describe(schema: dict, root: type[BaseModel]) -> None:
-    for cls, docs in FIELD_DOCS.items():
+    for cls, docs in field_docs().items():
         target = schema if cls is root else schema.get("$defs", {}).get(cls.__name__)
         if target is None:
             continue
@@ -412,25 +320,16 @@ def _site_specialties(src: Path | None) -> dict[str, str]:
 
 
 def record_schema(kind: str, specialties: dict[str, str] | None = None) -> dict[str, Any]:
-    """The JSON Schema of one record kind; member specialties limited to the site's keys when given."""
-    cls = KINDS[kind]
+    """The JSON Schema of site.yaml or of one record kind; member specialties limited to the site's
+    keys when given (what a kind's schema says beyond its model is its kinds.Kind.schema_extra)."""
+    cls = kinds()[kind]
     generated = cls.model_json_schema(schema_generator=_RecordSchema)
     _walk(generated, _adjust)
     _describe(generated, cls)
-    title, description = TITLES[kind]
-    if kind == "member" and specialties:
-        items = generated["properties"]["specialties"]["items"]
-        items["enum"] = sorted(specialties)
-        listing = "; ".join(f"{key} ({label})" for key, label in sorted(specialties.items()))
-        generated["properties"]["specialties"]["description"] += f" This site's keys: {listing}."
-    if kind == "event":
-        # a speaker is a name (plain text) or {name, member}
-        session = generated["$defs"]["Session"]["properties"]["speakers"]
-        session["items"] = {"anyOf": [{"type": "string", "minLength": 1, "pattern": ONE_LINE}, session["items"]]}
-        generated["allOf"] = [{
-            "if": {"properties": {"type": {"const": "radio"}}, "required": ["type"]},
-            "then": {"required": ["stations"], "properties": {"stations": {"minItems": 1}}},
-        }]
+    declared = next((k for k in RECORD_KINDS.values() if k.schema == kind), None)
+    title, description = SITE_TITLE if declared is None else declared.schema_title
+    if declared is not None and declared.schema_extra is not None:
+        declared.schema_extra(generated, specialties or {})
     generated.pop("title", None)
     return {"$schema": DIALECT, "$id": f"urn:smbsite:schema:{kind}", "title": title,
             "description": description, **generated}
@@ -450,7 +349,7 @@ def render_schemas(src: Path | None = None) -> dict[str, str]:
     """{relative path: file text} of every schema, specialties taken from SRC/site.yaml."""
     specialties = _site_specialties(src)
     return {schema_file(kind): json.dumps(record_schema(kind, specialties), indent=2, ensure_ascii=False) + "\n"
-            for kind in KINDS}
+            for kind in kinds()}
 
 
 def stale_schemas(src: Path) -> list[str]:

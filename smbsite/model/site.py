@@ -4,10 +4,12 @@ Each class extends its ``*Record`` (so templates read ``member.name``) with the
 slug, where it came from, its URL and rendered Markdown. Instances are made
 with ``construct`` from already-validated data, so this costs next to nothing.
 
-Records do not point at each other: which vendors a member names, which members a vendor
-has, an event's sponsors and guests are the model's `Links`, by slug. Templates still read
-`member.vendor_list`: the template environment and the dependency recorder ask the model
-(`SiteModel.value`). So a new record in `serve` is one new object, not one per neighbour.
+Records do not point at each other: what each kind's references (model.kinds.Ref) link, which
+vendors a member names, which members a vendor has, an event's sponsors and guests, a job
+posting's member, what other kinds show on a record's page, are the model's `Links`, by slug.
+Templates still read `member.vendor_list`: the template environment and the dependency recorder
+ask the model (`SiteModel.value`). So a new record in `serve` is one new object, not one per
+neighbour.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from markupsafe import Markup
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 from ..core.markdown import LazyHtml
 from .records import (ArticleMeta, BenefitRecord, EventRecord, MemberRecord, PageMeta, Session, SiteRecord,
@@ -47,14 +49,23 @@ class _Named:
         return f"{type(self).__name__}({self.slug!r})"  # type: ignore[attr-defined]
 
 
-class Derived(_Named):
-    """What every record of the site model has beyond its file's fields: a kind with no
-    derived fields of its own declares its class as `class Job(Derived, JobRecord)`."""
+class Derived(_Named, BaseModel):
+    """What every record of the site model has beyond its file's fields: a kind declares the
+    class templates see as `class Job(Derived, JobRecord)`, with what its derive adds."""
 
+    model_config = FROZEN
     slug: str = ""
     source: str = ""
     url: str = ""
     pos: Positions | None = None
+
+
+class Body(Derived):
+    """A Markdown file's record: its text below the front matter, and that text rendered."""
+
+    body: str = ""
+    body_line: int = 1
+    html: Html = Markup("")
 
 
 class _HasLogo(_Named):
@@ -84,12 +95,8 @@ class _HasLogo(_Named):
         return plan.url if plan is not None else None
 
 
-class Member(_HasLogo, MemberRecord):
+class Member(_HasLogo, Derived, MemberRecord):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
     description_html: Html = Markup("")
     logo_file: Any = None  # imaging.LogoFile, once validated
     logo_plan: Any = None  # logos.LogoPlan: where it is published, at which sizes
@@ -115,25 +122,17 @@ class SessionItem(Session):
     end: datetime | None = None
 
 
-class Vendor(_HasLogo, VendorRecord):
+class Vendor(_HasLogo, Derived, VendorRecord):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
     description_html: Html = Markup("")
     logo_file: Any = None
     logo_plan: Any = None
     current_benefits: list[Benefit] = []  # expired ones left out
 
 
-class Event(_Named, EventRecord):
+class Event(Derived, EventRecord):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
     ics_url: str = ""
-    pos: Positions | None = None
     description_html: Html = Markup("")
     zone: str = "UTC"  # the event's IANA zone (its own or the site's)
     start: datetime | None = None  # aware (all-day events: midnight local)
@@ -147,88 +146,91 @@ class Event(_Named, EventRecord):
     registration_open: bool = True  # False once register_by has passed
 
 
-class Article(_Named, ArticleMeta):
+class Article(Body, ArticleMeta):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
-    body: str = ""
-    body_line: int = 1
-    html: Html = Markup("")
     published: datetime | None = None  # aware, in the site's zone
 
 
-class Page(_Named, PageMeta):
+class Page(Body, PageMeta):
     model_config = FROZEN
-    slug: str = ""
-    source: str = ""
-    url: str = ""
-    pos: Positions | None = None
-    body: str = ""
-    body_line: int = 1
-    html: Html = Markup("")
 
 
 for _cls in (Member, Benefit, Vendor, Event):
     _cls.model_rebuild()  # they name each other
 
 
-# What records name of each other, as templates read it: (class, field) -> (the table of Links, the
-# kind of record it names). member.vendor_list, vendor.members (the members partnering with it),
-# event.sponsor_list, event.guest_list.
-LINKED: dict[tuple[type, str], tuple[str, str]] = {
-    (Member, "vendor_list"): ("member_vendors", "vendor"),
-    (Vendor, "members"): ("vendor_members", "member"),
-    (Event, "sponsor_list"): ("event_sponsors", "vendor"),
-    (Event, "guest_list"): ("event_guests", "member"),
-}
-LINK_NAMES = frozenset(name for _, name in LINKED)
-
-
 @dataclass(frozen=True)
 class Links:
-    """Which record names which, by slug, each list in the order pages show it (only records the
-    model has): a member's vendors, a vendor's partnering members, an event's sponsors and guests."""
+    """Which record names which, by slug, as each kind's references declare them
+    (model.kinds.Ref), each list in the order pages show it and naming only records the model has.
 
-    member_vendors: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    vendor_members: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    event_sponsors: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    event_guests: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    named: (kind, attribute) -> {slug: the slugs it links to}; a reference to one record holds
+    its slug or None (job.company), to a list a tuple (member.vendor_list, event.sponsor_list),
+    and a back attribute the records naming one (vendor.members). related: kind -> {slug:
+    ((template, naming kind, slugs), ...)}, what other kinds show on a record's page (Ref.shown)."""
+
+    named: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    related: dict[str, dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]]] = field(default_factory=dict)
+
+
+RELATED = "related"  # what templates read, through related(record), of what other kinds show on a page
+
+
+def link_fields(kinds: Any) -> dict[tuple[type, str], tuple[str, str]]:
+    """(class templates see, attribute) -> (its kind, attribute) for every link the kinds' references
+    make: a reference's `link` on the naming kind, its `back` on the named kind, and every kind's
+    `related` (what Ref.shown puts on a record's page)."""
+    # every record has its related blocks, most none: related(record) is the same on any page
+    fields: dict[tuple[type, str], tuple[str, str]] = {(kind.content, RELATED): (kind.name, RELATED)
+                                                        for kind in kinds.values()}
+    for kind in kinds.values():
+        for ref in kind.refs:
+            named = kinds.get(ref.kind)
+            if ref.link:
+                fields[kind.content, ref.link] = (kind.name, ref.link)
+            if named is not None and ref.back:
+                fields[named.content, ref.back] = (ref.kind, ref.back)
+    return fields
 
 
 @dataclass(frozen=True)
 class SiteModel:
-    """The whole site, as deriving/derive.py made it."""
+    """The whole site, as deriving/derive.py made it: the records of each kind, by the kind's
+    name, in the order the site lists them. `site.members` is the member kind's list (its
+    `attr`), `site.member_by_slug` its records by slug. `links`: who names whom (see Links)."""
 
     config: SiteConfig
     as_of: date
-    members: list[Member] = field(default_factory=list)  # A-Z by name
-    vendors: list[Vendor] = field(default_factory=list)  # A-Z by name
-    events: list[Event] = field(default_factory=list)  # by start
-    articles: list[Article] = field(default_factory=list)  # newest first
-    pages: list[Page] = field(default_factory=list)  # by menu, then title
+    records: dict[str, list[Any]] = field(default_factory=dict)
     drafts: bool = False
-    # the records of kinds declared with a generic page (kinds.Kind.content), by the kind's list
-    # name (site.jobs), in the order of their slugs
-    others: dict[str, list[Any]] = field(default_factory=dict)
     links: Links = field(default_factory=Links)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "member_by_slug", {m.slug: m for m in self.members})
-        object.__setattr__(self, "vendor_by_slug", {v.slug: v for v in self.vendors})
-        object.__setattr__(self, "event_by_slug", {e.slug: e for e in self.events})
-        object.__setattr__(self, "article_by_slug", {a.slug: a for a in self.articles})
-        object.__setattr__(self, "page_by_slug", {p.slug: p for p in self.pages})
-        object.__setattr__(self, "_other_by_slug", {(type(r), r.slug): r for rs in self.others.values() for r in rs})
+        from .kinds import KINDS
+        object.__setattr__(self, "_by_slug", {kind.name: {r.slug: r for r in self.records.get(kind.name, [])}
+                                              for kind in KINDS.values()})
         self._tables()
 
     def _tables(self) -> None:
         """What is worked out of the lists, for lookups: once as the model is made."""
-        object.__setattr__(self, "_by_type", {Member: self.member_by_slug, Vendor: self.vendor_by_slug,  # type: ignore[attr-defined]
-                                              Event: self.event_by_slug, Article: self.article_by_slug,  # type: ignore[attr-defined]
-                                              Page: self.page_by_slug})  # type: ignore[attr-defined]
-        object.__setattr__(self, "_resolved", {})  # (table, slug) -> its records: worked out once per model
+        from .kinds import KINDS
+        named: dict[str, Any] = {}
+        kind_of: dict[type, str] = {}
+        by_slug = self._by_slug  # type: ignore[attr-defined]
+        for kind in KINDS.values():
+            named[kind.attr] = self.records.get(kind.name, [])
+            named[kind.name + "_by_slug"] = by_slug[kind.name]
+            kind_of[kind.content] = kind.name
+        object.__setattr__(self, "_named", named)
+        object.__setattr__(self, "_kind_of", kind_of)  # the class templates see -> its kind
+        linked = link_fields(KINDS)
+        object.__setattr__(self, "_linked", linked)  # (class, attribute) -> (kind, attribute)
+        object.__setattr__(self, "link_names", frozenset(name for _, name in linked))
+        object.__setattr__(self, "_resolved", {})  # (kind, attribute, slug) -> its records: once per model
+
+    def is_link(self, rec: Any, name: str) -> bool:
+        """Whether rec's field name is a link the model holds (member.vendor_list, job.company, …)."""
+        return name in self.link_names and (type(rec), name) in self._linked  # type: ignore[attr-defined]
 
     def by_kind(self, name: str) -> dict[str, Any]:
         """slug -> record of the class named name ("Member"); the model itself for "SiteModel" and its
@@ -237,51 +239,64 @@ class SiteModel:
             return {"": self}
         if name == "SiteConfig":
             return {"": self.config}
-        for cls, table in self._by_type.items():  # type: ignore[attr-defined]
+        for cls, kind in self._kind_of.items():  # type: ignore[attr-defined]
             if cls.__name__ == name:
-                return table
-        return {slug: r for (cls, slug), r in self._other_by_slug.items() if cls.__name__ == name}  # type: ignore[attr-defined]
+                return self._by_slug[kind]  # type: ignore[attr-defined]
+        return {}
 
     def value(self, rec: Any, name: str) -> Any:
         """A field of rec as templates see it: a link (member.vendor_list, …) as this model's
         records, any other field as the record holds it."""
-        if name in LINK_NAMES and (type(rec), name) in LINKED:
+        if self.is_link(rec, name):
             return self.linked(rec, name)
         return getattr(rec, name)
 
-    def linked(self, rec: Any, name: str) -> list[Any]:
-        """The records of this model that rec links to under name (see LINKED)."""
-        table, kind = LINKED[type(rec), name]
-        key = (table, rec.slug)
-        got = self._resolved.get(key)  # type: ignore[attr-defined]
-        if got is None:
-            by_slug = self.member_by_slug if kind == "member" else self.vendor_by_slug  # type: ignore[attr-defined]
-            got = self._resolved[key] = [by_slug[s] for s in getattr(self.links, table).get(rec.slug, ())]  # type: ignore[attr-defined]
+    def linked(self, rec: Any, name: str) -> Any:
+        """The records of this model that rec links to under name (see Links): a list, one record
+        (or None) for a reference to one, (template, records) blocks for `related`."""
+        kind, attr = self._linked[type(rec), name]  # type: ignore[attr-defined]
+        key = (kind, attr, rec.slug)
+        if key in self._resolved:  # type: ignore[attr-defined]
+            return self._resolved[key]  # type: ignore[attr-defined]
+        by_slug = self._by_slug  # type: ignore[attr-defined]
+        if attr == RELATED:
+            got: Any = [(template, [by_slug[naming][s] for s in slugs])
+                        for template, naming, slugs in self.links.related.get(kind, {}).get(rec.slug, ())]
+        else:
+            from .kinds import KINDS
+            target = self._target(kind, attr, KINDS)
+            slugs = self.links.named.get((kind, attr), {}).get(rec.slug, ())
+            table = by_slug[target]
+            got = table.get(slugs) if isinstance(slugs, str) else None if slugs is None else [table[s] for s in slugs]
+        self._resolved[key] = got  # type: ignore[attr-defined]
         return got
+
+    @staticmethod
+    def _target(kind: str, attr: str, kinds: Any) -> str:
+        """The kind whose records kind's attribute lists: the named kind of a link, the naming one of a back."""
+        for ref in kinds[kind].refs:
+            if ref.link == attr:
+                return ref.kind
+        return next(k.name for k in kinds.values() for ref in k.refs if ref.kind == kind and ref.back == attr)
 
     def replacing(self, new: Any) -> SiteModel:
         """A new model in which `new` replaces the record of its kind and slug; every other record,
         and the links, are the same objects. Only for a record whose place in every list and whose
         links are as they were (serve's fast path compares its kind's shape fields first)."""
-        cls, values = type(new), dict(self.__dict__)  # every other list and table is shared: nothing changes them
-        table = self._by_type.get(cls)  # type: ignore[attr-defined]
-        if table is not None:  # members -> member_by_slug
-            name = cls.__name__.lower()
-            values[name + "s"] = _swapped(getattr(self, name + "s"), table.get(new.slug), new)
-            values[name + "_by_slug"] = {**table, new.slug: new}
-        else:
-            old = self._other_by_slug.get((cls, new.slug))  # type: ignore[attr-defined]
-            values["others"] = {n: _swapped(rs, old, new) for n, rs in self.others.items()}
-            values["_other_by_slug"] = {**self._other_by_slug, (cls, new.slug): new}  # type: ignore[attr-defined]
+        name, values = self._kind_of[type(new)], dict(self.__dict__)  # type: ignore[attr-defined]
+        table = self._by_slug[name]  # type: ignore[attr-defined]
+        # every other list and table is shared: nothing changes them
+        values["records"] = {**self.records, name: _swapped(self.records.get(name, []), table.get(new.slug), new)}
+        values["_by_slug"] = {**self._by_slug, name: {**table, new.slug: new}}  # type: ignore[attr-defined]
         fresh = object.__new__(SiteModel)
         object.__setattr__(fresh, "__dict__", values)
         fresh._tables()
         return fresh
 
     def __getattr__(self, name: str) -> Any:
-        others = self.__dict__.get("others", {})
-        if name in others:
-            return others[name]
+        named = self.__dict__.get("_named", {})
+        if name in named:
+            return named[name]
         raise AttributeError(name)
 
     def current(self, rec: Any) -> Any:
@@ -291,10 +306,10 @@ class SiteModel:
             vendor = self.current(rec.vendor)
             index = next(i for i, b in enumerate(rec.vendor.benefits) if b is rec)
             return vendor.benefits[index] if index < len(vendor.benefits) else rec
-        table = self._by_type.get(type(rec))
-        if table is not None:
-            return table.get(rec.slug, rec)
-        return self._other_by_slug.get((type(rec), getattr(rec, "slug", None)), rec)
+        kind = self._kind_of.get(type(rec))  # type: ignore[attr-defined]
+        if kind is None:
+            return rec
+        return self._by_slug[kind].get(getattr(rec, "slug", None), rec)  # type: ignore[attr-defined]
 
     @property
     def specialties(self) -> dict[str, Specialty]:

@@ -37,7 +37,9 @@ def own_templates(src: Path) -> list[str]:
 
 
 def theme_templates() -> list[str]:
-    return sorted(n for n in jinja2.FileSystemLoader(str(render.THEME)).list_templates()
+    """The theme's templates and those of the installed kinds: what a site's own may replace."""
+    folders = [str(render.THEME), *map(str, render.kind_template_dirs())]
+    return sorted(n for n in jinja2.FileSystemLoader(folders).list_templates()
                   if n.endswith(TEMPLATE_SUFFIXES) and not n.startswith("static/"))
 
 

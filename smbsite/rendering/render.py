@@ -16,20 +16,25 @@ from ..routes import dependencies as deps, ics, jsonld
 from ..core.markdown import linkify_plain
 from ..routes.outputs import Output, SiteGraph
 from ..model.fields import US_STATES
-from ..model.site import LINK_NAMES, LINKED
 from ..core.problems import Problems
 from ..reading.safefs import walk
 from ..core.slugify import slugify
 from ..core.urls import tel_href
 from ..routes.views import PageInfo
+from ..model.kinds import KINDS
 
 THEME = Path(__file__).resolve().parents[1] / "theme"
 
 
 def template_dirs(src: Path) -> list[Path]:
-    """The site's own templates/ first (a file there replaces the theme's of the same name), then the theme."""
+    """The site's own templates/ first (a file there replaces the theme's of the same name), then the
+    theme, then the templates of installed kinds (kinds.Kind.templates)."""
     own = src / "templates"
-    return [own, THEME] if own.is_dir() else [THEME]
+    return ([own] if own.is_dir() else []) + [THEME] + kind_template_dirs()
+
+
+def kind_template_dirs() -> list[Path]:
+    return [Path(k.templates) for k in KINDS.values() if k.templates is not None]
 
 
 THEME_PREFIX = "theme/"  # the packaged theme's templates by this name too, for a site's own to extend
@@ -87,6 +92,28 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".txt", ".svg")  # what in a templates fol
 
 # Templates that Python globals render for every other template (so a change to one touches all pages).
 GLOBAL_TEMPLATES = ("_logo.html",)
+
+
+def related_templates() -> set[str]:
+    """The templates that show records of one kind on another's page (kinds.Ref.shown): any page
+    template may render them, through related()."""
+    return {ref.shown for kind in KINDS.values() for ref in kind.refs if ref.shown}
+
+
+def related_function(env: jinja2.Environment) -> Any:
+    """related(record): what other kinds show on a record's page (a member's job postings), one
+    Markup per block: its template rendered with the page's variables and `records`, the records
+    naming this one. Templates write `{% for block in related(member) %}{{ block }}{% endfor %}`."""
+
+    @jinja2.pass_context
+    def related(context: Any, rec: Any) -> list[Markup]:
+        blocks = env.getattr(rec, "related")  # a read of the record's field, like any other
+        if not blocks or isinstance(blocks, jinja2.Undefined):
+            return []
+        return [Markup(env.get_template(name).render({**context.get_all(), "records": records}))
+                for name, records in blocks]
+
+    return related
 
 
 def logo_function(env: jinja2.Environment) -> Any:
@@ -174,8 +201,9 @@ class Environment(jinja2.Environment):
             known = deps._IS_RECORD.get(cls)
             if known or (known is None and deps.ident(obj) is not None):
                 deps._stack[-1].add(("f", cls.__name__, obj.__dict__.get("slug", ""), attribute))
-        if attribute in LINK_NAMES and (type(obj), attribute) in LINKED:
-            return self.globals["site"].linked(obj, attribute)  # the links are the model's (model/site.py)
+        site = self.globals["site"]
+        if attribute in site.link_names and site.is_link(obj, attribute):
+            return site.linked(obj, attribute)  # the links are the model's (model/site.py)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -184,8 +212,9 @@ class Environment(jinja2.Environment):
             known = deps._IS_RECORD.get(cls)
             if known or (known is None and deps.ident(obj) is not None):
                 deps._stack[-1].add(("f", cls.__name__, obj.__dict__.get("slug", ""), argument))
-        if argument in LINK_NAMES and (type(obj), argument) in LINKED:
-            return self.globals["site"].linked(obj, argument)
+        site = self.globals["site"]
+        if isinstance(argument, str) and argument in site.link_names and site.is_link(obj, argument):
+            return site.linked(obj, argument)
         return super().getitem(obj, argument)
 
     def _load_template(self, name: str, globals: Any) -> jinja2.Template:
@@ -217,6 +246,7 @@ def make_env(src: Path, graph: SiteGraph, memo: bool = False) -> jinja2.Environm
                        tel=tel_href, slug=slugify, linkify=lambda text: Markup(linkify_plain(str(text))))
     env.globals["partial"] = Partials(env, memo)
     env.globals["logo"] = logo_function(env)
+    env.globals["related"] = related_function(env)
     return env
 
 
@@ -232,13 +262,12 @@ def breadcrumbs(graph: SiteGraph, url: str) -> list[tuple[str, str]]:
 
 
 def _filed(graph: SiteGraph, out: Output, crumbs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """A radio episode's page lives under /events/ but belongs to the show: its trail (and the
-    navigation, which follows the trail) goes through the radio page."""
-    event = getattr(out.context, "event", None)
-    radio = graph.by_url.get("/radio/")
-    if out.kind == "event" and getattr(event, "type", None) == "radio" and radio is not None:
-        return [(radio.title, "/radio/") if href == "/events/" else (label, href) for label, href in crumbs]
-    return crumbs
+    """A page filed under another than its folder's listing (a radio episode's, under /events/,
+    belongs to the show): its trail (and the navigation, which follows the trail) goes through it."""
+    under = graph.by_url.get(out.filed_under) if out.filed_under else None
+    if under is None or len(crumbs) < 2:
+        return crumbs
+    return [*crumbs[:-1], (under.title, under.url)]
 
 
 def render_output(env: jinja2.Environment, graph: SiteGraph, out: Output) -> bytes:
@@ -273,8 +302,8 @@ def output_value(graph: SiteGraph, out: Output) -> tuple:
     template, its view with records by name, its head's crumbs and image; a producer's closure."""
     if out.produce is not None:
         return out.url, out.kind, deps.closure_of(out.produce)
-    return (out.url, out.kind, out.title, out.template, out.context, breadcrumbs(graph, out.url), out.image,
-            graph.identity.site_card if graph.identity else None)
+    return (out.url, out.kind, out.title, out.template, out.context, _filed(graph, out, breadcrumbs(graph, out.url)),
+            out.image, graph.identity.site_card if graph.identity else None)
 
 
 def global_values(env: jinja2.Environment) -> tuple:
@@ -308,7 +337,8 @@ def template_closure(env: jinja2.Environment) -> dict[str, set[str]]:
                     first = call.args[0] if call.args else None
                     refs.add(first.value if isinstance(first, jinja2.nodes.Const) and isinstance(first.value, str)
                              else None)
-            direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES)  # (what logo() renders)
+            # (what logo() and related() render)
+            direct[name] = {r for r in refs if r} | set(GLOBAL_TEMPLATES) | related_templates()
             if None in refs:  # a computed name: assume it may pull in anything
                 direct[name] |= {n for n in loader.list_templates() if n.endswith(".html")}
         except jinja2.TemplateError:

@@ -53,7 +53,10 @@ def date_range(first: date, last: date) -> str:
     return f"{first:%B} {first.day}–{last.day}, {last.year}"
 
 
-def home_view(site: SiteModel, listed: list[Member], upcoming: list[Event]) -> HomeView:
+def home_view(site: SiteModel) -> HomeView:
+    """The home page is the site's: it reads the members, events, vendors and news it shows."""
+    listed = [m for m in site.members if m.partnering]
+    upcoming = [e for e in site.events if e.upcoming]
     cfg = site.config
     sections, copy = cfg.sections, cfg.home
     md = MarkdownRenderer(cfg.base_path)

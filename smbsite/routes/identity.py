@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from ..core.problems import Problems
 from ..core.slugify import initials
+from ..model.kinds import KINDS
 from ..core.urls import Urls
 from ..images import colors, imaging
 from ..images.drawing import CardSpec, card_job, favicon_job, monogram_svg, undrawable
@@ -27,9 +28,6 @@ from ..images.imaging import CARD_SIZE, ImageStore, LogoFile
 from ..images.logos import Drawn, LogoPlan, plan_logo
 from ..model.site import SiteModel
 from .outputs import Output
-
-EVENT_KINDS = {"conference": "Conference", "radio": "Radio show", "webinar": "Webinar", "training": "Training",
-               "meetup": "Meetup"}
 
 
 @dataclass(frozen=True)
@@ -120,17 +118,17 @@ def plan(site: SiteModel, urls: Urls, store: ImageStore, problems: Problems) -> 
 
     ident.site_card = card("/social.png", cfg.tagline or cfg.title, "",
                            f"{cfg.title}: {cfg.tagline}" if cfg.tagline else cfg.title)
-    for e in site.events:
-        kind = " · ".join(part for part in (EVENT_KINDS.get(e.type, e.type.title()), _when(e), _place(e)) if part)
-        p.shares[e.url] = card(f"{e.url}social.png", e.title, kind, f"{e.title}: {kind}", e.source)
-    for a in site.articles:
-        kind = f"News · {_day(a.published)}"
-        p.shares[a.url] = card(f"{a.url}social.png", a.title, kind, f"{a.title}: {kind}", a.source)
+    for declared in KINDS.values():  # a card for each record of a kind that draws one (events, articles)
+        if declared.card is None:
+            continue
+        for rec in getattr(site, declared.attr):
+            line = declared.card(rec)
+            p.shares[rec.url] = card(f"{rec.url}social.png", rec.title, line, f"{rec.title}: {line}", rec.source)
 
-    # members' and vendors' logos, at the sizes validation planned
-    for records in (site.members, site.vendors):
+    # records' logos (members', vendors'), at the sizes validation planned
+    for records in site.records.values():
         for rec in records:
-            lp: LogoPlan | None = rec.logo_plan
+            lp: LogoPlan | None = getattr(rec, "logo_plan", None)
             if lp is None:
                 continue
             add_logo(lp)
@@ -177,23 +175,26 @@ def _style(c: Any) -> Markup:
     return Markup(block(props["light"]) + "@media (prefers-color-scheme:dark){" + block(props["dark"]) + "}")
 
 
-def _day(when: datetime) -> str:
+def day(when: datetime) -> str:
+    """How a link-preview card writes a day: March 30, 2027."""
     return f"{when:%B} {when.day}, {when.year}"
 
 
-def _when(e: Any) -> str:
+def event_days(e: Any) -> str:
+    """An event's days as its card writes them."""
     start = e.start
     last = (e.end - timedelta(microseconds=1)) if e.all_day else e.end
     if last.date() == start.date():
-        return _day(start)
+        return day(start)
     if (last.year, last.month) == (start.year, start.month):
         return f"{start:%B} {start.day}-{last.day}, {start.year}"
     if last.year == start.year:
         return f"{start:%B} {start.day} - {last:%B} {last.day}, {start.year}"
-    return f"{_day(start)} - {_day(last)}"
+    return f"{day(start)} - {day(last)}"
 
 
-def _place(e: Any) -> str:
+def event_place(e: Any) -> str:
+    """Where an event is, as its card writes it."""
     if e.location and e.location.city:
         return e.location.city + (f", {e.location.state}" if e.location.state else "")
     return "Online" if e.online else ""

@@ -26,6 +26,8 @@ class Output:
     sitemap: bool = True
     copy_from: Any = None  # a file copied verbatim (static assets, logos, cached images)
     image: Any = None  # the page's og:image (identity.Social)
+    # the page whose trail it follows in place of its folder's listing (a radio episode: /radio/)
+    filed_under: str | None = None
 
     def __digest__(self) -> tuple:
         """What a list of outputs (the sitemap's) reads of each: where it is and what it is."""

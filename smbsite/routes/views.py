@@ -115,9 +115,9 @@ class EventView(View):
 
 
 @dataclass(frozen=True, slots=True)
-class RadioView(View):
-    upcoming: list[Event]
-    past: list[Event]
+class RadioView(EventsView):
+    """The radio show: its episodes, upcoming and past, and where it airs."""
+
     stations: list[Station]
     cover: dict[str, Any] | None  # url, width, height of the podcast's artwork
 
@@ -151,6 +151,16 @@ class FormView(View):
 # --- the member directory ---------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
+class Paged(View):
+    """One page of a listing split into pages."""
+
+    page_number: int
+    page_count: int
+    prev_url: str | None
+    next_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class DirectoryView(View):
     groups: list[tuple[str, str, list[Member]]]  # (letter, its anchor id, members)
     split: bool  # one page per letter
@@ -159,32 +169,45 @@ class DirectoryView(View):
 
 
 @dataclass(frozen=True, slots=True)
-class LetterView(View):
+class LetterView(Paged):
     letter: str
     members: list[Member]
     jump: list[tuple[str, int, str | None]]
     letter_total: int
-    page_number: int
-    page_count: int
-    prev_url: str | None
-    next_url: str | None
 
 
 # --- the partner finder and the regions ---------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class PartnersView(View):
+class MapView(View):
+    """A page with the US tile map of where members work."""
+
+    state_map: Markup
+    legend: list[tuple[int, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class StateView(View):
+    """Members in one state: based there, serving it from elsewhere, and working anywhere."""
+
+    code: str
+    state_name: str
+    based: list[Member]
+    serving: list[Member]
+    anywhere: list[Member]  # working with clients anywhere, based elsewhere: not counted here
+
+
+@dataclass(frozen=True, slots=True)
+class PartnersView(MapView):
     specialties: list[tuple[str, Specialty, int]]  # (key, specialty, members listed)
     states: list[tuple[str, str, int]]  # (code, name, members)
     vendors: list[tuple[str, str]]  # (slug, name)
     listed_count: int
-    state_map: Markup
-    legend: list[tuple[int, str]]
     anywhere: list[Member]  # working with clients anywhere: named once, counted only where based
 
 
 @dataclass(frozen=True, slots=True)
-class PartnerView(View):
+class PartnerView(MapView):
     """One specialty."""
 
     key: str
@@ -195,51 +218,33 @@ class PartnerView(View):
     nationwide: list[Member]  # working with clients anywhere
     area: str  # "12 states and Puerto Rico": the places the rows cover
     states: list[tuple[str, str, int, str]]  # (code, name, members, where they are listed)
-    state_map: Markup
-    legend: list[tuple[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
-class PartnerStateView(View):
+class PartnerStateView(StateView):
     """One specialty in one state."""
 
     key: str
     specialty: Specialty
-    code: str
-    state_name: str
-    based: list[Member]
-    serving: list[Member]
-    anywhere: list[Member]  # working with clients anywhere, based elsewhere
 
 
 @dataclass(frozen=True, slots=True)
-class RegionsView(View):
+class RegionsView(MapView):
     regions: list[tuple[str, str, int]]  # (code, name, members)
-    state_map: Markup
-    legend: list[tuple[int, str]]
     anywhere: list[Member]
 
 
 @dataclass(frozen=True, slots=True)
-class RegionView(View):
-    code: str
-    state_name: str
-    based: list[Member]
-    serving: list[Member]
+class RegionView(StateView):
     members: list[Member]
-    anywhere: list[Member]  # working with clients anywhere, based elsewhere: not counted here
     specialties: list[tuple[str, int, str]]  # (label, members offering it, where they are listed)
 
 
 # --- news ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
-class ArticlesView(View):
+class ArticlesView(Paged):
     articles: list[Article]
-    page_number: int
-    page_count: int
-    prev_url: str | None
-    next_url: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""The "Add your company" page: a form that writes a member record in the browser.
+"""The member kind's "Add your company" page: a form that writes a member record in the browser.
 
 The page is built only when site.yaml names the site's `repository`. Its script
 (theme static/add-your-company.js) checks what the member typed, writes the
@@ -97,7 +97,7 @@ WORDS: dict[str, dict[str, str]] = {
 }
 # The form's own: a company already listed is sent to its listing.
 ALREADY_LISTED = {"exists": "{name} is already listed", "see": "See its listing",
-                  "edit": "Change it in GitHub's editor"}
+                  "edit": "Change it in GitHub’s editor"}
 PATTERNS = {"website": HTTP_URL_PATTERN, "email": EMAIL_PATTERN, "phone": PHONE_PATTERN}
 MAX_URL = 8000  # longer editor links are refused by some servers: the record is shown to copy instead
 
@@ -215,5 +215,5 @@ def form_context(site: SiteModel) -> dict[str, Any]:
         "join_url": site.page_by_slug["join"].url if "join" in site.page_by_slug else None,
         "logo_types": ", ".join(logo_types[:-1]) + " or " + logo_types[-1], "logo_max_kb": LOGO_MAX // 1024,
         "description": "For member companies: this form writes your listing for the member directory and "
-                       "the partner finder and opens it in GitHub's editor, ready to propose.",
+                       "the partner finder and opens it in GitHub’s editor, ready to propose.",
     }

@@ -453,7 +453,7 @@ def render_slice(env: Any, graph: SiteGraph, staging: Staging | Discard, index: 
                     skip.add(o.template)  # every other page of it fails the same way
                 continue
             if pages is not None and plan is not None:  # (check keeps only that it rendered without a mistake)
-                pages.put(plan.keys[o.url], data if found is None else b"", {dep: plan.now.get(dep) for dep in reads})
+                pages.put(plan.keys[o.url], data if found is None else b"", reads, plan.now)
         if not (in_place and pages is not None and staging.same(rel, pages.stamp(plan.keys[o.url], data))):
             staging.write(rel, data)
         if reporter is not None and i % 1000 == index:

@@ -41,7 +41,7 @@ TABLES = {  # name -> its columns after the name; every row ends with its MAC
 # the columns a row's MAC covers, where not all: a page's bytes are covered by its stamp (a MAC of
 # its own), so a build can check which pages it may take without reading their bytes
 SIGNED = {"pages": 3, "reads": 0}  # (a read's name is a MAC of it: publishing/cache.py)
-FLUSH_ROWS, FLUSH_BYTES = 2000, 32 << 20
+FLUSH_ROWS, FLUSH_BYTES = 10000, 32 << 20
 SCHEMA = [f"CREATE TABLE {t} (name {'BLOB' if t == 'reads' else 'TEXT'} PRIMARY KEY, {cols}, mac BLOB NOT NULL)"
           for t, cols in TABLES.items()] + ["CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)"]
 
@@ -70,6 +70,7 @@ class Store:
         self._pid = 0
         self._pending: dict[str, list[tuple]] = {}  # rows not written yet, by table
         self._pending_bytes = 0
+        self._pending_rows = 0
         self.damaged = False
         _OPEN.add(self)
 
@@ -133,6 +134,9 @@ class Store:
                 # is checked against its MAC before it is used, so neither is ever served.
                 conn.execute("PRAGMA journal_mode = DELETE")
                 conn.execute("PRAGMA synchronous = OFF")
+                # the index of reads takes rows in random order (its names are MACs): with SQLite's
+                # default 2 MB of pages it reads back from the file what it wrote a moment ago
+                conn.execute("PRAGMA cache_size = -32768")
                 now, where = os.stat(path, follow_symlinks=False), os.stat(folder.path)
                 here = os.fstat(folder.fd)
                 if ((now.st_dev, now.st_ino) != (mine.st_dev, mine.st_ino) or not stat.S_ISREG(now.st_mode)
@@ -210,14 +214,20 @@ class Store:
         in one short transaction, so that processes writing at once seldom wait for each other."""
         n = SIGNED.get(table, len(values))
         mac = self.mac(table, name, *_plain(values[:n])) if n else b""
-        self._pending.setdefault(table, []).append((name, *values, mac))
-        self._pending_bytes += sum(len(v) for v in values if isinstance(v, (bytes, str)))
-        if self._pending_bytes > FLUSH_BYTES or sum(map(len, self._pending.values())) > FLUSH_ROWS:
+        rows = self._pending.get(table)
+        if rows is None:
+            rows = self._pending[table] = []
+        rows.append((name, *values, mac))
+        for v in values:
+            if isinstance(v, (bytes, str)):
+                self._pending_bytes += len(v)
+        self._pending_rows += 1
+        if self._pending_bytes > FLUSH_BYTES or self._pending_rows > FLUSH_ROWS:
             self.commit()
 
     def commit(self) -> None:
         """Write the rows kept so far (a failure, a full disk say, only loses them: they are a cache)."""
-        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        pending, self._pending, self._pending_bytes, self._pending_rows = self._pending, {}, 0, 0
         if not pending:
             return
         try:

@@ -63,7 +63,10 @@ class PageCache:
         self.index: dict[str, list[Any]] = {}
         self.token = secrets.token_hex(8)
         self.stored: set[bytes] = set()  # the ids of reads in the store (or on their way there)
-        self._ids: dict[tuple, tuple[bytes, bytes]] = {}  # read -> (its digest, its id), as this process made them
+        # read -> its id, as this process made them against _ids_of (one deps.Digests: a read's digest
+        # never changes within it, so a page's reads cost one look-up each once they are known)
+        self._ids: dict[tuple, bytes] = {}
+        self._ids_of: Any = None
         self.compact = False  # (kept for the render loop: the store never needs rewriting)
         self.hits = self.misses = 0
 
@@ -133,21 +136,23 @@ class PageCache:
         """What the store says a page's bytes are (a MAC, which a read checks)."""
         return self.store.folder.mac(b"page", self.opts.encode(), key.encode(), data).hex()
 
-    def put(self, key: str, data: bytes, reads: dict[tuple, bytes]) -> None:
-        """Keep a rendered output with what it read (read -> its digest now)."""
+    def put(self, key: str, data: bytes, reads: Iterable[tuple], now: Any) -> None:
+        """Keep a rendered output with what it read (now: deps.Digests, the digest of each read now)."""
         self.misses += 1
-        ids = []
-        known = self._ids
-        for dep, d in reads.items():
-            got = known.get(dep)
-            if got is None or got[0] != d:
-                text = SEP.join(dep)
-                got = known[dep] = (d, self.read_id(text, d))
-                if got[1] not in self.stored:
-                    self.stored.add(got[1])
-                    self.store.put("reads", got[1], text, d)
-            ids.append(got[1])
-        self.store.put("pages", key, self.opts, self.stamp(key, data), b"".join(ids), data, self.token)
+        if self._ids_of is not now:
+            self._ids, self._ids_of = {}, now
+        known, new = self._ids, self._new_read
+        ids = b"".join([known.get(dep) or new(dep, now) for dep in reads])
+        self.store.put("pages", key, self.opts, self.stamp(key, data), ids, data, self.token)
+
+    def _new_read(self, dep: tuple, now: Any) -> bytes:
+        d = now.get(dep)
+        text = SEP.join(dep)
+        i = self._ids[dep] = self.read_id(text, d)
+        if i not in self.stored:
+            self.stored.add(i)
+            self.store.put("reads", i, text, d)
+        return i
 
     def flush_part(self) -> None:
         """Write what this process rendered (a render worker's last step)."""

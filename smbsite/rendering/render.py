@@ -194,17 +194,24 @@ class Environment(jinja2.Environment):
     """Jinja's environment, noting what templates read while an output is recorded (routes/dependencies.py):
     every field of a record, every template loaded (extends, include, import, theme/)."""
 
+    # (these two run for every attribute a template reads: deps.ident() is inlined)
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if deps._stack and (key := deps.ident(obj)) is not None:
-            deps._stack[-1].add(("f", key[0], key[1], attribute))
+        if deps._stack:
+            cls = type(obj)
+            known = deps._IS_RECORD.get(cls)
+            if known or (known is None and deps.ident(obj) is not None):
+                deps._stack[-1].add(("f", cls.__name__, obj.__dict__.get("slug", ""), attribute))
         site = self.globals["site"]
         if attribute in site.link_names and site.is_link(obj, attribute):
             return site.linked(obj, attribute)  # the links are the model's (model/site.py)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
-        if deps._stack and isinstance(argument, str) and (key := deps.ident(obj)) is not None:
-            deps._stack[-1].add(("f", key[0], key[1], argument))
+        if deps._stack and isinstance(argument, str):
+            cls = type(obj)
+            known = deps._IS_RECORD.get(cls)
+            if known or (known is None and deps.ident(obj) is not None):
+                deps._stack[-1].add(("f", cls.__name__, obj.__dict__.get("slug", ""), argument))
         site = self.globals["site"]
         if isinstance(argument, str) and argument in site.link_names and site.is_link(obj, argument):
             return site.linked(obj, argument)

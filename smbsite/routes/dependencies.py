@@ -21,6 +21,7 @@ output is made again exactly when something it read has another digest now.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
@@ -146,6 +147,7 @@ def fingerprint(value: Any) -> bytes:
 
 
 _PLAIN = (bool, int, float, type(None))
+_BY_REPR = (datetime.date, datetime.datetime, datetime.time, datetime.timedelta)
 
 
 def _feed(put: Callable[[bytes], Any], v: Any, depth: int) -> None:
@@ -157,6 +159,19 @@ def _feed(put: Callable[[bytes], Any], v: Any, depth: int) -> None:
         return
     if cls in _PLAIN:
         put(b"p" + repr(v).encode() + b"\0")
+        return
+    if (cls is list or cls is tuple) and depth <= 40:  # (before ident: never a record; the commonest container)
+        put(b"l%d:" % len(v))
+        for item in v:
+            if item.__class__ is str:
+                b = item.encode("utf-8", "surrogatepass")
+                put(b"sstr:%d:" % len(b))
+                put(b)
+            else:
+                _feed(put, item, depth + 1)
+        return
+    if cls in _BY_REPR:  # what the last line below does, without asking about everything else first
+        put(b"x" + cls.__name__.encode() + b":" + repr(v).encode("utf-8", "surrogatepass") + b"\0")
         return
     key = ident(v)
     if key is not None:

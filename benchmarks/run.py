@@ -79,6 +79,11 @@ def edit_summary(f: Path, what: str) -> str:
     return marker
 
 
+def in_folder(env: dict, d: Path) -> dict:
+    """A tool's environment with "{d}" (the size's work folder) filled in."""
+    return {k: str(v).format(d=d) for k, v in env.items()}
+
+
 def untimed(argv: list, env: dict):
     subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **env})
 
@@ -129,10 +134,14 @@ def tools(baseline: Path | None = None):
         # the build before it goes through the same cache with the same sources: nothing changed
         Tool("smbsite no-change", "smbsite", through("nochange"), (), "out-nochange", env,
              before=lambda d, argv: untimed(argv, env)),
+        # check keeps its cache in the user's cache directory: each check tool gets its own, in the work
+        # folder (the cold one removed before every run)
         Tool("smbsite check", "smbsite", smb + ["check", "-s", "{d}/site", "-q"] + check_cache_args(smb, env, "cold"),
-             ("site/.smbsite-cache", "cache-check-cold"), env=env),
-        Tool("smbsite check edit", "smbsite", check_warm, (), env=env,
-             before=lambda d, argv: prime_check(d, argv, env)),
+             ("site/.smbsite-cache", "cache-check-cold", "xdg-check-cold"),
+             env={**env, "XDG_CACHE_HOME": "{d}/xdg-check-cold"}),
+        Tool("smbsite check edit", "smbsite", check_warm, (), env={**env, "XDG_CACHE_HOME": "{d}/xdg-check-edit"},
+             before=lambda d, argv: prime_check(d, argv, in_folder(
+                 {**env, "XDG_CACHE_HOME": "{d}/xdg-check-edit"}, d))),
         Tool("smbsite serve edit", "smbsite", smb + ["serve"], (), env=env, runner=serve_edits),
         Tool("floor (2 jobs)", "floor", [py, str(HERE / "floor.py"), "{d}/site", "{d}/out-floor2", "--jobs", "2"],
              ("out-floor2",), "out-floor2"),
@@ -215,11 +224,14 @@ def unavailable(tool: Tool):
     if tool.group in ("hugo", "jekyll", "pelican") and not shutil.which(exe):
         return f"{exe} not installed (see benchmarks/README.md)"
     if tool.group == "smbsite":
-        ok, err = first_line(tool.argv[:len(smbsite_argv())] + ["--help"], tool.env)
+        # the command before its subcommand: `smbsite`, or `python -m smbsite` for a baseline checkout
+        cmd = next((tool.argv[:i] for i, a in enumerate(tool.argv) if a in ("build", "check", "serve")),
+                   tool.argv[:len(smbsite_argv())])
+        ok, err = first_line(cmd + ["--help"], tool.env)
         if ok is None:
             return "smbsite not runnable: " + (err.splitlines() or ["?"])[-1]
         if "--cache-dir" in tool.argv:
-            r = subprocess.run(tool.argv[:len(smbsite_argv())] + ["build", "--help"], capture_output=True,
+            r = subprocess.run(cmd + ["build", "--help"], capture_output=True,
                                text=True, env={**os.environ, **tool.env})
             if "--cache-dir" not in r.stdout:
                 return "this smbsite has no build cache (--cache-dir)"
@@ -350,7 +362,7 @@ def measure(a, sizes, selected, results):
                         res["edits"] += times
                         run = (statistics.median(times) / 1000, rss, None, tree_rss, tree_pss, procs)
                     else:
-                        *run, code = run_measured(argv, log, tool.env)
+                        *run, code = run_measured(argv, log, in_folder(tool.env, d))
                         if code != 0:
                             raise subprocess.CalledProcessError(code, argv)
                 except (subprocess.CalledProcessError, OSError, SystemExit) as e:

@@ -243,6 +243,13 @@ def need_axe() -> Path:
     return axe
 
 
+def axe_violations(pg, axe: Path, label: str) -> list[str]:
+    """axe-core's WCAG 2.2 and best-practice findings on the page pg shows, one line each, headed by label."""
+    pg.add_script_tag(path=str(axe))
+    res = pg.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
+    return [f"{label}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in res["violations"]]
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

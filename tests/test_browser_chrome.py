@@ -7,7 +7,7 @@ import pytest
 
 from conftest import AS_OF, SITE_YAML, base_files, write_files
 from smbsite import api
-from conftest import BASE, AXE_TAGS, Served, need_axe
+from conftest import BASE, Served, axe_violations, need_axe
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -125,9 +125,7 @@ def test_opened_menu_and_search_page_pass_axe(browser, bundled):  # noqa: F811
             if path:
                 pg.goto(bundled.url(path))
                 pg.wait_for_selector("#search-results li")
-            pg.add_script_tag(path=str(axe))
-            res = pg.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
-            found += [f"{scheme} {path}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in res["violations"]]
+            found += axe_violations(pg, axe, f"{scheme} {path}")
         context.close()
     assert found == []
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import AXE_TAGS, need_axe
+from conftest import axe_violations, need_axe
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["/", "/partners/", "/partners/cabling/", "/regions/ca/", "/regions/", "/members/",
@@ -23,9 +23,7 @@ def test_every_target_is_large_enough_at_390_px_light_and_dark(browser, bundled)
         pg = context.new_page()
         for path in PAGES:
             pg.goto(bundled.url(path))
-            pg.add_script_tag(path=str(axe))
-            res = pg.evaluate("tags => axe.run(document, {runOnly: tags})", AXE_TAGS)
-            found += [f"{scheme} {path}: {v['id']} {[n['target'] for n in v['nodes']][:3]}" for v in res["violations"]]
+            found += axe_violations(pg, axe, f"{scheme} {path}")
         context.close()
     assert found == []
 

@@ -6,6 +6,7 @@ import functools
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -394,6 +395,18 @@ def get(url: str, follow: bool = True) -> tuple[int, dict, bytes]:
             return r.status, dict(r.headers), r.read()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read()
+
+
+def stop_process(proc) -> None:
+    """Ask a server started by a test to stop (SIGTERM, as Ctrl-C would), and kill it if it does not."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_for(predicate, timeout: float = 20.0, what: str = "condition"):

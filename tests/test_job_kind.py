@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import importlib
@@ -23,7 +22,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import AS_OF, REPO, free_port, get, run_cli, wait_for
+from conftest import AS_OF, REPO, free_port, get, run_cli, stop_process, wait_for
 from smbsite import api
 from smbsite.model import kinds
 from smbsite.server.incremental import IncrementalSite
@@ -217,12 +216,7 @@ def test_serve_shows_a_posting_added_while_it_runs(make_site, installed):
         assert b"Network engineer" in get(root + "/members/acme-networks/")[2]
         assert b"/jobs/network-engineer/" in get(root + "/sitemap.xml")[2]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc)
 
 
 def _status(get, url: str) -> int | None:

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from conftest import AS_OF, free_port, get, wait_for
+from conftest import AS_OF, free_port, get, stop_process, wait_for
 
 from smbsite.rendering.render import THEME
 
@@ -48,13 +48,7 @@ def served(make_site):
 
     yield start
     for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
 
 
 def test_serves_under_base_path_with_reload_script(served):
